@@ -1,0 +1,213 @@
+//! The checked agreement: every name resolved, every constant folded, every
+//! range and ordering verified. Evaluation starts from here.
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+pub use crate::syntax::ast::{BinaryOp, Calendar, RoundingMode, Span};
+
+/// Index into [`Agreement::parties`].
+pub type PartyId = usize;
+/// Index into [`Agreement::clauses`].
+pub type ClauseId = usize;
+/// Index into [`Agreement::events`].
+pub type EventId = usize;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agreement {
+    pub name: String,
+    pub currency: Currency,
+    pub rounding: RoundingMode,
+    pub parties: Vec<Party>,
+    pub events: Vec<Event>,
+    /// In source order, advances included.
+    pub clauses: Vec<Clause>,
+    pub settlements: Vec<Settlement>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Currency {
+    /// ISO 4217 code, such as `USD`.
+    pub code: String,
+    /// Digits after the decimal point of the minor unit (2 for cents).
+    pub minor_units: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Party {
+    pub name: String,
+    pub span: Span,
+}
+
+/// `event change_of_control` or `event agi on 2029-06-30`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub name: String,
+    pub date: Option<Date>,
+    pub span: Span,
+}
+
+/// `settle net between OpenAI and Microsoft`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settlement {
+    pub first: PartyId,
+    pub second: PartyId,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clause {
+    /// The label as written, or one made from the clause (`share to Microsoft`).
+    pub label: String,
+    /// Whether `label` was written in the file.
+    pub labelled: bool,
+    pub span: Span,
+    pub payer: PartyId,
+    pub payee: PartyId,
+    pub kind: ClauseKind,
+}
+
+impl Clause {
+    /// `share`, `rest` or `advance`: the keyword that starts the clause.
+    pub fn kind_word(&self) -> &'static str {
+        match self.kind {
+            ClauseKind::Share(_) => "share",
+            ClauseKind::Rest(_) => "rest",
+            ClauseKind::Advance(_) => "advance",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClauseKind {
+    Share(Share),
+    /// `rest of sales to Seller`
+    Rest(Basis),
+    /// `advance 250K to Artist recouped from royalty`
+    Advance(Advance),
+}
+
+/// A share of a basis, with everything that limits it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Share {
+    pub basis: Basis,
+    pub rate: Rate,
+    /// Lifetime (`per: None`) and calendar caps, at most one of each period.
+    pub caps: Vec<Limit>,
+    /// `above 100M`: only the basis beyond this cumulative threshold counts.
+    pub threshold: Option<Limit>,
+    /// `floor 20K per quarter`
+    pub floor: Option<Limit>,
+    /// `minimum 1M per year`
+    pub minimum: Option<Limit>,
+    pub window: Window,
+}
+
+/// How the rate is set.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rate {
+    /// `20%`, as a fraction (0.2).
+    Flat(Decimal),
+    /// Marginal bands on the cumulative basis, reset each calendar period if
+    /// `reset` is set.
+    Bands {
+        bands: Vec<Band>,
+        reset: Option<Calendar>,
+    },
+    /// Step-down on the clause's own cumulative payments.
+    Steps(Vec<Step>),
+}
+
+impl Rate {
+    /// The highest rate the clause can ever pay.
+    pub fn max(&self) -> Decimal {
+        match self {
+            Rate::Flat(rate) => *rate,
+            Rate::Bands { bands, .. } => bands.iter().map(|b| b.rate).max().unwrap_or_default(),
+            Rate::Steps(steps) => steps.iter().map(|s| s.rate).max().unwrap_or_default(),
+        }
+    }
+}
+
+/// `25% up to 5M`; `up_to: None` for the open band (`20% above`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Band {
+    pub rate: Decimal,
+    pub up_to: Option<Decimal>,
+}
+
+/// `10% until paid 400K`; `until_paid: None` for the last, open step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub rate: Decimal,
+    pub until_paid: Option<Decimal>,
+}
+
+/// An amount that applies over the lifetime (`per: None`) or per calendar period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limit {
+    pub amount: Decimal,
+    pub per: Option<Calendar>,
+    pub span: Span,
+}
+
+/// `from 2026-01-01 until change_of_control`
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Window {
+    pub from: Option<Bound>,
+    pub until: Option<Bound>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    Date(Date),
+    Event(EventId),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Advance {
+    pub amount: Decimal,
+    /// The share clauses whose earnings recoup it.
+    pub recouped_by: Vec<ClauseId>,
+}
+
+/// What a share is computed on: series columns and constants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Basis {
+    pub expr: BasisExpr,
+    /// The basis as written, whitespace normalised: `revenue - refunds`.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BasisExpr {
+    Column(String),
+    Constant(Decimal),
+    Negate(Box<BasisExpr>),
+    Binary(BinaryOp, Box<BasisExpr>, Box<BasisExpr>),
+}
+
+impl BasisExpr {
+    /// Every column the basis reads, in order of appearance.
+    pub fn columns(&self) -> Vec<&str> {
+        let mut columns = Vec::new();
+        self.collect_columns(&mut columns);
+        columns
+    }
+
+    fn collect_columns<'a>(&'a self, into: &mut Vec<&'a str>) {
+        match self {
+            BasisExpr::Column(name) => {
+                if !into.contains(&name.as_str()) {
+                    into.push(name);
+                }
+            }
+            BasisExpr::Constant(_) => {}
+            BasisExpr::Negate(inner) => inner.collect_columns(into),
+            BasisExpr::Binary(_, left, right) => {
+                left.collect_columns(into);
+                right.collect_columns(into);
+            }
+        }
+    }
+}

@@ -1,0 +1,435 @@
+//! Checking each clause: its parties, its rate and schedule, its modifiers,
+//! and the links from advances to the clauses that recoup them.
+
+use rust_decimal::Decimal;
+
+use super::Checker;
+use super::values::Unit;
+use crate::agreement::{
+    Advance, Band, Basis, Bound, Calendar, Clause, ClauseKind, Limit, PartyId, Rate, Share, Step, Window,
+};
+use crate::diagnostics::{Problem, ProblemKind, suggest};
+use crate::syntax::ast::{self, ClauseBody, Expr, ModifierKind, Name, Span, When};
+
+impl Checker {
+    fn error_count(&self) -> usize {
+        self.problems.iter().filter(|p| p.is_error()).count()
+    }
+
+    /// Checks one clause; `None` if it has errors (they are reported).
+    pub(super) fn clause(&mut self, clause: &ast::Clause) -> Option<Clause> {
+        let errors_before = self.error_count();
+        let ((payer, payee), kind) = match &clause.body {
+            ClauseBody::Share(share) => {
+                let parties = self.parties_of(share.payer.as_ref(), &share.payee, clause.span);
+                (parties, self.share(share).map(ClauseKind::Share))
+            }
+            ClauseBody::Rest(rest) => {
+                let parties = self.parties_of(rest.payer.as_ref(), &rest.payee, clause.span);
+                (parties, self.basis(&rest.basis).map(ClauseKind::Rest))
+            }
+            ClauseBody::Advance(advance) => {
+                let parties = self.parties_of(advance.payer.as_ref(), &advance.payee, clause.span);
+                let amount = self.positive(&advance.amount, "an advance");
+                let kind = amount.map(|amount| {
+                    ClauseKind::Advance(Advance {
+                        amount,
+                        recouped_by: Vec::new(),
+                    })
+                });
+                (parties, kind)
+            }
+        };
+        let (payer, payee, kind) = (payer?, payee?, kind?);
+        if self.error_count() > errors_before {
+            return None;
+        }
+        Some(Clause {
+            label: clause.label.as_ref().map(|l| l.value.clone()).unwrap_or_default(),
+            labelled: clause.label.is_some(),
+            span: clause.span,
+            payer,
+            payee,
+            kind,
+        })
+    }
+
+    /// The payer (named, or the agreement's) and the payee of a clause.
+    fn parties_of(&mut self, payer: Option<&Name>, payee: &Name, clause_span: Span) -> (Option<PartyId>, Option<PartyId>) {
+        let payee_id = self.party(payee);
+        let payer_id = match payer {
+            Some(name) => self.party(name),
+            None => {
+                if self.payer.is_none() && !self.parties.is_empty() {
+                    self.report(Problem::new(
+                        ProblemKind::NoPayer {
+                            payee: payee.value.clone(),
+                        },
+                        clause_span,
+                    ));
+                }
+                self.payer
+            }
+        };
+        if let (Some(a), Some(b)) = (payer_id, payee_id)
+            && a == b
+        {
+            self.report(Problem::new(
+                ProblemKind::SelfPayment {
+                    party: payee.value.clone(),
+                },
+                payee.span,
+            ));
+        }
+        (payer_id, payee_id)
+    }
+
+    fn share(&mut self, share: &ast::Share) -> Option<Share> {
+        let first_rate = self.rate(&share.rate);
+        let basis = self.basis(&share.basis);
+        let rate = match &share.schedule {
+            None => first_rate.map(Rate::Flat),
+            Some(schedule) => first_rate.and_then(|first| self.schedule(first, schedule)),
+        };
+        let (caps, threshold, floor, minimum, window) = self.modifiers(&share.modifiers);
+        let (caps, threshold, floor, minimum, window) = (caps?, threshold?, floor?, minimum?, window?);
+        self.floor_against_caps(floor.as_ref(), &caps);
+        self.floor_against_caps(minimum.as_ref(), &caps);
+        Some(Share {
+            basis: basis?,
+            rate: rate?,
+            caps,
+            threshold,
+            floor,
+            minimum,
+            window,
+        })
+    }
+
+    /// A rate from 0% to 100%.
+    fn rate(&mut self, expr: &Expr) -> Option<Decimal> {
+        let (rate, span) = self.scope.constant(expr, Unit::Rate, "a rate").map_err(|p| self.report(p)).ok()?;
+        if rate < Decimal::ZERO || rate > Decimal::ONE {
+            let shown = (rate * Decimal::ONE_HUNDRED).normalize();
+            self.report(Problem::new(
+                ProblemKind::RateRange {
+                    value: format!("{shown}%"),
+                },
+                span,
+            ));
+            return None;
+        }
+        Some(rate)
+    }
+
+    /// An amount above zero; `what` names it in messages (`a cap`).
+    fn positive(&mut self, expr: &Expr, what: &'static str) -> Option<Decimal> {
+        let (amount, span) = self.scope.constant(expr, Unit::Amount, what).map_err(|p| self.report(p)).ok()?;
+        if amount <= Decimal::ZERO {
+            self.report(Problem::new(
+                ProblemKind::NotPositive {
+                    what,
+                    value: amount.normalize().to_string(),
+                },
+                span,
+            ));
+            return None;
+        }
+        Some(amount)
+    }
+
+    /// A basis: an amount over series columns and constants.
+    pub(super) fn basis(&mut self, expr: &Expr) -> Option<Basis> {
+        let value = self.scope.fold(expr).map_err(|p| self.report(p)).ok()?;
+        if value.unit != Unit::Amount {
+            self.report(Problem::new(ProblemKind::ExpectedAmount { found: "a rate" }, expr.span));
+            return None;
+        }
+        Some(Basis {
+            expr: value.form,
+            text: expr.to_string(),
+        })
+    }
+
+    fn schedule(&mut self, first_rate: Decimal, schedule: &ast::Schedule) -> Option<Rate> {
+        match schedule {
+            ast::Schedule::Bands {
+                first_up_to,
+                more,
+                reset,
+                ..
+            } => {
+                let mut bounds = vec![(first_rate, Some(first_up_to), first_up_to.span)];
+                let mut rates_ok = true;
+                for band in more {
+                    let rate = self.rate(&band.rate);
+                    rates_ok &= rate.is_some();
+                    bounds.push((rate.unwrap_or_default(), band.up_to.as_ref(), band.span));
+                }
+                let limits = self.increasing(&bounds, "band")?;
+                rates_ok.then(|| Rate::Bands {
+                    bands: limits.into_iter().map(|(rate, up_to)| Band { rate, up_to }).collect(),
+                    reset: reset.map(|per| per.unit),
+                })
+            }
+            ast::Schedule::Steps {
+                first_until_paid,
+                more,
+                ..
+            } => {
+                let mut bounds = vec![(first_rate, Some(first_until_paid), first_until_paid.span)];
+                let mut rates_ok = true;
+                for step in more {
+                    let rate = self.rate(&step.rate);
+                    rates_ok &= rate.is_some();
+                    bounds.push((rate.unwrap_or_default(), step.until_paid.as_ref(), step.span));
+                }
+                let limits = self.increasing(&bounds, "step")?;
+                rates_ok.then(|| {
+                    Rate::Steps(
+                        limits
+                            .into_iter()
+                            .map(|(rate, until_paid)| Step { rate, until_paid })
+                            .collect(),
+                    )
+                })
+            }
+        }
+    }
+
+    /// Checks that band or step bounds are positive, strictly increasing,
+    /// and that only the last is open.
+    fn increasing(
+        &mut self,
+        bounds: &[(Decimal, Option<&Expr>, Span)],
+        what: &'static str,
+    ) -> Option<Vec<(Decimal, Option<Decimal>)>> {
+        let mut checked = Vec::new();
+        let mut previous: Option<(Decimal, &Expr)> = None;
+        let mut ok = true;
+        for (index, (rate, bound, span)) in bounds.iter().enumerate() {
+            let Some(expr) = bound else {
+                if index + 1 < bounds.len() {
+                    self.report(Problem::new(ProblemKind::OpenBandNotLast { what }, *span));
+                    ok = false;
+                }
+                checked.push((*rate, None));
+                continue;
+            };
+            let Some(amount) = self.positive(expr, if what == "band" { "a band limit" } else { "a step limit" }) else {
+                ok = false;
+                continue;
+            };
+            if let Some((before, before_expr)) = previous
+                && amount <= before
+            {
+                let problem = Problem::new(
+                    ProblemKind::NotIncreasing {
+                        what,
+                        previous: before_expr.to_string(),
+                        this: expr.to_string(),
+                    },
+                    expr.span,
+                )
+                .with_related(before_expr.span, "the one before");
+                self.report(problem);
+                ok = false;
+            }
+            previous = Some((amount, expr));
+            checked.push((*rate, Some(amount)));
+        }
+        ok.then_some(checked)
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn modifiers(
+        &mut self,
+        modifiers: &[ast::Modifier],
+    ) -> (
+        Option<Vec<Limit>>,
+        Option<Option<Limit>>,
+        Option<Option<Limit>>,
+        Option<Option<Limit>>,
+        Option<Window>,
+    ) {
+        let mut caps: Vec<Limit> = Vec::new();
+        let (mut threshold, mut floor, mut minimum) = (None, None, None);
+        let mut window = Window::default();
+        let mut ok = true;
+        for modifier in modifiers {
+            let keyword = modifier.kind.keyword();
+            match &modifier.kind {
+                ModifierKind::Cap { amount, per } => {
+                    let per_unit = per.map(|p| p.unit);
+                    if caps.iter().any(|cap| cap.per == per_unit) {
+                        self.duplicate_modifier(keyword, modifier.span);
+                        ok = false;
+                    } else if let Some(limit) = self.limit(amount, per_unit, modifier.span, "a cap") {
+                        caps.push(limit);
+                    } else {
+                        ok = false;
+                    }
+                }
+                ModifierKind::Above { amount, per } => {
+                    ok &= self.single_limit(&mut threshold, amount, per, modifier, "a threshold", false);
+                }
+                ModifierKind::Floor { amount, per } => {
+                    ok &= self.single_limit(&mut floor, amount, per, modifier, "a floor", false);
+                }
+                ModifierKind::Minimum { amount, per } => {
+                    ok &= self.single_limit(&mut minimum, amount, per, modifier, "a minimum", true);
+                }
+                ModifierKind::From(when) => {
+                    ok &= self.window_bound(&mut window.from, when, keyword, modifier.span);
+                }
+                ModifierKind::Until(when) => {
+                    ok &= self.window_bound(&mut window.until, when, keyword, modifier.span);
+                }
+            }
+        }
+        if !ok {
+            return (None, None, None, None, None);
+        }
+        (Some(caps), Some(threshold), Some(floor), Some(minimum), Some(window))
+    }
+
+    fn duplicate_modifier(&mut self, keyword: &'static str, span: Span) {
+        self.report(Problem::new(ProblemKind::DuplicateModifier { keyword }, span));
+    }
+
+    fn limit(&mut self, amount: &Expr, per: Option<Calendar>, span: Span, what: &'static str) -> Option<Limit> {
+        let amount = self.positive(amount, what)?;
+        Some(Limit { amount, per, span })
+    }
+
+    /// A modifier that may appear once: `above`, `floor`, `minimum`.
+    fn single_limit(
+        &mut self,
+        slot: &mut Option<Limit>,
+        amount: &Expr,
+        per: &Option<ast::Per>,
+        modifier: &ast::Modifier,
+        what: &'static str,
+        needs_period: bool,
+    ) -> bool {
+        let keyword = modifier.kind.keyword();
+        if slot.is_some() {
+            self.duplicate_modifier(keyword, modifier.span);
+            return false;
+        }
+        if needs_period && per.is_none() {
+            self.report(Problem::new(ProblemKind::MissingPeriod { keyword }, modifier.span));
+            return false;
+        }
+        *slot = self.limit(amount, per.map(|p| p.unit), modifier.span, what);
+        slot.is_some()
+    }
+
+    fn window_bound(&mut self, slot: &mut Option<Bound>, when: &When, keyword: &'static str, span: Span) -> bool {
+        if slot.is_some() {
+            self.duplicate_modifier(keyword, span);
+            return false;
+        }
+        *slot = match when {
+            When::Date(date) => Some(Bound::Date(date.date)),
+            When::Event(name) => self.event(name).map(Bound::Event),
+        };
+        slot.is_some()
+    }
+
+    /// Resolves an event name in a window.
+    fn event(&mut self, name: &Name) -> Option<usize> {
+        if let Some(id) = self.events.iter().position(|event| event.name == name.value) {
+            if let Some(used) = self.events_used.get_mut(id) {
+                *used = true;
+            }
+            return Some(id);
+        }
+        let kind = if self.parties.iter().any(|party| party.name == name.value) {
+            ProblemKind::PartyAsWindow {
+                name: name.value.clone(),
+            }
+        } else {
+            ProblemKind::UnknownEvent {
+                name: name.value.clone(),
+                suggestion: suggest(&name.value, self.events.iter().map(|e| e.name.as_str())),
+            }
+        };
+        self.report(Problem::new(kind, name.span));
+        None
+    }
+
+    /// A floor or minimum larger than a cap over the same or a longer period
+    /// could never be paid.
+    fn floor_against_caps(&mut self, floor: Option<&Limit>, caps: &[Limit]) {
+        let Some(floor) = floor else { return };
+        for cap in caps {
+            let Some(cap_period) = cap.per else { continue };
+            let comparable = floor.per.is_none_or(|per| per <= cap_period);
+            if comparable && floor.amount > cap.amount {
+                let problem = Problem::new(
+                    ProblemKind::FloorAboveCap {
+                        floor: floor.amount.normalize().to_string(),
+                        cap: cap.amount.normalize().to_string(),
+                    },
+                    floor.span,
+                )
+                .with_related(cap.span, "the cap");
+                self.report(problem);
+            }
+        }
+    }
+}
+
+/// Points each advance at the share clauses that recoup it.
+pub(super) fn link_advances(checker: &mut Checker, items: &[&ast::Clause], clauses: &mut [Option<Clause>]) {
+    for (index, item) in items.iter().enumerate() {
+        let ClauseBody::Advance(advance) = &item.body else { continue };
+        if advance.recouped_from.is_empty() {
+            checker.report(Problem::new(ProblemKind::UnrecoupedAdvance, item.span));
+            continue;
+        }
+        let mut recouped_by = Vec::new();
+        for label in &advance.recouped_from {
+            let Some(&(target, _)) = checker.labels.get(&label.value) else {
+                let suggestion = suggest(&label.value, checker.labels.keys().map(String::as_str));
+                checker.report(Problem::new(
+                    ProblemKind::UnknownLabel {
+                        name: label.value.clone(),
+                        suggestion,
+                    },
+                    label.span,
+                ));
+                continue;
+            };
+            let Some(ClauseBody::Share(share)) = items.get(target).map(|c| &c.body) else {
+                checker.report(Problem::new(
+                    ProblemKind::NotRecoupable {
+                        label: label.value.clone(),
+                    },
+                    label.span,
+                ));
+                continue;
+            };
+            if share.payee.value != advance.payee.value {
+                checker.report(Problem::new(
+                    ProblemKind::RecoupOtherPayee {
+                        label: label.value.clone(),
+                        payee: share.payee.value.clone(),
+                        advance_payee: advance.payee.value.clone(),
+                    },
+                    label.span,
+                ));
+                continue;
+            }
+            recouped_by.push(target);
+        }
+        if let Some(Some(Clause {
+            kind: ClauseKind::Advance(advance),
+            ..
+        })) = clauses.get_mut(index)
+        {
+            advance.recouped_by = recouped_by;
+        }
+    }
+}

@@ -1,0 +1,320 @@
+//! The checking pass: from a syntax tree to a checked [`Agreement`], or every
+//! problem at once. Parsing accepts what is well formed; this pass rejects
+//! what is meaningless (an undeclared party, bands out of order, a 120% rate).
+
+mod clauses;
+mod values;
+mod warnings;
+
+use std::collections::HashMap;
+
+use crate::agreement::{Agreement, Clause, Currency, Event, Party, PartyId, Settlement};
+use crate::diagnostics::{Problem, ProblemKind, suggest};
+use crate::syntax::ast::{self, ItemKind, Name, RoundingMode, Span};
+use values::Scope;
+
+/// Checks a parsed file. `Ok` carries the agreement and its warnings; `Err`
+/// every problem found, errors and warnings, in source order.
+pub fn check(file: &ast::File) -> Result<(Agreement, Vec<Problem>), Vec<Problem>> {
+    let mut checker = Checker::default();
+    let agreement = checker.agreement(&file.agreement);
+    let mut problems = checker.problems;
+    problems.sort_by_key(|problem| (problem.span.start, problem.span.end));
+    match agreement {
+        Some(agreement) if !problems.iter().any(Problem::is_error) => Ok((agreement, problems)),
+        _ => Err(problems),
+    }
+}
+
+#[derive(Default)]
+struct Checker {
+    problems: Vec<Problem>,
+    scope: Scope,
+    parties: Vec<Party>,
+    events: Vec<Event>,
+    events_used: Vec<bool>,
+    payer: Option<PartyId>,
+    /// Explicit clause labels: label → (clause index, span).
+    labels: HashMap<String, (usize, Span)>,
+}
+
+impl Checker {
+    fn report(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    fn agreement(&mut self, agreement: &ast::Agreement) -> Option<Agreement> {
+        let items = &agreement.items;
+        let currency = self.currency(items);
+        let rounding = self.rounding(items);
+        self.declare_parties(items, agreement.name.span);
+        self.declare_events(items);
+        self.declare_payer(items);
+        self.declare_constants(items);
+        let settlements = self.settlements(items);
+
+        let clause_items: Vec<&ast::Clause> = items
+            .iter()
+            .filter_map(|item| match &item.kind {
+                ItemKind::Clause(clause) => Some(clause),
+                _ => None,
+            })
+            .collect();
+        self.declare_labels(&clause_items);
+        let mut clauses: Vec<Option<Clause>> = clause_items.iter().map(|clause| self.clause(clause)).collect();
+        clauses::link_advances(self, &clause_items, &mut clauses);
+        let clauses: Option<Vec<Clause>> = clauses.into_iter().collect();
+        let clauses = clauses?;
+        let mut agreement = Agreement {
+            name: agreement.name.value.clone(),
+            currency,
+            rounding,
+            parties: std::mem::take(&mut self.parties),
+            events: std::mem::take(&mut self.events),
+            clauses,
+            settlements,
+        };
+        agreement.clauses = label_unlabelled(&agreement.clauses, &agreement.parties);
+        warnings::report(self, &agreement);
+        Some(agreement)
+    }
+
+    /// `currency USD`; USD when the agreement does not say.
+    fn currency(&mut self, items: &[ast::Item]) -> Currency {
+        let mut currency = Currency {
+            code: "USD".into(),
+            minor_units: 2,
+        };
+        let mut seen = false;
+        for item in items {
+            let ItemKind::Currency(code) = &item.kind else { continue };
+            if std::mem::replace(&mut seen, true) {
+                self.report(Problem::new(ProblemKind::DuplicateSetting { what: "currency" }, item.span));
+                continue;
+            }
+            let valid = code.value.len() == 3 && code.value.chars().all(|c| c.is_ascii_uppercase());
+            if valid {
+                currency = Currency {
+                    minor_units: minor_units(&code.value),
+                    code: code.value.clone(),
+                };
+            } else {
+                self.report(Problem::new(
+                    ProblemKind::BadCurrency {
+                        text: code.value.clone(),
+                    },
+                    code.span,
+                ));
+            }
+        }
+        currency
+    }
+
+    /// `rounding half-up`; half-even when the agreement does not say.
+    fn rounding(&mut self, items: &[ast::Item]) -> RoundingMode {
+        let mut modes = items.iter().filter_map(|item| match item.kind {
+            ItemKind::Rounding(mode, _) => Some((mode, item.span)),
+            _ => None,
+        });
+        let mode = modes.next().map(|(mode, _)| mode).unwrap_or_default();
+        let duplicates: Vec<Span> = modes.map(|(_, span)| span).collect();
+        for span in duplicates {
+            self.report(Problem::new(ProblemKind::DuplicateSetting { what: "rounding" }, span));
+        }
+        mode
+    }
+
+    fn declare_parties(&mut self, items: &[ast::Item], agreement_span: Span) {
+        for item in items {
+            let ItemKind::Parties(names) = &item.kind else { continue };
+            for name in names {
+                match self.parties.iter().find(|party| party.name == name.value) {
+                    Some(first) => {
+                        let problem = Problem::new(
+                            ProblemKind::Duplicate {
+                                what: "party",
+                                name: name.value.clone(),
+                            },
+                            name.span,
+                        )
+                        .with_related(first.span, "first declared here");
+                        self.report(problem);
+                    }
+                    None => self.parties.push(Party {
+                        name: name.value.clone(),
+                        span: name.span,
+                    }),
+                }
+            }
+        }
+        if self.parties.is_empty() {
+            self.report(Problem::new(ProblemKind::NoParties, agreement_span));
+        }
+    }
+
+    fn declare_events(&mut self, items: &[ast::Item]) {
+        for item in items {
+            let ItemKind::Event { name, date } = &item.kind else { continue };
+            if let Some(first) = self.events.iter().find(|event| event.name == name.value) {
+                let problem = Problem::new(
+                    ProblemKind::Duplicate {
+                        what: "event",
+                        name: name.value.clone(),
+                    },
+                    name.span,
+                )
+                .with_related(first.span, "first declared here");
+                self.report(problem);
+                continue;
+            }
+            self.events.push(Event {
+                name: name.value.clone(),
+                date: date.map(|date| date.date),
+                span: name.span,
+            });
+            self.events_used.push(false);
+        }
+    }
+
+    fn declare_payer(&mut self, items: &[ast::Item]) {
+        let mut seen = false;
+        for item in items {
+            let ItemKind::Payer(name) = &item.kind else { continue };
+            if std::mem::replace(&mut seen, true) {
+                self.report(Problem::new(ProblemKind::DuplicateSetting { what: "payer" }, item.span));
+                continue;
+            }
+            self.payer = self.party(name);
+        }
+    }
+
+    fn declare_constants(&mut self, items: &[ast::Item]) {
+        for item in items {
+            let ItemKind::Let { name, value } = &item.kind else { continue };
+            let value = match self.scope.fold(value) {
+                Ok(value) => value,
+                Err(problem) => {
+                    self.report(problem);
+                    continue;
+                }
+            };
+            if let Some(first) = self.scope.declare(&name.value, value, name.span) {
+                let problem = Problem::new(
+                    ProblemKind::Duplicate {
+                        what: "constant",
+                        name: name.value.clone(),
+                    },
+                    name.span,
+                )
+                .with_related(first, "first declared here");
+                self.report(problem);
+            }
+        }
+    }
+
+    fn settlements(&mut self, items: &[ast::Item]) -> Vec<Settlement> {
+        let mut settlements: Vec<Settlement> = Vec::new();
+        for item in items {
+            let ItemKind::Settle { first, second } = &item.kind else { continue };
+            let (Some(a), Some(b)) = (self.party(first), self.party(second)) else { continue };
+            if a == b {
+                self.report(Problem::new(ProblemKind::SettleSelf, item.span));
+                continue;
+            }
+            let pair = (a.min(b), a.max(b));
+            if let Some(earlier) = settlements.iter().find(|s| (s.first.min(s.second), s.first.max(s.second)) == pair) {
+                let problem = Problem::new(
+                    ProblemKind::Duplicate {
+                        what: "settlement between",
+                        name: format!("{} and {}", first.value, second.value),
+                    },
+                    item.span,
+                )
+                .with_related(earlier.span, "first declared here");
+                self.report(problem);
+                continue;
+            }
+            settlements.push(Settlement {
+                first: a,
+                second: b,
+                span: item.span,
+            });
+        }
+        settlements
+    }
+
+    fn declare_labels(&mut self, clauses: &[&ast::Clause]) {
+        for (index, clause) in clauses.iter().enumerate() {
+            let Some(label) = &clause.label else { continue };
+            if let Some((_, first)) = self.labels.get(&label.value) {
+                let problem = Problem::new(
+                    ProblemKind::Duplicate {
+                        what: "label",
+                        name: label.value.clone(),
+                    },
+                    label.span,
+                )
+                .with_related(*first, "first used here");
+                self.report(problem);
+                continue;
+            }
+            self.labels.insert(label.value.clone(), (index, label.span));
+        }
+    }
+
+    /// Resolves a party name, reporting it if undeclared.
+    fn party(&mut self, name: &Name) -> Option<PartyId> {
+        if let Some(id) = self.parties.iter().position(|party| party.name == name.value) {
+            return Some(id);
+        }
+        let suggestion = suggest(&name.value, self.parties.iter().map(|p| p.name.as_str()));
+        self.report(Problem::new(
+            ProblemKind::UnknownParty {
+                name: name.value.clone(),
+                suggestion,
+            },
+            name.span,
+        ));
+        None
+    }
+}
+
+/// Digits of the minor unit of an ISO 4217 currency: 2 except for the few
+/// currencies with none (JPY, KRW...), three (KWD, BHD...) or four (CLF).
+fn minor_units(code: &str) -> u32 {
+    const NONE: &[&str] = &[
+        "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND",
+        "VUV", "XAF", "XOF", "XPF",
+    ];
+    const THREE: &[&str] = &["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"];
+    const FOUR: &[&str] = &["CLF", "UYW"];
+    if NONE.contains(&code) {
+        0
+    } else if THREE.contains(&code) {
+        3
+    } else if FOUR.contains(&code) {
+        4
+    } else {
+        2
+    }
+}
+
+/// Names each unlabelled clause after what it does (`share to Microsoft`),
+/// numbered when the same name would otherwise repeat.
+fn label_unlabelled(clauses: &[Clause], parties: &[Party]) -> Vec<Clause> {
+    let mut labelled = clauses.to_vec();
+    let mut taken: Vec<String> = clauses.iter().filter(|c| c.labelled).map(|c| c.label.clone()).collect();
+    for clause in labelled.iter_mut().filter(|c| !c.labelled) {
+        let payee = parties.get(clause.payee).map_or("", |p| p.name.as_str());
+        let base = format!("{} to {payee}", clause.kind_word());
+        let mut label = base.clone();
+        let mut n = 2;
+        while taken.contains(&label) {
+            label = format!("{base} ({n})");
+            n += 1;
+        }
+        taken.push(label.clone());
+        clause.label = label;
+    }
+    labelled
+}

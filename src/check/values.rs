@@ -1,0 +1,200 @@
+//! Expressions to values: constants folded exactly, series columns kept as
+//! columns, and units (amount or rate) checked on the way.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use crate::agreement::{BasisExpr, BinaryOp};
+use crate::diagnostics::{Problem, ProblemKind, suggest};
+use crate::syntax::ast::{Expr, ExprKind, Span};
+
+/// Whether a value is an amount (or a plain number) or a rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Amount,
+    Rate,
+}
+
+impl Unit {
+    fn described(self) -> &'static str {
+        match self {
+            Unit::Amount => "an amount",
+            Unit::Rate => "a rate",
+        }
+    }
+}
+
+/// A folded expression: a constant, or a formula over series columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Value {
+    pub unit: Unit,
+    pub form: BasisExpr,
+}
+
+/// The `let` constants in scope, each with where it is declared and whether
+/// anything used it.
+#[derive(Default)]
+pub struct Scope {
+    entries: HashMap<String, Entry>,
+}
+
+struct Entry {
+    value: Value,
+    span: Span,
+    used: bool,
+}
+
+impl Scope {
+    /// Declares a constant; returns the span of an earlier one of that name.
+    pub fn declare(&mut self, name: &str, value: Value, span: Span) -> Option<Span> {
+        if let Some(previous) = self.entries.get(name) {
+            return Some(previous.span);
+        }
+        self.entries.insert(
+            name.to_string(),
+            Entry {
+                value,
+                span,
+                used: false,
+            },
+        );
+        None
+    }
+
+    /// Constants never used, in source order.
+    pub fn unused(&self) -> Vec<(&str, Span)> {
+        let mut unused: Vec<_> = self
+            .entries
+            .iter()
+            .filter(|(_, entry)| !entry.used)
+            .map(|(name, entry)| (name.as_str(), entry.span))
+            .collect();
+        unused.sort_by_key(|(_, span)| span.start);
+        unused
+    }
+
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.entries.keys().map(String::as_str)
+    }
+
+    /// Folds `expr`: names in scope are constants, other names are columns.
+    pub fn fold(&mut self, expr: &Expr) -> Result<Value, Problem> {
+        match &expr.kind {
+            ExprKind::Amount { value, .. } => Ok(constant(Unit::Amount, *value)),
+            ExprKind::Percent { value, .. } => Ok(constant(Unit::Rate, *value)),
+            ExprKind::Name(name) => Ok(match self.entries.get_mut(name) {
+                Some(entry) => {
+                    entry.used = true;
+                    entry.value.clone()
+                }
+                None => Value {
+                    unit: Unit::Amount,
+                    form: BasisExpr::Column(name.clone()),
+                },
+            }),
+            ExprKind::Paren(inner) => self.fold(inner),
+            ExprKind::Negate(inner) => {
+                let value = self.fold(inner)?;
+                let form = match value.form {
+                    BasisExpr::Constant(number) => BasisExpr::Constant(-number),
+                    form => BasisExpr::Negate(Box::new(form)),
+                };
+                Ok(Value {
+                    unit: value.unit,
+                    form,
+                })
+            }
+            ExprKind::Binary { op, left, right } => {
+                let (left, right) = (self.fold(left)?, self.fold(right)?);
+                binary(*op, left, right, expr.span)
+            }
+        }
+    }
+
+    /// Folds `expr` to a constant of the given unit: `what` names its role
+    /// in messages (`cap`, `threshold`...).
+    pub fn constant(&mut self, expr: &Expr, unit: Unit, what: &'static str) -> Result<(Decimal, Span), Problem> {
+        if let Some((name, span)) = first_unknown_name(expr, self) {
+            return Err(Problem::new(
+                ProblemKind::UnknownConstant {
+                    suggestion: suggest(&name, self.names()),
+                    name,
+                },
+                span,
+            ));
+        }
+        let value = self.fold(expr)?;
+        if value.unit != unit {
+            let found = value.unit.described();
+            let kind = match unit {
+                Unit::Amount => ProblemKind::ExpectedAmount { found },
+                Unit::Rate => ProblemKind::ExpectedRate { found },
+            };
+            return Err(Problem::new(kind, expr.span));
+        }
+        match value.form {
+            BasisExpr::Constant(number) => Ok((number, expr.span)),
+            form => Err(Problem::new(
+                ProblemKind::NotConstant {
+                    name: form.columns().first().copied().unwrap_or_default().to_string(),
+                    what,
+                },
+                expr.span,
+            )),
+        }
+    }
+}
+
+fn constant(unit: Unit, number: Decimal) -> Value {
+    Value {
+        unit,
+        form: BasisExpr::Constant(number),
+    }
+}
+
+/// The unit of `left op right`, or why they do not combine.
+fn binary(op: BinaryOp, left: Value, right: Value, span: Span) -> Result<Value, Problem> {
+    let unit = match (op, left.unit, right.unit) {
+        (BinaryOp::Add | BinaryOp::Subtract, a, b) if a == b => a,
+        (BinaryOp::Add | BinaryOp::Subtract, _, _) => {
+            return Err(Problem::new(ProblemKind::MixedUnits { op: op.symbol() }, span));
+        }
+        (BinaryOp::Multiply, Unit::Rate, Unit::Rate) => Unit::Rate,
+        (BinaryOp::Multiply, _, _) => Unit::Amount,
+        (BinaryOp::Divide, Unit::Rate, Unit::Amount) => Unit::Rate,
+        (BinaryOp::Divide, _, _) => Unit::Amount,
+    };
+    if op == BinaryOp::Divide && right.form == BasisExpr::Constant(Decimal::ZERO) {
+        return Err(Problem::new(ProblemKind::DivisionByZero, span));
+    }
+    let form = match (left.form, right.form) {
+        (BasisExpr::Constant(a), BasisExpr::Constant(b)) => {
+            BasisExpr::Constant(apply(op, a, b).ok_or_else(|| Problem::new(ProblemKind::Overflow, span))?)
+        }
+        (a, b) => BasisExpr::Binary(op, Box::new(a), Box::new(b)),
+    };
+    Ok(Value { unit, form })
+}
+
+/// `a op b` exactly, or `None` on overflow or division by zero.
+pub fn apply(op: BinaryOp, a: Decimal, b: Decimal) -> Option<Decimal> {
+    match op {
+        BinaryOp::Add => a.checked_add(b),
+        BinaryOp::Subtract => a.checked_sub(b),
+        BinaryOp::Multiply => a.checked_mul(b),
+        BinaryOp::Divide => a.checked_div(b),
+    }
+}
+
+/// The first name in `expr` that is not a declared constant.
+fn first_unknown_name(expr: &Expr, scope: &Scope) -> Option<(String, Span)> {
+    match &expr.kind {
+        ExprKind::Amount { .. } | ExprKind::Percent { .. } => None,
+        ExprKind::Name(name) => (!scope.entries.contains_key(name)).then(|| (name.clone(), expr.span)),
+        ExprKind::Negate(inner) | ExprKind::Paren(inner) => first_unknown_name(inner, scope),
+        ExprKind::Binary { left, right, .. } => {
+            first_unknown_name(left, scope).or_else(|| first_unknown_name(right, scope))
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! Warnings: what is valid but suspicious in a checked agreement.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use super::Checker;
+use crate::agreement::{Agreement, Bound, ClauseKind, Share};
+use crate::diagnostics::{Problem, ProblemKind};
+
+pub(super) fn report(checker: &mut Checker, agreement: &Agreement) {
+    over_allocated(checker, agreement);
+    never_pays(checker, agreement);
+    unused(checker, agreement);
+}
+
+/// Shares of one basis whose highest rates add up to more than 100%.
+fn over_allocated(checker: &mut Checker, agreement: &Agreement) {
+    let mut totals: HashMap<&str, Decimal> = HashMap::new();
+    for clause in &agreement.clauses {
+        let ClauseKind::Share(share) = &clause.kind else { continue };
+        let total = totals.entry(share.basis.text.as_str()).or_default();
+        let before = *total;
+        *total = total.saturating_add(share.rate.max());
+        if before <= Decimal::ONE && *total > Decimal::ONE {
+            checker.report(Problem::new(
+                ProblemKind::OverAllocated {
+                    basis: share.basis.text.clone(),
+                    total: format!("{}%", (*total * Decimal::ONE_HUNDRED).normalize()),
+                },
+                clause.span,
+            ));
+        }
+    }
+}
+
+/// Clauses that can never pay anything.
+fn never_pays(checker: &mut Checker, agreement: &Agreement) {
+    for clause in &agreement.clauses {
+        let ClauseKind::Share(share) = &clause.kind else { continue };
+        if let Some(reason) = never_pays_reason(share, agreement) {
+            checker.report(Problem::new(ProblemKind::NeverPays { reason }, clause.span));
+        }
+    }
+}
+
+fn never_pays_reason(share: &Share, agreement: &Agreement) -> Option<String> {
+    if share.rate.max().is_zero() {
+        return Some("its rate is 0%".into());
+    }
+    let date_of = |bound: Option<Bound>| match bound? {
+        Bound::Date(date) => Some(date),
+        Bound::Event(id) => agreement.events.get(id)?.date,
+    };
+    if let (Some(from), Some(until)) = (date_of(share.window.from), date_of(share.window.until))
+        && from >= until
+    {
+        return Some(format!("its window closes on {until}, before it opens on {from}"));
+    }
+    None
+}
+
+/// Constants and events declared but never used.
+fn unused(checker: &mut Checker, agreement: &Agreement) {
+    let constants: Vec<_> = checker
+        .scope
+        .unused()
+        .into_iter()
+        .map(|(name, span)| (name.to_string(), span))
+        .collect();
+    for (name, span) in constants {
+        checker.report(Problem::new(ProblemKind::Unused { what: "constant", name }, span));
+    }
+    for (event, used) in agreement.events.iter().zip(checker.events_used.clone()) {
+        if !used {
+            checker.report(Problem::new(
+                ProblemKind::Unused {
+                    what: "event",
+                    name: event.name.clone(),
+                },
+                event.span,
+            ));
+        }
+    }
+}

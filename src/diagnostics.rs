@@ -1,0 +1,617 @@
+//! Problems found in a deal file: their kinds, stable codes and wording, all
+//! in one place, and their rendering through miette (graphical or JSON).
+//!
+//! A problem is a kind plus a location. The library returns problems; only
+//! the binary decides how to show them.
+
+use std::fmt;
+
+use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+
+use crate::syntax::ast::Span;
+
+/// How bad a problem is: errors make a file invalid (exit 1), warnings only
+/// point at something suspicious.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One problem, located in its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    pub span: Span,
+    /// Other places worth showing, each with what to say there.
+    pub related: Vec<(Span, String)>,
+}
+
+impl Problem {
+    pub fn new(kind: ProblemKind, span: Span) -> Self {
+        Problem {
+            kind,
+            span,
+            related: Vec::new(),
+        }
+    }
+
+    /// Adds a secondary location, such as where a name was first declared.
+    pub fn with_related(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.related.push((span, text.into()));
+        self
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.kind.severity()
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity() == Severity::Error
+    }
+}
+
+/// Every kind of problem, with what it needs to be explained.
+///
+/// Each variant's doc shows the smallest input that triggers it; the test
+/// corpus in `tests/corpus/invalid/` holds exactly those inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemKind {
+    // ── Reading the file ──
+    /// A file that is not UTF-8 text.
+    NotUtf8,
+    /// A file over the size limit.
+    TooLarge { limit: usize },
+
+    // ── Syntax ──
+    /// `agreement "x" { share 20% of to B }`
+    Unexpected {
+        expected: String,
+        found: String,
+        hint: Option<String>,
+    },
+    /// `let x = ((((((...))))))` past the nesting limit.
+    TooDeep { limit: usize },
+    /// An expression with more operands than the limit.
+    TooLong { limit: usize },
+    /// `let x = 1000000000000000000000000000000000000000`
+    AmountRange { text: String },
+    /// `event launch on 2025-02-30`
+    BadDate { text: String },
+
+    // ── Names ──
+    /// `share 20% of revenue to Microsfot` with `Microsoft` declared.
+    UnknownParty {
+        name: String,
+        suggestion: Option<String>,
+    },
+    /// `let cap_amount = 1M` ... `cap cap_amont`
+    UnknownConstant {
+        name: String,
+        suggestion: Option<String>,
+    },
+    /// `until change_of_contrl`
+    UnknownEvent {
+        name: String,
+        suggestion: Option<String>,
+    },
+    /// `advance 1M to A recouped from royalti`
+    UnknownLabel {
+        name: String,
+        suggestion: Option<String>,
+    },
+    /// `parties A, A`, `let x = 1` twice, two clauses labelled `fee`...
+    Duplicate { what: &'static str, name: String },
+    /// `share 20% of revenue to B from A`: a party used as a window bound.
+    PartyAsWindow { name: String },
+    /// An agreement without `parties`.
+    NoParties,
+    /// A clause without `from` in an agreement without `payer`.
+    NoPayer { payee: String },
+    /// `share 20% of revenue from A to A`
+    SelfPayment { party: String },
+    /// `currency usd`
+    BadCurrency { text: String },
+    /// `currency USD` twice, `payer` twice...
+    DuplicateSetting { what: &'static str },
+
+    // ── Values ──
+    /// `share 20 of revenue` (a plain number where a rate belongs).
+    ExpectedRate { found: &'static str },
+    /// `cap 20%` (a rate where an amount belongs).
+    ExpectedAmount { found: &'static str },
+    /// `let x = 20% + 1M`
+    MixedUnits { op: &'static str },
+    /// `share 120% of revenue`
+    RateRange { value: String },
+    /// `cap 0`, `floor -5K`
+    NotPositive { what: &'static str, value: String },
+    /// `let x = 1 / 0`
+    DivisionByZero,
+    /// `let x = 50000000000000000000000000000 * 10`
+    Overflow,
+    /// `cap revenue`: a series column where a fixed amount belongs.
+    NotConstant { name: String, what: &'static str },
+
+    // ── Shapes ──
+    /// `up to 5M, 25% up to 1M`
+    NotIncreasing {
+        what: &'static str,
+        previous: String,
+        this: String,
+    },
+    /// `up to 1M, 20% above, 10% up to 5M`
+    OpenBandNotLast { what: &'static str },
+    /// `cap 10K per quarter floor 20K per quarter`
+    FloorAboveCap { floor: String, cap: String },
+    /// `advance 250K to Artist`
+    UnrecoupedAdvance,
+    /// `advance 1M to A recouped from seller` where `seller` is a `rest of`.
+    NotRecoupable { label: String },
+    /// `advance 1M to A recouped from royalty` where `royalty` pays B.
+    RecoupOtherPayee {
+        label: String,
+        payee: String,
+        advance_payee: String,
+    },
+    /// Two `cap`s with the same period, two `above`s...
+    DuplicateModifier { keyword: &'static str },
+    /// `minimum 1M` without `per year`.
+    MissingPeriod { keyword: &'static str },
+    /// Two `rest of sales`.
+    DuplicateRest { basis: String },
+    /// `settle net between A and A`
+    SettleSelf,
+
+    /// The parser and the syntax tree disagree: a bug in dealterms.
+    Internal { detail: String },
+
+    // ── Warnings ──
+    /// Shares of one basis adding up to more than 100%.
+    OverAllocated { basis: String, total: String },
+    /// A clause that can never pay (zero rate, empty window).
+    NeverPays { reason: String },
+    /// A constant or event declared and never used.
+    Unused { what: &'static str, name: String },
+}
+
+impl ProblemKind {
+    pub fn severity(&self) -> Severity {
+        match self {
+            ProblemKind::OverAllocated { .. }
+            | ProblemKind::NeverPays { .. }
+            | ProblemKind::Unused { .. } => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    /// The stable code of this kind: tools and docs refer to it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ProblemKind::NotUtf8 => "deal::read::not_utf8",
+            ProblemKind::TooLarge { .. } => "deal::read::too_large",
+            ProblemKind::Unexpected { .. } => "deal::parse::unexpected",
+            ProblemKind::TooDeep { .. } => "deal::parse::too_deep",
+            ProblemKind::TooLong { .. } => "deal::parse::too_long",
+            ProblemKind::AmountRange { .. } => "deal::parse::amount_range",
+            ProblemKind::BadDate { .. } => "deal::parse::bad_date",
+            ProblemKind::UnknownParty { .. } => "deal::check::unknown_party",
+            ProblemKind::UnknownConstant { .. } => "deal::check::unknown_constant",
+            ProblemKind::UnknownEvent { .. } => "deal::check::unknown_event",
+            ProblemKind::UnknownLabel { .. } => "deal::check::unknown_label",
+            ProblemKind::Duplicate { .. } => "deal::check::duplicate",
+            ProblemKind::PartyAsWindow { .. } => "deal::check::party_as_window",
+            ProblemKind::NoParties => "deal::check::no_parties",
+            ProblemKind::NoPayer { .. } => "deal::check::no_payer",
+            ProblemKind::SelfPayment { .. } => "deal::check::self_payment",
+            ProblemKind::BadCurrency { .. } => "deal::check::currency",
+            ProblemKind::DuplicateSetting { .. } => "deal::check::duplicate_setting",
+            ProblemKind::ExpectedRate { .. } => "deal::check::expected_rate",
+            ProblemKind::ExpectedAmount { .. } => "deal::check::expected_amount",
+            ProblemKind::MixedUnits { .. } => "deal::check::mixed_units",
+            ProblemKind::RateRange { .. } => "deal::check::rate_range",
+            ProblemKind::NotPositive { .. } => "deal::check::not_positive",
+            ProblemKind::DivisionByZero => "deal::check::division_by_zero",
+            ProblemKind::Overflow => "deal::check::overflow",
+            ProblemKind::NotConstant { .. } => "deal::check::not_constant",
+            ProblemKind::NotIncreasing { .. } => "deal::check::not_increasing",
+            ProblemKind::OpenBandNotLast { .. } => "deal::check::open_band_not_last",
+            ProblemKind::FloorAboveCap { .. } => "deal::check::floor_above_cap",
+            ProblemKind::UnrecoupedAdvance => "deal::check::unrecouped_advance",
+            ProblemKind::NotRecoupable { .. } => "deal::check::not_recoupable",
+            ProblemKind::RecoupOtherPayee { .. } => "deal::check::recoup_other_payee",
+            ProblemKind::DuplicateModifier { .. } => "deal::check::duplicate_modifier",
+            ProblemKind::MissingPeriod { .. } => "deal::check::missing_period",
+            ProblemKind::DuplicateRest { .. } => "deal::check::duplicate_rest",
+            ProblemKind::SettleSelf => "deal::check::settle_self",
+            ProblemKind::OverAllocated { .. } => "deal::check::over_allocated",
+            ProblemKind::NeverPays { .. } => "deal::check::never_pays",
+            ProblemKind::Unused { .. } => "deal::check::unused",
+            ProblemKind::Internal { .. } => "deal::internal",
+        }
+    }
+
+    /// What went wrong, in one lowercase sentence.
+    pub fn message(&self) -> String {
+        match self {
+            ProblemKind::NotUtf8 => "the file is not UTF-8 text".into(),
+            ProblemKind::TooLarge { limit } => {
+                format!("the file is larger than the limit of {limit} bytes")
+            }
+            ProblemKind::Unexpected {
+                expected, found, ..
+            } => format!("expected {expected}, found {found}"),
+            ProblemKind::TooDeep { limit } => {
+                format!("parentheses are nested more than {limit} deep")
+            }
+            ProblemKind::TooLong { limit } => {
+                format!("expression has more than {limit} terms")
+            }
+            ProblemKind::AmountRange { text } => {
+                format!("`{text}` is beyond the exact decimal range")
+            }
+            ProblemKind::BadDate { text } => format!("`{text}` is not a calendar date"),
+            ProblemKind::UnknownParty { name, .. } => format!("unknown party `{name}`"),
+            ProblemKind::UnknownConstant { name, .. } => format!("unknown constant `{name}`"),
+            ProblemKind::UnknownEvent { name, .. } => format!("unknown event `{name}`"),
+            ProblemKind::UnknownLabel { name, .. } => format!("no clause is labelled `{name}`"),
+            ProblemKind::Duplicate { what, name } => format!("{what} `{name}` is declared twice"),
+            ProblemKind::PartyAsWindow { name } => {
+                format!("`{name}` is a party, not a date or an event")
+            }
+            ProblemKind::NoParties => "the agreement declares no parties".into(),
+            ProblemKind::NoPayer { payee } => {
+                format!("the clause paying `{payee}` has no payer")
+            }
+            ProblemKind::SelfPayment { party } => format!("`{party}` pays itself"),
+            ProblemKind::BadCurrency { text } => {
+                format!("`{text}` is not an ISO 4217 currency code")
+            }
+            ProblemKind::DuplicateSetting { what } => format!("`{what}` is set twice"),
+            ProblemKind::ExpectedRate { found } => {
+                format!("expected a rate such as `20%`, found {found}")
+            }
+            ProblemKind::ExpectedAmount { found } => {
+                format!("expected an amount such as `38B`, found {found}")
+            }
+            ProblemKind::MixedUnits { op } => {
+                format!("cannot `{op}` a rate and an amount")
+            }
+            ProblemKind::RateRange { value } => {
+                format!("rate {value} is outside 0% to 100%")
+            }
+            ProblemKind::NotPositive { what, value } => {
+                format!("{what} must be more than zero, found {value}")
+            }
+            ProblemKind::DivisionByZero => "division by zero".into(),
+            ProblemKind::Overflow => "the result is beyond the exact decimal range".into(),
+            ProblemKind::NotConstant { name, what } => {
+                format!("{what} must be a fixed amount, but `{name}` is a series column")
+            }
+            ProblemKind::NotIncreasing {
+                what,
+                previous,
+                this,
+            } => format!("{what} {this} does not come after {previous}"),
+            ProblemKind::OpenBandNotLast { what } => {
+                format!("an open-ended {what} must be the last one")
+            }
+            ProblemKind::FloorAboveCap { floor, cap } => {
+                format!("floor {floor} is above cap {cap}")
+            }
+            ProblemKind::UnrecoupedAdvance => "nothing recoups this advance".into(),
+            ProblemKind::NotRecoupable { label } => {
+                format!("`{label}` is not a `share` clause, so it cannot recoup an advance")
+            }
+            ProblemKind::RecoupOtherPayee {
+                label,
+                payee,
+                advance_payee,
+            } => format!(
+                "`{label}` pays `{payee}`, but the advance goes to `{advance_payee}`"
+            ),
+            ProblemKind::DuplicateModifier { keyword } => {
+                format!("`{keyword}` is given twice in one clause")
+            }
+            ProblemKind::MissingPeriod { keyword } => {
+                format!("`{keyword}` needs a period")
+            }
+            ProblemKind::DuplicateRest { basis } => {
+                format!("the rest of `{basis}` is given twice")
+            }
+            ProblemKind::SettleSelf => "a party cannot settle with itself".into(),
+            ProblemKind::OverAllocated { basis, total } => {
+                format!("shares of `{basis}` add up to {total}, more than 100%")
+            }
+            ProblemKind::NeverPays { reason } => format!("this clause can never pay: {reason}"),
+            ProblemKind::Unused { what, name } => format!("{what} `{name}` is never used"),
+            ProblemKind::Internal { detail } => format!("internal error: {detail}"),
+        }
+    }
+
+    /// What to say at the primary span.
+    pub fn label(&self) -> String {
+        match self {
+            ProblemKind::Unexpected { expected, .. } => format!("expected {expected}"),
+            ProblemKind::UnknownParty { .. } => "not in `parties`".into(),
+            ProblemKind::UnknownConstant { .. } => "not declared with `let`".into(),
+            ProblemKind::UnknownEvent { .. } => "not declared with `event`".into(),
+            ProblemKind::UnknownLabel { .. } => "no such label".into(),
+            ProblemKind::Duplicate { .. } => "declared again here".into(),
+            ProblemKind::DuplicateSetting { .. } => "set again here".into(),
+            ProblemKind::DuplicateModifier { .. } => "given again here".into(),
+            ProblemKind::DuplicateRest { .. } => "given again here".into(),
+            ProblemKind::NotIncreasing { .. } => "must be larger than the one before".into(),
+            ProblemKind::UnrecoupedAdvance => "add `recouped from <clause label>`".into(),
+            _ => "here".into(),
+        }
+    }
+
+    /// How to fix it, where a fix is known.
+    pub fn help(&self) -> Option<String> {
+        let did_you_mean = |suggestion: &Option<String>| {
+            suggestion
+                .as_ref()
+                .map(|name| format!("did you mean `{name}`?"))
+        };
+        match self {
+            ProblemKind::NotUtf8 => Some("save the file as UTF-8".into()),
+            ProblemKind::TooLarge { .. } => {
+                Some("one agreement per file; split portfolios into files".into())
+            }
+            ProblemKind::Unexpected { hint, .. } => hint.clone(),
+            ProblemKind::TooDeep { .. } => {
+                Some("name a part of the expression with `let` to flatten it".into())
+            }
+            ProblemKind::TooLong { .. } => {
+                Some("split the expression into constants with `let`".into())
+            }
+            ProblemKind::AmountRange { .. } => Some(
+                "amounts have at most 28 significant digits; use a suffix such as `B` or `T`"
+                    .into(),
+            ),
+            ProblemKind::BadDate { .. } => {
+                Some("write dates as year-month-day, such as `2028-04-01`".into())
+            }
+            ProblemKind::UnknownParty { suggestion, .. } => did_you_mean(suggestion)
+                .or_else(|| Some("declare it in `parties`".into())),
+            ProblemKind::UnknownConstant { suggestion, .. } => did_you_mean(suggestion)
+                .or_else(|| Some("declare it first: `let name = 40M`".into())),
+            ProblemKind::UnknownEvent { suggestion, .. } => did_you_mean(suggestion)
+                .or_else(|| Some("declare it: `event name` or `event name on 2029-01-01`".into())),
+            ProblemKind::UnknownLabel { suggestion, .. } => did_you_mean(suggestion)
+                .or_else(|| Some("label the clause: `royalty: share ...`".into())),
+            ProblemKind::Duplicate { .. } => Some("remove one, or rename it".into()),
+            ProblemKind::PartyAsWindow { name } => Some(format!(
+                "the payer goes before `to`: `from {name} to ...`"
+            )),
+            ProblemKind::NoParties => Some("add a line such as `parties OpenAI, Microsoft`".into()),
+            ProblemKind::NoPayer { .. } => Some(
+                "declare who pays by default (`payer OpenAI`) or name the payer in the clause (`from OpenAI to ...`)"
+                    .into(),
+            ),
+            ProblemKind::SelfPayment { .. } => {
+                Some("a clause moves money between two different parties".into())
+            }
+            ProblemKind::BadCurrency { text } => {
+                let upper = text.to_uppercase();
+                if upper.len() == 3 && upper.chars().all(|c| c.is_ascii_uppercase()) {
+                    Some(format!("currency codes are capitals: `{upper}`"))
+                } else {
+                    Some("use three capital letters, such as `USD` or `EUR`".into())
+                }
+            }
+            ProblemKind::DuplicateSetting { .. } => Some("keep one".into()),
+            ProblemKind::ExpectedRate { .. } => {
+                Some("write rates with a percent sign: `20%`".into())
+            }
+            ProblemKind::ExpectedAmount { .. } => {
+                Some("write amounts as numbers, such as `38B`, `1.5M` or `250_000`".into())
+            }
+            ProblemKind::MixedUnits { .. } => {
+                Some("multiply a rate by an amount to get an amount: `20% * 1M`".into())
+            }
+            ProblemKind::RateRange { .. } => {
+                Some("a share pays a fraction of its basis, from 0% to 100%".into())
+            }
+            ProblemKind::NotPositive { .. } => None,
+            ProblemKind::DivisionByZero => None,
+            ProblemKind::Overflow => {
+                Some("amounts stay within about 7.9 × 10^28".into())
+            }
+            ProblemKind::NotConstant { .. } => {
+                Some("caps, floors, thresholds and bands are fixed amounts".into())
+            }
+            ProblemKind::NotIncreasing { .. } => {
+                Some("bounds are cumulative totals, each larger than the one before".into())
+            }
+            ProblemKind::OpenBandNotLast { what } => Some(format!(
+                "move the open-ended {what} to the end"
+            )),
+            ProblemKind::FloorAboveCap { .. } => {
+                Some("the cap always prevails, so the floor could never be paid".into())
+            }
+            ProblemKind::UnrecoupedAdvance => Some(
+                "an advance is paid back from a clause's earnings: `advance 250K to Artist recouped from royalty`"
+                    .into(),
+            ),
+            ProblemKind::NotRecoupable { .. } => None,
+            ProblemKind::RecoupOtherPayee { .. } => {
+                Some("an advance is recouped from the same party's earnings".into())
+            }
+            ProblemKind::DuplicateModifier { .. } => Some("keep one".into()),
+            ProblemKind::MissingPeriod { keyword } => Some(format!(
+                "say how often it applies: `{keyword} ... per year`"
+            )),
+            ProblemKind::DuplicateRest { .. } => {
+                Some("only one party can receive the remainder of a basis".into())
+            }
+            ProblemKind::SettleSelf => None,
+            ProblemKind::OverAllocated { .. } => {
+                Some("check the rates; the payer cannot pay out more than the basis".into())
+            }
+            ProblemKind::NeverPays { .. } => None,
+            ProblemKind::Unused { .. } => Some("remove it, or use it".into()),
+            ProblemKind::Internal { .. } => {
+                Some("this is a bug in dealterms; please report it with the file".into())
+            }
+        }
+    }
+}
+
+/// A problem together with the file it belongs to, ready for miette.
+pub struct Located<'a> {
+    pub problem: &'a Problem,
+    pub source: &'a NamedSource<String>,
+}
+
+impl fmt::Debug for Located<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.problem.fmt(f)
+    }
+}
+
+impl fmt::Display for Located<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.problem.kind.message())
+    }
+}
+
+impl std::error::Error for Located<'_> {}
+
+impl Diagnostic for Located<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.problem.kind.code()))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.problem.severity() {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.problem
+            .kind
+            .help()
+            .map(|help| Box::new(help) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let primary = LabeledSpan::new_primary_with_span(
+            Some(self.problem.kind.label()),
+            self.problem.span,
+        );
+        let related = self
+            .problem
+            .related
+            .iter()
+            .map(|(span, text)| LabeledSpan::new_with_span(Some(text.clone()), *span));
+        Some(Box::new(std::iter::once(primary).chain(related)))
+    }
+}
+
+/// The closest of `candidates` to `name`, if one is close enough to be a typo.
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    candidates
+        .into_iter()
+        .filter(|candidate| *candidate != name)
+        .map(|candidate| (strsim::jaro_winkler(name, candidate), candidate))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate.to_string())
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = source.get(..offset).unwrap_or(source);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    (line, column)
+}
+
+/// How problems are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// miette's graphical report, with or without colour, at a given width.
+    Human { color: bool, width: usize },
+    /// One JSON object per problem and line, for editors and CI tools.
+    Json,
+}
+
+/// Renders every problem of one file, in order, as one string.
+pub fn render(problems: &[Problem], file_name: &str, source: &str, style: Style) -> String {
+    match style {
+        Style::Human { color, width } => render_human(problems, file_name, source, color, width),
+        Style::Json => problems
+            .iter()
+            .map(|problem| render_json(problem, file_name, source) + "\n")
+            .collect(),
+    }
+}
+
+fn render_human(problems: &[Problem], file_name: &str, source: &str, color: bool, width: usize) -> String {
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme)
+        .with_width(width)
+        .with_context_lines(1);
+    let named = NamedSource::new(file_name, source.to_string());
+    let mut out = String::new();
+    for problem in problems {
+        let located = Located {
+            problem,
+            source: &named,
+        };
+        if handler.render_report(&mut out, &located).is_err() {
+            out.push_str(&format!("{file_name}: {}\n", problem.kind.message()));
+        }
+    }
+    out
+}
+
+/// One problem as a JSON object: file, 1-based line and column of both
+/// ends, byte offsets, severity, code, message, label, help and related spans.
+fn render_json(problem: &Problem, file_name: &str, source: &str) -> String {
+    let position = |span: Span| {
+        let (line, column) = line_column(source, span.start);
+        let (end_line, end_column) = line_column(source, span.end);
+        serde_json::json!({
+            "offset": span.start,
+            "length": span.len(),
+            "line": line,
+            "column": column,
+            "end_line": end_line,
+            "end_column": end_column,
+        })
+    };
+    let related: Vec<_> = problem
+        .related
+        .iter()
+        .map(|(span, text)| serde_json::json!({ "label": text, "span": position(*span) }))
+        .collect();
+    serde_json::json!({
+        "file": file_name,
+        "severity": match problem.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        },
+        "code": problem.kind.code(),
+        "message": problem.kind.message(),
+        "label": problem.kind.label(),
+        "help": problem.kind.help(),
+        "span": position(problem.span),
+        "related": related,
+    })
+    .to_string()
+}

@@ -1,0 +1,364 @@
+//! The typed syntax tree: what the file says, exactly as written, with a span
+//! on every node. Nothing here is resolved or validated; that is the checking
+//! pass's work (see `crate::check`).
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+/// A byte range in the source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+
+    pub fn len(self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(span: Span) -> Self {
+        (span.start, span.len()).into()
+    }
+}
+
+/// A whole `.deal` file.
+#[derive(Debug, Clone)]
+pub struct File {
+    pub agreement: Agreement,
+    /// Every comment, in source order, with its span (`# ...` or `// ...`).
+    pub comments: Vec<Comment>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Comment {
+    pub text: String,
+    pub span: Span,
+}
+
+/// `agreement "Name" { ... }`
+#[derive(Debug, Clone)]
+pub struct Agreement {
+    pub name: Text,
+    pub items: Vec<Item>,
+    pub span: Span,
+}
+
+/// A name as written: an identifier, or a quoted string for a party name
+/// with spaces (`"Société Générale"`). `value` is without quotes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    pub value: String,
+    pub quoted: bool,
+    pub span: Span,
+}
+
+/// A quoted string, `value` without its quotes.
+#[derive(Debug, Clone)]
+pub struct Text {
+    pub value: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub kind: ItemKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ItemKind {
+    /// `currency USD`
+    Currency(Name),
+    /// `rounding half-up`
+    Rounding(RoundingMode, Span),
+    /// `parties OpenAI, Microsoft`
+    Parties(Vec<Name>),
+    /// `payer OpenAI`
+    Payer(Name),
+    /// `let negative_cost = 40M`
+    Let { name: Name, value: Expr },
+    /// `event change_of_control` or `event agi on 2029-06-30`
+    Event { name: Name, date: Option<DateLit> },
+    /// `settle net between OpenAI and Microsoft`
+    Settle { first: Name, second: Name },
+    /// A payment clause, labelled or not.
+    Clause(Clause),
+}
+
+/// How each payment is rounded to the currency's minor unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RoundingMode {
+    /// Ties to the even neighbour (banker's rounding): the default.
+    #[default]
+    HalfEven,
+    /// Ties away from zero.
+    HalfUp,
+    /// Ties toward zero.
+    HalfDown,
+    /// Always away from zero.
+    Up,
+    /// Always toward zero (truncation).
+    Down,
+}
+
+impl RoundingMode {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            RoundingMode::HalfEven => "half-even",
+            RoundingMode::HalfUp => "half-up",
+            RoundingMode::HalfDown => "half-down",
+            RoundingMode::Up => "up",
+            RoundingMode::Down => "down",
+        }
+    }
+}
+
+/// `label: share ...`, `rest of ...` or `advance ...`
+#[derive(Debug, Clone)]
+pub struct Clause {
+    pub label: Option<Name>,
+    pub body: ClauseBody,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ClauseBody {
+    Share(Share),
+    Rest(Rest),
+    Advance(Advance),
+}
+
+/// `share 20% of revenue from OpenAI to Microsoft cap 38B`
+#[derive(Debug, Clone)]
+pub struct Share {
+    pub rate: Expr,
+    pub basis: Expr,
+    pub payer: Option<Name>,
+    pub payee: Name,
+    pub schedule: Option<Schedule>,
+    pub modifiers: Vec<Modifier>,
+}
+
+/// `rest of sales to Seller`
+#[derive(Debug, Clone)]
+pub struct Rest {
+    pub basis: Expr,
+    pub payer: Option<Name>,
+    pub payee: Name,
+}
+
+/// `advance 250K to Artist recouped from royalty`
+#[derive(Debug, Clone)]
+pub struct Advance {
+    pub amount: Expr,
+    pub payer: Option<Name>,
+    pub payee: Name,
+    /// The labels after `recouped from`; empty when the advance has none.
+    pub recouped_from: Vec<Name>,
+}
+
+/// What follows the payee and changes the rate as totals grow.
+#[derive(Debug, Clone)]
+pub enum Schedule {
+    /// `up to 1M, 25% up to 5M, 20% above per year`: marginal bands on the
+    /// cumulative basis; the share's own rate is the first band's.
+    Bands {
+        first_up_to: Expr,
+        more: Vec<Band>,
+        reset: Option<Per>,
+        span: Span,
+    },
+    /// `until paid 300K, then 10% until paid 400K`: step-down on the
+    /// clause's cumulative payments; the share's own rate is the first step's.
+    Steps {
+        first_until_paid: Expr,
+        more: Vec<Step>,
+        span: Span,
+    },
+}
+
+/// `25% up to 5M` or `20% above`
+#[derive(Debug, Clone)]
+pub struct Band {
+    pub rate: Expr,
+    /// `None` for the open band, `above`.
+    pub up_to: Option<Expr>,
+    pub span: Span,
+}
+
+/// `then 10% until paid 400K` or `then 5%`
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub rate: Expr,
+    pub until_paid: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Modifier {
+    pub kind: ModifierKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ModifierKind {
+    /// `cap 38B` or `cap 150K per year`
+    Cap { amount: Expr, per: Option<Per> },
+    /// `above 100M`
+    Above { amount: Expr, per: Option<Per> },
+    /// `floor 20K per quarter`
+    Floor { amount: Expr, per: Option<Per> },
+    /// `minimum 1M per year`
+    Minimum { amount: Expr, per: Option<Per> },
+    /// `from 2026-01-01`
+    From(When),
+    /// `until change_of_control`
+    Until(When),
+}
+
+impl ModifierKind {
+    /// The keyword that starts the modifier, for messages.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            ModifierKind::Cap { .. } => "cap",
+            ModifierKind::Above { .. } => "above",
+            ModifierKind::Floor { .. } => "floor",
+            ModifierKind::Minimum { .. } => "minimum",
+            ModifierKind::From(_) => "from",
+            ModifierKind::Until(_) => "until",
+        }
+    }
+}
+
+/// `per year`
+#[derive(Debug, Clone, Copy)]
+pub struct Per {
+    pub unit: Calendar,
+    pub span: Span,
+}
+
+/// A calendar period: what `per` resets on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Calendar {
+    Month,
+    Quarter,
+    Year,
+}
+
+impl Calendar {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Calendar::Year => "year",
+            Calendar::Quarter => "quarter",
+            Calendar::Month => "month",
+        }
+    }
+}
+
+/// A date or an event name, in a window.
+#[derive(Debug, Clone)]
+pub enum When {
+    Date(DateLit),
+    Event(Name),
+}
+
+impl When {
+    pub fn span(&self) -> Span {
+        match self {
+            When::Date(date) => date.span,
+            When::Event(name) => name.span,
+        }
+    }
+}
+
+/// `2028-04-01`
+#[derive(Debug, Clone, Copy)]
+pub struct DateLit {
+    pub date: Date,
+    pub span: Span,
+}
+
+/// Arithmetic over literals, constants and series columns.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    /// `38B`: `value` is exact, `text` as written.
+    Amount { value: Decimal, text: String },
+    /// `12.5%`: `value` is the fraction (0.125), `text` as written.
+    Percent { value: Decimal, text: String },
+    /// A constant or a series column.
+    Name(String),
+    /// `-x`
+    Negate(Box<Expr>),
+    /// `(x)`
+    Paren(Box<Expr>),
+    Binary {
+        op: BinaryOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+}
+
+impl BinaryOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Add => "+",
+            BinaryOp::Subtract => "-",
+            BinaryOp::Multiply => "*",
+            BinaryOp::Divide => "/",
+        }
+    }
+
+    /// Binding power: `*` and `/` bind tighter than `+` and `-`.
+    pub fn precedence(self) -> u8 {
+        match self {
+            BinaryOp::Add | BinaryOp::Subtract => 1,
+            BinaryOp::Multiply | BinaryOp::Divide => 2,
+        }
+    }
+}
+
+/// The canonical text of an expression: literals as written, one space
+/// around each operator, parentheses kept where the file has them.
+impl std::fmt::Display for Expr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.kind {
+            ExprKind::Amount { text, .. } | ExprKind::Percent { text, .. } => f.write_str(text),
+            ExprKind::Name(name) => f.write_str(name),
+            ExprKind::Negate(inner) => write!(f, "-{inner}"),
+            ExprKind::Paren(inner) => write!(f, "({inner})"),
+            ExprKind::Binary { op, left, right } => {
+                write!(f, "{left} {} {right}", op.symbol())
+            }
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! Grammar rules in words, for syntax errors: "expected a rate such as
+//! `20%`", never "expected percent".
+
+use crate::diagnostics::suggest;
+use crate::syntax::parser::Rule;
+
+/// Rules that start a line inside the agreement; listed together they read
+/// better as one phrase.
+const ITEM_START: &str = "a clause (`share`, `rest`, `advance`) or a declaration (`parties`, `let`, ...)";
+const MODIFIER: &str = "a modifier (`cap`, `above`, `floor`, `minimum`, `from`, `until`)";
+const OPERATOR: &str = "an operator (`+`, `-`, `*`, `/`)";
+
+/// One rule in words, or `None` for rules that never appear alone.
+fn phrase(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::EOI => "the end of the file",
+        Rule::file | Rule::agreement | Rule::kw_agreement => "`agreement \"Name\" { ... }`",
+        Rule::open_brace => "`{`",
+        Rule::close_brace => "`}`",
+        Rule::currency_decl
+        | Rule::kw_currency
+        | Rule::rounding_decl
+        | Rule::kw_rounding
+        | Rule::parties_decl
+        | Rule::kw_parties
+        | Rule::payer_decl
+        | Rule::kw_payer
+        | Rule::let_decl
+        | Rule::kw_let
+        | Rule::event_decl
+        | Rule::kw_event
+        | Rule::settle_decl
+        | Rule::kw_settle
+        | Rule::clause
+        | Rule::share
+        | Rule::kw_share
+        | Rule::rest
+        | Rule::kw_rest
+        | Rule::advance
+        | Rule::kw_advance => ITEM_START,
+        Rule::label => "a clause label",
+        Rule::colon => "`:`",
+        Rule::currency_code => "a currency code such as `USD`",
+        Rule::rounding_mode => "a rounding mode (`half-even`, `half-up`, `half-down`, `up`, `down`)",
+        Rule::party_name => "a party name",
+        Rule::name => "a name",
+        Rule::string => "a quoted name such as `\"Revenue share\"`",
+        Rule::equals => "`=`",
+        Rule::kw_on => "`on`",
+        Rule::date => "a date such as `2028-04-01`",
+        Rule::kw_net => "`net`",
+        Rule::kw_between => "`between`",
+        Rule::kw_and => "`and`",
+        Rule::kw_of => "`of`",
+        Rule::payer | Rule::kw_from => "`from`",
+        Rule::payee | Rule::kw_to => "`to`",
+        Rule::recouped | Rule::kw_recouped => "`recouped from`",
+        Rule::bands | Rule::kw_up => "`up to`",
+        Rule::band => "a band such as `25% up to 5M` or `20% above`",
+        Rule::steps | Rule::kw_paid => "`until paid`",
+        Rule::step | Rule::kw_then => "`then`",
+        Rule::cap
+        | Rule::kw_cap
+        | Rule::threshold
+        | Rule::kw_above
+        | Rule::floor
+        | Rule::kw_floor
+        | Rule::minimum
+        | Rule::kw_minimum
+        | Rule::window_from
+        | Rule::window_until
+        | Rule::kw_until => MODIFIER,
+        Rule::per | Rule::kw_per => "`per`",
+        Rule::calendar_unit => "`year`, `quarter` or `month`",
+        Rule::expr => "an amount, a rate or a name",
+        Rule::negate | Rule::primary => "an amount, a rate or a name",
+        Rule::paren | Rule::open_paren => "`(`",
+        Rule::close_paren => "`)`",
+        Rule::add | Rule::subtract | Rule::multiply | Rule::divide => OPERATOR,
+        Rule::percent => "a rate such as `20%`",
+        Rule::amount | Rule::number | Rule::digits => "an amount such as `38B`",
+        Rule::suffix => "a suffix (`K`, `M`, `B`, `T`)",
+        Rule::WHITESPACE
+        | Rule::COMMENT
+        | Rule::keyword
+        | Rule::item
+        | Rule::schedule
+        | Rule::modifier
+        | Rule::when
+        | Rule::operand
+        | Rule::operator
+        | Rule::name_start
+        | Rule::name_char => return None,
+    })
+}
+
+/// The expected rules as one phrase: "`of` or an operator (...)".
+pub fn describe(positives: &[Rule]) -> String {
+    let mut phrases: Vec<&str> = Vec::new();
+    for rule in positives {
+        if let Some(phrase) = phrase(*rule)
+            && !phrases.contains(&phrase)
+        {
+            phrases.push(phrase);
+        }
+    }
+    // Operators and modifiers can follow almost anything; name what the
+    // analyst most likely meant first.
+    phrases.sort_by_key(|phrase| match *phrase {
+        OPERATOR => 2,
+        MODIFIER => 1,
+        ITEM_START => 3,
+        "`}`" => 4,
+        _ => 0,
+    });
+    match phrases.as_slice() {
+        [] => "something else".into(),
+        [one] => (*one).into(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// A fix for the most common slips at this position, if one is known.
+pub fn hint(positives: &[Rule], rest: &str) -> Option<String> {
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+        .collect();
+    if rest.starts_with(['$', '€', '£', '¥']) {
+        return Some("write amounts without a currency sign: `38B`, not `$38B`".into());
+    }
+    if rest.starts_with('"') && !rest.lines().next().unwrap_or_default()[1..].contains('"') {
+        return Some("close the quoted name with `\"` on the same line".into());
+    }
+    let amount_expected = positives
+        .iter()
+        .any(|rule| matches!(rule, Rule::expr | Rule::amount | Rule::percent));
+    if amount_expected
+        && word.starts_with(|c: char| c.is_ascii_digit())
+        && word.ends_with(['k', 'm', 'b', 't'])
+    {
+        return Some("amount suffixes are capitals: `K`, `M`, `B`, `T`".into());
+    }
+    if amount_expected && word.contains(',') {
+        return Some("write `1_000_000` or `1M`, without commas".into());
+    }
+    let keywords = expected_keywords(positives);
+    if let Some(keyword) = suggest(&word, keywords.iter().copied())
+        && !word.is_empty()
+    {
+        return Some(format!("did you mean `{keyword}`?"));
+    }
+    if positives.contains(&Rule::EOI) {
+        return Some("everything belongs inside the one `agreement \"...\" { ... }` block".into());
+    }
+    None
+}
+
+/// The keywords that would have been accepted here, for "did you mean".
+fn expected_keywords(positives: &[Rule]) -> Vec<&'static str> {
+    let mut keywords = Vec::new();
+    for rule in positives {
+        let words: &[&str] = match rule {
+            Rule::kw_agreement | Rule::agreement | Rule::file => &["agreement"],
+            Rule::kw_currency
+            | Rule::kw_rounding
+            | Rule::kw_parties
+            | Rule::kw_payer
+            | Rule::kw_let
+            | Rule::kw_event
+            | Rule::kw_settle
+            | Rule::kw_share
+            | Rule::kw_rest
+            | Rule::kw_advance
+            | Rule::clause
+            | Rule::label => &[
+                "currency", "rounding", "parties", "payer", "let", "event", "settle", "share",
+                "rest", "advance",
+            ],
+            Rule::kw_cap | Rule::kw_above | Rule::kw_floor | Rule::kw_minimum | Rule::kw_until => {
+                &["cap", "above", "floor", "minimum", "from", "until"]
+            }
+            Rule::kw_of => &["of"],
+            Rule::kw_to | Rule::payee => &["to"],
+            Rule::kw_from | Rule::payer => &["from"],
+            Rule::kw_per | Rule::per => &["per"],
+            Rule::calendar_unit => &["year", "quarter", "month"],
+            Rule::kw_recouped | Rule::recouped => &["recouped"],
+            Rule::kw_then | Rule::step => &["then"],
+            Rule::kw_paid => &["paid"],
+            Rule::kw_up | Rule::bands => &["up"],
+            Rule::kw_net => &["net"],
+            Rule::kw_between => &["between"],
+            Rule::kw_and => &["and"],
+            Rule::kw_on => &["on"],
+            Rule::rounding_mode => &["half-even", "half-up", "half-down", "up", "down"],
+            _ => &[],
+        };
+        for word in words {
+            if !keywords.contains(word) {
+                keywords.push(*word);
+            }
+        }
+    }
+    keywords
+}

@@ -1,0 +1,531 @@
+//! From pest pairs to the typed syntax tree: one function per rule.
+//!
+//! The grammar guarantees each rule's shape; where the tree is not what the
+//! grammar promises, lowering reports an internal error rather than panic.
+
+use std::iter::Peekable;
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+use jiff::civil::Date;
+use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use rust_decimal::Decimal;
+
+use crate::diagnostics::{Problem, ProblemKind};
+use crate::syntax::ast::*;
+use crate::syntax::parser::Rule;
+
+/// Most operands in one expression; longer ones are refused rather than
+/// built into a tree deep enough to exhaust the stack.
+pub const MAX_OPERANDS: usize = 64;
+
+static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::subtract, Assoc::Left))
+        .op(Op::infix(Rule::multiply, Assoc::Left) | Op::infix(Rule::divide, Assoc::Left))
+        .op(Op::prefix(Rule::negate))
+});
+
+type Lowered<T> = Result<T, Problem>;
+
+/// Lowers a parsed `file`. Problems that do not stop lowering (an amount out
+/// of range, an impossible date) are collected in `problems`.
+pub fn file(pair: Pair<'_, Rule>, comments: Vec<Comment>, problems: &mut Vec<Problem>) -> Lowered<File> {
+    let mut lower = Lower { problems };
+    let mut children = Children::of(pair);
+    let agreement = lower.agreement(children.expect(Rule::agreement)?)?;
+    Ok(File {
+        agreement,
+        comments,
+    })
+}
+
+struct Lower<'p> {
+    problems: &'p mut Vec<Problem>,
+}
+
+impl Lower<'_> {
+    fn agreement(&mut self, pair: Pair<'_, Rule>) -> Lowered<Agreement> {
+        let span = span_of(&pair);
+        let mut children = Children::of(pair);
+        let name = text(children.expect(Rule::string)?);
+        let mut items = Vec::new();
+        while let Some(item) = children.next_any() {
+            items.push(self.item(item)?);
+        }
+        Ok(Agreement { name, items, span })
+    }
+
+    fn item(&mut self, pair: Pair<'_, Rule>) -> Lowered<Item> {
+        let span = span_of(&pair);
+        let rule = pair.as_rule();
+        let mut children = Children::of(pair);
+        let kind = match rule {
+            Rule::currency_decl => ItemKind::Currency(name(children.expect(Rule::currency_code)?)),
+            Rule::rounding_decl => {
+                let mode = children.expect(Rule::rounding_mode)?;
+                ItemKind::Rounding(rounding_mode(&mode)?, span_of(&mode))
+            }
+            Rule::parties_decl => ItemKind::Parties(
+                children.rest().map(party_name).collect::<Lowered<_>>()?,
+            ),
+            Rule::payer_decl => ItemKind::Payer(party_name(children.expect(Rule::party_name)?)?),
+            Rule::let_decl => ItemKind::Let {
+                name: name(children.expect(Rule::name)?),
+                value: self.expr(children.expect(Rule::expr)?)?,
+            },
+            Rule::event_decl => ItemKind::Event {
+                name: name(children.expect(Rule::name)?),
+                date: match children.next_if(Rule::date) {
+                    Some(date) => Some(self.date(date)),
+                    None => None,
+                },
+            },
+            Rule::settle_decl => ItemKind::Settle {
+                first: party_name(children.expect(Rule::party_name)?)?,
+                second: party_name(children.expect(Rule::party_name)?)?,
+            },
+            Rule::clause => ItemKind::Clause(self.clause(span, children)?),
+            other => return Err(unexpected_rule(other, span)),
+        };
+        Ok(Item { kind, span })
+    }
+
+    fn clause(&mut self, span: Span, mut children: Children<'_>) -> Lowered<Clause> {
+        let label = children.next_if(Rule::label).map(name);
+        let body = children.next()?;
+        let body_span = span_of(&body);
+        let body = match body.as_rule() {
+            Rule::share => ClauseBody::Share(self.share(body)?),
+            Rule::rest => ClauseBody::Rest(self.rest(body)?),
+            Rule::advance => ClauseBody::Advance(self.advance(body)?),
+            other => return Err(unexpected_rule(other, body_span)),
+        };
+        Ok(Clause { label, body, span })
+    }
+
+    fn share(&mut self, pair: Pair<'_, Rule>) -> Lowered<Share> {
+        let mut children = Children::of(pair);
+        let rate = self.expr(children.expect(Rule::expr)?)?;
+        let basis = self.expr(children.expect(Rule::expr)?)?;
+        let payer = children.next_if(Rule::payer).map(single_party).transpose()?;
+        let payee = single_party(children.expect(Rule::payee)?)?;
+        let mut schedule = None;
+        let mut modifiers = Vec::new();
+        for pair in children.rest() {
+            match pair.as_rule() {
+                Rule::bands => schedule = Some(self.bands(pair)?),
+                Rule::steps => schedule = Some(self.steps(pair)?),
+                _ => modifiers.push(self.modifier(pair)?),
+            }
+        }
+        Ok(Share {
+            rate,
+            basis,
+            payer,
+            payee,
+            schedule,
+            modifiers,
+        })
+    }
+
+    fn rest(&mut self, pair: Pair<'_, Rule>) -> Lowered<Rest> {
+        let mut children = Children::of(pair);
+        Ok(Rest {
+            basis: self.expr(children.expect(Rule::expr)?)?,
+            payer: children.next_if(Rule::payer).map(single_party).transpose()?,
+            payee: single_party(children.expect(Rule::payee)?)?,
+        })
+    }
+
+    fn advance(&mut self, pair: Pair<'_, Rule>) -> Lowered<Advance> {
+        let mut children = Children::of(pair);
+        Ok(Advance {
+            amount: self.expr(children.expect(Rule::expr)?)?,
+            payer: children.next_if(Rule::payer).map(single_party).transpose()?,
+            payee: single_party(children.expect(Rule::payee)?)?,
+            recouped_from: match children.next_if(Rule::recouped) {
+                Some(recouped) => Children::of(recouped).rest().map(name).collect(),
+                None => Vec::new(),
+            },
+        })
+    }
+
+    /// `up to 1M, 25% up to 5M, 20% above per year`
+    fn bands(&mut self, pair: Pair<'_, Rule>) -> Lowered<Schedule> {
+        let span = span_of(&pair);
+        let mut children = Children::of(pair);
+        let first_up_to = self.expr(children.expect(Rule::expr)?)?;
+        let mut more = Vec::new();
+        let mut reset = None;
+        for pair in children.rest() {
+            match pair.as_rule() {
+                Rule::band => more.push(self.band(pair)?),
+                _ => reset = Some(per(pair)?),
+            }
+        }
+        Ok(Schedule::Bands {
+            first_up_to,
+            more,
+            reset,
+            span,
+        })
+    }
+
+    /// `25% up to 5M` or `20% above`
+    fn band(&mut self, pair: Pair<'_, Rule>) -> Lowered<Band> {
+        let span = span_of(&pair);
+        let mut children = Children::of(pair);
+        let rate = self.expr(children.expect(Rule::expr)?)?;
+        let up_to = children.next_if(Rule::expr).map(|e| self.expr(e)).transpose()?;
+        Ok(Band { rate, up_to, span })
+    }
+
+    /// `until paid 300K, then 10% until paid 400K`
+    fn steps(&mut self, pair: Pair<'_, Rule>) -> Lowered<Schedule> {
+        let span = span_of(&pair);
+        let mut children = Children::of(pair);
+        let first_until_paid = self.expr(children.expect(Rule::expr)?)?;
+        let more = children
+            .rest()
+            .map(|step| self.step(step))
+            .collect::<Lowered<_>>()?;
+        Ok(Schedule::Steps {
+            first_until_paid,
+            more,
+            span,
+        })
+    }
+
+    /// `then 10% until paid 400K`
+    fn step(&mut self, pair: Pair<'_, Rule>) -> Lowered<Step> {
+        let span = span_of(&pair);
+        let mut children = Children::of(pair);
+        let rate = self.expr(children.expect(Rule::expr)?)?;
+        let until_paid = children.next_if(Rule::expr).map(|e| self.expr(e)).transpose()?;
+        Ok(Step {
+            rate,
+            until_paid,
+            span,
+        })
+    }
+
+    fn modifier(&mut self, pair: Pair<'_, Rule>) -> Lowered<Modifier> {
+        let span = span_of(&pair);
+        let rule = pair.as_rule();
+        let mut children = Children::of(pair);
+        let kind = match rule {
+            Rule::cap | Rule::threshold | Rule::floor | Rule::minimum => {
+                let amount = self.expr(children.expect(Rule::expr)?)?;
+                let per = children.next_if(Rule::per).map(per).transpose()?;
+                match rule {
+                    Rule::cap => ModifierKind::Cap { amount, per },
+                    Rule::threshold => ModifierKind::Above { amount, per },
+                    Rule::floor => ModifierKind::Floor { amount, per },
+                    _ => ModifierKind::Minimum { amount, per },
+                }
+            }
+            Rule::window_from => ModifierKind::From(self.when(children.next()?)?),
+            Rule::window_until => ModifierKind::Until(self.when(children.next()?)?),
+            other => return Err(unexpected_rule(other, span)),
+        };
+        Ok(Modifier { kind, span })
+    }
+
+    fn when(&mut self, pair: Pair<'_, Rule>) -> Lowered<When> {
+        match pair.as_rule() {
+            Rule::date => Ok(When::Date(self.date(pair))),
+            Rule::name => Ok(When::Event(name(pair))),
+            other => Err(unexpected_rule(other, span_of(&pair))),
+        }
+    }
+
+    /// `2028-04-01`; an impossible date is reported and lowered as 1970-01-01.
+    fn date(&mut self, pair: Pair<'_, Rule>) -> DateLit {
+        let span = span_of(&pair);
+        let date = Date::from_str(pair.as_str()).unwrap_or_else(|_| {
+            self.problems.push(Problem::new(
+                ProblemKind::BadDate {
+                    text: pair.as_str().into(),
+                },
+                span,
+            ));
+            Date::constant(1970, 1, 1)
+        });
+        DateLit { date, span }
+    }
+
+    /// An expression, folded by precedence.
+    fn expr(&mut self, pair: Pair<'_, Rule>) -> Lowered<Expr> {
+        let span = span_of(&pair);
+        let operands = pair
+            .clone()
+            .into_inner()
+            .filter(|p| !matches!(p.as_rule(), Rule::add | Rule::subtract | Rule::multiply | Rule::divide | Rule::negate))
+            .count();
+        if operands > MAX_OPERANDS {
+            return Err(Problem::new(ProblemKind::TooLong { limit: MAX_OPERANDS }, span));
+        }
+        // The Pratt closures cannot borrow `self` mutably three times over, so
+        // recoverable problems are gathered here and handed on afterwards.
+        let mut problems = Vec::new();
+        let result = PRATT
+            .map_primary(|pair| primary(pair, &mut problems))
+            .map_prefix(|op, operand| {
+                let operand = operand?;
+                Ok(Expr {
+                    span: span_of(&op).to(operand.span),
+                    kind: ExprKind::Negate(Box::new(operand)),
+                })
+            })
+            .map_infix(|left, op, right| {
+                let (left, right) = (left?, right?);
+                let op = match op.as_rule() {
+                    Rule::add => BinaryOp::Add,
+                    Rule::subtract => BinaryOp::Subtract,
+                    Rule::multiply => BinaryOp::Multiply,
+                    Rule::divide => BinaryOp::Divide,
+                    other => return Err(unexpected_rule(other, span_of(&op))),
+                };
+                Ok(Expr {
+                    span: left.span.to(right.span),
+                    kind: ExprKind::Binary {
+                        op,
+                        left: Box::new(left),
+                        right: Box::new(right),
+                    },
+                })
+            })
+            .parse(pair.into_inner());
+        self.problems.append(&mut problems);
+        result
+    }
+}
+
+/// One operand: a literal, a name or a parenthesised expression.
+fn primary(pair: Pair<'_, Rule>, problems: &mut Vec<Problem>) -> Lowered<Expr> {
+    let span = span_of(&pair);
+    let kind = match pair.as_rule() {
+        Rule::amount => {
+            let text = pair.as_str().to_string();
+            let value = amount_value(&text).unwrap_or_else(|| {
+                problems.push(Problem::new(ProblemKind::AmountRange { text: text.clone() }, span));
+                Decimal::ZERO
+            });
+            ExprKind::Amount { value, text }
+        }
+        Rule::percent => {
+            let text = pair.as_str().to_string();
+            let value = percent_value(&text).unwrap_or_else(|| {
+                problems.push(Problem::new(ProblemKind::AmountRange { text: text.clone() }, span));
+                Decimal::ZERO
+            });
+            ExprKind::Percent { value, text }
+        }
+        Rule::name => ExprKind::Name(pair.as_str().to_string()),
+        Rule::paren => {
+            let inner = Children::of(pair).expect(Rule::expr)?;
+            let mut lower = Lower { problems };
+            ExprKind::Paren(Box::new(lower.expr(inner)?))
+        }
+        other => return Err(unexpected_rule(other, span)),
+    };
+    Ok(Expr { kind, span })
+}
+
+/// The exact value of `38B`, `1.5M`, `1_000_000`; `None` if out of range.
+pub fn amount_value(text: &str) -> Option<Decimal> {
+    let (digits, scale) = match text.char_indices().last() {
+        Some((at, 'K')) => (text.get(..at)?, 3),
+        Some((at, 'M')) => (text.get(..at)?, 6),
+        Some((at, 'B')) => (text.get(..at)?, 9),
+        Some((at, 'T')) => (text.get(..at)?, 12),
+        _ => (text, 0),
+    };
+    let number = Decimal::from_str_exact(&digits.replace('_', "")).ok()?;
+    number.checked_mul(Decimal::from_i128_with_scale(10i128.pow(scale), 0))
+}
+
+/// The fraction `12.5%` stands for (0.125); `None` if out of range.
+pub fn percent_value(text: &str) -> Option<Decimal> {
+    let number = Decimal::from_str_exact(&text.strip_suffix('%')?.replace('_', "")).ok()?;
+    number.checked_div(Decimal::ONE_HUNDRED)
+}
+
+fn rounding_mode(pair: &Pair<'_, Rule>) -> Lowered<RoundingMode> {
+    Ok(match pair.as_str() {
+        "half-even" => RoundingMode::HalfEven,
+        "half-up" => RoundingMode::HalfUp,
+        "half-down" => RoundingMode::HalfDown,
+        "up" => RoundingMode::Up,
+        "down" => RoundingMode::Down,
+        _ => return Err(unexpected_rule(pair.as_rule(), span_of(pair))),
+    })
+}
+
+fn per(pair: Pair<'_, Rule>) -> Lowered<Per> {
+    let span = span_of(&pair);
+    let unit_pair = Children::of(pair).expect(Rule::calendar_unit)?;
+    let unit = match unit_pair.as_str() {
+        "year" => Calendar::Year,
+        "quarter" => Calendar::Quarter,
+        "month" => Calendar::Month,
+        _ => return Err(unexpected_rule(Rule::calendar_unit, span)),
+    };
+    Ok(Per { unit, span })
+}
+
+/// The party of a `payer` or `payee` rule.
+fn single_party(pair: Pair<'_, Rule>) -> Lowered<Name> {
+    party_name(Children::of(pair).expect(Rule::party_name)?)
+}
+
+fn party_name(pair: Pair<'_, Rule>) -> Lowered<Name> {
+    let inner = Children::of(pair).next()?;
+    Ok(match inner.as_rule() {
+        Rule::string => {
+            let text = text(inner);
+            Name {
+                value: text.value,
+                quoted: true,
+                span: text.span,
+            }
+        }
+        _ => name(inner),
+    })
+}
+
+fn name(pair: Pair<'_, Rule>) -> Name {
+    Name {
+        value: pair.as_str().to_string(),
+        quoted: false,
+        span: span_of(&pair),
+    }
+}
+
+fn text(pair: Pair<'_, Rule>) -> Text {
+    let raw = pair.as_str();
+    let value = raw
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(raw);
+    Text {
+        value: value.to_string(),
+        span: span_of(&pair),
+    }
+}
+
+fn span_of(pair: &Pair<'_, Rule>) -> Span {
+    let span = pair.as_span();
+    Span::new(span.start(), span.end())
+}
+
+fn unexpected_rule(rule: Rule, span: Span) -> Problem {
+    Problem::new(
+        ProblemKind::Internal {
+            detail: format!("the syntax tree has an unexpected `{rule:?}` here"),
+        },
+        span,
+    )
+}
+
+/// The meaningful children of a pair: keywords and punctuation are skipped,
+/// since the rule itself says which were there.
+struct Children<'i> {
+    pairs: Peekable<Pairs<'i, Rule>>,
+    span: Span,
+}
+
+impl<'i> Children<'i> {
+    fn of(pair: Pair<'i, Rule>) -> Self {
+        let span = span_of(&pair);
+        Children {
+            pairs: pair.into_inner().peekable(),
+            span,
+        }
+    }
+
+    fn skip_tokens(&mut self) {
+        while self.pairs.peek().is_some_and(|p| is_token(p.as_rule())) {
+            self.pairs.next();
+        }
+    }
+
+    fn next_any(&mut self) -> Option<Pair<'i, Rule>> {
+        self.skip_tokens();
+        self.pairs.next()
+    }
+
+    fn next(&mut self) -> Lowered<Pair<'i, Rule>> {
+        let span = self.span;
+        self.next_any().ok_or_else(|| {
+            Problem::new(
+                ProblemKind::Internal {
+                    detail: "the syntax tree ends too early".into(),
+                },
+                span,
+            )
+        })
+    }
+
+    fn next_if(&mut self, rule: Rule) -> Option<Pair<'i, Rule>> {
+        self.skip_tokens();
+        self.pairs.next_if(|p| p.as_rule() == rule)
+    }
+
+    fn expect(&mut self, rule: Rule) -> Lowered<Pair<'i, Rule>> {
+        let pair = self.next()?;
+        if pair.as_rule() == rule {
+            Ok(pair)
+        } else {
+            Err(unexpected_rule(pair.as_rule(), span_of(&pair)))
+        }
+    }
+
+    fn rest(mut self) -> impl Iterator<Item = Pair<'i, Rule>> {
+        std::iter::from_fn(move || self.next_any())
+    }
+}
+
+/// Keywords and punctuation: present in the tree for error messages only.
+fn is_token(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::kw_agreement
+            | Rule::kw_currency
+            | Rule::kw_rounding
+            | Rule::kw_parties
+            | Rule::kw_payer
+            | Rule::kw_let
+            | Rule::kw_event
+            | Rule::kw_on
+            | Rule::kw_settle
+            | Rule::kw_net
+            | Rule::kw_between
+            | Rule::kw_and
+            | Rule::kw_share
+            | Rule::kw_rest
+            | Rule::kw_advance
+            | Rule::kw_recouped
+            | Rule::kw_of
+            | Rule::kw_from
+            | Rule::kw_to
+            | Rule::kw_up
+            | Rule::kw_above
+            | Rule::kw_until
+            | Rule::kw_paid
+            | Rule::kw_then
+            | Rule::kw_cap
+            | Rule::kw_floor
+            | Rule::kw_minimum
+            | Rule::kw_per
+            | Rule::open_brace
+            | Rule::close_brace
+            | Rule::colon
+            | Rule::equals
+            | Rule::open_paren
+            | Rule::close_paren
+            | Rule::EOI
+    )
+}

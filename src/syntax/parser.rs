@@ -1,0 +1,63 @@
+//! pest: the grammar in `grammar/deal.pest`, and its errors turned into
+//! problems that say what was expected in words.
+
+use pest::error::{ErrorVariant, InputLocation};
+use pest_derive::Parser;
+
+use crate::diagnostics::{Problem, ProblemKind};
+use crate::syntax::ast::Span;
+use crate::syntax::expected;
+
+#[derive(Parser)]
+#[grammar = "../grammar/deal.pest"]
+pub struct DealParser;
+
+/// Turns a pest error into a located problem with the expectations in words.
+pub fn syntax_problem(source: &str, error: &pest::error::Error<Rule>) -> Problem {
+    let at = match error.location {
+        InputLocation::Pos(at) => at,
+        InputLocation::Span((start, _)) => start,
+    };
+    let positives: &[Rule] = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives,
+        ErrorVariant::CustomError { .. } => &[],
+    };
+    let (found, found_span) = found_at(source, at);
+    let expected = expected::describe(positives);
+    let hint = expected::hint(positives, source.get(at..).unwrap_or_default());
+    Problem::new(
+        ProblemKind::Unexpected {
+            expected,
+            found,
+            hint,
+        },
+        found_span,
+    )
+}
+
+/// The token at `at`, in words, and its span.
+fn found_at(source: &str, at: usize) -> (String, Span) {
+    let rest = source.get(at..).unwrap_or_default();
+    let Some(first) = rest.chars().next() else {
+        return ("the end of the file".into(), Span::new(at, at));
+    };
+    if first == '\n' || first == '\r' {
+        return ("the end of the line".into(), Span::new(at, at + first.len_utf8()));
+    }
+    let word_len = if is_word_char(first) {
+        rest.find(|c: char| !is_word_char(c)).unwrap_or(rest.len())
+    } else {
+        first.len_utf8()
+    };
+    let word = rest.get(..word_len).unwrap_or_default();
+    let shown: String = word.chars().take(24).collect();
+    let ellipsis = if shown.len() < word.len() { "…" } else { "" };
+    (
+        format!("`{shown}{ellipsis}`"),
+        Span::new(at, at + word_len),
+    )
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '.' || c == '%'
+}
