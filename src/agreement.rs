@@ -78,6 +78,8 @@ impl Clause {
     }
 }
 
+// An agreement has a handful of clauses; boxing the share would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClauseKind {
     Share(Share),

@@ -131,7 +131,11 @@ pub enum ProblemKind {
     /// `let x = 50000000000000000000000000000 * 10`
     Overflow,
     /// `cap revenue`: a series column where a fixed amount belongs.
-    NotConstant { name: String, what: &'static str },
+    NotConstant {
+        written: String,
+        column: String,
+        what: &'static str,
+    },
 
     // ── Shapes ──
     /// `up to 5M, 25% up to 1M`
@@ -174,6 +178,49 @@ pub enum ProblemKind {
     /// A constant or event declared and never used.
     Unused { what: &'static str, name: String },
 }
+
+/// Every code [`ProblemKind::code`] can return, for docs and tests.
+pub const CODES: &[&str] = &[
+    "deal::read::too_large",
+    "deal::parse::unexpected",
+    "deal::parse::too_deep",
+    "deal::parse::too_long",
+    "deal::parse::amount_range",
+    "deal::parse::bad_date",
+    "deal::check::unknown_party",
+    "deal::check::unknown_constant",
+    "deal::check::unknown_event",
+    "deal::check::unknown_label",
+    "deal::check::duplicate",
+    "deal::check::party_as_window",
+    "deal::check::no_parties",
+    "deal::check::no_payer",
+    "deal::check::self_payment",
+    "deal::check::currency",
+    "deal::check::duplicate_setting",
+    "deal::check::expected_rate",
+    "deal::check::expected_amount",
+    "deal::check::mixed_units",
+    "deal::check::rate_range",
+    "deal::check::not_positive",
+    "deal::check::division_by_zero",
+    "deal::check::overflow",
+    "deal::check::not_constant",
+    "deal::check::not_increasing",
+    "deal::check::open_band_not_last",
+    "deal::check::floor_above_cap",
+    "deal::check::unrecouped_advance",
+    "deal::check::not_recoupable",
+    "deal::check::recoup_other_payee",
+    "deal::check::duplicate_modifier",
+    "deal::check::missing_period",
+    "deal::check::duplicate_rest",
+    "deal::check::settle_self",
+    "deal::check::over_allocated",
+    "deal::check::never_pays",
+    "deal::check::unused",
+    "deal::internal",
+];
 
 impl ProblemKind {
     pub fn severity(&self) -> Severity {
@@ -285,9 +332,13 @@ impl ProblemKind {
             }
             ProblemKind::DivisionByZero => "division by zero".into(),
             ProblemKind::Overflow => "the result is beyond the exact decimal range".into(),
-            ProblemKind::NotConstant { name, what } => {
-                format!("{what} must be a fixed amount, but `{name}` is a series column")
-            }
+            ProblemKind::NotConstant {
+                written,
+                column,
+                what,
+            } => format!(
+                "{what} must be a fixed amount, but `{written}` depends on the series column `{column}`"
+            ),
             ProblemKind::NotIncreasing {
                 what,
                 previous,
@@ -307,9 +358,7 @@ impl ProblemKind {
                 label,
                 payee,
                 advance_payee,
-            } => format!(
-                "`{label}` pays `{payee}`, but the advance goes to `{advance_payee}`"
-            ),
+            } => format!("`{label}` pays `{payee}`, but the advance goes to `{advance_payee}`"),
             ProblemKind::DuplicateModifier { keyword } => {
                 format!("`{keyword}` is given twice in one clause")
             }
@@ -332,19 +381,51 @@ impl ProblemKind {
     /// What to say at the primary span.
     pub fn label(&self) -> String {
         match self {
-            ProblemKind::Unexpected { expected, .. } => format!("expected {expected}"),
-            ProblemKind::UnknownParty { .. } => "not in `parties`".into(),
-            ProblemKind::UnknownConstant { .. } => "not declared with `let`".into(),
-            ProblemKind::UnknownEvent { .. } => "not declared with `event`".into(),
-            ProblemKind::UnknownLabel { .. } => "no such label".into(),
-            ProblemKind::Duplicate { .. } => "declared again here".into(),
-            ProblemKind::DuplicateSetting { .. } => "set again here".into(),
-            ProblemKind::DuplicateModifier { .. } => "given again here".into(),
-            ProblemKind::DuplicateRest { .. } => "given again here".into(),
-            ProblemKind::NotIncreasing { .. } => "must be larger than the one before".into(),
-            ProblemKind::UnrecoupedAdvance => "add `recouped from <clause label>`".into(),
-            _ => "here".into(),
+            ProblemKind::NotUtf8 => "invalid UTF-8 here",
+            ProblemKind::TooLarge { .. } => "the file starts here",
+            ProblemKind::Unexpected { expected, .. } if expected.len() <= 40 => {
+                return format!("expected {expected}");
+            }
+            ProblemKind::Unexpected { .. } => "not expected here",
+            ProblemKind::TooDeep { .. } => "nested too deep",
+            ProblemKind::TooLong { .. } => "too many terms",
+            ProblemKind::AmountRange { .. } => "out of range",
+            ProblemKind::BadDate { .. } => "no such day",
+            ProblemKind::UnknownParty { .. } => "not in `parties`",
+            ProblemKind::UnknownConstant { .. } => "not declared with `let` above",
+            ProblemKind::UnknownEvent { .. } => "not declared with `event`",
+            ProblemKind::UnknownLabel { .. } => "no such label",
+            ProblemKind::Duplicate { .. } => "declared again here",
+            ProblemKind::PartyAsWindow { .. } => "a party",
+            ProblemKind::NoParties => "no `parties` line in this agreement",
+            ProblemKind::NoPayer { .. } => "who pays?",
+            ProblemKind::SelfPayment { .. } => "also the payer",
+            ProblemKind::BadCurrency { .. } => "not a currency code",
+            ProblemKind::DuplicateSetting { .. } => "set again here",
+            ProblemKind::ExpectedRate { .. } => "a rate belongs here",
+            ProblemKind::ExpectedAmount { .. } => "an amount belongs here",
+            ProblemKind::MixedUnits { .. } => "a rate and an amount",
+            ProblemKind::RateRange { .. } => "must be from 0% to 100%",
+            ProblemKind::NotPositive { .. } => "must be more than zero",
+            ProblemKind::DivisionByZero => "divides by zero",
+            ProblemKind::Overflow => "too large",
+            ProblemKind::NotConstant { .. } => "depends on the series",
+            ProblemKind::NotIncreasing { .. } => "must be larger than the one before",
+            ProblemKind::OpenBandNotLast { .. } => "open-ended, but not last",
+            ProblemKind::FloorAboveCap { .. } => "the floor",
+            ProblemKind::UnrecoupedAdvance => "add `recouped from <clause label>`",
+            ProblemKind::NotRecoupable { .. } => "not a `share` clause",
+            ProblemKind::RecoupOtherPayee { .. } => "pays another party",
+            ProblemKind::DuplicateModifier { .. } => "given again here",
+            ProblemKind::MissingPeriod { .. } => "how often?",
+            ProblemKind::DuplicateRest { .. } => "given again here",
+            ProblemKind::SettleSelf => "the same party twice",
+            ProblemKind::Internal { .. } => "here",
+            ProblemKind::OverAllocated { .. } => "this share takes the total over 100%",
+            ProblemKind::NeverPays { .. } => "never pays",
+            ProblemKind::Unused { .. } => "declared here",
         }
+        .into()
     }
 
     /// How to fix it, where a fix is known.
@@ -503,10 +584,8 @@ impl Diagnostic for Located<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let primary = LabeledSpan::new_primary_with_span(
-            Some(self.problem.kind.label()),
-            self.problem.span,
-        );
+        let primary =
+            LabeledSpan::new_primary_with_span(Some(self.problem.kind.label()), self.problem.span);
         let related = self
             .problem
             .related
@@ -557,7 +636,13 @@ pub fn render(problems: &[Problem], file_name: &str, source: &str, style: Style)
     }
 }
 
-fn render_human(problems: &[Problem], file_name: &str, source: &str, color: bool, width: usize) -> String {
+fn render_human(
+    problems: &[Problem],
+    file_name: &str,
+    source: &str,
+    color: bool,
+    width: usize,
+) -> String {
     let theme = if color {
         miette::GraphicalTheme::unicode()
     } else {
@@ -576,6 +661,7 @@ fn render_human(problems: &[Problem], file_name: &str, source: &str, color: bool
         if handler.render_report(&mut out, &located).is_err() {
             out.push_str(&format!("{file_name}: {}\n", problem.kind.message()));
         }
+        out.push('\n');
     }
     out
 }

@@ -9,6 +9,7 @@
 pub mod agreement;
 pub mod check;
 pub mod diagnostics;
+pub mod money;
 pub mod source;
 pub mod syntax;
 

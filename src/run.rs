@@ -46,7 +46,9 @@ fn diagnostic_style(cli: &Cli) -> Style {
             let color = match cli.color {
                 Color::Always => true,
                 Color::Never => false,
-                Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+                Color::Auto => {
+                    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
             };
             let width = terminal_width();
             Style::Human { color, width }

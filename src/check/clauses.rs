@@ -6,9 +6,11 @@ use rust_decimal::Decimal;
 use super::Checker;
 use super::values::Unit;
 use crate::agreement::{
-    Advance, Band, Basis, Bound, Calendar, Clause, ClauseKind, Limit, PartyId, Rate, Share, Step, Window,
+    Advance, Band, Basis, Bound, Calendar, Clause, ClauseKind, Limit, PartyId, Rate, Share, Step,
+    Window,
 };
 use crate::diagnostics::{Problem, ProblemKind, suggest};
+use crate::money;
 use crate::syntax::ast::{self, ClauseBody, Expr, ModifierKind, Name, Span, When};
 
 impl Checker {
@@ -45,7 +47,11 @@ impl Checker {
             return None;
         }
         Some(Clause {
-            label: clause.label.as_ref().map(|l| l.value.clone()).unwrap_or_default(),
+            label: clause
+                .label
+                .as_ref()
+                .map(|l| l.value.clone())
+                .unwrap_or_default(),
             labelled: clause.label.is_some(),
             span: clause.span,
             payer,
@@ -55,7 +61,12 @@ impl Checker {
     }
 
     /// The payer (named, or the agreement's) and the payee of a clause.
-    fn parties_of(&mut self, payer: Option<&Name>, payee: &Name, clause_span: Span) -> (Option<PartyId>, Option<PartyId>) {
+    fn parties_of(
+        &mut self,
+        payer: Option<&Name>,
+        payee: &Name,
+        clause_span: Span,
+    ) -> (Option<PartyId>, Option<PartyId>) {
         let payee_id = self.party(payee);
         let payer_id = match payer {
             Some(name) => self.party(name),
@@ -92,7 +103,8 @@ impl Checker {
             Some(schedule) => first_rate.and_then(|first| self.schedule(first, schedule)),
         };
         let (caps, threshold, floor, minimum, window) = self.modifiers(&share.modifiers);
-        let (caps, threshold, floor, minimum, window) = (caps?, threshold?, floor?, minimum?, window?);
+        let (caps, threshold, floor, minimum, window) =
+            (caps?, threshold?, floor?, minimum?, window?);
         self.floor_against_caps(floor.as_ref(), &caps);
         self.floor_against_caps(minimum.as_ref(), &caps);
         Some(Share {
@@ -108,12 +120,15 @@ impl Checker {
 
     /// A rate from 0% to 100%.
     fn rate(&mut self, expr: &Expr) -> Option<Decimal> {
-        let (rate, span) = self.scope.constant(expr, Unit::Rate, "a rate").map_err(|p| self.report(p)).ok()?;
+        let (rate, span) = self
+            .scope
+            .constant(expr, Unit::Rate, "a rate")
+            .map_err(|fault| self.report_fault(fault))
+            .ok()?;
         if rate < Decimal::ZERO || rate > Decimal::ONE {
-            let shown = (rate * Decimal::ONE_HUNDRED).normalize();
             self.report(Problem::new(
                 ProblemKind::RateRange {
-                    value: format!("{shown}%"),
+                    value: money::percent(rate),
                 },
                 span,
             ));
@@ -124,12 +139,16 @@ impl Checker {
 
     /// An amount above zero; `what` names it in messages (`a cap`).
     fn positive(&mut self, expr: &Expr, what: &'static str) -> Option<Decimal> {
-        let (amount, span) = self.scope.constant(expr, Unit::Amount, what).map_err(|p| self.report(p)).ok()?;
+        let (amount, span) = self
+            .scope
+            .constant(expr, Unit::Amount, what)
+            .map_err(|fault| self.report_fault(fault))
+            .ok()?;
         if amount <= Decimal::ZERO {
             self.report(Problem::new(
                 ProblemKind::NotPositive {
                     what,
-                    value: amount.normalize().to_string(),
+                    value: money::compact(amount),
                 },
                 span,
             ));
@@ -140,9 +159,16 @@ impl Checker {
 
     /// A basis: an amount over series columns and constants.
     pub(super) fn basis(&mut self, expr: &Expr) -> Option<Basis> {
-        let value = self.scope.fold(expr).map_err(|p| self.report(p)).ok()?;
+        let value = self
+            .scope
+            .fold(expr)
+            .map_err(|fault| self.report_fault(fault))
+            .ok()?;
         if value.unit != Unit::Amount {
-            self.report(Problem::new(ProblemKind::ExpectedAmount { found: "a rate" }, expr.span));
+            self.report(Problem::new(
+                ProblemKind::ExpectedAmount { found: "a rate" },
+                expr.span,
+            ));
             return None;
         }
         Some(Basis {
@@ -168,7 +194,10 @@ impl Checker {
                 }
                 let limits = self.increasing(&bounds, "band")?;
                 rates_ok.then(|| Rate::Bands {
-                    bands: limits.into_iter().map(|(rate, up_to)| Band { rate, up_to }).collect(),
+                    bands: limits
+                        .into_iter()
+                        .map(|(rate, up_to)| Band { rate, up_to })
+                        .collect(),
                     reset: reset.map(|per| per.unit),
                 })
             }
@@ -182,7 +211,11 @@ impl Checker {
                 for step in more {
                     let rate = self.rate(&step.rate);
                     rates_ok &= rate.is_some();
-                    bounds.push((rate.unwrap_or_default(), step.until_paid.as_ref(), step.span));
+                    bounds.push((
+                        rate.unwrap_or_default(),
+                        step.until_paid.as_ref(),
+                        step.span,
+                    ));
                 }
                 let limits = self.increasing(&bounds, "step")?;
                 rates_ok.then(|| {
@@ -216,7 +249,14 @@ impl Checker {
                 checked.push((*rate, None));
                 continue;
             };
-            let Some(amount) = self.positive(expr, if what == "band" { "a band limit" } else { "a step limit" }) else {
+            let Some(amount) = self.positive(
+                expr,
+                if what == "band" {
+                    "a band limit"
+                } else {
+                    "a step limit"
+                },
+            ) else {
                 ok = false;
                 continue;
             };
@@ -264,14 +304,22 @@ impl Checker {
                     if caps.iter().any(|cap| cap.per == per_unit) {
                         self.duplicate_modifier(keyword, modifier.span);
                         ok = false;
-                    } else if let Some(limit) = self.limit(amount, per_unit, modifier.span, "a cap") {
+                    } else if let Some(limit) = self.limit(amount, per_unit, modifier.span, "a cap")
+                    {
                         caps.push(limit);
                     } else {
                         ok = false;
                     }
                 }
                 ModifierKind::Above { amount, per } => {
-                    ok &= self.single_limit(&mut threshold, amount, per, modifier, "a threshold", false);
+                    ok &= self.single_limit(
+                        &mut threshold,
+                        amount,
+                        per,
+                        modifier,
+                        "a threshold",
+                        false,
+                    );
                 }
                 ModifierKind::Floor { amount, per } => {
                     ok &= self.single_limit(&mut floor, amount, per, modifier, "a floor", false);
@@ -290,14 +338,29 @@ impl Checker {
         if !ok {
             return (None, None, None, None, None);
         }
-        (Some(caps), Some(threshold), Some(floor), Some(minimum), Some(window))
+        (
+            Some(caps),
+            Some(threshold),
+            Some(floor),
+            Some(minimum),
+            Some(window),
+        )
     }
 
     fn duplicate_modifier(&mut self, keyword: &'static str, span: Span) {
-        self.report(Problem::new(ProblemKind::DuplicateModifier { keyword }, span));
+        self.report(Problem::new(
+            ProblemKind::DuplicateModifier { keyword },
+            span,
+        ));
     }
 
-    fn limit(&mut self, amount: &Expr, per: Option<Calendar>, span: Span, what: &'static str) -> Option<Limit> {
+    fn limit(
+        &mut self,
+        amount: &Expr,
+        per: Option<Calendar>,
+        span: Span,
+        what: &'static str,
+    ) -> Option<Limit> {
         let amount = self.positive(amount, what)?;
         Some(Limit { amount, per, span })
     }
@@ -318,14 +381,23 @@ impl Checker {
             return false;
         }
         if needs_period && per.is_none() {
-            self.report(Problem::new(ProblemKind::MissingPeriod { keyword }, modifier.span));
+            self.report(Problem::new(
+                ProblemKind::MissingPeriod { keyword },
+                modifier.span,
+            ));
             return false;
         }
         *slot = self.limit(amount, per.map(|p| p.unit), modifier.span, what);
         slot.is_some()
     }
 
-    fn window_bound(&mut self, slot: &mut Option<Bound>, when: &When, keyword: &'static str, span: Span) -> bool {
+    fn window_bound(
+        &mut self,
+        slot: &mut Option<Bound>,
+        when: &When,
+        keyword: &'static str,
+        span: Span,
+    ) -> bool {
         if slot.is_some() {
             self.duplicate_modifier(keyword, span);
             return false;
@@ -339,7 +411,11 @@ impl Checker {
 
     /// Resolves an event name in a window.
     fn event(&mut self, name: &Name) -> Option<usize> {
-        if let Some(id) = self.events.iter().position(|event| event.name == name.value) {
+        if let Some(id) = self
+            .events
+            .iter()
+            .position(|event| event.name == name.value)
+        {
             if let Some(used) = self.events_used.get_mut(id) {
                 *used = true;
             }
@@ -369,8 +445,8 @@ impl Checker {
             if comparable && floor.amount > cap.amount {
                 let problem = Problem::new(
                     ProblemKind::FloorAboveCap {
-                        floor: floor.amount.normalize().to_string(),
-                        cap: cap.amount.normalize().to_string(),
+                        floor: money::compact(floor.amount),
+                        cap: money::compact(cap.amount),
                     },
                     floor.span,
                 )
@@ -382,9 +458,15 @@ impl Checker {
 }
 
 /// Points each advance at the share clauses that recoup it.
-pub(super) fn link_advances(checker: &mut Checker, items: &[&ast::Clause], clauses: &mut [Option<Clause>]) {
+pub(super) fn link_advances(
+    checker: &mut Checker,
+    items: &[&ast::Clause],
+    clauses: &mut [Option<Clause>],
+) {
     for (index, item) in items.iter().enumerate() {
-        let ClauseBody::Advance(advance) = &item.body else { continue };
+        let ClauseBody::Advance(advance) = &item.body else {
+            continue;
+        };
         if advance.recouped_from.is_empty() {
             checker.report(Problem::new(ProblemKind::UnrecoupedAdvance, item.span));
             continue;

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use crate::agreement::{Agreement, Clause, Currency, Event, Party, PartyId, Settlement};
 use crate::diagnostics::{Problem, ProblemKind, suggest};
 use crate::syntax::ast::{self, ItemKind, Name, RoundingMode, Span};
-use values::Scope;
+use values::{Fault, Scope};
 
 /// Checks a parsed file. `Ok` carries the agreement and its warnings; `Err`
 /// every problem found, errors and warnings, in source order.
@@ -43,6 +43,13 @@ impl Checker {
         self.problems.push(problem);
     }
 
+    /// Reports a fault, unless it only repeats one already reported.
+    fn report_fault(&mut self, fault: Fault) {
+        if let Fault::Problem(problem) = fault {
+            self.report(problem);
+        }
+    }
+
     fn agreement(&mut self, agreement: &ast::Agreement) -> Option<Agreement> {
         let items = &agreement.items;
         let currency = self.currency(items);
@@ -61,8 +68,12 @@ impl Checker {
             })
             .collect();
         self.declare_labels(&clause_items);
-        let mut clauses: Vec<Option<Clause>> = clause_items.iter().map(|clause| self.clause(clause)).collect();
+        let mut clauses: Vec<Option<Clause>> = clause_items
+            .iter()
+            .map(|clause| self.clause(clause))
+            .collect();
         clauses::link_advances(self, &clause_items, &mut clauses);
+        self.duplicate_rests(&clause_items);
         let clauses: Option<Vec<Clause>> = clauses.into_iter().collect();
         let clauses = clauses?;
         let mut agreement = Agreement {
@@ -87,9 +98,14 @@ impl Checker {
         };
         let mut seen = false;
         for item in items {
-            let ItemKind::Currency(code) = &item.kind else { continue };
+            let ItemKind::Currency(code) = &item.kind else {
+                continue;
+            };
             if std::mem::replace(&mut seen, true) {
-                self.report(Problem::new(ProblemKind::DuplicateSetting { what: "currency" }, item.span));
+                self.report(Problem::new(
+                    ProblemKind::DuplicateSetting { what: "currency" },
+                    item.span,
+                ));
                 continue;
             }
             let valid = code.value.len() == 3 && code.value.chars().all(|c| c.is_ascii_uppercase());
@@ -119,14 +135,19 @@ impl Checker {
         let mode = modes.next().map(|(mode, _)| mode).unwrap_or_default();
         let duplicates: Vec<Span> = modes.map(|(_, span)| span).collect();
         for span in duplicates {
-            self.report(Problem::new(ProblemKind::DuplicateSetting { what: "rounding" }, span));
+            self.report(Problem::new(
+                ProblemKind::DuplicateSetting { what: "rounding" },
+                span,
+            ));
         }
         mode
     }
 
     fn declare_parties(&mut self, items: &[ast::Item], agreement_span: Span) {
         for item in items {
-            let ItemKind::Parties(names) = &item.kind else { continue };
+            let ItemKind::Parties(names) = &item.kind else {
+                continue;
+            };
             for name in names {
                 match self.parties.iter().find(|party| party.name == name.value) {
                     Some(first) => {
@@ -154,7 +175,9 @@ impl Checker {
 
     fn declare_events(&mut self, items: &[ast::Item]) {
         for item in items {
-            let ItemKind::Event { name, date } = &item.kind else { continue };
+            let ItemKind::Event { name, date } = &item.kind else {
+                continue;
+            };
             if let Some(first) = self.events.iter().find(|event| event.name == name.value) {
                 let problem = Problem::new(
                     ProblemKind::Duplicate {
@@ -179,9 +202,14 @@ impl Checker {
     fn declare_payer(&mut self, items: &[ast::Item]) {
         let mut seen = false;
         for item in items {
-            let ItemKind::Payer(name) = &item.kind else { continue };
+            let ItemKind::Payer(name) = &item.kind else {
+                continue;
+            };
             if std::mem::replace(&mut seen, true) {
-                self.report(Problem::new(ProblemKind::DuplicateSetting { what: "payer" }, item.span));
+                self.report(Problem::new(
+                    ProblemKind::DuplicateSetting { what: "payer" },
+                    item.span,
+                ));
                 continue;
             }
             self.payer = self.party(name);
@@ -190,12 +218,14 @@ impl Checker {
 
     fn declare_constants(&mut self, items: &[ast::Item]) {
         for item in items {
-            let ItemKind::Let { name, value } = &item.kind else { continue };
+            let ItemKind::Let { name, value } = &item.kind else {
+                continue;
+            };
             let value = match self.scope.fold(value) {
-                Ok(value) => value,
-                Err(problem) => {
-                    self.report(problem);
-                    continue;
+                Ok(value) => Some(value),
+                Err(fault) => {
+                    self.report_fault(fault);
+                    None
                 }
             };
             if let Some(first) = self.scope.declare(&name.value, value, name.span) {
@@ -215,14 +245,21 @@ impl Checker {
     fn settlements(&mut self, items: &[ast::Item]) -> Vec<Settlement> {
         let mut settlements: Vec<Settlement> = Vec::new();
         for item in items {
-            let ItemKind::Settle { first, second } = &item.kind else { continue };
-            let (Some(a), Some(b)) = (self.party(first), self.party(second)) else { continue };
+            let ItemKind::Settle { first, second } = &item.kind else {
+                continue;
+            };
+            let (Some(a), Some(b)) = (self.party(first), self.party(second)) else {
+                continue;
+            };
             if a == b {
                 self.report(Problem::new(ProblemKind::SettleSelf, item.span));
                 continue;
             }
             let pair = (a.min(b), a.max(b));
-            if let Some(earlier) = settlements.iter().find(|s| (s.first.min(s.second), s.first.max(s.second)) == pair) {
+            if let Some(earlier) = settlements
+                .iter()
+                .find(|s| (s.first.min(s.second), s.first.max(s.second)) == pair)
+            {
                 let problem = Problem::new(
                     ProblemKind::Duplicate {
                         what: "settlement between",
@@ -262,9 +299,31 @@ impl Checker {
         }
     }
 
+    /// Only one party can receive the remainder of a basis.
+    fn duplicate_rests(&mut self, clauses: &[&ast::Clause]) {
+        let mut seen: HashMap<String, Span> = HashMap::new();
+        for clause in clauses {
+            let ast::ClauseBody::Rest(rest) = &clause.body else {
+                continue;
+            };
+            let basis = rest.basis.to_string();
+            if let Some(first) = seen.get(&basis) {
+                let problem = Problem::new(ProblemKind::DuplicateRest { basis }, clause.span)
+                    .with_related(*first, "first given here");
+                self.report(problem);
+            } else {
+                seen.insert(basis, clause.span);
+            }
+        }
+    }
+
     /// Resolves a party name, reporting it if undeclared.
     fn party(&mut self, name: &Name) -> Option<PartyId> {
-        if let Some(id) = self.parties.iter().position(|party| party.name == name.value) {
+        if let Some(id) = self
+            .parties
+            .iter()
+            .position(|party| party.name == name.value)
+        {
             return Some(id);
         }
         let suggestion = suggest(&name.value, self.parties.iter().map(|p| p.name.as_str()));
@@ -303,7 +362,11 @@ fn minor_units(code: &str) -> u32 {
 /// numbered when the same name would otherwise repeat.
 fn label_unlabelled(clauses: &[Clause], parties: &[Party]) -> Vec<Clause> {
     let mut labelled = clauses.to_vec();
-    let mut taken: Vec<String> = clauses.iter().filter(|c| c.labelled).map(|c| c.label.clone()).collect();
+    let mut taken: Vec<String> = clauses
+        .iter()
+        .filter(|c| c.labelled)
+        .map(|c| c.label.clone())
+        .collect();
     for clause in labelled.iter_mut().filter(|c| !c.labelled) {
         let payee = parties.get(clause.payee).map_or("", |p| p.name.as_str());
         let base = format!("{} to {payee}", clause.kind_word());

@@ -25,6 +25,21 @@ impl Unit {
     }
 }
 
+/// Why an expression could not be folded.
+#[derive(Debug)]
+pub enum Fault {
+    /// A problem to report.
+    Problem(Problem),
+    /// It uses a constant whose own declaration failed, already reported.
+    Poisoned,
+}
+
+impl From<Problem> for Fault {
+    fn from(problem: Problem) -> Self {
+        Fault::Problem(problem)
+    }
+}
+
 /// A folded expression: a constant, or a formula over series columns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Value {
@@ -40,14 +55,15 @@ pub struct Scope {
 }
 
 struct Entry {
-    value: Value,
+    /// `None` when the declaration itself was wrong.
+    value: Option<Value>,
     span: Span,
     used: bool,
 }
 
 impl Scope {
     /// Declares a constant; returns the span of an earlier one of that name.
-    pub fn declare(&mut self, name: &str, value: Value, span: Span) -> Option<Span> {
+    pub fn declare(&mut self, name: &str, value: Option<Value>, span: Span) -> Option<Span> {
         if let Some(previous) = self.entries.get(name) {
             return Some(previous.span);
         }
@@ -79,14 +95,14 @@ impl Scope {
     }
 
     /// Folds `expr`: names in scope are constants, other names are columns.
-    pub fn fold(&mut self, expr: &Expr) -> Result<Value, Problem> {
+    pub fn fold(&mut self, expr: &Expr) -> Result<Value, Fault> {
         match &expr.kind {
             ExprKind::Amount { value, .. } => Ok(constant(Unit::Amount, *value)),
             ExprKind::Percent { value, .. } => Ok(constant(Unit::Rate, *value)),
             ExprKind::Name(name) => Ok(match self.entries.get_mut(name) {
                 Some(entry) => {
                     entry.used = true;
-                    entry.value.clone()
+                    entry.value.clone().ok_or(Fault::Poisoned)?
                 }
                 None => Value {
                     unit: Unit::Amount,
@@ -107,22 +123,27 @@ impl Scope {
             }
             ExprKind::Binary { op, left, right } => {
                 let (left, right) = (self.fold(left)?, self.fold(right)?);
-                binary(*op, left, right, expr.span)
+                Ok(binary(*op, left, right, expr.span)?)
             }
         }
     }
 
     /// Folds `expr` to a constant of the given unit: `what` names its role
     /// in messages (`cap`, `threshold`...).
-    pub fn constant(&mut self, expr: &Expr, unit: Unit, what: &'static str) -> Result<(Decimal, Span), Problem> {
+    pub fn constant(
+        &mut self,
+        expr: &Expr,
+        unit: Unit,
+        what: &'static str,
+    ) -> Result<(Decimal, Span), Fault> {
         if let Some((name, span)) = first_unknown_name(expr, self) {
-            return Err(Problem::new(
+            return Err(Fault::Problem(Problem::new(
                 ProblemKind::UnknownConstant {
                     suggestion: suggest(&name, self.names()),
                     name,
                 },
                 span,
-            ));
+            )));
         }
         let value = self.fold(expr)?;
         if value.unit != unit {
@@ -131,17 +152,24 @@ impl Scope {
                 Unit::Amount => ProblemKind::ExpectedAmount { found },
                 Unit::Rate => ProblemKind::ExpectedRate { found },
             };
-            return Err(Problem::new(kind, expr.span));
+            return Err(Problem::new(kind, expr.span).into());
         }
         match value.form {
             BasisExpr::Constant(number) => Ok((number, expr.span)),
             form => Err(Problem::new(
                 ProblemKind::NotConstant {
-                    name: form.columns().first().copied().unwrap_or_default().to_string(),
+                    written: expr.to_string(),
+                    column: form
+                        .columns()
+                        .first()
+                        .copied()
+                        .unwrap_or_default()
+                        .to_string(),
                     what,
                 },
                 expr.span,
-            )),
+            )
+            .into()),
         }
     }
 }
@@ -158,7 +186,10 @@ fn binary(op: BinaryOp, left: Value, right: Value, span: Span) -> Result<Value, 
     let unit = match (op, left.unit, right.unit) {
         (BinaryOp::Add | BinaryOp::Subtract, a, b) if a == b => a,
         (BinaryOp::Add | BinaryOp::Subtract, _, _) => {
-            return Err(Problem::new(ProblemKind::MixedUnits { op: op.symbol() }, span));
+            return Err(Problem::new(
+                ProblemKind::MixedUnits { op: op.symbol() },
+                span,
+            ));
         }
         (BinaryOp::Multiply, Unit::Rate, Unit::Rate) => Unit::Rate,
         (BinaryOp::Multiply, _, _) => Unit::Amount,
@@ -169,9 +200,9 @@ fn binary(op: BinaryOp, left: Value, right: Value, span: Span) -> Result<Value, 
         return Err(Problem::new(ProblemKind::DivisionByZero, span));
     }
     let form = match (left.form, right.form) {
-        (BasisExpr::Constant(a), BasisExpr::Constant(b)) => {
-            BasisExpr::Constant(apply(op, a, b).ok_or_else(|| Problem::new(ProblemKind::Overflow, span))?)
-        }
+        (BasisExpr::Constant(a), BasisExpr::Constant(b)) => BasisExpr::Constant(
+            apply(op, a, b).ok_or_else(|| Problem::new(ProblemKind::Overflow, span))?,
+        ),
         (a, b) => BasisExpr::Binary(op, Box::new(a), Box::new(b)),
     };
     Ok(Value { unit, form })
@@ -191,7 +222,9 @@ pub fn apply(op: BinaryOp, a: Decimal, b: Decimal) -> Option<Decimal> {
 fn first_unknown_name(expr: &Expr, scope: &Scope) -> Option<(String, Span)> {
     match &expr.kind {
         ExprKind::Amount { .. } | ExprKind::Percent { .. } => None,
-        ExprKind::Name(name) => (!scope.entries.contains_key(name)).then(|| (name.clone(), expr.span)),
+        ExprKind::Name(name) => {
+            (!scope.entries.contains_key(name)).then(|| (name.clone(), expr.span))
+        }
         ExprKind::Negate(inner) | ExprKind::Paren(inner) => first_unknown_name(inner, scope),
         ExprKind::Binary { left, right, .. } => {
             first_unknown_name(left, scope).or_else(|| first_unknown_name(right, scope))

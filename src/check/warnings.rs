@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use super::Checker;
 use crate::agreement::{Agreement, Bound, ClauseKind, Share};
 use crate::diagnostics::{Problem, ProblemKind};
+use crate::money;
 
 pub(super) fn report(checker: &mut Checker, agreement: &Agreement) {
     over_allocated(checker, agreement);
@@ -18,7 +19,9 @@ pub(super) fn report(checker: &mut Checker, agreement: &Agreement) {
 fn over_allocated(checker: &mut Checker, agreement: &Agreement) {
     let mut totals: HashMap<&str, Decimal> = HashMap::new();
     for clause in &agreement.clauses {
-        let ClauseKind::Share(share) = &clause.kind else { continue };
+        let ClauseKind::Share(share) = &clause.kind else {
+            continue;
+        };
         let total = totals.entry(share.basis.text.as_str()).or_default();
         let before = *total;
         *total = total.saturating_add(share.rate.max());
@@ -26,7 +29,7 @@ fn over_allocated(checker: &mut Checker, agreement: &Agreement) {
             checker.report(Problem::new(
                 ProblemKind::OverAllocated {
                     basis: share.basis.text.clone(),
-                    total: format!("{}%", (*total * Decimal::ONE_HUNDRED).normalize()),
+                    total: money::percent(*total),
                 },
                 clause.span,
             ));
@@ -37,7 +40,9 @@ fn over_allocated(checker: &mut Checker, agreement: &Agreement) {
 /// Clauses that can never pay anything.
 fn never_pays(checker: &mut Checker, agreement: &Agreement) {
     for clause in &agreement.clauses {
-        let ClauseKind::Share(share) = &clause.kind else { continue };
+        let ClauseKind::Share(share) = &clause.kind else {
+            continue;
+        };
         if let Some(reason) = never_pays_reason(share, agreement) {
             checker.report(Problem::new(ProblemKind::NeverPays { reason }, clause.span));
         }
@@ -55,7 +60,9 @@ fn never_pays_reason(share: &Share, agreement: &Agreement) -> Option<String> {
     if let (Some(from), Some(until)) = (date_of(share.window.from), date_of(share.window.until))
         && from >= until
     {
-        return Some(format!("its window closes on {until}, before it opens on {from}"));
+        return Some(format!(
+            "its window closes on {until}, before it opens on {from}"
+        ));
     }
     None
 }
@@ -69,7 +76,13 @@ fn unused(checker: &mut Checker, agreement: &Agreement) {
         .map(|(name, span)| (name.to_string(), span))
         .collect();
     for (name, span) in constants {
-        checker.report(Problem::new(ProblemKind::Unused { what: "constant", name }, span));
+        checker.report(Problem::new(
+            ProblemKind::Unused {
+                what: "constant",
+                name,
+            },
+            span,
+        ));
     }
     for (event, used) in agreement.events.iter().zip(checker.events_used.clone()) {
         if !used {

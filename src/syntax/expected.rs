@@ -6,7 +6,8 @@ use crate::syntax::parser::Rule;
 
 /// Rules that start a line inside the agreement; listed together they read
 /// better as one phrase.
-const ITEM_START: &str = "a clause (`share`, `rest`, `advance`) or a declaration (`parties`, `let`, ...)";
+const ITEM_START: &str =
+    "a clause (`share`, `rest`, `advance`) or a declaration (`parties`, `let`, ...)";
 const MODIFIER: &str = "a modifier (`cap`, `above`, `floor`, `minimum`, `from`, `until`)";
 const OPERATOR: &str = "an operator (`+`, `-`, `*`, `/`)";
 
@@ -41,7 +42,9 @@ fn phrase(rule: Rule) -> Option<&'static str> {
         Rule::label => "a clause label",
         Rule::colon => "`:`",
         Rule::currency_code => "a currency code such as `USD`",
-        Rule::rounding_mode => "a rounding mode (`half-even`, `half-up`, `half-down`, `up`, `down`)",
+        Rule::rounding_mode => {
+            "a rounding mode (`half-even`, `half-up`, `half-down`, `up`, `down`)"
+        }
         Rule::party_name => "a party name",
         Rule::name => "a name",
         Rule::string => "a quoted name such as `\"Revenue share\"`",

@@ -31,7 +31,11 @@ type Lowered<T> = Result<T, Problem>;
 
 /// Lowers a parsed `file`. Problems that do not stop lowering (an amount out
 /// of range, an impossible date) are collected in `problems`.
-pub fn file(pair: Pair<'_, Rule>, comments: Vec<Comment>, problems: &mut Vec<Problem>) -> Lowered<File> {
+pub fn file(
+    pair: Pair<'_, Rule>,
+    comments: Vec<Comment>,
+    problems: &mut Vec<Problem>,
+) -> Lowered<File> {
     let mut lower = Lower { problems };
     let mut children = Children::of(pair);
     let agreement = lower.agreement(children.expect(Rule::agreement)?)?;
@@ -67,9 +71,9 @@ impl Lower<'_> {
                 let mode = children.expect(Rule::rounding_mode)?;
                 ItemKind::Rounding(rounding_mode(&mode)?, span_of(&mode))
             }
-            Rule::parties_decl => ItemKind::Parties(
-                children.rest().map(party_name).collect::<Lowered<_>>()?,
-            ),
+            Rule::parties_decl => {
+                ItemKind::Parties(children.rest().map(party_name).collect::<Lowered<_>>()?)
+            }
             Rule::payer_decl => ItemKind::Payer(party_name(children.expect(Rule::party_name)?)?),
             Rule::let_decl => ItemKind::Let {
                 name: name(children.expect(Rule::name)?),
@@ -77,10 +81,7 @@ impl Lower<'_> {
             },
             Rule::event_decl => ItemKind::Event {
                 name: name(children.expect(Rule::name)?),
-                date: match children.next_if(Rule::date) {
-                    Some(date) => Some(self.date(date)),
-                    None => None,
-                },
+                date: children.next_if(Rule::date).map(|date| self.date(date)),
             },
             Rule::settle_decl => ItemKind::Settle {
                 first: party_name(children.expect(Rule::party_name)?)?,
@@ -109,7 +110,10 @@ impl Lower<'_> {
         let mut children = Children::of(pair);
         let rate = self.expr(children.expect(Rule::expr)?)?;
         let basis = self.expr(children.expect(Rule::expr)?)?;
-        let payer = children.next_if(Rule::payer).map(single_party).transpose()?;
+        let payer = children
+            .next_if(Rule::payer)
+            .map(single_party)
+            .transpose()?;
         let payee = single_party(children.expect(Rule::payee)?)?;
         let mut schedule = None;
         let mut modifiers = Vec::new();
@@ -134,7 +138,10 @@ impl Lower<'_> {
         let mut children = Children::of(pair);
         Ok(Rest {
             basis: self.expr(children.expect(Rule::expr)?)?,
-            payer: children.next_if(Rule::payer).map(single_party).transpose()?,
+            payer: children
+                .next_if(Rule::payer)
+                .map(single_party)
+                .transpose()?,
             payee: single_party(children.expect(Rule::payee)?)?,
         })
     }
@@ -143,7 +150,10 @@ impl Lower<'_> {
         let mut children = Children::of(pair);
         Ok(Advance {
             amount: self.expr(children.expect(Rule::expr)?)?,
-            payer: children.next_if(Rule::payer).map(single_party).transpose()?,
+            payer: children
+                .next_if(Rule::payer)
+                .map(single_party)
+                .transpose()?,
             payee: single_party(children.expect(Rule::payee)?)?,
             recouped_from: match children.next_if(Rule::recouped) {
                 Some(recouped) => Children::of(recouped).rest().map(name).collect(),
@@ -178,7 +188,10 @@ impl Lower<'_> {
         let span = span_of(&pair);
         let mut children = Children::of(pair);
         let rate = self.expr(children.expect(Rule::expr)?)?;
-        let up_to = children.next_if(Rule::expr).map(|e| self.expr(e)).transpose()?;
+        let up_to = children
+            .next_if(Rule::expr)
+            .map(|e| self.expr(e))
+            .transpose()?;
         Ok(Band { rate, up_to, span })
     }
 
@@ -203,7 +216,10 @@ impl Lower<'_> {
         let span = span_of(&pair);
         let mut children = Children::of(pair);
         let rate = self.expr(children.expect(Rule::expr)?)?;
-        let until_paid = children.next_if(Rule::expr).map(|e| self.expr(e)).transpose()?;
+        let until_paid = children
+            .next_if(Rule::expr)
+            .map(|e| self.expr(e))
+            .transpose()?;
         Ok(Step {
             rate,
             until_paid,
@@ -262,10 +278,20 @@ impl Lower<'_> {
         let operands = pair
             .clone()
             .into_inner()
-            .filter(|p| !matches!(p.as_rule(), Rule::add | Rule::subtract | Rule::multiply | Rule::divide | Rule::negate))
+            .filter(|p| {
+                !matches!(
+                    p.as_rule(),
+                    Rule::add | Rule::subtract | Rule::multiply | Rule::divide | Rule::negate
+                )
+            })
             .count();
         if operands > MAX_OPERANDS {
-            return Err(Problem::new(ProblemKind::TooLong { limit: MAX_OPERANDS }, span));
+            return Err(Problem::new(
+                ProblemKind::TooLong {
+                    limit: MAX_OPERANDS,
+                },
+                span,
+            ));
         }
         // The Pratt closures cannot borrow `self` mutably three times over, so
         // recoverable problems are gathered here and handed on afterwards.
@@ -310,7 +336,10 @@ fn primary(pair: Pair<'_, Rule>, problems: &mut Vec<Problem>) -> Lowered<Expr> {
         Rule::amount => {
             let text = pair.as_str().to_string();
             let value = amount_value(&text).unwrap_or_else(|| {
-                problems.push(Problem::new(ProblemKind::AmountRange { text: text.clone() }, span));
+                problems.push(Problem::new(
+                    ProblemKind::AmountRange { text: text.clone() },
+                    span,
+                ));
                 Decimal::ZERO
             });
             ExprKind::Amount { value, text }
@@ -318,7 +347,10 @@ fn primary(pair: Pair<'_, Rule>, problems: &mut Vec<Problem>) -> Lowered<Expr> {
         Rule::percent => {
             let text = pair.as_str().to_string();
             let value = percent_value(&text).unwrap_or_else(|| {
-                problems.push(Problem::new(ProblemKind::AmountRange { text: text.clone() }, span));
+                problems.push(Problem::new(
+                    ProblemKind::AmountRange { text: text.clone() },
+                    span,
+                ));
                 Decimal::ZERO
             });
             ExprKind::Percent { value, text }

@@ -22,6 +22,11 @@ pub fn syntax_problem(source: &str, error: &pest::error::Error<Rule>) -> Problem
         ErrorVariant::ParsingError { positives, .. } => positives,
         ErrorVariant::CustomError { .. } => &[],
     };
+    if positives == [Rule::colon]
+        && let Some(problem) = misspelt_keyword(source, at)
+    {
+        return problem;
+    }
     let (found, found_span) = found_at(source, at);
     let expected = expected::describe(positives);
     let hint = expected::hint(positives, source.get(at..).unwrap_or_default());
@@ -35,14 +40,49 @@ pub fn syntax_problem(source: &str, error: &pest::error::Error<Rule>) -> Problem
     )
 }
 
+/// A word at the start of a line that is neither a keyword nor a label
+/// (`shre 20% of ...`): the grammar took it for a label missing its `:`, but
+/// the analyst most likely misspelt a keyword. Points at the word instead.
+fn misspelt_keyword(source: &str, at: usize) -> Option<Problem> {
+    let before = source.get(..at)?.trim_end();
+    let start = before
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .map_or(0, |i| i + 1);
+    let word = before.get(start..)?;
+    if word.is_empty() {
+        return None;
+    }
+    let positives = [Rule::clause];
+    Some(Problem::new(
+        ProblemKind::Unexpected {
+            expected: expected::describe(&positives),
+            found: format!("`{word}`"),
+            hint: expected::hint(&positives, word).or_else(|| {
+                Some(format!(
+                    "a label needs a colon after it: `{word}: share ...`"
+                ))
+            }),
+        },
+        Span::new(start, before.len()),
+    ))
+}
+
 /// The token at `at`, in words, and its span.
 fn found_at(source: &str, at: usize) -> (String, Span) {
     let rest = source.get(at..).unwrap_or_default();
+    if rest.trim().is_empty() {
+        // Point just after the last word, not at an empty line below it.
+        let end = source.trim_end().len();
+        return ("the end of the file".into(), Span::new(end, end));
+    }
     let Some(first) = rest.chars().next() else {
         return ("the end of the file".into(), Span::new(at, at));
     };
     if first == '\n' || first == '\r' {
-        return ("the end of the line".into(), Span::new(at, at + first.len_utf8()));
+        return (
+            "the end of the line".into(),
+            Span::new(at, at + first.len_utf8()),
+        );
     }
     let word_len = if is_word_char(first) {
         rest.find(|c: char| !is_word_char(c)).unwrap_or(rest.len())
@@ -52,10 +92,7 @@ fn found_at(source: &str, at: usize) -> (String, Span) {
     let word = rest.get(..word_len).unwrap_or_default();
     let shown: String = word.chars().take(24).collect();
     let ellipsis = if shown.len() < word.len() { "…" } else { "" };
-    (
-        format!("`{shown}{ellipsis}`"),
-        Span::new(at, at + word_len),
-    )
+    (format!("`{shown}{ellipsis}`"), Span::new(at, at + word_len))
 }
 
 fn is_word_char(c: char) -> bool {

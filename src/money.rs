@@ -1,0 +1,56 @@
+//! Amounts and rates as people read them.
+
+use rust_decimal::Decimal;
+
+/// An amount in the language's own notation: `38B`, `1.5M`, `250K`,
+/// `12000.5`. Exact: a suffix is used only where it loses nothing.
+pub fn compact(amount: Decimal) -> String {
+    const SUFFIXES: [(&str, u32); 4] = [("T", 12), ("B", 9), ("M", 6), ("K", 3)];
+    let magnitude = amount.abs();
+    for (suffix, exponent) in SUFFIXES {
+        let unit = Decimal::from_i128_with_scale(10i128.pow(exponent), 0);
+        if magnitude >= unit
+            && let Some(scaled) = amount.checked_div(unit)
+        {
+            let scaled = scaled.normalize();
+            if scaled.scale() <= 3 {
+                return format!("{scaled}{suffix}");
+            }
+        }
+    }
+    amount.normalize().to_string()
+}
+
+/// A rate held as a fraction, shown as a percentage: 0.125 → `12.5%`.
+pub fn percent(rate: Decimal) -> String {
+    match rate.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(percent) => format!("{}%", percent.normalize()),
+        None => format!("{rate} (as a fraction)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(text: &str) -> Decimal {
+        Decimal::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn compact_uses_a_suffix_only_when_exact() {
+        assert_eq!(compact(d("38000000000")), "38B");
+        assert_eq!(compact(d("1500000")), "1.5M");
+        assert_eq!(compact(d("250000.00")), "250K");
+        assert_eq!(compact(d("12000.50")), "12000.5");
+        assert_eq!(compact(d("999")), "999");
+        assert_eq!(compact(d("-20000")), "-20K");
+    }
+
+    #[test]
+    fn percent_shows_the_rate_as_written() {
+        assert_eq!(percent(d("0.2")), "20%");
+        assert_eq!(percent(d("0.125")), "12.5%");
+    }
+}
