@@ -167,6 +167,66 @@ pub enum ProblemKind {
     /// `settle net between A and A`
     SettleSelf,
 
+    // ── Series ──
+    /// A series file with no header or no rows.
+    SeriesEmpty,
+    /// `revenue,period` (the first column must be `period`).
+    SeriesHeader { found: String },
+    /// `period,revenue,revenue`
+    DuplicateColumn { name: String },
+    /// `2025-7`, `FY2025`, `2025q3`
+    BadPeriod { row: usize, text: String },
+    /// `2025Q4` then `2026-01`
+    MixedGranularity {
+        row: usize,
+        expected: &'static str,
+        found: &'static str,
+    },
+    /// `2025Q2` after `2025Q3`, or `2025Q3` twice
+    PeriodOrder {
+        row: usize,
+        previous: String,
+        this: String,
+    },
+    /// `2025Q4` right after `2025Q2`
+    PeriodGap {
+        row: usize,
+        previous: String,
+        this: String,
+    },
+    /// `12,000`, `$5`, `n/a`
+    NotANumber {
+        row: usize,
+        column: String,
+        text: String,
+    },
+    /// A row with more or fewer cells than the header.
+    Ragged {
+        row: usize,
+        expected: usize,
+        found: usize,
+    },
+    /// The file is not readable as CSV (say, not UTF-8).
+    Csv { row: usize, detail: String },
+
+    // ── Evaluation ──
+    /// The agreement reads a column the series lacks.
+    MissingColumn {
+        column: String,
+        available: String,
+        suggestion: Option<String>,
+    },
+    /// `cap 10K per month` against a quarterly series.
+    PeriodMismatch {
+        keyword: &'static str,
+        per: &'static str,
+        series: &'static str,
+    },
+    /// A figure beyond the decimal range during evaluation.
+    EvalOverflow { clause: String, period: String },
+    /// A basis that divides by a column equal to zero in some period.
+    EvalDivisionByZero { clause: String, period: String },
+
     /// The parser and the syntax tree disagree: a bug in dealterms.
     Internal { detail: String },
 
@@ -181,6 +241,7 @@ pub enum ProblemKind {
 
 /// Every code [`ProblemKind::code`] can return, for docs and tests.
 pub const CODES: &[&str] = &[
+    "deal::read::not_utf8",
     "deal::read::too_large",
     "deal::parse::unexpected",
     "deal::parse::too_deep",
@@ -219,6 +280,20 @@ pub const CODES: &[&str] = &[
     "deal::check::over_allocated",
     "deal::check::never_pays",
     "deal::check::unused",
+    "deal::series::empty",
+    "deal::series::header",
+    "deal::series::duplicate_column",
+    "deal::series::bad_period",
+    "deal::series::mixed_granularity",
+    "deal::series::period_order",
+    "deal::series::period_gap",
+    "deal::series::not_a_number",
+    "deal::series::ragged",
+    "deal::series::csv",
+    "deal::eval::missing_column",
+    "deal::eval::period_mismatch",
+    "deal::eval::overflow",
+    "deal::eval::division_by_zero",
     "deal::internal",
 ];
 
@@ -274,6 +349,20 @@ impl ProblemKind {
             ProblemKind::OverAllocated { .. } => "deal::check::over_allocated",
             ProblemKind::NeverPays { .. } => "deal::check::never_pays",
             ProblemKind::Unused { .. } => "deal::check::unused",
+            ProblemKind::SeriesEmpty => "deal::series::empty",
+            ProblemKind::SeriesHeader { .. } => "deal::series::header",
+            ProblemKind::DuplicateColumn { .. } => "deal::series::duplicate_column",
+            ProblemKind::BadPeriod { .. } => "deal::series::bad_period",
+            ProblemKind::MixedGranularity { .. } => "deal::series::mixed_granularity",
+            ProblemKind::PeriodOrder { .. } => "deal::series::period_order",
+            ProblemKind::PeriodGap { .. } => "deal::series::period_gap",
+            ProblemKind::NotANumber { .. } => "deal::series::not_a_number",
+            ProblemKind::Ragged { .. } => "deal::series::ragged",
+            ProblemKind::Csv { .. } => "deal::series::csv",
+            ProblemKind::MissingColumn { .. } => "deal::eval::missing_column",
+            ProblemKind::PeriodMismatch { .. } => "deal::eval::period_mismatch",
+            ProblemKind::EvalOverflow { .. } => "deal::eval::overflow",
+            ProblemKind::EvalDivisionByZero { .. } => "deal::eval::division_by_zero",
             ProblemKind::Internal { .. } => "deal::internal",
         }
     }
@@ -374,6 +463,61 @@ impl ProblemKind {
             }
             ProblemKind::NeverPays { reason } => format!("this clause can never pay: {reason}"),
             ProblemKind::Unused { what, name } => format!("{what} `{name}` is never used"),
+            ProblemKind::SeriesEmpty => "the series has no periods".into(),
+            ProblemKind::SeriesHeader { found } => {
+                format!("the first column must be `period`, found `{found}`")
+            }
+            ProblemKind::DuplicateColumn { name } => format!("column `{name}` appears twice"),
+            ProblemKind::BadPeriod { row, text } => {
+                format!("row {row}: `{text}` is not a period label")
+            }
+            ProblemKind::MixedGranularity {
+                row,
+                expected,
+                found,
+            } => format!("row {row}: a {found} period in a {expected} series"),
+            ProblemKind::PeriodOrder {
+                row,
+                previous,
+                this,
+            } => {
+                if previous == this {
+                    format!("row {row}: period {this} is repeated")
+                } else {
+                    format!("row {row}: period {this} comes after {previous}")
+                }
+            }
+            ProblemKind::PeriodGap {
+                row,
+                previous,
+                this,
+            } => format!("row {row}: period {this} follows {previous}, leaving a gap"),
+            ProblemKind::NotANumber { row, column, text } if text.is_empty() => {
+                format!("row {row}, column `{column}`: the cell is empty")
+            }
+            ProblemKind::NotANumber { row, column, text } => {
+                format!("row {row}, column `{column}`: `{text}` is not a number")
+            }
+            ProblemKind::Ragged {
+                row,
+                expected,
+                found,
+            } => format!("row {row} has {found} cells, but the header has {expected}"),
+            ProblemKind::Csv { row, detail } => format!("row {row}: {detail}"),
+            ProblemKind::MissingColumn { column, .. } => {
+                format!("the series has no column `{column}`")
+            }
+            ProblemKind::PeriodMismatch {
+                keyword,
+                per,
+                series,
+            } => format!("`{keyword} ... per {per}` cannot apply to a {series} series"),
+            ProblemKind::EvalOverflow { clause, period } => {
+                format!("`{clause}` in {period}: a figure is beyond the exact decimal range")
+            }
+            ProblemKind::EvalDivisionByZero { clause, period } => {
+                format!("`{clause}` in {period}: the basis divides by zero")
+            }
             ProblemKind::Internal { detail } => format!("internal error: {detail}"),
         }
     }
@@ -420,6 +564,20 @@ impl ProblemKind {
             ProblemKind::MissingPeriod { .. } => "how often?",
             ProblemKind::DuplicateRest { .. } => "given again here",
             ProblemKind::SettleSelf => "the same party twice",
+            ProblemKind::SeriesEmpty => "no rows",
+            ProblemKind::SeriesHeader { .. } => "expected `period`",
+            ProblemKind::DuplicateColumn { .. } => "again here",
+            ProblemKind::BadPeriod { .. } => "not a period",
+            ProblemKind::MixedGranularity { .. } => "another granularity",
+            ProblemKind::PeriodOrder { .. } => "out of order",
+            ProblemKind::PeriodGap { .. } => "periods missing before this one",
+            ProblemKind::NotANumber { .. } => "not a number",
+            ProblemKind::Ragged { .. } => "this row",
+            ProblemKind::Csv { .. } => "here",
+            ProblemKind::MissingColumn { .. } => "not in the series",
+            ProblemKind::PeriodMismatch { .. } => "period too short for the series",
+            ProblemKind::EvalOverflow { .. } => "this clause",
+            ProblemKind::EvalDivisionByZero { .. } => "this basis",
             ProblemKind::Internal { .. } => "here",
             ProblemKind::OverAllocated { .. } => "this share takes the total over 100%",
             ProblemKind::NeverPays { .. } => "never pays",
@@ -533,10 +691,77 @@ impl ProblemKind {
             }
             ProblemKind::NeverPays { .. } => None,
             ProblemKind::Unused { .. } => Some("remove it, or use it".into()),
+            ProblemKind::SeriesEmpty => Some(
+                "a series is a header `period,<column>...` and one row per period".into(),
+            ),
+            ProblemKind::SeriesHeader { .. } => {
+                Some("start the header with `period`, such as `period,revenue`".into())
+            }
+            ProblemKind::DuplicateColumn { .. } => Some("rename or remove one".into()),
+            ProblemKind::BadPeriod { .. } => {
+                Some("periods are `2025` (year), `2025Q3` (quarter) or `2025-07` (month)".into())
+            }
+            ProblemKind::MixedGranularity { .. } => {
+                Some("one series holds periods of one length; split it or convert it".into())
+            }
+            ProblemKind::PeriodOrder { .. } => {
+                Some("list each period once, oldest first".into())
+            }
+            ProblemKind::PeriodGap { .. } => {
+                Some("list every period; write 0 for a period with nothing".into())
+            }
+            ProblemKind::NotANumber { text, .. } => Some(number_hint(text)),
+            ProblemKind::Ragged { .. } => {
+                Some("give every row one cell per header column".into())
+            }
+            ProblemKind::Csv { .. } => Some("save the series as UTF-8 CSV".into()),
+            ProblemKind::MissingColumn {
+                available,
+                suggestion,
+                ..
+            } => Some(match suggestion {
+                Some(name) => format!("did you mean `{name}`? the series has {available}"),
+                None => format!("the series has {available}"),
+            }),
+            ProblemKind::PeriodMismatch { keyword: "floor", .. } => Some(
+                "a floor holds in each period of the series; for a guarantee over longer periods use `minimum ... per year`".into(),
+            ),
+            ProblemKind::PeriodMismatch { .. } => Some(
+                "a limit per period must be at least as long as the series' periods".into(),
+            ),
+            ProblemKind::EvalOverflow { .. } => {
+                Some("figures stay within about 7.9 × 10^28; check the series' units".into())
+            }
+            ProblemKind::EvalDivisionByZero { .. } => None,
             ProblemKind::Internal { .. } => {
                 Some("this is a bug in dealterms; please report it with the file".into())
             }
         }
+    }
+}
+
+/// How to write a cell that is not a plain decimal number.
+fn number_hint(text: &str) -> String {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        "write `0` for a period with nothing; an empty cell is not taken as zero".into()
+    } else if trimmed.starts_with(['$', '€', '£', '¥']) || trimmed.ends_with(['$', '€', '£', '¥'])
+    {
+        "write amounts without a currency sign".into()
+    } else if trimmed.starts_with('(') && trimmed.ends_with(')') {
+        "write negative amounts with a minus sign: `-1000`".into()
+    } else if trimmed.contains(',') {
+        "write amounts without thousands separators: `12000.50`".into()
+    } else if trimmed
+        .trim_start_matches(['-', '+'])
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.')
+    {
+        "amounts have at most 28 significant digits".into()
+    } else if trimmed.contains(['e', 'E']) {
+        "write amounts in full, without scientific notation".into()
+    } else {
+        "write amounts as plain decimals, such as `12000.50`".into()
     }
 }
 

@@ -9,7 +9,10 @@
 pub mod agreement;
 pub mod check;
 pub mod diagnostics;
+pub mod eval;
 pub mod money;
+pub mod period;
+pub mod series;
 pub mod source;
 pub mod syntax;
 

@@ -1,6 +1,27 @@
 //! Amounts and rates as people read them.
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::agreement::RoundingMode;
+
+/// Rounds a payment once, to the currency's minor unit.
+pub fn round(amount: Decimal, minor_units: u32, mode: RoundingMode) -> Decimal {
+    let strategy = match mode {
+        RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+        RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+        RoundingMode::HalfDown => RoundingStrategy::MidpointTowardZero,
+        RoundingMode::Up => RoundingStrategy::AwayFromZero,
+        RoundingMode::Down => RoundingStrategy::ToZero,
+    };
+    amount.round_dp_with_strategy(minor_units, strategy)
+}
+
+/// An amount with exactly the currency's minor digits: `1200.00`.
+pub fn fixed(amount: Decimal, minor_units: u32) -> String {
+    let mut shown = amount;
+    shown.rescale(minor_units);
+    shown.to_string()
+}
 
 /// An amount in the language's own notation: `38B`, `1.5M`, `250K`,
 /// `12000.5`. Exact: a suffix is used only where it loses nothing.
@@ -46,6 +67,18 @@ mod tests {
         assert_eq!(compact(d("12000.50")), "12000.5");
         assert_eq!(compact(d("999")), "999");
         assert_eq!(compact(d("-20000")), "-20K");
+    }
+
+    #[test]
+    fn rounding_modes_differ_only_at_the_edges() {
+        let half = d("0.125");
+        assert_eq!(round(half, 2, RoundingMode::HalfEven), d("0.12"));
+        assert_eq!(round(half, 2, RoundingMode::HalfUp), d("0.13"));
+        assert_eq!(round(half, 2, RoundingMode::HalfDown), d("0.12"));
+        assert_eq!(round(d("0.121"), 2, RoundingMode::Up), d("0.13"));
+        assert_eq!(round(d("0.129"), 2, RoundingMode::Down), d("0.12"));
+        assert_eq!(fixed(d("1200"), 2), "1200.00");
+        assert_eq!(fixed(d("5"), 0), "5");
     }
 
     #[test]

@@ -1,0 +1,587 @@
+//! Evaluation: a checked agreement and a series in, a statement out.
+//!
+//! Each period runs the clauses in a fixed order: shares (in file order),
+//! then recoupment of advances from the shares' earnings, then `rest of`,
+//! then advances, then net settlement. The rules for one share are in
+//! [`share`]; the window of a clause in [`window`].
+
+mod arith;
+mod basis;
+mod share;
+pub mod statement;
+mod window;
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+use crate::agreement::{Agreement, Calendar, ClauseKind, Limit};
+use crate::diagnostics::{Problem, ProblemKind, suggest};
+use crate::money::{self, compact};
+use crate::period::{Period, granularity_word};
+use crate::series::Series;
+use basis::Compiled;
+use share::{Context, ShareState};
+use statement::{Event, EventKind, Row, Statement, Total};
+
+/// What the command line adds to an evaluation.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Dates for events, overriding any date in the file: `--event agi=2029-01-01`.
+    pub event_dates: HashMap<String, Date>,
+    /// Whether to record each figure's derivation, step by step.
+    pub explain: bool,
+}
+
+/// The label of the rows that offset flows between two parties who settle net.
+pub const SETTLEMENT_LABEL: &str = "net settlement";
+
+/// Evaluates `agreement` over `series`. Problems point into the agreement.
+pub fn evaluate(
+    agreement: &Agreement,
+    series: &Series,
+    options: &Options,
+) -> Result<Statement, Problem> {
+    Engine::new(agreement, series, options)?.run()
+}
+
+/// One clause made ready for a series.
+struct Prepared {
+    basis: Option<Compiled>,
+    /// Whether the clause is in force, period by period.
+    active: Vec<bool>,
+    state: ShareState,
+    /// What the clause has paid out so far.
+    cumulative: Decimal,
+}
+
+struct Engine<'a> {
+    agreement: &'a Agreement,
+    series: &'a Series,
+    explain: bool,
+    clauses: Vec<Prepared>,
+    /// Unrecouped balance of each advance, by clause index.
+    balances: HashMap<usize, Decimal>,
+    rows: Vec<Row>,
+    events: Vec<Event>,
+}
+
+impl<'a> Engine<'a> {
+    fn new(
+        agreement: &'a Agreement,
+        series: &'a Series,
+        options: &Options,
+    ) -> Result<Self, Problem> {
+        let event_dates: Vec<Option<Date>> = agreement
+            .events
+            .iter()
+            .map(|event| options.event_dates.get(&event.name).copied().or(event.date))
+            .collect();
+        let mut events = Vec::new();
+        let mut clauses = Vec::new();
+        for clause in &agreement.clauses {
+            let basis_expr = match &clause.kind {
+                ClauseKind::Share(share) => {
+                    check_periods(share_limits(share), series, clause.span)?;
+                    Some(&share.basis.expr)
+                }
+                ClauseKind::Rest(basis) => Some(&basis.expr),
+                ClauseKind::Advance(_) => None,
+            };
+            let basis = basis_expr
+                .map(|expr| {
+                    Compiled::new(expr, series)
+                        .map_err(|column| missing_column(&column, series, clause.span))
+                })
+                .transpose()?;
+            let active = match &clause.kind {
+                ClauseKind::Share(share) => window::active(
+                    &share.window,
+                    &series.periods,
+                    agreement,
+                    &event_dates,
+                    &clause.label,
+                    &mut events,
+                ),
+                _ => vec![true; series.periods.len()],
+            };
+            clauses.push(Prepared {
+                basis,
+                active,
+                state: ShareState::default(),
+                cumulative: Decimal::ZERO,
+            });
+        }
+        let balances = agreement
+            .clauses
+            .iter()
+            .enumerate()
+            .filter_map(|(index, clause)| match &clause.kind {
+                ClauseKind::Advance(advance) => Some((index, advance.amount)),
+                _ => None,
+            })
+            .collect();
+        Ok(Engine {
+            agreement,
+            series,
+            explain: options.explain,
+            clauses,
+            balances,
+            rows: Vec::new(),
+            events,
+        })
+    }
+
+    fn run(mut self) -> Result<Statement, Problem> {
+        for t in 0..self.series.periods.len() {
+            self.period(t)?;
+        }
+        let totals = self.totals();
+        self.events.sort_by_key(|event| event.period);
+        Ok(Statement {
+            agreement: self.agreement.name.clone(),
+            currency: self.agreement.currency.code.clone(),
+            minor_units: self.agreement.currency.minor_units,
+            periods: self.series.periods.clone(),
+            rows: self.rows,
+            totals,
+            events: self.events,
+        })
+    }
+
+    /// Evaluates every clause in period `t`.
+    fn period(&mut self, t: usize) -> Result<(), Problem> {
+        let period = self.series.periods.get(t).copied().unwrap_or(Period {
+            year: 1,
+            index: 0,
+            granularity: Calendar::Year,
+        });
+        let count = self.agreement.clauses.len();
+        // Shares first: `rest of` needs their earnings.
+        let mut slots: Vec<Option<Row>> = Vec::with_capacity(count);
+        let mut earned_on: Vec<(usize, Decimal)> = Vec::new();
+        for index in 0..count {
+            let slot = self.share(index, t, period)?;
+            if let Some((_, earned)) = &slot {
+                earned_on.push((index, *earned));
+            }
+            slots.push(slot.map(|(row, _)| row));
+        }
+        self.recoup(&mut slots, period);
+        let mut rows: Vec<Row> = Vec::with_capacity(count);
+        for (index, slot) in slots.into_iter().enumerate() {
+            rows.push(match slot {
+                Some(row) => row,
+                None => self.other(index, t, period, &earned_on)?,
+            });
+        }
+        for (row, prepared) in rows.iter_mut().zip(self.clauses.iter_mut()) {
+            prepared.cumulative = money_add(prepared.cumulative, row.amount, &row.clause, period)?;
+            row.cumulative = prepared.cumulative;
+            row.rate = row
+                .basis
+                .filter(|basis| basis.is_sign_positive() && !basis.is_zero())
+                .and_then(|basis| row.amount.checked_div(basis));
+        }
+        self.settle(&mut rows, period);
+        self.rows.extend(rows);
+        Ok(())
+    }
+
+    /// A share clause's row in period `t`, with what it earned; `None` for
+    /// other clauses.
+    fn share(
+        &mut self,
+        index: usize,
+        t: usize,
+        period: Period,
+    ) -> Result<Option<(Row, Decimal)>, Problem> {
+        let clause = &self.agreement.clauses[index];
+        let ClauseKind::Share(share) = &clause.kind else {
+            return Ok(None);
+        };
+        let prepared = &mut self.clauses[index];
+        let basis = basis_at(
+            prepared.basis.as_ref(),
+            self.series,
+            t,
+            &clause.label,
+            period,
+            clause.span,
+        )?;
+        let mut row = self.blank_row(index, period, Some(basis));
+        let prepared = &mut self.clauses[index];
+        if !prepared.active.get(t).copied().unwrap_or(false) {
+            row.note = "outside its window".into();
+            if self.explain {
+                row.explain
+                    .push("the clause is not in force this period".into());
+            }
+            return Ok(Some((row, Decimal::ZERO)));
+        }
+        let ctx = Context {
+            period,
+            next_active: prepared.active.get(t + 1).copied(),
+            minor_units: self.agreement.currency.minor_units,
+            rounding: self.agreement.rounding,
+            explain: self.explain,
+        };
+        let outcome = share::evaluate(share, &mut prepared.state, basis, &ctx)
+            .map_err(|fault| eval_problem(fault, &clause.label, period, clause.span))?;
+        for (kind, text) in outcome.events {
+            self.events.push(Event {
+                period: Some(period),
+                clause: clause.label.clone(),
+                kind,
+                text,
+            });
+        }
+        row.amount = outcome.earned;
+        row.note = outcome.notes.join("; ");
+        row.explain = outcome.explain;
+        if self.explain {
+            row.explain
+                .push(format!("pays {}", compact(outcome.earned)));
+        }
+        Ok(Some((row, outcome.earned)))
+    }
+
+    /// Withholds the earnings of recouping clauses until each advance is recouped.
+    fn recoup(&mut self, rows: &mut [Option<Row>], period: Period) {
+        for (advance_index, clause) in self.agreement.clauses.iter().enumerate() {
+            let ClauseKind::Advance(advance) = &clause.kind else {
+                continue;
+            };
+            for &target in &advance.recouped_by {
+                let Some(balance) = self.balances.get_mut(&advance_index) else {
+                    continue;
+                };
+                let Some(Some(row)) = rows.get_mut(target) else {
+                    continue;
+                };
+                if balance.is_zero() || row.amount.is_zero() {
+                    continue;
+                }
+                let withheld = row.amount.min(*balance);
+                *balance -= withheld;
+                row.amount -= withheld;
+                let note = format!(
+                    "{} withheld to recoup `{}`; {} unrecouped",
+                    compact(withheld),
+                    clause.label,
+                    compact(*balance)
+                );
+                if self.explain {
+                    row.explain.push(note.clone());
+                    row.explain.push(format!("pays {}", compact(row.amount)));
+                }
+                row.note = if row.note.is_empty() {
+                    note
+                } else {
+                    format!("{}; {note}", row.note)
+                };
+                if balance.is_zero() {
+                    self.events.push(Event {
+                        period: Some(period),
+                        clause: clause.label.clone(),
+                        kind: EventKind::AdvanceRecouped,
+                        text: format!("advance of {} recouped", compact(advance.amount)),
+                    });
+                }
+            }
+        }
+    }
+
+    /// A `rest of` or advance row.
+    fn other(
+        &mut self,
+        index: usize,
+        t: usize,
+        period: Period,
+        earned_on: &[(usize, Decimal)],
+    ) -> Result<Row, Problem> {
+        let clause = &self.agreement.clauses[index];
+        match &clause.kind {
+            ClauseKind::Rest(basis_def) => {
+                let basis = basis_at(
+                    self.clauses[index].basis.as_ref(),
+                    self.series,
+                    t,
+                    &clause.label,
+                    period,
+                    clause.span,
+                )?;
+                let mut row = self.blank_row(index, period, Some(basis));
+                let mut taken = Decimal::ZERO;
+                let mut parts = Vec::new();
+                for (share_index, earned) in earned_on {
+                    let Some(other) = self.agreement.clauses.get(*share_index) else {
+                        continue;
+                    };
+                    if let ClauseKind::Share(share) = &other.kind
+                        && share.basis.expr == basis_def.expr
+                    {
+                        taken = money_add(taken, *earned, &clause.label, period)?;
+                        parts.push(format!("{} to `{}`", compact(*earned), other.label));
+                    }
+                }
+                let remainder = basis - taken;
+                let rounded = money::round(
+                    remainder,
+                    self.agreement.currency.minor_units,
+                    self.agreement.rounding,
+                );
+                if basis.is_sign_negative() || basis.is_zero() {
+                    row.note = "nothing to share".into();
+                } else if rounded.is_sign_negative() {
+                    row.note = format!("the shares exceed the basis by {}", compact(-rounded));
+                    self.events.push(Event {
+                        period: Some(period),
+                        clause: clause.label.clone(),
+                        kind: EventKind::SharesExceedBasis,
+                        text: format!(
+                            "the shares of `{}` exceed it by {}",
+                            basis_def.text,
+                            compact(-rounded)
+                        ),
+                    });
+                } else {
+                    row.amount = rounded;
+                    row.note = "the remainder".into();
+                }
+                if self.explain {
+                    let shares = if parts.is_empty() {
+                        "no shares".to_string()
+                    } else {
+                        parts.join(", ")
+                    };
+                    row.explain.push(format!(
+                        "{} less {shares} leaves {}",
+                        compact(basis),
+                        compact(remainder)
+                    ));
+                    row.explain.push(format!("pays {}", compact(row.amount)));
+                }
+                Ok(row)
+            }
+            ClauseKind::Advance(advance) => {
+                let mut row = self.blank_row(index, period, None);
+                if t == 0 {
+                    row.amount = advance.amount;
+                    row.note = "advance, paid in the first period".into();
+                    self.events.push(Event {
+                        period: Some(period),
+                        clause: clause.label.clone(),
+                        kind: EventKind::AdvancePaid,
+                        text: format!("advance of {} paid", compact(advance.amount)),
+                    });
+                    if self.explain {
+                        row.explain.push(format!(
+                            "advance of {} paid in the first period",
+                            compact(advance.amount)
+                        ));
+                    }
+                } else if let Some(balance) = self.balances.get(&index) {
+                    row.note = format!("{} unrecouped", compact(*balance));
+                }
+                Ok(row)
+            }
+            ClauseKind::Share(_) => Ok(self.blank_row(index, period, None)),
+        }
+    }
+
+    /// Offsets the flows between parties who settle net: each gets one
+    /// offset row, so that what a party receives in the period is the net.
+    fn settle(&mut self, rows: &mut Vec<Row>, period: Period) {
+        for settlement in &self.agreement.settlements {
+            let name = |id: usize| {
+                self.agreement
+                    .parties
+                    .get(id)
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default()
+            };
+            let (a, b) = (name(settlement.first), name(settlement.second));
+            let flow = |from: &str, to: &str| -> Decimal {
+                rows.iter()
+                    .filter(|row| row.payer == from && row.payee == to)
+                    .map(|row| row.amount)
+                    .sum()
+            };
+            let (a_to_b, b_to_a) = (flow(&a, &b), flow(&b, &a));
+            let offset = a_to_b.min(b_to_a);
+            if offset <= Decimal::ZERO {
+                continue;
+            }
+            for (payer, payee, gross) in [(&a, &b, a_to_b), (&b, &a, b_to_a)] {
+                let mut explain = Vec::new();
+                if self.explain {
+                    explain.push(format!(
+                        "{payer} owes {payee} {} and is owed {} back: offsets {}",
+                        compact(gross),
+                        compact(if gross == a_to_b { b_to_a } else { a_to_b }),
+                        compact(offset)
+                    ));
+                }
+                rows.push(Row {
+                    period,
+                    clause: SETTLEMENT_LABEL.into(),
+                    payer: payer.clone(),
+                    payee: payee.clone(),
+                    basis: None,
+                    rate: None,
+                    amount: -offset,
+                    cumulative: Decimal::ZERO,
+                    note: format!("offset against {} owed the other way", compact(offset)),
+                    explain,
+                });
+            }
+        }
+    }
+
+    fn blank_row(&self, index: usize, period: Period, basis: Option<Decimal>) -> Row {
+        let clause = &self.agreement.clauses[index];
+        let name = |id: usize| {
+            self.agreement
+                .parties
+                .get(id)
+                .map(|p| p.name.clone())
+                .unwrap_or_default()
+        };
+        Row {
+            period,
+            clause: clause.label.clone(),
+            payer: name(clause.payer),
+            payee: name(clause.payee),
+            basis,
+            rate: None,
+            amount: Decimal::ZERO,
+            cumulative: Decimal::ZERO,
+            note: String::new(),
+            explain: Vec::new(),
+        }
+    }
+
+    /// What each party received and paid over the series.
+    fn totals(&self) -> Vec<Total> {
+        self.agreement
+            .parties
+            .iter()
+            .map(|party| {
+                let received = self
+                    .rows
+                    .iter()
+                    .filter(|row| row.payee == party.name)
+                    .map(|row| row.amount)
+                    .sum();
+                let paid = self
+                    .rows
+                    .iter()
+                    .filter(|row| row.payer == party.name)
+                    .map(|row| row.amount)
+                    .sum();
+                Total {
+                    party: party.name.clone(),
+                    received,
+                    paid,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The limits of a share that apply per calendar period, with their keyword.
+fn share_limits(share: &crate::agreement::Share) -> Vec<(&'static str, &Limit)> {
+    let mut limits: Vec<(&'static str, &Limit)> =
+        share.caps.iter().map(|cap| ("cap", cap)).collect();
+    limits.extend(share.threshold.iter().map(|limit| ("above", limit)));
+    limits.extend(share.floor.iter().map(|limit| ("floor", limit)));
+    limits.extend(share.minimum.iter().map(|limit| ("minimum", limit)));
+    limits
+}
+
+/// A limit per calendar period must be at least as long as the series'
+/// periods; a floor holds in each period, so its period must be the series'.
+fn check_periods(
+    limits: Vec<(&'static str, &Limit)>,
+    series: &Series,
+    _clause: crate::agreement::Span,
+) -> Result<(), Problem> {
+    for (keyword, limit) in limits {
+        let Some(per) = limit.per else { continue };
+        let fits = if keyword == "floor" {
+            per == series.granularity
+        } else {
+            per >= series.granularity
+        };
+        if !fits {
+            return Err(Problem::new(
+                ProblemKind::PeriodMismatch {
+                    keyword,
+                    per: per.keyword(),
+                    series: granularity_word(series.granularity),
+                },
+                limit.span,
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn missing_column(column: &str, series: &Series, span: crate::agreement::Span) -> Problem {
+    let available = series
+        .columns
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Problem::new(
+        ProblemKind::MissingColumn {
+            column: column.to_string(),
+            available: if available.is_empty() {
+                "no columns".into()
+            } else {
+                available
+            },
+            suggestion: suggest(column, series.columns.iter().map(String::as_str)),
+        },
+        span,
+    )
+}
+
+fn basis_at(
+    basis: Option<&Compiled>,
+    series: &Series,
+    t: usize,
+    label: &str,
+    period: Period,
+    span: crate::agreement::Span,
+) -> Result<Decimal, Problem> {
+    match basis {
+        Some(basis) => basis
+            .at(series, t)
+            .map_err(|fault| eval_problem(fault, label, period, span)),
+        None => Ok(Decimal::ZERO),
+    }
+}
+
+fn money_add(a: Decimal, b: Decimal, label: &str, period: Period) -> Result<Decimal, Problem> {
+    arith::add(a, b)
+        .map_err(|fault| eval_problem(fault, label, period, crate::agreement::Span::default()))
+}
+
+fn eval_problem(
+    fault: arith::Fault,
+    label: &str,
+    period: Period,
+    span: crate::agreement::Span,
+) -> Problem {
+    let clause = label.to_string();
+    let period = period.to_string();
+    let kind = match fault {
+        arith::Fault::Overflow => ProblemKind::EvalOverflow { clause, period },
+        arith::Fault::DivisionByZero => ProblemKind::EvalDivisionByZero { clause, period },
+    };
+    Problem::new(kind, span)
+}

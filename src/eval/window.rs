@@ -1,0 +1,80 @@
+//! Windows: which periods a clause is in force. A window covers every period
+//! that overlaps it: `from D` starts with the period containing D; `until D`
+//! ends with the last period that starts before D. An event works like a
+//! date; an event with no date never happens.
+
+use jiff::civil::Date;
+
+use super::statement::{Event, EventKind};
+use crate::agreement::{Agreement, Bound, Window};
+use crate::period::Period;
+
+/// Whether the clause is in force, period by period; records the window's
+/// opening, closing, and events without a date.
+pub fn active(
+    window: &Window,
+    periods: &[Period],
+    agreement: &Agreement,
+    event_dates: &[Option<Date>],
+    label: &str,
+    events: &mut Vec<Event>,
+) -> Vec<bool> {
+    let mut undated = |bound: Bound, effect: &str| -> Option<Date> {
+        match bound {
+            Bound::Date(date) => Some(date),
+            Bound::Event(id) => {
+                let date = event_dates.get(id).copied().flatten();
+                if date.is_none() {
+                    let name = agreement.events.get(id).map_or("", |e| e.name.as_str());
+                    events.push(Event {
+                        period: None,
+                        clause: label.to_string(),
+                        kind: EventKind::EventUndated,
+                        text: format!("event `{name}` has no date, so {effect}"),
+                    });
+                }
+                date
+            }
+        }
+    };
+    // An undated `from` event never opens the window; an undated `until` never closes it.
+    let from = window
+        .from
+        .map(|bound| undated(bound, "the clause never starts").ok_or(()));
+    let until = window
+        .until
+        .and_then(|bound| undated(bound, "the clause never ends"));
+    let flags: Vec<bool> = periods
+        .iter()
+        .map(|period| {
+            let opened = match from {
+                None => true,
+                Some(Ok(date)) => period.end() > date,
+                Some(Err(())) => false,
+            };
+            let open = until.is_none_or(|date| period.start() < date);
+            opened && open
+        })
+        .collect();
+    for (t, pair) in flags.windows(2).enumerate() {
+        let (Some(period), [before, now]) = (periods.get(t + 1), pair) else {
+            continue;
+        };
+        if !before && *now {
+            events.push(Event {
+                period: Some(*period),
+                clause: label.to_string(),
+                kind: EventKind::WindowOpened,
+                text: "window opens".into(),
+            });
+        } else if *before && !now {
+            events.push(Event {
+                period: Some(*period),
+                clause: label.to_string(),
+                kind: EventKind::WindowClosed,
+                text: "window closed".into(),
+            });
+        }
+    }
+    flags
+}

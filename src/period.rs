@@ -1,0 +1,155 @@
+//! Period labels and calendars: `2025`, `2025Q3`, `2025-07`.
+
+use std::fmt;
+
+use jiff::civil::Date;
+
+use crate::agreement::Calendar;
+
+/// One period of a series: a calendar year, quarter or month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Period {
+    pub year: i16,
+    /// 0 for a year, 1-4 for a quarter, 1-12 for a month.
+    pub index: u8,
+    pub granularity: Calendar,
+}
+
+impl Period {
+    /// Parses `2025`, `2025Q3` or `2025-07`; years 1 to 9999.
+    pub fn parse(label: &str) -> Option<Period> {
+        let bytes = label.as_bytes();
+        let year_digits = label.get(..4)?;
+        if !year_digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let year: i16 = year_digits.parse().ok()?;
+        if year < 1 {
+            return None;
+        }
+        let two_digits = |text: &str| -> Option<u8> {
+            (text.len() == 2 && text.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| text.parse().ok())
+                .flatten()
+        };
+        let (index, granularity) = match bytes.get(4) {
+            None => (0, Calendar::Year),
+            Some(b'Q') if label.len() == 6 => {
+                let quarter = label.get(5..)?.parse::<u8>().ok()?;
+                (
+                    (1..=4).contains(&quarter).then_some(quarter)?,
+                    Calendar::Quarter,
+                )
+            }
+            Some(b'-') => {
+                let month = two_digits(label.get(5..)?)?;
+                ((1..=12).contains(&month).then_some(month)?, Calendar::Month)
+            }
+            _ => return None,
+        };
+        Some(Period {
+            year,
+            index,
+            granularity,
+        })
+    }
+
+    /// The first day of the period.
+    pub fn start(self) -> Date {
+        let month = match self.granularity {
+            Calendar::Year => 1,
+            Calendar::Quarter => (self.index.saturating_sub(1)) * 3 + 1,
+            Calendar::Month => self.index,
+        };
+        Date::new(self.year, month as i8, 1).unwrap_or(Date::MIN)
+    }
+
+    /// The first day after the period.
+    pub fn end(self) -> Date {
+        let months = match self.granularity {
+            Calendar::Year => 12,
+            Calendar::Quarter => 3,
+            Calendar::Month => 1,
+        };
+        self.start()
+            .checked_add(jiff::Span::new().months(months))
+            .unwrap_or(Date::MAX)
+    }
+
+    /// The calendar period of `unit` that contains this one, as (year, index):
+    /// the same key for every period of one year (`unit` = year), quarter or month.
+    /// `unit` must be at least as long as the period's own granularity.
+    pub fn key(self, unit: Calendar) -> (i16, u8) {
+        match (unit, self.granularity) {
+            (Calendar::Year, _) => (self.year, 0),
+            (Calendar::Quarter, Calendar::Month) => (self.year, self.index.div_ceil(3)),
+            _ => (self.year, self.index),
+        }
+    }
+
+    /// Whether this is the last period of its calendar `unit`.
+    pub fn ends(self, unit: Calendar) -> bool {
+        match (unit, self.granularity) {
+            (Calendar::Year, Calendar::Year) => true,
+            (Calendar::Year, Calendar::Quarter) => self.index == 4,
+            (Calendar::Year, Calendar::Month) => self.index == 12,
+            (Calendar::Quarter, Calendar::Month) => self.index % 3 == 0,
+            _ => true,
+        }
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.granularity {
+            Calendar::Year => write!(f, "{:04}", self.year),
+            Calendar::Quarter => write!(f, "{:04}Q{}", self.year, self.index),
+            Calendar::Month => write!(f, "{:04}-{:02}", self.year, self.index),
+        }
+    }
+}
+
+/// `yearly`, `quarterly`, `monthly`: a series' granularity in words.
+pub fn granularity_word(granularity: Calendar) -> &'static str {
+    match granularity {
+        Calendar::Year => "yearly",
+        Calendar::Quarter => "quarterly",
+        Calendar::Month => "monthly",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_round_trip() {
+        for label in ["2025", "2025Q3", "2025-07", "0001", "9999-12"] {
+            assert_eq!(Period::parse(label).unwrap().to_string(), label);
+        }
+    }
+
+    #[test]
+    fn malformed_labels_are_refused() {
+        for label in [
+            "", "25", "2025Q5", "2025Q0", "2025-13", "2025-7", "2025-00", "0000", "2025q3",
+            "2025 ", "20250",
+        ] {
+            assert!(Period::parse(label).is_none(), "{label}");
+        }
+    }
+
+    #[test]
+    fn periods_know_their_bounds_and_calendar() {
+        let q3 = Period::parse("2025Q3").unwrap();
+        assert_eq!(q3.start(), Date::constant(2025, 7, 1));
+        assert_eq!(q3.end(), Date::constant(2025, 10, 1));
+        assert_eq!(q3.key(Calendar::Year), (2025, 0));
+        assert!(!q3.ends(Calendar::Year));
+        let march = Period::parse("2025-03").unwrap();
+        assert_eq!(march.key(Calendar::Quarter), (2025, 1));
+        assert!(march.ends(Calendar::Quarter));
+        let december = Period::parse("2025-12").unwrap();
+        assert_eq!(december.end(), Date::constant(2026, 1, 1));
+    }
+}

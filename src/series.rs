@@ -1,0 +1,288 @@
+//! Reading a series: a CSV file with a header `period,<column>...` and one
+//! row per period, amounts as exact decimals.
+
+use rust_decimal::Decimal;
+
+use crate::agreement::Calendar;
+use crate::diagnostics::{Problem, ProblemKind};
+use crate::period::{Period, granularity_word};
+use crate::syntax::ast::Span;
+
+/// A series: periods of one granularity, strictly ascending, and one column
+/// of exact amounts per header name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub granularity: Calendar,
+    pub periods: Vec<Period>,
+    /// Column names, without `period`.
+    pub columns: Vec<String>,
+    /// `values[column][period]`.
+    pub values: Vec<Vec<Decimal>>,
+}
+
+impl Series {
+    /// The values of a column, by name.
+    pub fn column(&self, name: &str) -> Option<&[Decimal]> {
+        let index = self.columns.iter().position(|column| column == name)?;
+        self.values.get(index).map(Vec::as_slice)
+    }
+}
+
+/// Reads a series from CSV text. A UTF-8 byte-order mark and CRLF line
+/// endings are accepted. Every problem names its row (the line number, the
+/// header being row 1) and, where it has one, its column.
+pub fn read(text: &str) -> Result<Series, Vec<Problem>> {
+    let bom = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let body = text.get(bom..).unwrap_or_default();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(body.as_bytes());
+    let mut records = reader.records();
+    let mut problems = Vec::new();
+
+    let header = match records.next() {
+        Some(Ok(header)) => header,
+        Some(Err(error)) => return Err(vec![csv_problem(&error, text, bom)]),
+        None => {
+            return Err(vec![Problem::new(
+                ProblemKind::SeriesEmpty,
+                Span::new(0, text.len()),
+            )]);
+        }
+    };
+    let header_line = Line::new(text, bom, 0);
+    let columns = header_columns(&header, &header_line, &mut problems);
+    let mut series = Series {
+        granularity: Calendar::Year,
+        periods: Vec::new(),
+        values: vec![Vec::new(); columns.len()],
+        columns,
+    };
+
+    for record in records {
+        let record = match record {
+            Ok(record) => record,
+            Err(error) => {
+                problems.push(csv_problem(&error, text, bom));
+                break;
+            }
+        };
+        let Some(position) = record.position() else {
+            continue;
+        };
+        let line = Line::new(text, bom, position.byte() as usize);
+        let row = position.line() as usize;
+        if record.iter().all(str::is_empty) {
+            // A blank line, as spreadsheets leave at the end.
+            continue;
+        }
+        if record.len() != series.columns.len() + 1 {
+            problems.push(Problem::new(
+                ProblemKind::Ragged {
+                    row,
+                    expected: series.columns.len() + 1,
+                    found: record.len(),
+                },
+                line.span,
+            ));
+            continue;
+        }
+        let label = record.get(0).unwrap_or_default();
+        if let Some(period) = period_of(label, row, &series, line.cell(0, label), &mut problems) {
+            if series.periods.is_empty() {
+                series.granularity = period.granularity;
+            }
+            series.periods.push(period);
+        } else {
+            continue;
+        }
+        for (index, (cell, column)) in record
+            .iter()
+            .skip(1)
+            .zip(series.values.iter_mut())
+            .enumerate()
+        {
+            match parse_amount(cell) {
+                Some(amount) => column.push(amount),
+                None => {
+                    problems.push(Problem::new(
+                        ProblemKind::NotANumber {
+                            row,
+                            column: series.columns.get(index).cloned().unwrap_or_default(),
+                            text: cell.to_string(),
+                        },
+                        line.cell(index + 1, cell),
+                    ));
+                    column.push(Decimal::ZERO);
+                }
+            }
+        }
+    }
+    if series.periods.is_empty() && problems.is_empty() {
+        problems.push(Problem::new(ProblemKind::SeriesEmpty, header_line.span));
+    }
+    if problems.is_empty() {
+        Ok(series)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The column names after `period`, each checked once.
+fn header_columns(
+    header: &csv::StringRecord,
+    line: &Line<'_>,
+    problems: &mut Vec<Problem>,
+) -> Vec<String> {
+    let first = header.get(0).unwrap_or_default();
+    if first != "period" {
+        problems.push(Problem::new(
+            ProblemKind::SeriesHeader {
+                found: first.to_string(),
+            },
+            line.cell(0, first),
+        ));
+    }
+    let mut columns: Vec<String> = Vec::new();
+    for (index, name) in header.iter().enumerate().skip(1) {
+        if columns.iter().any(|c| c == name) || name == "period" {
+            problems.push(Problem::new(
+                ProblemKind::DuplicateColumn {
+                    name: name.to_string(),
+                },
+                line.cell(index, name),
+            ));
+        }
+        columns.push(name.to_string());
+    }
+    columns
+}
+
+/// The period of a row, checked against the rows before it.
+fn period_of(
+    label: &str,
+    row: usize,
+    series: &Series,
+    span: Span,
+    problems: &mut Vec<Problem>,
+) -> Option<Period> {
+    let Some(period) = Period::parse(label) else {
+        problems.push(Problem::new(
+            ProblemKind::BadPeriod {
+                row,
+                text: label.to_string(),
+            },
+            span,
+        ));
+        return None;
+    };
+    let Some(previous) = series.periods.last() else {
+        return Some(period);
+    };
+    if period.granularity != series.granularity {
+        problems.push(Problem::new(
+            ProblemKind::MixedGranularity {
+                row,
+                expected: granularity_word(series.granularity),
+                found: granularity_word(period.granularity),
+            },
+            span,
+        ));
+        return None;
+    }
+    if period > *previous && period.start() != previous.end() {
+        problems.push(Problem::new(
+            ProblemKind::PeriodGap {
+                row,
+                previous: previous.to_string(),
+                this: period.to_string(),
+            },
+            span,
+        ));
+        return None;
+    }
+    if period <= *previous {
+        problems.push(Problem::new(
+            ProblemKind::PeriodOrder {
+                row,
+                previous: previous.to_string(),
+                this: period.to_string(),
+            },
+            span,
+        ));
+        return None;
+    }
+    Some(period)
+}
+
+/// An exact decimal: digits with an optional sign and decimal point, nothing else.
+fn parse_amount(cell: &str) -> Option<Decimal> {
+    let digits = cell.strip_prefix(['-', '+']).unwrap_or(cell);
+    let well_formed = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && digits.bytes().filter(|b| *b == b'.').count() <= 1
+        && digits.bytes().any(|b| b.is_ascii_digit());
+    if !well_formed {
+        return None;
+    }
+    Decimal::from_str_exact(cell).ok()
+}
+
+/// One line of the file, to point at its cells.
+struct Line<'a> {
+    text: &'a str,
+    start: usize,
+    span: Span,
+}
+
+impl<'a> Line<'a> {
+    /// The line starting `offset` bytes into the body (after any BOM).
+    fn new(text: &'a str, bom: usize, offset: usize) -> Self {
+        let start = bom + offset;
+        let rest = text.get(start..).unwrap_or_default();
+        let len = rest.find(['\r', '\n']).unwrap_or(rest.len());
+        Line {
+            text: rest.get(..len).unwrap_or_default(),
+            start,
+            span: Span::new(start, start + len),
+        }
+    }
+
+    /// The span of cell `index` holding `value`, or the whole line when the
+    /// line quotes its cells and cannot be split on commas.
+    fn cell(&self, index: usize, value: &str) -> Span {
+        if self.text.contains('"') {
+            return self.span;
+        }
+        let mut offset = 0;
+        for (i, raw) in self.text.split(',').enumerate() {
+            if i == index {
+                let lead = raw.len() - raw.trim_start().len();
+                let start = self.start + offset + lead;
+                return Span::new(start, start + value.len().min(raw.len()));
+            }
+            offset += raw.len() + 1;
+        }
+        self.span
+    }
+}
+
+fn csv_problem(error: &csv::Error, text: &str, bom: usize) -> Problem {
+    let (row, offset) = error
+        .position()
+        .map_or((1, 0), |p| (p.line() as usize, p.byte() as usize));
+    let detail = match error.kind() {
+        csv::ErrorKind::Utf8 { .. } => "the file is not UTF-8 text".to_string(),
+        _ => error.to_string(),
+    };
+    Problem::new(
+        ProblemKind::Csv { row, detail },
+        Line::new(text, bom, offset).span,
+    )
+}

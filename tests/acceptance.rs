@@ -1,0 +1,110 @@
+//! The acceptance cases: deals written from their term sheets
+//! (`tests/acceptance/<case>/agreement.deal`), evaluated against their series,
+//! compared to payments computed by an independent implementation, to the cent.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use dealterms::eval::{self, Options};
+use dealterms::money;
+use rust_decimal::Decimal;
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// `period,party,amount` or `party,amount` rows, keyed by all but the amount.
+fn expected(path: &Path) -> BTreeMap<Vec<String>, String> {
+    read(path)
+        .lines()
+        .skip(1)
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+            let amount = cells.pop().expect("an amount column");
+            (cells, amount)
+        })
+        .collect()
+}
+
+fn check_case(case: &str) {
+    let dir = Path::new("tests/acceptance").join(case);
+    let (agreement, warnings) = dealterms::compile(&read(&dir.join("agreement.deal")))
+        .unwrap_or_else(|problems| panic!("{case}: {problems:#?}"));
+    assert!(warnings.is_empty(), "{case}: {warnings:#?}");
+    let series = dealterms::series::read(&read(&dir.join("series.csv"))).expect("the series reads");
+    let statement =
+        eval::evaluate(&agreement, &series, &Options::default()).expect("the deal evaluates");
+    let cents = |amount: Decimal| money::fixed(amount, statement.minor_units);
+
+    let mut per_period: BTreeMap<Vec<String>, Decimal> = BTreeMap::new();
+    for row in &statement.rows {
+        *per_period
+            .entry(vec![row.period.to_string(), row.payee.clone()])
+            .or_default() += row.amount;
+    }
+    let expected_rows = expected(&dir.join("expected.csv"));
+    for (key, amount) in &expected_rows {
+        let actual = per_period.get(key).map(|a| cents(*a));
+        assert_eq!(actual.as_deref(), Some(amount.as_str()), "{case}: {key:?}");
+    }
+    // Nobody is paid anything the expectation does not list.
+    for (key, amount) in &per_period {
+        if !amount.is_zero() {
+            assert!(
+                expected_rows.contains_key(key),
+                "{case}: unexpected payment {key:?} {amount}"
+            );
+        }
+    }
+    for (key, amount) in expected(&dir.join("totals.csv")) {
+        let total = statement
+            .totals
+            .iter()
+            .find(|t| [t.party.clone()] == key[..])
+            .map(|t| cents(t.received));
+        assert_eq!(
+            total.as_deref(),
+            Some(amount.as_str()),
+            "{case}: total for {key:?}"
+        );
+    }
+}
+
+#[test]
+fn v01_seed_revenue_cap() {
+    check_case("v01-seed-revenue-cap");
+}
+
+#[test]
+fn v02_platform_tiers_rest() {
+    check_case("v02-platform-tiers-rest");
+}
+
+#[test]
+fn v03_music_advance() {
+    check_case("v03-music-advance");
+}
+
+#[test]
+fn v04_stepdown_then_cap() {
+    check_case("v04-stepdown-then-cap");
+}
+
+#[test]
+fn v05_quarterly_floor_annual_cap() {
+    check_case("v05-quarterly-floor-annual-cap");
+}
+
+#[test]
+fn v06_window_and_event() {
+    check_case("v06-window-and-event");
+}
+
+#[test]
+fn every_case_has_a_test() {
+    let cases = std::fs::read_dir("tests/acceptance")
+        .expect("cases")
+        .count();
+    assert_eq!(cases, 6, "add a test function for each new case");
+}
