@@ -101,10 +101,13 @@ fn every_failed_evaluation_is_diagnosed_and_snapshotted() {
     });
 }
 
+/// Finds the problems of one corpus file.
+type Finder = fn(&Path) -> (Vec<Problem>, String);
+
 #[test]
 fn every_code_has_a_smallest_input() {
     let mut seen = BTreeSet::new();
-    let corpora: [(&str, fn(&Path) -> (Vec<Problem>, String), &str); 3] = [
+    let corpora: [(&str, Finder, &str); 3] = [
         ("tests/corpus/diagnostics", problems_of, "deal"),
         ("tests/corpus/series", series_problems_of, "csv"),
         ("tests/corpus/eval", eval_problems_of, "deal"),
