@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
 
 /// Deal terms as code: check, evaluate and compare agreements written in the
 /// deal language.
@@ -36,6 +37,62 @@ pub enum Command {
         #[arg(short, long)]
         quiet: bool,
     },
+
+    /// Evaluate an agreement against a series: every payment per period,
+    /// clause and payee, running totals, party totals and the events that
+    /// matter (caps reached, thresholds crossed, steps changed...).
+    ///
+    /// Exit status: 0 on success, 1 when the agreement or the series is
+    /// wrong, 2 on a usage or I/O error.
+    Eval {
+        /// The agreement (`*.deal`).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+
+        /// The series: CSV with a header `period,<column>...`; `-` reads
+        /// standard input.
+        #[arg(short, long, value_name = "CSV")]
+        series: PathBuf,
+
+        /// Output format.
+        #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
+
+        /// Show how every figure was derived, in words and numbers.
+        #[arg(long)]
+        explain: bool,
+
+        /// Date an event, overriding any date in the file (repeatable):
+        /// `--event agi=2029-01-01`.
+        #[arg(long = "event", value_name = "NAME=DATE", value_parser = event_date)]
+        events: Vec<(String, Date)>,
+
+        /// Write the statement to this file (whole or not at all) instead of
+        /// standard output.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Aligned tables for a terminal, with totals and events.
+    Table,
+    /// Long-form CSV: one row per period, clause and payee.
+    Csv,
+    /// The whole statement; amounts as strings.
+    Json,
+}
+
+/// `NAME=DATE`, as in `--event agi=2029-01-01`.
+fn event_date(text: &str) -> Result<(String, Date), String> {
+    let (name, date) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=DATE, such as `agi=2029-01-01`, found `{text}`"))?;
+    let date: Date = date
+        .parse()
+        .map_err(|_| format!("`{date}` is not a date such as `2029-01-01`"))?;
+    Ok((name.trim().to_string(), date))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

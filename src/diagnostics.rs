@@ -634,10 +634,10 @@ impl ProblemKind {
             }
             ProblemKind::BadCurrency { text } => {
                 let upper = text.to_uppercase();
-                if upper.len() == 3 && upper.chars().all(|c| c.is_ascii_uppercase()) {
+                if iso_currency::Currency::from_code(&upper).is_some() {
                     Some(format!("currency codes are capitals: `{upper}`"))
                 } else {
-                    Some("use three capital letters, such as `USD` or `EUR`".into())
+                    Some("use an ISO 4217 code, such as `USD`, `EUR` or `JPY`".into())
                 }
             }
             ProblemKind::DuplicateSetting { .. } => Some("keep one".into()),

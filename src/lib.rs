@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod eval;
 pub mod money;
 pub mod period;
+pub mod report;
 pub mod series;
 pub mod source;
 pub mod syntax;

@@ -23,6 +23,33 @@ pub fn fixed(amount: Decimal, minor_units: u32) -> String {
     shown.to_string()
 }
 
+/// An amount for people: thousands grouped, exactly the minor digits:
+/// `38,000,000,000.00`.
+pub fn grouped(amount: Decimal, minor_units: u32) -> String {
+    let fixed = fixed(amount, minor_units);
+    let (sign, digits) = match fixed.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", fixed.as_str()),
+    };
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (digits, None),
+    };
+    let mut out = String::with_capacity(fixed.len() + whole.len() / 3);
+    out.push_str(sign);
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    if let Some(fraction) = fraction {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
+}
+
 /// An amount in the language's own notation: `38B`, `1.5M`, `250K`,
 /// `12000.5`. Exact: a suffix is used only where it loses nothing.
 pub fn compact(amount: Decimal) -> String {
@@ -79,6 +106,9 @@ mod tests {
         assert_eq!(round(d("0.129"), 2, RoundingMode::Down), d("0.12"));
         assert_eq!(fixed(d("1200"), 2), "1200.00");
         assert_eq!(fixed(d("5"), 0), "5");
+        assert_eq!(grouped(d("38000000000"), 2), "38,000,000,000.00");
+        assert_eq!(grouped(d("-1234.5"), 2), "-1,234.50");
+        assert_eq!(grouped(d("999"), 0), "999");
     }
 
     #[test]

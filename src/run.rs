@@ -5,10 +5,15 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use dealterms::agreement::Agreement;
 use dealterms::diagnostics::{self, Style};
+use dealterms::eval::{self, Options};
+use dealterms::report;
+use dealterms::series::Series;
 use dealterms::{Problem, source};
+use jiff::civil::Date;
 
-use crate::cli::{Cli, Color, Command, DiagnosticFormat};
+use crate::cli::{Cli, Color, Command, DiagnosticFormat, OutputFormat};
 
 /// The outcome of a command, most serious last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -35,6 +40,22 @@ pub fn run(cli: Cli) -> ExitCode {
     let style = diagnostic_style(&cli);
     let status = match cli.command {
         Command::Check { files, quiet } => check(&files, quiet, style),
+        Command::Eval {
+            file,
+            series,
+            format,
+            explain,
+            events,
+            output,
+        } => eval(
+            &file,
+            &series,
+            format,
+            explain,
+            &events,
+            output.as_deref(),
+            style,
+        ),
     };
     status.into()
 }
@@ -54,6 +75,147 @@ fn diagnostic_style(cli: &Cli) -> Style {
             Style::Human { color, width }
         }
     }
+}
+
+/// `deal eval FILE --series CSV`
+fn eval(
+    file: &Path,
+    series_path: &Path,
+    format: OutputFormat,
+    explain: bool,
+    events: &[(String, Date)],
+    output: Option<&Path>,
+    style: Style,
+) -> Status {
+    let run = || -> Result<(), Status> {
+        let (name, text, agreement) = compiled(file, style)?;
+        let options = event_options(&agreement, &name, events, explain)?;
+        let series = read_series(series_path, style)?;
+        let statement = eval::evaluate(&agreement, &series, &options).map_err(|problem| {
+            show_problems(&[problem], &name, &text, style);
+            Status::Invalid
+        })?;
+        let rendered = match format {
+            OutputFormat::Table => report::table::render(&statement, table_width(), explain),
+            OutputFormat::Csv => report::csv::render(&statement, explain).map_err(|error| {
+                eprintln!("deal: cannot write CSV: {error}");
+                Status::Failed
+            })?,
+            OutputFormat::Json => report::json::render(&statement),
+        };
+        write_output(output, &rendered)
+    };
+    match run() {
+        Ok(()) => Status::Ok,
+        Err(status) => status,
+    }
+}
+
+/// Loads and checks an agreement, showing its warnings, or its problems as
+/// the error.
+fn compiled(path: &Path, style: Style) -> Result<(String, String, Agreement), Status> {
+    match load(path)? {
+        Loaded::Problem(name, problem, shown) => {
+            show_problems(&[problem], &name, &shown, style);
+            Err(Status::Invalid)
+        }
+        Loaded::Text(name, text) => match dealterms::compile(&text) {
+            Ok((agreement, warnings)) => {
+                show_problems(&warnings, &name, &text, style);
+                Ok((name, text, agreement))
+            }
+            Err(problems) => {
+                show_problems(&problems, &name, &text, style);
+                Err(Status::Invalid)
+            }
+        },
+    }
+}
+
+/// The `--event` dates, each naming an event the agreement declares.
+fn event_options(
+    agreement: &Agreement,
+    name: &str,
+    events: &[(String, Date)],
+    explain: bool,
+) -> Result<Options, Status> {
+    let mut options = Options {
+        explain,
+        ..Options::default()
+    };
+    for (event, date) in events {
+        if !agreement.events.iter().any(|e| &e.name == event) {
+            let declared: Vec<String> = agreement
+                .events
+                .iter()
+                .map(|e| format!("`{}`", e.name))
+                .collect();
+            let declared = if declared.is_empty() {
+                "it declares no events".to_string()
+            } else {
+                format!("it declares {}", declared.join(", "))
+            };
+            eprintln!("deal: --event {event}: no event `{event}` in `{name}`; {declared}");
+            return Err(Status::Failed);
+        }
+        options.event_dates.insert(event.clone(), *date);
+    }
+    Ok(options)
+}
+
+/// Reads a series, showing its problems against its own text.
+fn read_series(path: &Path, style: Style) -> Result<Series, Status> {
+    match load(path)? {
+        Loaded::Problem(name, problem, shown) => {
+            show_problems(&[problem], &name, &shown, style);
+            Err(Status::Invalid)
+        }
+        Loaded::Text(name, text) => dealterms::series::read(&text).map_err(|problems| {
+            show_problems(&problems, &name, &text, style);
+            Status::Invalid
+        }),
+    }
+}
+
+/// Writes `text` to standard output, or atomically to `path`: a temporary
+/// file beside it, renamed over it once complete.
+fn write_output(path: Option<&Path>, text: &str) -> Result<(), Status> {
+    let Some(path) = path else {
+        let mut stdout = std::io::stdout().lock();
+        return stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+            .or_else(|error| match error.kind() {
+                // `deal eval ... | head` closes the pipe early; that is not a failure.
+                std::io::ErrorKind::BrokenPipe => Ok(()),
+                _ => Err(error),
+            })
+            .map_err(|error| {
+                eprintln!("deal: cannot write the output: {error}");
+                Status::Failed
+            });
+    };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let written = tempfile::NamedTempFile::new_in(dir).and_then(|mut file| {
+        file.write_all(text.as_bytes())?;
+        file.as_file().sync_all()?;
+        file.persist(path).map_err(|error| error.error)?;
+        Ok(())
+    });
+    written.map_err(|error| {
+        eprintln!("deal: cannot write `{}`: {error}", path.display());
+        Status::Failed
+    })
+}
+
+fn table_width() -> u16 {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|columns| columns.parse().ok())
+        .unwrap_or(80)
 }
 
 fn terminal_width() -> usize {

@@ -123,3 +123,176 @@ fn json_diagnostics_are_one_object_per_line() {
     assert_eq!(first["span"]["column"], 9);
     assert!(out.stdout.is_empty());
 }
+
+const SEED_SERIES: &str = "examples/openai-microsoft.csv";
+
+#[test]
+fn eval_prints_a_statement_table() {
+    let out = deal(&["eval", SEED, "--series", SEED_SERIES]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("38,000,000,000.00"), "{stdout}");
+    assert!(stdout.contains("cap of 38B reached"), "{stdout}");
+    assert!(
+        stdout.lines().all(|line| line.chars().count() <= 80),
+        "wider than 80 columns:\n{stdout}"
+    );
+}
+
+#[test]
+fn eval_csv_is_long_form_with_period_party_amount() {
+    let out = deal(&["eval", SEED, "-s", SEED_SERIES, "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = text(&out.stdout);
+    let mut lines = stdout.lines();
+    let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
+    for column in ["period", "party", "amount"] {
+        assert!(header.contains(&column), "{header:?}");
+    }
+    assert_eq!(lines.count(), 8, "one row per year");
+    assert!(
+        stdout.contains("2030,revenue-share,OpenAI,Microsoft,98700000000,"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn eval_json_has_a_schema_version_and_string_amounts() {
+    let out = deal(&["eval", SEED, "-s", SEED_SERIES, "-f", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["totals"][1]["party"], "Microsoft");
+    assert_eq!(json["totals"][1]["received"], "38000000000.00");
+    assert_eq!(json["events"][0]["kind"], "cap_reached");
+}
+
+#[test]
+fn eval_explain_shows_the_derivation() {
+    let out = deal(&["eval", SEED, "-s", SEED_SERIES, "--explain"]);
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("20% of 98.7B = 19.74B"), "{stdout}");
+    assert!(
+        stdout.contains("cap 38B leaves 3.71B: cap reached"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn eval_reads_the_series_from_standard_input() {
+    let series = std::fs::read_to_string(SEED_SERIES).expect("series");
+    let out = deal_with_stdin(&["eval", SEED, "-s", "-", "-f", "csv"], &series);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).starts_with("period,"));
+}
+
+#[test]
+fn eval_writes_the_output_file_whole() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let out_path = dir.path().join("statement.csv");
+    let out_arg = out_path.to_str().expect("UTF-8 path");
+    let out = deal(&["eval", SEED, "-s", SEED_SERIES, "-f", "csv", "-o", out_arg]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let written = std::fs::read_to_string(&out_path).expect("the file was written");
+    assert!(written.starts_with("period,"));
+    // A failing run leaves the earlier file as it was, and no stray files.
+    let out = deal(&[
+        "eval",
+        SEED,
+        "-s",
+        "tests/corpus/series/ragged.csv",
+        "-o",
+        out_arg,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(&out_path).expect("still there"),
+        written
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+}
+
+#[test]
+fn eval_of_a_bad_series_exits_1_naming_row_and_column() {
+    let out = deal(&["eval", SEED, "-s", "tests/corpus/series/not-a-number.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("row 2, column `revenue`"), "{stderr}");
+    assert!(stderr.contains("not-a-number.csv:2:8"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn eval_of_a_series_missing_a_column_lists_the_columns() {
+    let out = deal(&[
+        "eval",
+        "tests/corpus/eval/missing-column.deal",
+        "-s",
+        "tests/corpus/eval/missing-column.csv",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("did you mean `revenue`? the series has `revenue`, `costs`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn eval_overflow_names_clause_and_period() {
+    let out = deal(&[
+        "eval",
+        "tests/corpus/eval/overflow.deal",
+        "-s",
+        "tests/corpus/eval/overflow.csv",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("`royalty` in 2026"));
+}
+
+#[test]
+fn eval_event_dates_come_from_the_command_line() {
+    let deal_file = "tests/acceptance/v06-window-and-event/agreement.deal";
+    let series = "tests/acceptance/v06-window-and-event/series.csv";
+    let dated = deal(&[
+        "eval",
+        deal_file,
+        "-s",
+        series,
+        "-f",
+        "csv",
+        "--event",
+        "change_of_control=2026-07-01",
+    ]);
+    assert_eq!(dated.status.code(), Some(0), "{}", text(&dated.stderr));
+    assert!(
+        text(&dated.stdout)
+            .contains("2026Q3,partner-share,Company,Partner,14000000,0,0.00,2500000.00")
+    );
+    let unknown = deal(&[
+        "eval",
+        deal_file,
+        "-s",
+        series,
+        "--event",
+        "merger=2026-07-01",
+    ]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(text(&unknown.stderr).contains("it declares `change_of_control`"));
+    let malformed = deal(&[
+        "eval",
+        deal_file,
+        "-s",
+        series,
+        "--event",
+        "change_of_control",
+    ]);
+    assert_eq!(malformed.status.code(), Some(2));
+}
+
+#[test]
+fn eval_of_a_missing_series_exits_2() {
+    let out = deal(&["eval", SEED, "-s", "no-such.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+}

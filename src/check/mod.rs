@@ -108,10 +108,10 @@ impl Checker {
                 ));
                 continue;
             }
-            let valid = code.value.len() == 3 && code.value.chars().all(|c| c.is_ascii_uppercase());
-            if valid {
+            if let Some(iso) = iso_currency::Currency::from_code(&code.value) {
                 currency = Currency {
-                    minor_units: minor_units(&code.value),
+                    // Funds and metals (XAU...) have no minor unit; pay them in whole units.
+                    minor_units: iso.exponent().map_or(0, u32::from),
                     code: code.value.clone(),
                 };
             } else {
@@ -335,26 +335,6 @@ impl Checker {
             name.span,
         ));
         None
-    }
-}
-
-/// Digits of the minor unit of an ISO 4217 currency: 2 except for the few
-/// currencies with none (JPY, KRW...), three (KWD, BHD...) or four (CLF).
-fn minor_units(code: &str) -> u32 {
-    const NONE: &[&str] = &[
-        "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND",
-        "VUV", "XAF", "XOF", "XPF",
-    ];
-    const THREE: &[&str] = &["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"];
-    const FOUR: &[&str] = &["CLF", "UYW"];
-    if NONE.contains(&code) {
-        0
-    } else if THREE.contains(&code) {
-        3
-    } else if FOUR.contains(&code) {
-        4
-    } else {
-        2
     }
 }
 

@@ -63,6 +63,8 @@ struct Engine<'a> {
     clauses: Vec<Prepared>,
     /// Unrecouped balance of each advance, by clause index.
     balances: HashMap<usize, Decimal>,
+    /// The clauses that recoup an advance.
+    recouping: Vec<usize>,
     rows: Vec<Row>,
     events: Vec<Event>,
 }
@@ -122,12 +124,22 @@ impl<'a> Engine<'a> {
                 _ => None,
             })
             .collect();
+        let recouping = agreement
+            .clauses
+            .iter()
+            .filter_map(|clause| match &clause.kind {
+                ClauseKind::Advance(advance) => Some(advance.recouped_by.clone()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
         Ok(Engine {
             agreement,
             series,
             explain: options.explain,
             clauses,
             balances,
+            recouping,
             rows: Vec::new(),
             events,
         })
@@ -241,8 +253,13 @@ impl<'a> Engine<'a> {
         row.note = outcome.notes.join("; ");
         row.explain = outcome.explain;
         if self.explain {
+            let verb = if self.recouping.contains(&index) {
+                "earns"
+            } else {
+                "pays"
+            };
             row.explain
-                .push(format!("pays {}", compact(outcome.earned)));
+                .push(format!("{verb} {}", compact(outcome.earned)));
         }
         Ok(Some((row, outcome.earned)))
     }
@@ -266,12 +283,20 @@ impl<'a> Engine<'a> {
                 let withheld = row.amount.min(*balance);
                 *balance -= withheld;
                 row.amount -= withheld;
-                let note = format!(
-                    "{} withheld to recoup `{}`; {} unrecouped",
-                    compact(withheld),
-                    clause.label,
-                    compact(*balance)
-                );
+                let note = if balance.is_zero() {
+                    format!(
+                        "{} withheld; `{}` recouped",
+                        compact(withheld),
+                        clause.label
+                    )
+                } else {
+                    format!(
+                        "{} withheld to recoup `{}`; {} unrecouped",
+                        compact(withheld),
+                        clause.label,
+                        compact(*balance)
+                    )
+                };
                 if self.explain {
                     row.explain.push(note.clone());
                     row.explain.push(format!("pays {}", compact(row.amount)));
@@ -383,7 +408,11 @@ impl<'a> Engine<'a> {
                         ));
                     }
                 } else if let Some(balance) = self.balances.get(&index) {
-                    row.note = format!("{} unrecouped", compact(*balance));
+                    row.note = if balance.is_zero() {
+                        "recouped".into()
+                    } else {
+                        format!("{} unrecouped", compact(*balance))
+                    };
                 }
                 Ok(row)
             }
@@ -433,7 +462,7 @@ impl<'a> Engine<'a> {
                     rate: None,
                     amount: -offset,
                     cumulative: Decimal::ZERO,
-                    note: format!("offset against {} owed the other way", compact(offset)),
+                    note: format!("netted against {} owed back", compact(offset)),
                     explain,
                 });
             }

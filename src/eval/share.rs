@@ -400,19 +400,15 @@ fn caps(
         if amount >= room && !(amount.is_zero() && room.is_zero()) {
             if room.is_zero() {
                 out.explain(ctx, || {
-                    format!(
-                        "cap {}{per} already reached: pays nothing",
-                        compact(cap.amount)
-                    )
+                    format!("cap {}{per} already reached", compact(cap.amount))
                 });
                 out.notes
                     .push(format!("cap {}{per} reached earlier", compact(cap.amount)));
             } else {
                 out.explain(ctx, || {
                     format!(
-                        "cap {}{per} leaves {}; pays {}; cap reached",
+                        "cap {}{per} leaves {}: cap reached",
                         compact(cap.amount),
-                        compact(room),
                         compact(room)
                     )
                 });

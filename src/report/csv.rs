@@ -1,0 +1,52 @@
+//! The statement as long-form CSV: one row per period, clause and payee.
+//! Rows for one period and party add up to what that party receives then.
+
+use crate::eval::statement::Statement;
+use crate::money::fixed;
+
+/// The header, in order.
+pub const COLUMNS: [&str; 10] = [
+    "period",
+    "clause",
+    "payer",
+    "party",
+    "basis",
+    "rate",
+    "amount",
+    "cumulative",
+    "note",
+    "explain",
+];
+
+/// Renders `statement` as CSV; `explain` fills the last column.
+pub fn render(statement: &Statement, explain: bool) -> Result<String, csv::Error> {
+    let minor = statement.minor_units;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let columns = if explain {
+        &COLUMNS[..]
+    } else {
+        &COLUMNS[..COLUMNS.len() - 1]
+    };
+    writer.write_record(columns)?;
+    for row in &statement.rows {
+        let mut record = vec![
+            row.period.to_string(),
+            row.clause.clone(),
+            row.payer.clone(),
+            row.payee.clone(),
+            row.basis
+                .map(|b| b.normalize().to_string())
+                .unwrap_or_default(),
+            row.rate.map(super::json::rate_text).unwrap_or_default(),
+            fixed(row.amount, minor),
+            fixed(row.cumulative, minor),
+            row.note.clone(),
+        ];
+        if explain {
+            record.push(row.explain.join("; "));
+        }
+        writer.write_record(&record)?;
+    }
+    let bytes = writer.into_inner().map_err(|error| error.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}

@@ -1,0 +1,75 @@
+//! The whole statement as JSON: amounts as strings, never floats.
+
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+use crate::eval::statement::Statement;
+use crate::money::fixed;
+
+/// Bumped whenever a field changes meaning or disappears.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// An effective rate as a decimal fraction, to ten places at most.
+pub fn rate_text(rate: Decimal) -> String {
+    rate.round_dp(10).normalize().to_string()
+}
+
+/// Renders `statement` as one JSON document.
+pub fn render(statement: &Statement) -> String {
+    let minor = statement.minor_units;
+    let amount = |value: Decimal| Value::String(fixed(value, minor));
+    let rows: Vec<Value> = statement
+        .rows
+        .iter()
+        .map(|row| {
+            json!({
+                "period": row.period.to_string(),
+                "clause": row.clause,
+                "payer": row.payer,
+                "party": row.payee,
+                "basis": row.basis.map(|b| b.normalize().to_string()),
+                "rate": row.rate.map(rate_text),
+                "amount": amount(row.amount),
+                "cumulative": amount(row.cumulative),
+                "note": row.note,
+                "explain": row.explain,
+            })
+        })
+        .collect();
+    let totals: Vec<Value> = statement
+        .totals
+        .iter()
+        .map(|total| {
+            json!({
+                "party": total.party,
+                "received": amount(total.received),
+                "paid": amount(total.paid),
+                "net": amount(total.received - total.paid),
+            })
+        })
+        .collect();
+    let events: Vec<Value> = statement
+        .events
+        .iter()
+        .map(|event| {
+            json!({
+                "period": event.period.map(|p| p.to_string()),
+                "clause": event.clause,
+                "kind": event.kind.name(),
+                "text": event.text,
+            })
+        })
+        .collect();
+    let document = json!({
+        "schema_version": SCHEMA_VERSION,
+        "agreement": statement.agreement,
+        "currency": statement.currency,
+        "periods": statement.periods.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+        "rows": rows,
+        "totals": totals,
+        "events": events,
+    });
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
+}

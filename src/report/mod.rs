@@ -1,0 +1,14 @@
+//! Statements rendered for people and tools: one file per format. Each
+//! renders to a string; the binary decides where it goes.
+
+pub mod csv;
+pub mod json;
+pub mod table;
+
+/// The output formats of `deal eval`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}

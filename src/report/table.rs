@@ -1,0 +1,126 @@
+//! The statement as tables for a terminal: one table per clause (period,
+//! amount, running total and the reason), the parties' totals, the events
+//! that matter, and with `--explain` how each figure was derived.
+
+use comfy_table::{Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table};
+
+use crate::eval::statement::{Row, Statement};
+use crate::money::grouped;
+
+/// Only the rule under the header is drawn (comfy-table's positional preset:
+/// header lines and their intersections).
+const STYLE: &str = "     ──             ";
+
+/// Renders `statement` to fit `width` columns.
+pub fn render(statement: &Statement, width: u16, explain: bool) -> String {
+    let minor = statement.minor_units;
+    let mut out = String::new();
+    let span = match (statement.periods.first(), statement.periods.last()) {
+        (Some(first), Some(last)) if first != last => format!("{first} to {last}"),
+        (Some(first), _) => first.to_string(),
+        _ => "no periods".into(),
+    };
+    out.push_str(&format!(
+        "{} ({}), {span}\n",
+        statement.agreement, statement.currency
+    ));
+
+    for (label, rows) in by_clause(&statement.rows) {
+        let Some(first) = rows.first() else { continue };
+        if label == crate::eval::SETTLEMENT_LABEL {
+            out.push_str(&format!(
+                "\n{label}: offsets between parties who settle net\n"
+            ));
+        } else {
+            out.push_str(&format!(
+                "\n{label}: {} pays {}\n",
+                first.payer, first.payee
+            ));
+        }
+        let mut table = table(width);
+        table.set_header(["period", "payee", "amount", "cumulative", "note"]);
+        for row in &rows {
+            table.add_row(vec![
+                Cell::new(row.period),
+                Cell::new(&row.payee),
+                Cell::new(grouped(row.amount, minor)).set_alignment(CellAlignment::Right),
+                Cell::new(grouped(row.cumulative, minor)).set_alignment(CellAlignment::Right),
+                Cell::new(&row.note),
+            ]);
+        }
+        fit(&mut table, 4);
+        out.push_str(&table.to_string());
+        out.push('\n');
+    }
+
+    out.push_str("\ntotals\n");
+    let mut totals = table(width);
+    totals.set_header(["party", "received", "paid", "net"]);
+    for total in &statement.totals {
+        totals.add_row(vec![
+            Cell::new(&total.party),
+            Cell::new(grouped(total.received, minor)).set_alignment(CellAlignment::Right),
+            Cell::new(grouped(total.paid, minor)).set_alignment(CellAlignment::Right),
+            Cell::new(grouped(total.received - total.paid, minor))
+                .set_alignment(CellAlignment::Right),
+        ]);
+    }
+    out.push_str(&totals.to_string());
+    out.push('\n');
+
+    if !statement.events.is_empty() {
+        out.push_str("\nevents\n");
+        for event in &statement.events {
+            let period = event
+                .period
+                .map_or_else(|| "-".to_string(), |p| p.to_string());
+            out.push_str(&format!("  {period:<8} {}: {}\n", event.clause, event.text));
+        }
+    }
+
+    if explain {
+        out.push_str("\nhow each figure was derived\n");
+        for row in &statement.rows {
+            out.push_str(&format!(
+                "  {}  {}: {} to {}\n",
+                row.period,
+                row.clause,
+                grouped(row.amount, minor),
+                row.payee,
+            ));
+            for line in &row.explain {
+                out.push_str(&format!("      {line}\n"));
+            }
+        }
+    }
+    out
+}
+
+/// Rows grouped by clause, clauses in order of first appearance.
+fn by_clause(rows: &[Row]) -> Vec<(&str, Vec<&Row>)> {
+    let mut groups: Vec<(&str, Vec<&Row>)> = Vec::new();
+    for row in rows {
+        match groups.iter_mut().find(|(label, _)| *label == row.clause) {
+            Some((_, group)) => group.push(row),
+            None => groups.push((&row.clause, vec![row])),
+        }
+    }
+    groups
+}
+
+fn table(width: u16) -> Table {
+    let mut table = Table::new();
+    table
+        .load_preset(STYLE)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(width);
+    table
+}
+
+/// Keeps every column but the last (the note) at its content's width, so
+/// figures never wrap; the note takes what is left.
+fn fit(table: &mut Table, figures: usize) {
+    for column in table.column_iter_mut().take(figures) {
+        column.set_constraint(ColumnConstraint::ContentWidth);
+    }
+}
