@@ -89,6 +89,8 @@ pub enum ProblemKind {
     UnknownConstant {
         name: String,
         suggestion: Option<String>,
+        /// Declared, but further down than its use.
+        declared_below: bool,
     },
     /// `until change_of_contrl`
     UnknownEvent {
@@ -147,7 +149,12 @@ pub enum ProblemKind {
     /// `up to 1M, 20% above, 10% up to 5M`
     OpenBandNotLast { what: &'static str },
     /// `cap 10K per quarter floor 20K per quarter`
-    FloorAboveCap { floor: String, cap: String },
+    FloorAboveCap {
+        /// `floor` or `minimum`.
+        what: &'static str,
+        floor: String,
+        cap: String,
+    },
     /// `advance 250K to Artist`
     UnrecoupedAdvance,
     /// `advance 1M to A recouped from seller` where `seller` is a `rest of`.
@@ -425,6 +432,13 @@ impl ProblemKind {
                 written,
                 column,
                 what,
+            } if written == column => {
+                format!("{what} must be a fixed amount, but `{written}` is a series column")
+            }
+            ProblemKind::NotConstant {
+                written,
+                column,
+                what,
             } => format!(
                 "{what} must be a fixed amount, but `{written}` depends on the series column `{column}`"
             ),
@@ -436,8 +450,8 @@ impl ProblemKind {
             ProblemKind::OpenBandNotLast { what } => {
                 format!("an open-ended {what} must be the last one")
             }
-            ProblemKind::FloorAboveCap { floor, cap } => {
-                format!("floor {floor} is above cap {cap}")
+            ProblemKind::FloorAboveCap { what, floor, cap } => {
+                format!("{what} {floor} is above cap {cap}")
             }
             ProblemKind::UnrecoupedAdvance => "nothing recoups this advance".into(),
             ProblemKind::NotRecoupable { label } => {
@@ -556,6 +570,9 @@ impl ProblemKind {
             ProblemKind::NotConstant { .. } => "depends on the series",
             ProblemKind::NotIncreasing { .. } => "must be larger than the one before",
             ProblemKind::OpenBandNotLast { .. } => "open-ended, but not last",
+            ProblemKind::FloorAboveCap {
+                what: "minimum", ..
+            } => "the minimum",
             ProblemKind::FloorAboveCap { .. } => "the floor",
             ProblemKind::UnrecoupedAdvance => "add `recouped from <clause label>`",
             ProblemKind::NotRecoupable { .. } => "not a `share` clause",
@@ -606,14 +623,17 @@ impl ProblemKind {
                 Some("split the expression into constants with `let`".into())
             }
             ProblemKind::AmountRange { .. } => Some(
-                "amounts have at most 28 significant digits; use a suffix such as `B` or `T`"
-                    .into(),
+                "amounts have at most 28 significant digits and stay below about 7.9 × 10^28".into(),
             ),
             ProblemKind::BadDate { .. } => {
                 Some("write dates as year-month-day, such as `2028-04-01`".into())
             }
             ProblemKind::UnknownParty { suggestion, .. } => did_you_mean(suggestion)
                 .or_else(|| Some("declare it in `parties`".into())),
+            ProblemKind::UnknownConstant {
+                declared_below: true,
+                ..
+            } => Some("constants are read top to bottom: move its `let` above this line".into()),
             ProblemKind::UnknownConstant { suggestion, .. } => did_you_mean(suggestion)
                 .or_else(|| Some("declare it first: `let name = 40M`".into())),
             ProblemKind::UnknownEvent { suggestion, .. } => did_you_mean(suggestion)
@@ -658,18 +678,19 @@ impl ProblemKind {
             ProblemKind::Overflow => {
                 Some("amounts stay within about 7.9 × 10^28".into())
             }
-            ProblemKind::NotConstant { .. } => {
-                Some("caps, floors, thresholds and bands are fixed amounts".into())
-            }
+            ProblemKind::NotConstant { .. } => Some(
+                "caps, floors, thresholds and bands are fixed amounts: write one, or name it with `let`"
+                    .into(),
+            ),
             ProblemKind::NotIncreasing { .. } => {
                 Some("bounds are cumulative totals, each larger than the one before".into())
             }
             ProblemKind::OpenBandNotLast { what } => Some(format!(
                 "move the open-ended {what} to the end"
             )),
-            ProblemKind::FloorAboveCap { .. } => {
-                Some("the cap always prevails, so the floor could never be paid".into())
-            }
+            ProblemKind::FloorAboveCap { what, .. } => Some(format!(
+                "the cap always prevails, so the {what} could never be paid in full"
+            )),
             ProblemKind::UnrecoupedAdvance => Some(
                 "an advance is paid back from a clause's earnings: `advance 250K to Artist recouped from royalty`"
                     .into(),

@@ -69,6 +69,30 @@ pub fn compact(amount: Decimal) -> String {
     amount.normalize().to_string()
 }
 
+/// An amount for notes and explanations: short where that loses nothing and
+/// stays easy to read (`38B`, `1.25M`), otherwise in full with grouped
+/// thousands (`20,625`, `44,804.935`).
+pub fn readable(amount: Decimal) -> String {
+    const SUFFIXES: [(&str, u32); 4] = [("T", 12), ("B", 9), ("M", 6), ("K", 3)];
+    let magnitude = amount.abs();
+    for (suffix, exponent) in SUFFIXES {
+        let unit = Decimal::from_i128_with_scale(10i128.pow(exponent), 0);
+        if magnitude >= unit
+            && let Some(scaled) = amount.checked_div(unit)
+        {
+            let scaled = scaled.normalize();
+            // `1.068M` reads well; `20.625K` reads better as `20,625`.
+            let decimals = if suffix == "K" { 1 } else { 3 };
+            if scaled.scale() <= decimals {
+                return format!("{scaled}{suffix}");
+            }
+            break;
+        }
+    }
+    let normalized = amount.normalize();
+    grouped(normalized, normalized.scale())
+}
+
 /// A rate held as a fraction, shown as a percentage: 0.125 → `12.5%`.
 pub fn percent(rate: Decimal) -> String {
     match rate.checked_mul(Decimal::ONE_HUNDRED) {
@@ -109,6 +133,17 @@ mod tests {
         assert_eq!(grouped(d("38000000000"), 2), "38,000,000,000.00");
         assert_eq!(grouped(d("-1234.5"), 2), "-1,234.50");
         assert_eq!(grouped(d("999"), 0), "999");
+    }
+
+    #[test]
+    fn readable_keeps_every_digit() {
+        assert_eq!(readable(d("38000000000")), "38B");
+        assert_eq!(readable(d("1250000")), "1.25M");
+        assert_eq!(readable(d("2036000")), "2.036M");
+        assert_eq!(readable(d("12500")), "12.5K");
+        assert_eq!(readable(d("20625")), "20,625");
+        assert_eq!(readable(d("44804.935")), "44,804.935");
+        assert_eq!(readable(d("12.50")), "12.5");
     }
 
     #[test]

@@ -105,8 +105,8 @@ impl Checker {
         let (caps, threshold, floor, minimum, window) = self.modifiers(&share.modifiers);
         let (caps, threshold, floor, minimum, window) =
             (caps?, threshold?, floor?, minimum?, window?);
-        self.floor_against_caps(floor.as_ref(), &caps);
-        self.floor_against_caps(minimum.as_ref(), &caps);
+        self.floor_against_caps(floor.as_ref(), &caps, "floor");
+        self.floor_against_caps(minimum.as_ref(), &caps, "minimum");
         Some(Share {
             basis: basis?,
             rate: rate?,
@@ -164,7 +164,7 @@ impl Checker {
             .fold(expr)
             .map_err(|fault| self.report_fault(fault))
             .ok()?;
-        if value.unit != Unit::Amount {
+        if !value.unit.fits(Unit::Amount) {
             self.report(Problem::new(
                 ProblemKind::ExpectedAmount { found: "a rate" },
                 expr.span,
@@ -437,7 +437,7 @@ impl Checker {
 
     /// A floor or minimum larger than a cap over the same or a longer period
     /// could never be paid.
-    fn floor_against_caps(&mut self, floor: Option<&Limit>, caps: &[Limit]) {
+    fn floor_against_caps(&mut self, floor: Option<&Limit>, caps: &[Limit], what: &'static str) {
         let Some(floor) = floor else { return };
         for cap in caps {
             let Some(cap_period) = cap.per else { continue };
@@ -445,6 +445,7 @@ impl Checker {
             if comparable && floor.amount > cap.amount {
                 let problem = Problem::new(
                     ProblemKind::FloorAboveCap {
+                        what,
                         floor: money::compact(floor.amount),
                         cap: money::compact(cap.amount),
                     },

@@ -218,6 +218,11 @@ impl Checker {
 
     fn declare_constants(&mut self, items: &[ast::Item]) {
         for item in items {
+            if let ItemKind::Let { name, .. } = &item.kind {
+                self.scope.expect(&name.value, name.span);
+            }
+        }
+        for item in items {
             let ItemKind::Let { name, value } = &item.kind else {
                 continue;
             };

@@ -14,14 +14,23 @@ use crate::syntax::ast::{Expr, ExprKind, Span};
 pub enum Unit {
     Amount,
     Rate,
+    /// A rate times a plain number: `20% * 1M` is an amount where an amount
+    /// is expected, `base_rate * 2` a rate where a rate is expected. Numbers
+    /// carry no currency, so only the place of use can tell.
+    Either,
 }
 
 impl Unit {
     fn described(self) -> &'static str {
         match self {
-            Unit::Amount => "an amount",
+            Unit::Amount | Unit::Either => "an amount",
             Unit::Rate => "a rate",
         }
+    }
+
+    /// Whether a value of this unit may stand where `expected` is wanted.
+    pub fn fits(self, expected: Unit) -> bool {
+        self == expected || self == Unit::Either
     }
 }
 
@@ -52,6 +61,9 @@ pub struct Value {
 #[derive(Default)]
 pub struct Scope {
     entries: HashMap<String, Entry>,
+    /// Constants declared further down, not yet in scope: using one is an
+    /// error, never a silent series column.
+    below: HashMap<String, Span>,
 }
 
 struct Entry {
@@ -62,8 +74,16 @@ struct Entry {
 }
 
 impl Scope {
+    /// Announces a constant declared further down.
+    pub fn expect(&mut self, name: &str, span: Span) {
+        self.below.entry(name.to_string()).or_insert(span);
+    }
+
     /// Declares a constant; returns the span of an earlier one of that name.
     pub fn declare(&mut self, name: &str, value: Option<Value>, span: Span) -> Option<Span> {
+        if self.below.get(name) == Some(&span) {
+            self.below.remove(name);
+        }
         if let Some(previous) = self.entries.get(name) {
             return Some(previous.span);
         }
@@ -94,6 +114,27 @@ impl Scope {
         self.entries.keys().map(String::as_str)
     }
 
+    /// `name` used where a constant was expected and none is in scope.
+    fn unknown(&self, name: &str, span: Span) -> Problem {
+        let below = self.below.get(name).copied();
+        let problem = Problem::new(
+            ProblemKind::UnknownConstant {
+                name: name.to_string(),
+                suggestion: if below.is_some() {
+                    None
+                } else {
+                    suggest(name, self.names())
+                },
+                declared_below: below.is_some(),
+            },
+            span,
+        );
+        match below {
+            Some(declared) => problem.with_related(declared, "declared here, further down"),
+            None => problem,
+        }
+    }
+
     /// Folds `expr`: names in scope are constants, other names are columns.
     pub fn fold(&mut self, expr: &Expr) -> Result<Value, Fault> {
         match &expr.kind {
@@ -103,6 +144,9 @@ impl Scope {
                 Some(entry) => {
                     entry.used = true;
                     entry.value.clone().ok_or(Fault::Poisoned)?
+                }
+                None if self.below.contains_key(name) => {
+                    return Err(self.unknown(name, expr.span).into());
                 }
                 None => Value {
                     unit: Unit::Amount,
@@ -137,19 +181,31 @@ impl Scope {
         what: &'static str,
     ) -> Result<(Decimal, Span), Fault> {
         if let Some((name, span)) = first_unknown_name(expr, self) {
-            return Err(Fault::Problem(Problem::new(
-                ProblemKind::UnknownConstant {
-                    suggestion: suggest(&name, self.names()),
-                    name,
-                },
-                span,
-            )));
+            let problem = self.unknown(&name, span);
+            if let ProblemKind::UnknownConstant {
+                suggestion: None,
+                declared_below: false,
+                ..
+            } = problem.kind
+            {
+                // Not a near miss of any constant: most likely a series column.
+                return Err(Problem::new(
+                    ProblemKind::NotConstant {
+                        written: name.clone(),
+                        column: name,
+                        what,
+                    },
+                    span,
+                )
+                .into());
+            }
+            return Err(problem.into());
         }
         let value = self.fold(expr)?;
-        if value.unit != unit {
+        if !value.unit.fits(unit) {
             let found = value.unit.described();
             let kind = match unit {
-                Unit::Amount => ProblemKind::ExpectedAmount { found },
+                Unit::Amount | Unit::Either => ProblemKind::ExpectedAmount { found },
                 Unit::Rate => ProblemKind::ExpectedRate { found },
             };
             return Err(Problem::new(kind, expr.span).into());
@@ -183,18 +239,24 @@ fn constant(unit: Unit, number: Decimal) -> Value {
 
 /// The unit of `left op right`, or why they do not combine.
 fn binary(op: BinaryOp, left: Value, right: Value, span: Span) -> Result<Value, Problem> {
+    use Unit::{Amount, Either, Rate};
     let unit = match (op, left.unit, right.unit) {
         (BinaryOp::Add | BinaryOp::Subtract, a, b) if a == b => a,
+        (BinaryOp::Add | BinaryOp::Subtract, Either, other)
+        | (BinaryOp::Add | BinaryOp::Subtract, other, Either) => other,
         (BinaryOp::Add | BinaryOp::Subtract, _, _) => {
             return Err(Problem::new(
                 ProblemKind::MixedUnits { op: op.symbol() },
                 span,
             ));
         }
-        (BinaryOp::Multiply, Unit::Rate, Unit::Rate) => Unit::Rate,
-        (BinaryOp::Multiply, _, _) => Unit::Amount,
-        (BinaryOp::Divide, Unit::Rate, Unit::Amount) => Unit::Rate,
-        (BinaryOp::Divide, _, _) => Unit::Amount,
+        (BinaryOp::Multiply, Rate, Rate) => Rate,
+        (BinaryOp::Multiply, Amount, Amount) => Amount,
+        (BinaryOp::Multiply, _, _) => Either,
+        (BinaryOp::Divide, Rate, Amount) | (BinaryOp::Divide, Either, Amount) => {
+            if left.unit == Rate { Rate } else { Either }
+        }
+        (BinaryOp::Divide, _, _) => Amount,
     };
     if op == BinaryOp::Divide && right.form == BasisExpr::Constant(Decimal::ZERO) {
         return Err(Problem::new(ProblemKind::DivisionByZero, span));

@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 
 use crate::agreement::{Agreement, Calendar, ClauseKind, Limit};
 use crate::diagnostics::{Problem, ProblemKind, suggest};
-use crate::money::{self, compact};
+use crate::money::{self, readable};
 use crate::period::{Period, granularity_word};
 use crate::series::Series;
 use basis::Compiled;
@@ -65,6 +65,8 @@ struct Engine<'a> {
     balances: HashMap<usize, Decimal>,
     /// The clauses that recoup an advance.
     recouping: Vec<usize>,
+    /// Running totals of the settlement offsets, by (payer, payee).
+    settled: HashMap<(String, String), Decimal>,
     rows: Vec<Row>,
     events: Vec<Event>,
 }
@@ -140,6 +142,7 @@ impl<'a> Engine<'a> {
             clauses,
             balances,
             recouping,
+            settled: HashMap::new(),
             rows: Vec::new(),
             events,
         })
@@ -155,6 +158,7 @@ impl<'a> Engine<'a> {
             agreement: self.agreement.name.clone(),
             currency: self.agreement.currency.code.clone(),
             minor_units: self.agreement.currency.minor_units,
+            rounding: self.agreement.rounding.keyword().to_string(),
             periods: self.series.periods.clone(),
             rows: self.rows,
             totals,
@@ -259,7 +263,7 @@ impl<'a> Engine<'a> {
                 "pays"
             };
             row.explain
-                .push(format!("{verb} {}", compact(outcome.earned)));
+                .push(format!("{verb} {}", readable(outcome.earned)));
         }
         Ok(Some((row, outcome.earned)))
     }
@@ -286,20 +290,20 @@ impl<'a> Engine<'a> {
                 let note = if balance.is_zero() {
                     format!(
                         "{} withheld; `{}` recouped",
-                        compact(withheld),
+                        readable(withheld),
                         clause.label
                     )
                 } else {
                     format!(
                         "{} withheld to recoup `{}`; {} unrecouped",
-                        compact(withheld),
+                        readable(withheld),
                         clause.label,
-                        compact(*balance)
+                        readable(*balance)
                     )
                 };
                 if self.explain {
                     row.explain.push(note.clone());
-                    row.explain.push(format!("pays {}", compact(row.amount)));
+                    row.explain.push(format!("pays {}", readable(row.amount)));
                 }
                 row.note = if row.note.is_empty() {
                     note
@@ -311,7 +315,7 @@ impl<'a> Engine<'a> {
                         period: Some(period),
                         clause: clause.label.clone(),
                         kind: EventKind::AdvanceRecouped,
-                        text: format!("advance of {} recouped", compact(advance.amount)),
+                        text: format!("advance of {} recouped", readable(advance.amount)),
                     });
                 }
             }
@@ -348,7 +352,7 @@ impl<'a> Engine<'a> {
                         && share.basis.expr == basis_def.expr
                     {
                         taken = money_add(taken, *earned, &clause.label, period)?;
-                        parts.push(format!("{} to `{}`", compact(*earned), other.label));
+                        parts.push(format!("{} to `{}`", readable(*earned), other.label));
                     }
                 }
                 let remainder = basis - taken;
@@ -360,7 +364,7 @@ impl<'a> Engine<'a> {
                 if basis.is_sign_negative() || basis.is_zero() {
                     row.note = "nothing to share".into();
                 } else if rounded.is_sign_negative() {
-                    row.note = format!("the shares exceed the basis by {}", compact(-rounded));
+                    row.note = format!("the shares exceed the basis by {}", readable(-rounded));
                     self.events.push(Event {
                         period: Some(period),
                         clause: clause.label.clone(),
@@ -368,7 +372,7 @@ impl<'a> Engine<'a> {
                         text: format!(
                             "the shares of `{}` exceed it by {}",
                             basis_def.text,
-                            compact(-rounded)
+                            readable(-rounded)
                         ),
                     });
                 } else {
@@ -383,10 +387,10 @@ impl<'a> Engine<'a> {
                     };
                     row.explain.push(format!(
                         "{} less {shares} leaves {}",
-                        compact(basis),
-                        compact(remainder)
+                        readable(basis),
+                        readable(remainder)
                     ));
-                    row.explain.push(format!("pays {}", compact(row.amount)));
+                    row.explain.push(format!("pays {}", readable(row.amount)));
                 }
                 Ok(row)
             }
@@ -399,19 +403,19 @@ impl<'a> Engine<'a> {
                         period: Some(period),
                         clause: clause.label.clone(),
                         kind: EventKind::AdvancePaid,
-                        text: format!("advance of {} paid", compact(advance.amount)),
+                        text: format!("advance of {} paid", readable(advance.amount)),
                     });
                     if self.explain {
                         row.explain.push(format!(
                             "advance of {} paid in the first period",
-                            compact(advance.amount)
+                            readable(advance.amount)
                         ));
                     }
                 } else if let Some(balance) = self.balances.get(&index) {
                     row.note = if balance.is_zero() {
                         "recouped".into()
                     } else {
-                        format!("{} unrecouped", compact(*balance))
+                        format!("{} unrecouped", readable(*balance))
                     };
                 }
                 Ok(row)
@@ -443,16 +447,30 @@ impl<'a> Engine<'a> {
             if offset <= Decimal::ZERO {
                 continue;
             }
-            for (payer, payee, gross) in [(&a, &b, a_to_b), (&b, &a, b_to_a)] {
+            let net = if a_to_b > b_to_a {
+                format!("net: {a} pays {b} {}", readable(a_to_b - offset))
+            } else if b_to_a > a_to_b {
+                format!("net: {b} pays {a} {}", readable(b_to_a - offset))
+            } else {
+                "net: the flows cancel out".to_string()
+            };
+            for (payer, payee, gross, back) in [(&a, &b, a_to_b, b_to_a), (&b, &a, b_to_a, a_to_b)]
+            {
                 let mut explain = Vec::new();
                 if self.explain {
                     explain.push(format!(
-                        "{payer} owes {payee} {} and is owed {} back: offsets {}",
-                        compact(gross),
-                        compact(if gross == a_to_b { b_to_a } else { a_to_b }),
-                        compact(offset)
+                        "{payer} owes {payee} {} and is owed {} back: {} of it is offset",
+                        readable(gross),
+                        readable(back),
+                        readable(offset)
                     ));
+                    explain.push(net.clone());
                 }
+                let cumulative = self
+                    .settled
+                    .entry((payer.clone(), payee.clone()))
+                    .or_default();
+                *cumulative -= offset;
                 rows.push(Row {
                     period,
                     clause: SETTLEMENT_LABEL.into(),
@@ -461,8 +479,8 @@ impl<'a> Engine<'a> {
                     basis: None,
                     rate: None,
                     amount: -offset,
-                    cumulative: Decimal::ZERO,
-                    note: format!("netted against {} owed back", compact(offset)),
+                    cumulative: *cumulative,
+                    note: format!("offset; {net}"),
                     explain,
                 });
             }

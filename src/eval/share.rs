@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use super::arith::{self, Figure};
 use super::statement::EventKind;
 use crate::agreement::{Calendar, Limit, Rate, RoundingMode, Share};
-use crate::money::{self, compact, percent};
+use crate::money::{self, percent, readable};
 use crate::period::Period;
 
 /// A total that starts again each calendar period (or never, for lifetime).
@@ -83,7 +83,7 @@ pub fn evaluate(
     let positive = if basis.is_sign_negative() {
         out.notes.push("negative basis".into());
         out.explain(ctx, || {
-            format!("basis {} is negative: nothing is shared", compact(basis))
+            format!("basis {} is negative: nothing is shared", readable(basis))
         });
         Decimal::ZERO
     } else {
@@ -103,32 +103,33 @@ pub fn evaluate(
                 format!(
                     "{} of {} = {}",
                     percent(*rate),
-                    compact(counted),
-                    compact(raw)
+                    readable(counted),
+                    readable(raw)
                 )
             });
             if !rate.is_zero() && !counted.is_zero() {
                 out.notes
-                    .push(format!("{} of {}", percent(*rate), compact(counted)));
+                    .push(format!("{} of {}", percent(*rate), readable(counted)));
             }
             raw
         }
         Rate::Bands { bands, reset } => {
             state.bands.enter(ctx.period, *reset);
-            bands_raw(bands, &mut state.bands, counted, ctx, &mut out)?
+            bands_raw(bands, *reset, &mut state.bands, counted, ctx, &mut out)?
         }
         Rate::Steps(steps) => steps_raw(steps, state.earned, counted, ctx, &mut out)?,
     };
+    let unfloored = raw;
     if let Some(floor) = &share.floor
         && raw < floor.amount
     {
         out.explain(ctx, || {
             format!(
                 "below the floor of {}: pays the floor",
-                compact(floor.amount)
+                readable(floor.amount)
             )
         });
-        out.notes.push(format!("floor {}", compact(floor.amount)));
+        out.notes.push(format!("floor {}", readable(floor.amount)));
         raw = floor.amount;
     }
     if let Some(minimum) = &share.minimum {
@@ -136,9 +137,17 @@ pub fn evaluate(
     }
     let rounded = money::round(raw, ctx.minor_units, ctx.rounding);
     if rounded != raw {
-        out.explain(ctx, || format!("rounded {} to {}", raw, rounded));
+        out.explain(ctx, || {
+            format!(
+                "rounded {} to {} ({})",
+                readable(raw),
+                readable(rounded),
+                ctx.rounding.keyword()
+            )
+        });
     }
-    let earned = caps(&share.caps, state, rounded, ctx, &mut out)?;
+    let topped_up = raw > unfloored;
+    let earned = caps(&share.caps, state, rounded, topped_up, ctx, &mut out)?;
     state.earned = arith::add(state.earned, earned)?;
     for running in &mut state.caps {
         running.total = arith::add(running.total, earned)?;
@@ -168,23 +177,23 @@ fn threshold(
             EventKind::ThresholdCrossed,
             format!(
                 "cumulative basis passed the threshold of {}{per}",
-                compact(limit.amount)
+                readable(limit.amount)
             ),
         ));
     }
+    let during = within(ctx.period, limit.per);
     out.explain(ctx, || {
         format!(
-            "cumulative basis {}{per} goes from {} to {}; {} of it is above {}",
-            "",
-            compact(before),
-            compact(after),
-            compact(counted),
-            compact(limit.amount)
+            "basis {during} goes from {} to {}; {} of it is above {}",
+            readable(before),
+            readable(after),
+            readable(counted),
+            readable(limit.amount)
         )
     });
     if counted < basis {
         out.notes
-            .push(format!("above {} only", compact(limit.amount)));
+            .push(format!("above {} only", readable(limit.amount)));
     }
     Ok(counted)
 }
@@ -192,6 +201,7 @@ fn threshold(
 /// Marginal bands over the cumulative basis: each slice at its band's rate.
 fn bands_raw(
     bands: &[crate::agreement::Band],
+    reset: Option<Calendar>,
     running: &mut Running,
     counted: Decimal,
     ctx: &Context,
@@ -199,6 +209,16 @@ fn bands_raw(
 ) -> Figure {
     let from = running.total;
     let to = arith::add(from, counted)?;
+    if !counted.is_zero() {
+        let during = within(ctx.period, reset);
+        out.explain(ctx, || {
+            format!(
+                "basis {during} goes from {} to {}",
+                readable(from),
+                readable(to)
+            )
+        });
+    }
     let mut raw = Decimal::ZERO;
     let mut lower = Decimal::ZERO;
     for band in bands {
@@ -210,19 +230,19 @@ fn bands_raw(
             let pays = arith::mul(band.rate, slice)?;
             raw = arith::add(raw, pays)?;
             let range = match upper {
-                Some(upper) => format!("band up to {}", compact(upper)),
-                None => format!("band above {}", compact(lower)),
+                Some(upper) => format!("band up to {}", readable(upper)),
+                None => format!("band above {}", readable(lower)),
             };
             out.explain(ctx, || {
                 format!(
                     "{} of {} ({range}) = {}",
                     percent(band.rate),
-                    compact(slice),
-                    compact(pays)
+                    readable(slice),
+                    readable(pays)
                 )
             });
             out.notes
-                .push(format!("{} of {}", percent(band.rate), compact(slice)));
+                .push(format!("{} of {}", percent(band.rate), readable(slice)));
         }
         if let Some(upper) = upper {
             if from < upper && to >= upper && to > from {
@@ -230,7 +250,7 @@ fn bands_raw(
                     EventKind::BandChanged,
                     format!(
                         "cumulative basis reached {}: the {} band ends",
-                        compact(upper),
+                        readable(upper),
                         percent(band.rate)
                     ),
                 ));
@@ -253,6 +273,9 @@ fn steps_raw(
 ) -> Figure {
     let mut raw = Decimal::ZERO;
     let mut left = counted;
+    if !counted.is_zero() {
+        out.explain(ctx, || format!("paid so far: {}", readable(earned_before)));
+    }
     for step in steps {
         if left <= Decimal::ZERO {
             break;
@@ -264,12 +287,12 @@ fn steps_raw(
                 format!(
                     "{} of {} = {}",
                     percent(step.rate),
-                    compact(left),
-                    compact(pays)
+                    readable(left),
+                    readable(pays)
                 )
             });
             out.notes
-                .push(format!("{} of {}", percent(step.rate), compact(left)));
+                .push(format!("{} of {}", percent(step.rate), readable(left)));
             raw = arith::add(raw, pays)?;
             left = Decimal::ZERO;
             break;
@@ -284,12 +307,12 @@ fn steps_raw(
                 format!(
                     "{} of {} = {}",
                     percent(step.rate),
-                    compact(left),
-                    compact(full)
+                    readable(left),
+                    readable(full)
                 )
             });
             out.notes
-                .push(format!("{} of {}", percent(step.rate), compact(left)));
+                .push(format!("{} of {}", percent(step.rate), readable(left)));
             raw = arith::add(raw, full)?;
             left = Decimal::ZERO;
         } else {
@@ -298,20 +321,20 @@ fn steps_raw(
                 format!(
                     "{} of {} = {} reaches the step limit of {}",
                     percent(step.rate),
-                    compact(used),
-                    compact(room),
-                    compact(limit)
+                    readable(used),
+                    readable(room),
+                    readable(limit)
                 )
             });
             out.notes
-                .push(format!("{} of {}", percent(step.rate), compact(used)));
+                .push(format!("{} of {}", percent(step.rate), readable(used)));
             raw = arith::add(raw, room)?;
             left = arith::sub(left, used)?;
             out.events.push((
                 EventKind::StepChanged,
                 format!(
                     "earnings reached {}: the {} step ends",
-                    compact(limit),
+                    readable(limit),
                     percent(step.rate)
                 ),
             ));
@@ -326,7 +349,7 @@ fn steps_raw(
             out.explain(ctx, || {
                 format!(
                     "the schedule is complete: {} of basis pays nothing",
-                    compact(left)
+                    readable(left)
                 )
             });
         }
@@ -347,31 +370,43 @@ fn minimum_true_up(
         return Ok(raw);
     };
     let last_of_unit = ctx.period.ends(unit) || ctx.next_active == Some(false);
+    let so_far = arith::add(running.total, raw)?;
+    let per = per_words(minimum.per);
+    let during = within(ctx.period, Some(unit));
     if !last_of_unit {
+        if ctx.next_active.is_none() && so_far < minimum.amount {
+            out.events.push((
+                EventKind::MinimumPending,
+                format!(
+                    "minimum of {}{per} not yet trued up: the series ends before the {} does ({} earned {during})",
+                    readable(minimum.amount),
+                    unit.keyword(),
+                    readable(so_far)
+                ),
+            ));
+        }
         return Ok(raw);
     }
-    let so_far = arith::add(running.total, raw)?;
     if so_far >= minimum.amount {
         return Ok(raw);
     }
     let shortfall = arith::sub(minimum.amount, so_far)?;
-    let per = per_words(minimum.per);
     out.explain(ctx, || {
         format!(
-            "earnings{per} total {} against a minimum of {}: adds the shortfall of {}",
-            compact(so_far),
-            compact(minimum.amount),
-            compact(shortfall)
+            "earnings {during} total {} against a minimum of {}: adds the shortfall of {}",
+            readable(so_far),
+            readable(minimum.amount),
+            readable(shortfall)
         )
     });
     out.notes
-        .push(format!("minimum true-up {}", compact(shortfall)));
+        .push(format!("minimum true-up {}", readable(shortfall)));
     out.events.push((
         EventKind::MinimumTrueUp,
         format!(
             "minimum of {}{per} trued up by {}",
-            compact(minimum.amount),
-            compact(shortfall)
+            readable(minimum.amount),
+            readable(shortfall)
         ),
     ));
     arith::add(raw, shortfall)
@@ -384,6 +419,7 @@ fn caps(
     caps: &[Limit],
     state: &mut ShareState,
     amount: Decimal,
+    topped_up: bool,
     ctx: &Context,
     out: &mut Outcome,
 ) -> Figure {
@@ -400,32 +436,59 @@ fn caps(
         if amount >= room && !(amount.is_zero() && room.is_zero()) {
             if room.is_zero() {
                 out.explain(ctx, || {
-                    format!("cap {}{per} already reached", compact(cap.amount))
+                    format!("cap {}{per} already reached", readable(cap.amount))
                 });
                 out.notes
-                    .push(format!("cap {}{per} reached earlier", compact(cap.amount)));
+                    .push(format!("cap {}{per} reached earlier", readable(cap.amount)));
             } else {
+                let paid = match cap.per {
+                    Some(_) => format!(
+                        " ({} paid {})",
+                        readable(so_far),
+                        within(ctx.period, cap.per)
+                    ),
+                    None => String::new(),
+                };
+                let prevails = if topped_up {
+                    "; the cap prevails over the floor or minimum"
+                } else {
+                    ""
+                };
                 out.explain(ctx, || {
                     format!(
-                        "cap {}{per} leaves {}: cap reached",
-                        compact(cap.amount),
-                        compact(room)
+                        "cap {}{per}{paid} leaves {}: cap reached{prevails}",
+                        readable(cap.amount),
+                        readable(room)
                     )
                 });
                 out.notes
-                    .push(format!("cap {}{per} reached", compact(cap.amount)));
+                    .push(format!("cap {}{per} reached", readable(cap.amount)));
                 out.events.push((
                     EventKind::CapReached,
-                    format!("cap of {}{per} reached", compact(cap.amount)),
+                    format!("cap of {}{per} reached", readable(cap.amount)),
                 ));
             }
             amount = room;
         } else if amount.is_zero() && room.is_zero() {
             out.notes
-                .push(format!("cap {}{per} reached earlier", compact(cap.amount)));
+                .push(format!("cap {}{per} reached earlier", readable(cap.amount)));
         }
     }
     Ok(amount)
+}
+
+/// `in 2026` (or `in 2026Q3`, `in 2026-07`): the calendar period of `unit`
+/// containing `period`; `so far` for a lifetime figure.
+fn within(period: Period, unit: Option<Calendar>) -> String {
+    let Some(unit) = unit else {
+        return "so far".into();
+    };
+    let (year, index) = period.key(unit);
+    match unit {
+        Calendar::Year => format!("in {year}"),
+        Calendar::Quarter => format!("in {year}Q{index}"),
+        Calendar::Month => format!("in {year}-{index:02}"),
+    }
 }
 
 /// ` per year` (or quarter, month), or nothing for a lifetime figure.

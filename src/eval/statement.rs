@@ -11,6 +11,8 @@ pub struct Statement {
     pub agreement: String,
     pub currency: String,
     pub minor_units: u32,
+    /// How each payment was rounded: `half-even`, `half-up`...
+    pub rounding: String,
     pub periods: Vec<Period>,
     /// Rows in period order, then clause order; settlement offsets last in
     /// their period.
@@ -67,6 +69,7 @@ pub enum EventKind {
     StepChanged,
     ScheduleComplete,
     MinimumTrueUp,
+    MinimumPending,
     AdvancePaid,
     AdvanceRecouped,
     WindowOpened,
@@ -85,6 +88,7 @@ impl EventKind {
             EventKind::StepChanged => "step_changed",
             EventKind::ScheduleComplete => "schedule_complete",
             EventKind::MinimumTrueUp => "minimum_true_up",
+            EventKind::MinimumPending => "minimum_pending",
             EventKind::AdvancePaid => "advance_paid",
             EventKind::AdvanceRecouped => "advance_recouped",
             EventKind::WindowOpened => "window_opened",

@@ -44,6 +44,19 @@ pub fn active(
     let until = window
         .until
         .and_then(|bound| undated(bound, "the clause never ends"));
+    let describe = |bound: Option<Bound>, keyword: &str| -> String {
+        match bound {
+            Some(Bound::Date(date)) => format!("{keyword} {date}"),
+            Some(Bound::Event(id)) => {
+                let name = agreement.events.get(id).map_or("", |e| e.name.as_str());
+                match event_dates.get(id).copied().flatten() {
+                    Some(date) => format!("{keyword} `{name}`, {date}"),
+                    None => format!("{keyword} `{name}`"),
+                }
+            }
+            None => String::new(),
+        }
+    };
     let flags: Vec<bool> = periods
         .iter()
         .map(|period| {
@@ -65,14 +78,20 @@ pub fn active(
                 period: Some(*period),
                 clause: label.to_string(),
                 kind: EventKind::WindowOpened,
-                text: "window opens".into(),
+                text: format!(
+                    "in force from this period ({})",
+                    describe(window.from, "from")
+                ),
             });
         } else if *before && !now {
             events.push(Event {
                 period: Some(*period),
                 clause: label.to_string(),
                 kind: EventKind::WindowClosed,
-                text: "window closed".into(),
+                text: format!(
+                    "no longer in force from this period ({})",
+                    describe(window.until, "until")
+                ),
             });
         }
     }

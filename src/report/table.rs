@@ -21,8 +21,8 @@ pub fn render(statement: &Statement, width: u16, explain: bool) -> String {
         _ => "no periods".into(),
     };
     out.push_str(&format!(
-        "{} ({}), {span}\n",
-        statement.agreement, statement.currency
+        "{} ({}, payments rounded {}), {span}\n",
+        statement.agreement, statement.currency, statement.rounding
     ));
 
     for (label, rows) in by_clause(&statement.rows) {

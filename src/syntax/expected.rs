@@ -123,29 +123,96 @@ pub fn describe(positives: &[Rule]) -> String {
     }
 }
 
+/// The reserved words of the grammar's `keyword` rule.
+pub const RESERVED: &[&str] = &[
+    "agreement",
+    "currency",
+    "rounding",
+    "parties",
+    "payer",
+    "let",
+    "event",
+    "settle",
+    "share",
+    "rest",
+    "advance",
+    "recouped",
+    "of",
+    "from",
+    "to",
+    "up",
+    "above",
+    "until",
+    "paid",
+    "then",
+    "cap",
+    "floor",
+    "minimum",
+    "per",
+];
+
+/// The keywords that start a modifier.
+pub const MODIFIERS: &[&str] = &["cap", "above", "floor", "minimum", "from", "until"];
+
 /// A fix for the most common slips at this position, if one is known.
-pub fn hint(positives: &[Rule], rest: &str) -> Option<String> {
+/// `before` is the text up to the error, `rest` the text from it.
+pub fn hint(positives: &[Rule], before: &str, rest: &str) -> Option<String> {
     let word: String = rest
         .chars()
         .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
         .collect();
+    let expects = |rules: &[Rule]| positives.iter().any(|rule| rules.contains(rule));
+    let first_line = rest.lines().next().unwrap_or_default();
     if rest.starts_with(['$', '€', '£', '¥']) {
         return Some("write amounts without a currency sign: `38B`, not `$38B`".into());
     }
-    if rest.starts_with('"') && !rest.lines().next().unwrap_or_default()[1..].contains('"') {
+    if rest.starts_with('"') && !first_line.get(1..).unwrap_or_default().contains('"') {
         return Some("close the quoted name with `\"` on the same line".into());
     }
-    let amount_expected = positives
-        .iter()
-        .any(|rule| matches!(rule, Rule::expr | Rule::amount | Rule::percent));
+    if rest.starts_with(',')
+        && before.ends_with(|c: char| c.is_ascii_digit())
+        && rest
+            .get(1..)
+            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+    {
+        return Some("write `1_000_000` or `1M`, without commas".into());
+    }
+    if rest.starts_with(',')
+        && ["per year", "per quarter", "per month"]
+            .iter()
+            .any(|p| before.ends_with(p))
+    {
+        return Some("`per year` goes after the last band: `up to 1M, 20% above per year`".into());
+    }
+    if word == "paid" {
+        return Some(
+            "a step-down (`until paid ...`) comes right after the payee, before any modifier"
+                .into(),
+        );
+    }
+    if word == "up" {
+        return Some("bands (`up to ...`) come right after the payee, before any modifier".into());
+    }
+    // Words that can only start an item or a modifier, met where a name
+    // belongs: most likely used as a column or constant name.
+    let name_like = !["of", "from", "to", "up", "above", "until", "then"].contains(&word.as_str());
+    if name_like
+        && RESERVED.contains(&word.as_str())
+        && expects(&[Rule::name, Rule::expr, Rule::party_name])
+    {
+        return Some(format!(
+            "`{word}` is a reserved word and cannot be a name; rename it"
+        ));
+    }
+    let amount_expected = expects(&[Rule::expr, Rule::amount, Rule::percent]);
     if amount_expected
         && word.starts_with(|c: char| c.is_ascii_digit())
         && word.ends_with(['k', 'm', 'b', 't'])
     {
         return Some("amount suffixes are capitals: `K`, `M`, `B`, `T`".into());
     }
-    if amount_expected && word.contains(',') {
-        return Some("write `1_000_000` or `1M`, without commas".into());
+    if expects(&[Rule::date]) && looks_like_a_loose_date(rest) {
+        return Some("write dates with two-digit months and days: `2026-01-01`".into());
     }
     let keywords = expected_keywords(positives);
     if let Some(keyword) = suggest(&word, keywords.iter().copied())
@@ -154,9 +221,23 @@ pub fn hint(positives: &[Rule], rest: &str) -> Option<String> {
         return Some(format!("did you mean `{keyword}`?"));
     }
     if positives.contains(&Rule::EOI) {
+        if word == "agreement" {
+            return Some("one agreement per file: move this one to a file of its own".into());
+        }
         return Some("everything belongs inside the one `agreement \"...\" { ... }` block".into());
     }
     None
+}
+
+/// `2026-1-1`: a date whose month or day lacks its leading zero.
+fn looks_like_a_loose_date(rest: &str) -> bool {
+    let token: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '-')
+        .collect();
+    let parts: Vec<&str> = token.split('-').collect();
+    matches!(parts.as_slice(), [year, month, day]
+        if year.len() == 4 && (1..=2).contains(&month.len()) && (1..=2).contains(&day.len()))
 }
 
 /// The keywords that would have been accepted here, for "did you mean".

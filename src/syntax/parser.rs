@@ -4,7 +4,7 @@
 use pest::error::{ErrorVariant, InputLocation};
 use pest_derive::Parser;
 
-use crate::diagnostics::{Problem, ProblemKind};
+use crate::diagnostics::{Problem, ProblemKind, suggest};
 use crate::syntax::ast::Span;
 use crate::syntax::expected;
 
@@ -29,7 +29,11 @@ pub fn syntax_problem(source: &str, error: &pest::error::Error<Rule>) -> Problem
     }
     let (found, found_span) = found_at(source, at);
     let expected = expected::describe(positives);
-    let hint = expected::hint(positives, source.get(at..).unwrap_or_default());
+    let hint = expected::hint(
+        positives,
+        source.get(..at).unwrap_or_default(),
+        source.get(at..).unwrap_or_default(),
+    );
     Problem::new(
         ProblemKind::Unexpected {
             expected,
@@ -52,16 +56,32 @@ fn misspelt_keyword(source: &str, at: usize) -> Option<Problem> {
     if word.is_empty() {
         return None;
     }
-    let positives = [Rule::clause];
+    let ahead = before.get(..start).unwrap_or_default();
+    let spaced_suffix = ["K", "M", "B", "T"].contains(&word)
+        && ahead.ends_with(' ')
+        && ahead.trim_end().ends_with(|c: char| c.is_ascii_digit());
+    let keywords = expected::RESERVED.iter().copied();
+    let suggestion = suggest(word, keywords);
+    let is_modifier = suggestion
+        .as_deref()
+        .is_some_and(|keyword| expected::MODIFIERS.contains(&keyword));
+    let positives: &[Rule] = if is_modifier {
+        &[Rule::cap]
+    } else {
+        &[Rule::clause]
+    };
+    let hint = if spaced_suffix {
+        format!("write the suffix right after the number, without a space: `1.5{word}`")
+    } else if let Some(keyword) = suggestion {
+        format!("did you mean `{keyword}`?")
+    } else {
+        format!("a label needs a colon after it: `{word}: share ...`")
+    };
     Some(Problem::new(
         ProblemKind::Unexpected {
-            expected: expected::describe(&positives),
+            expected: expected::describe(positives),
             found: format!("`{word}`"),
-            hint: expected::hint(&positives, word).or_else(|| {
-                Some(format!(
-                    "a label needs a colon after it: `{word}: share ...`"
-                ))
-            }),
+            hint: Some(hint),
         },
         Span::new(start, before.len()),
     ))
