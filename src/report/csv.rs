@@ -11,7 +11,7 @@ pub const COLUMNS: [&str; 10] = [
     "payer",
     "party",
     "basis",
-    "rate",
+    "effective_rate",
     "amount",
     "cumulative",
     "note",
