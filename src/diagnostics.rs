@@ -112,6 +112,8 @@ pub enum ProblemKind {
     NoPayer { payee: String },
     /// `share 20% of revenue from A to A`
     SelfPayment { party: String },
+    /// `agreement ""` or `parties A, " "`
+    EmptyName { what: &'static str },
     /// `currency usd`
     BadCurrency { text: String },
     /// `currency USD` twice, `payer` twice...
@@ -264,6 +266,7 @@ pub const CODES: &[&str] = &[
     "deal::check::no_parties",
     "deal::check::no_payer",
     "deal::check::self_payment",
+    "deal::check::empty_name",
     "deal::check::currency",
     "deal::check::duplicate_setting",
     "deal::check::expected_rate",
@@ -333,6 +336,7 @@ impl ProblemKind {
             ProblemKind::NoParties => "deal::check::no_parties",
             ProblemKind::NoPayer { .. } => "deal::check::no_payer",
             ProblemKind::SelfPayment { .. } => "deal::check::self_payment",
+            ProblemKind::EmptyName { .. } => "deal::check::empty_name",
             ProblemKind::BadCurrency { .. } => "deal::check::currency",
             ProblemKind::DuplicateSetting { .. } => "deal::check::duplicate_setting",
             ProblemKind::ExpectedRate { .. } => "deal::check::expected_rate",
@@ -407,6 +411,7 @@ impl ProblemKind {
                 format!("the clause paying `{payee}` has no payer")
             }
             ProblemKind::SelfPayment { party } => format!("`{party}` pays itself"),
+            ProblemKind::EmptyName { what } => format!("the {what} is empty"),
             ProblemKind::BadCurrency { text } => {
                 format!("`{text}` is not an ISO 4217 currency code")
             }
@@ -558,6 +563,7 @@ impl ProblemKind {
             ProblemKind::NoParties => "no `parties` line in this agreement",
             ProblemKind::NoPayer { .. } => "who pays?",
             ProblemKind::SelfPayment { .. } => "also the payer",
+            ProblemKind::EmptyName { .. } => "empty",
             ProblemKind::BadCurrency { .. } => "not a currency code",
             ProblemKind::DuplicateSetting { .. } => "set again here",
             ProblemKind::ExpectedRate { .. } => "a rate belongs here",
@@ -652,6 +658,7 @@ impl ProblemKind {
             ProblemKind::SelfPayment { .. } => {
                 Some("a clause moves money between two different parties".into())
             }
+            ProblemKind::EmptyName { .. } => Some("write a name between the quotes".into()),
             ProblemKind::BadCurrency { text } => {
                 let upper = text.to_uppercase();
                 if iso_currency::Currency::from_code(&upper).is_some() {

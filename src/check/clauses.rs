@@ -473,7 +473,23 @@ pub(super) fn link_advances(
             continue;
         }
         let mut recouped_by = Vec::new();
-        for label in &advance.recouped_from {
+        for (index, label) in advance.recouped_from.iter().enumerate() {
+            if let Some(first) = advance
+                .recouped_from
+                .get(..index)
+                .and_then(|before| before.iter().find(|other| other.value == label.value))
+            {
+                let problem = Problem::new(
+                    ProblemKind::Duplicate {
+                        what: "recouping clause",
+                        name: label.value.clone(),
+                    },
+                    label.span,
+                )
+                .with_related(first.span, "first named here");
+                checker.report(problem);
+                continue;
+            }
             let Some(&(target, _)) = checker.labels.get(&label.value) else {
                 let suggestion = suggest(&label.value, checker.labels.keys().map(String::as_str));
                 checker.report(Problem::new(

@@ -8,7 +8,9 @@ mod warnings;
 
 use std::collections::HashMap;
 
-use crate::agreement::{Agreement, Clause, Currency, Event, Party, PartyId, Settlement};
+use crate::agreement::{
+    Agreement, BasisExpr, Clause, ClauseKind, Currency, Event, Party, PartyId, Settlement,
+};
 use crate::diagnostics::{Problem, ProblemKind, suggest};
 use crate::syntax::ast::{self, ItemKind, Name, RoundingMode, Span};
 use values::{Fault, Scope};
@@ -52,6 +54,14 @@ impl Checker {
 
     fn agreement(&mut self, agreement: &ast::Agreement) -> Option<Agreement> {
         let items = &agreement.items;
+        if agreement.name.value.trim().is_empty() {
+            self.report(Problem::new(
+                ProblemKind::EmptyName {
+                    what: "agreement name",
+                },
+                agreement.name.span,
+            ));
+        }
         let currency = self.currency(items);
         let rounding = self.rounding(items);
         self.declare_parties(items, agreement.name.span);
@@ -73,9 +83,9 @@ impl Checker {
             .map(|clause| self.clause(clause))
             .collect();
         clauses::link_advances(self, &clause_items, &mut clauses);
-        self.duplicate_rests(&clause_items);
         let clauses: Option<Vec<Clause>> = clauses.into_iter().collect();
         let clauses = clauses?;
+        self.duplicate_rests(&clauses);
         let mut agreement = Agreement {
             name: agreement.name.value.clone(),
             currency,
@@ -90,57 +100,67 @@ impl Checker {
         Some(agreement)
     }
 
+    /// An item that may appear once (`currency`, `rounding`, `payer`): the
+    /// first, with every later one reported.
+    fn setting<'i, T>(
+        &mut self,
+        items: &'i [ast::Item],
+        what: &'static str,
+        pick: impl Fn(&'i ItemKind) -> Option<T>,
+    ) -> Option<T> {
+        let mut first: Option<(T, Span)> = None;
+        for item in items {
+            let Some(value) = pick(&item.kind) else {
+                continue;
+            };
+            match &first {
+                Some((_, span)) => {
+                    let problem = Problem::new(ProblemKind::DuplicateSetting { what }, item.span)
+                        .with_related(*span, "first set here");
+                    self.report(problem);
+                }
+                None => first = Some((value, item.span)),
+            }
+        }
+        first.map(|(value, _)| value)
+    }
+
     /// `currency USD`; USD when the agreement does not say.
     fn currency(&mut self, items: &[ast::Item]) -> Currency {
-        let mut currency = Currency {
+        let usd = Currency {
             code: "USD".into(),
             minor_units: 2,
         };
-        let mut seen = false;
-        for item in items {
-            let ItemKind::Currency(code) = &item.kind else {
-                continue;
-            };
-            if std::mem::replace(&mut seen, true) {
-                self.report(Problem::new(
-                    ProblemKind::DuplicateSetting { what: "currency" },
-                    item.span,
-                ));
-                continue;
-            }
-            if let Some(iso) = iso_currency::Currency::from_code(&code.value) {
-                currency = Currency {
-                    // Funds and metals (XAU...) have no minor unit; pay them in whole units.
-                    minor_units: iso.exponent().map_or(0, u32::from),
-                    code: code.value.clone(),
-                };
-            } else {
+        let code = self.setting(items, "currency", |kind| match kind {
+            ItemKind::Currency(code) => Some(code),
+            _ => None,
+        });
+        let Some(code) = code else { return usd };
+        match iso_currency::Currency::from_code(&code.value) {
+            Some(iso) => Currency {
+                // Funds and metals (XAU...) have no minor unit: whole units.
+                minor_units: iso.exponent().map_or(0, u32::from),
+                code: code.value.clone(),
+            },
+            None => {
                 self.report(Problem::new(
                     ProblemKind::BadCurrency {
                         text: code.value.clone(),
                     },
                     code.span,
                 ));
+                usd
             }
         }
-        currency
     }
 
     /// `rounding half-up`; half-even when the agreement does not say.
     fn rounding(&mut self, items: &[ast::Item]) -> RoundingMode {
-        let mut modes = items.iter().filter_map(|item| match item.kind {
-            ItemKind::Rounding(mode, _) => Some((mode, item.span)),
+        self.setting(items, "rounding", |kind| match kind {
+            ItemKind::Rounding(mode, _) => Some(*mode),
             _ => None,
-        });
-        let mode = modes.next().map(|(mode, _)| mode).unwrap_or_default();
-        let duplicates: Vec<Span> = modes.map(|(_, span)| span).collect();
-        for span in duplicates {
-            self.report(Problem::new(
-                ProblemKind::DuplicateSetting { what: "rounding" },
-                span,
-            ));
-        }
-        mode
+        })
+        .unwrap_or_default()
     }
 
     fn declare_parties(&mut self, items: &[ast::Item], agreement_span: Span) {
@@ -149,6 +169,13 @@ impl Checker {
                 continue;
             };
             for name in names {
+                if name.value.trim().is_empty() {
+                    self.report(Problem::new(
+                        ProblemKind::EmptyName { what: "party name" },
+                        name.span,
+                    ));
+                    continue;
+                }
                 match self.parties.iter().find(|party| party.name == name.value) {
                     Some(first) => {
                         let problem = Problem::new(
@@ -200,18 +227,11 @@ impl Checker {
     }
 
     fn declare_payer(&mut self, items: &[ast::Item]) {
-        let mut seen = false;
-        for item in items {
-            let ItemKind::Payer(name) = &item.kind else {
-                continue;
-            };
-            if std::mem::replace(&mut seen, true) {
-                self.report(Problem::new(
-                    ProblemKind::DuplicateSetting { what: "payer" },
-                    item.span,
-                ));
-                continue;
-            }
+        let payer = self.setting(items, "payer", |kind| match kind {
+            ItemKind::Payer(name) => Some(name),
+            _ => None,
+        });
+        if let Some(name) = payer {
             self.payer = self.party(name);
         }
     }
@@ -304,20 +324,26 @@ impl Checker {
         }
     }
 
-    /// Only one party can receive the remainder of a basis.
-    fn duplicate_rests(&mut self, clauses: &[&ast::Clause]) {
-        let mut seen: HashMap<String, Span> = HashMap::new();
+    /// Only one party can receive the remainder of a basis; bases are
+    /// compared as computed, so `(sales - refunds)` is `sales - refunds`.
+    fn duplicate_rests(&mut self, clauses: &[Clause]) {
+        let mut seen: Vec<(&BasisExpr, Span)> = Vec::new();
         for clause in clauses {
-            let ast::ClauseBody::Rest(rest) = &clause.body else {
+            let ClauseKind::Rest(basis) = &clause.kind else {
                 continue;
             };
-            let basis = rest.basis.to_string();
-            if let Some(first) = seen.get(&basis) {
-                let problem = Problem::new(ProblemKind::DuplicateRest { basis }, clause.span)
+            match seen.iter().find(|(expr, _)| **expr == basis.expr) {
+                Some((_, first)) => {
+                    let problem = Problem::new(
+                        ProblemKind::DuplicateRest {
+                            basis: basis.text.clone(),
+                        },
+                        clause.span,
+                    )
                     .with_related(*first, "first given here");
-                self.report(problem);
-            } else {
-                seen.insert(basis, clause.span);
+                    self.report(problem);
+                }
+                None => seen.push((&basis.expr, clause.span)),
             }
         }
     }

@@ -1,11 +1,9 @@
 //! Warnings: what is valid but suspicious in a checked agreement.
 
-use std::collections::HashMap;
-
 use rust_decimal::Decimal;
 
 use super::Checker;
-use crate::agreement::{Agreement, Bound, ClauseKind, Share};
+use crate::agreement::{Agreement, BasisExpr, Bound, ClauseKind, Share};
 use crate::diagnostics::{Problem, ProblemKind};
 use crate::money;
 
@@ -17,12 +15,24 @@ pub(super) fn report(checker: &mut Checker, agreement: &Agreement) {
 
 /// Shares of one basis whose highest rates add up to more than 100%.
 fn over_allocated(checker: &mut Checker, agreement: &Agreement) {
-    let mut totals: HashMap<&str, Decimal> = HashMap::new();
+    let mut totals: Vec<(&BasisExpr, Decimal)> = Vec::new();
     for clause in &agreement.clauses {
         let ClauseKind::Share(share) = &clause.kind else {
             continue;
         };
-        let total = totals.entry(share.basis.text.as_str()).or_default();
+        let index = match totals
+            .iter()
+            .position(|(expr, _)| **expr == share.basis.expr)
+        {
+            Some(index) => index,
+            None => {
+                totals.push((&share.basis.expr, Decimal::ZERO));
+                totals.len() - 1
+            }
+        };
+        let Some((_, total)) = totals.get_mut(index) else {
+            continue;
+        };
         let before = *total;
         *total = total.saturating_add(share.rate.max());
         if before <= Decimal::ONE && *total > Decimal::ONE {
@@ -57,11 +67,13 @@ fn never_pays_reason(share: &Share, agreement: &Agreement) -> Option<String> {
         Bound::Date(date) => Some(date),
         Bound::Event(id) => agreement.events.get(id)?.date,
     };
+    // A window covers every period it overlaps, so it is empty only if it
+    // closes before even the month in which it opens begins.
     if let (Some(from), Some(until)) = (date_of(share.window.from), date_of(share.window.until))
-        && from >= until
+        && until <= from.first_of_month()
     {
         return Some(format!(
-            "its window closes on {until}, before it opens on {from}"
+            "its window, from {from} until {until}, covers no period"
         ));
     }
     None
