@@ -49,7 +49,7 @@ pub fn render(statement: &Statement, width: u16, explain: bool) -> String {
             ]);
         }
         fit(&mut table, 4);
-        out.push_str(&table.to_string());
+        out.push_str(&table.trim_fmt());
         out.push('\n');
     }
 
@@ -65,7 +65,7 @@ pub fn render(statement: &Statement, width: u16, explain: bool) -> String {
                 .set_alignment(CellAlignment::Right),
         ]);
     }
-    out.push_str(&totals.to_string());
+    out.push_str(&totals.trim_fmt());
     out.push('\n');
 
     if !statement.events.is_empty() {
