@@ -188,3 +188,23 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn bom_and_crlf_series_give_identical_figures() {
+    let plain = include_str!("../examples/openai-microsoft.csv");
+    let variants = [
+        format!("\u{feff}{plain}"),
+        plain.replace('\n', "\r\n"),
+        format!("\u{feff}{}", plain.replace('\n', "\r\n")),
+        format!("{plain}\n\n"),
+    ];
+    let (agreement, _) = dealterms::compile(SEED).expect("the seed is valid");
+    let evaluate = |text: &str| {
+        let series = dealterms::series::read(text).expect("the series reads");
+        dealterms::eval::evaluate(&agreement, &series, &Default::default()).expect("evaluates")
+    };
+    let expected = evaluate(plain);
+    for variant in &variants {
+        assert_eq!(evaluate(variant), expected);
+    }
+}
