@@ -185,16 +185,10 @@ impl Checker {
                 reset,
                 ..
             } => {
-                let mut bounds = vec![(first_rate, Some(first_up_to), first_up_to.span)];
-                let mut rates_ok = true;
-                for band in more {
-                    let rate = self.rate(&band.rate);
-                    rates_ok &= rate.is_some();
-                    bounds.push((rate.unwrap_or_default(), band.up_to.as_ref(), band.span));
-                }
-                let limits = self.increasing(&bounds, "band")?;
-                rates_ok.then(|| Rate::Bands {
-                    bands: limits
+                let more = more.iter().map(|b| (&b.rate, b.up_to.as_ref(), b.span));
+                let tiers = self.tiers(first_rate, first_up_to, more, "band")?;
+                Some(Rate::Bands {
+                    bands: tiers
                         .into_iter()
                         .map(|(rate, up_to)| Band { rate, up_to })
                         .collect(),
@@ -206,28 +200,38 @@ impl Checker {
                 more,
                 ..
             } => {
-                let mut bounds = vec![(first_rate, Some(first_until_paid), first_until_paid.span)];
-                let mut rates_ok = true;
-                for step in more {
-                    let rate = self.rate(&step.rate);
-                    rates_ok &= rate.is_some();
-                    bounds.push((
-                        rate.unwrap_or_default(),
-                        step.until_paid.as_ref(),
-                        step.span,
-                    ));
-                }
-                let limits = self.increasing(&bounds, "step")?;
-                rates_ok.then(|| {
-                    Rate::Steps(
-                        limits
-                            .into_iter()
-                            .map(|(rate, until_paid)| Step { rate, until_paid })
-                            .collect(),
-                    )
-                })
+                let more = more
+                    .iter()
+                    .map(|s| (&s.rate, s.until_paid.as_ref(), s.span));
+                let tiers = self.tiers(first_rate, first_until_paid, more, "step")?;
+                Some(Rate::Steps(
+                    tiers
+                        .into_iter()
+                        .map(|(rate, until_paid)| Step { rate, until_paid })
+                        .collect(),
+                ))
             }
         }
+    }
+
+    /// The (rate, bound) pairs of bands or steps: the share's own rate with
+    /// the first bound, then each further tier as written.
+    fn tiers<'e>(
+        &mut self,
+        first_rate: Decimal,
+        first_bound: &'e Expr,
+        more: impl Iterator<Item = (&'e Expr, Option<&'e Expr>, Span)>,
+        what: &'static str,
+    ) -> Option<Vec<(Decimal, Option<Decimal>)>> {
+        let mut bounds = vec![(first_rate, Some(first_bound), first_bound.span)];
+        let mut rates_ok = true;
+        for (rate, bound, span) in more {
+            let rate = self.rate(rate);
+            rates_ok &= rate.is_some();
+            bounds.push((rate.unwrap_or_default(), bound, span));
+        }
+        let tiers = self.increasing(&bounds, what)?;
+        rates_ok.then_some(tiers)
     }
 
     /// Checks that band or step bounds are positive, strictly increasing,

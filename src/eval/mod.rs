@@ -217,15 +217,7 @@ impl<'a> Engine<'a> {
         let ClauseKind::Share(share) = &clause.kind else {
             return Ok(None);
         };
-        let prepared = &mut self.clauses[index];
-        let basis = basis_at(
-            prepared.basis.as_ref(),
-            self.series,
-            t,
-            &clause.label,
-            period,
-            clause.span,
-        )?;
+        let basis = self.basis(index, t, period)?;
         let mut row = self.blank_row(index, period, Some(basis));
         let prepared = &mut self.clauses[index];
         if !prepared.active.get(t).copied().unwrap_or(false) {
@@ -333,14 +325,7 @@ impl<'a> Engine<'a> {
         let clause = &self.agreement.clauses[index];
         match &clause.kind {
             ClauseKind::Rest(basis_def) => {
-                let basis = basis_at(
-                    self.clauses[index].basis.as_ref(),
-                    self.series,
-                    t,
-                    &clause.label,
-                    period,
-                    clause.span,
-                )?;
+                let basis = self.basis(index, t, period)?;
                 let mut row = self.blank_row(index, period, Some(basis));
                 let mut taken = Decimal::ZERO;
                 let mut parts = Vec::new();
@@ -487,6 +472,21 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// The basis of clause `index` in period `t` (zero for an advance).
+    fn basis(&self, index: usize, t: usize, period: Period) -> Result<Decimal, Problem> {
+        let (Some(prepared), Some(clause)) =
+            (self.clauses.get(index), self.agreement.clauses.get(index))
+        else {
+            return Ok(Decimal::ZERO);
+        };
+        match &prepared.basis {
+            Some(basis) => basis
+                .at(self.series, t)
+                .map_err(|fault| eval_problem(fault, &clause.label, period, clause.span)),
+            None => Ok(Decimal::ZERO),
+        }
+    }
+
     fn blank_row(&self, index: usize, period: Period, basis: Option<Decimal>) -> Row {
         let clause = &self.agreement.clauses[index];
         let name = |id: usize| {
@@ -595,22 +595,6 @@ fn missing_column(column: &str, series: &Series, span: crate::agreement::Span) -
         },
         span,
     )
-}
-
-fn basis_at(
-    basis: Option<&Compiled>,
-    series: &Series,
-    t: usize,
-    label: &str,
-    period: Period,
-    span: crate::agreement::Span,
-) -> Result<Decimal, Problem> {
-    match basis {
-        Some(basis) => basis
-            .at(series, t)
-            .map_err(|fault| eval_problem(fault, label, period, span)),
-        None => Ok(Decimal::ZERO),
-    }
 }
 
 fn money_add(a: Decimal, b: Decimal, label: &str, period: Period) -> Result<Decimal, Problem> {
