@@ -4,6 +4,7 @@
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
+pub use crate::period::Period;
 pub use crate::syntax::ast::{BinaryOp, Calendar, RoundingMode, Span};
 
 /// Index into [`Agreement::parties`].
@@ -23,6 +24,46 @@ pub struct Agreement {
     /// In source order, advances included.
     pub clauses: Vec<Clause>,
     pub settlements: Vec<Settlement>,
+    /// `series "file.csv"`: the series to test against, relative to the file.
+    pub series: Option<SeriesRef>,
+    /// `expect ...`: what `deal test` checks, in file order.
+    pub expectations: Vec<Expectation>,
+}
+
+/// `series "openai-microsoft.csv"`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesRef {
+    pub path: String,
+    pub span: Span,
+}
+
+/// One `expect` line, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expectation {
+    /// As written, without `expect`: `Microsoft total = 38B`.
+    pub text: String,
+    pub span: Span,
+    pub subject: Subject,
+    pub kind: Expected,
+}
+
+/// What an expectation is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// Any clause (`expect cap reached in 2030`).
+    Any,
+    Party(PartyId),
+    Clause(ClauseId),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expected {
+    /// What a party received, or a clause paid, over the whole series.
+    Total(Decimal),
+    /// The same in one period.
+    InPeriod(Period, Decimal),
+    /// An event of the statement (`cap reached`), in a period.
+    Event(String, Period),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

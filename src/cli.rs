@@ -50,9 +50,9 @@ pub enum Command {
         file: PathBuf,
 
         /// The series: CSV with a header `period,<column>...`; `-` reads
-        /// standard input.
+        /// standard input. Without it, the agreement's own `series`.
         #[arg(short, long, value_name = "CSV")]
-        series: PathBuf,
+        series: Option<PathBuf>,
 
         /// Output format.
         #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
@@ -71,6 +71,45 @@ pub enum Command {
         /// standard output.
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
+    },
+
+    /// Rewrite agreements in the canonical layout, keeping every comment.
+    ///
+    /// Files are rewritten in place (atomically), unless `--check`, `--diff`
+    /// or `--stdout` is given; `deal fmt -` formats standard input to standard
+    /// output. A file that does not parse is refused with its diagnostics
+    /// and left untouched. Exit status: 0 when done (or, with `--check`,
+    /// when every file is formatted), 1 when a file does not parse or
+    /// `--check` finds one to reformat, 2 on a usage or I/O error.
+    Fmt {
+        /// Agreement files; `-` for standard input.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+
+        /// Change nothing; show the diff of each file that is not formatted
+        /// and exit 1 if there is one.
+        #[arg(long, conflicts_with_all = ["diff", "stdout"])]
+        check: bool,
+
+        /// Change nothing; show what formatting would change.
+        #[arg(long, conflicts_with = "stdout")]
+        diff: bool,
+
+        /// Print the formatted text instead of rewriting the file (what
+        /// git's textconv needs).
+        #[arg(long)]
+        stdout: bool,
+    },
+
+    /// Evaluate each agreement against its own `series` and check its
+    /// `expect` lines.
+    ///
+    /// Exit status: 0 when every expectation holds, 1 when one fails or an
+    /// agreement or series is wrong, 2 on a usage or I/O error.
+    Test {
+        /// Agreement files.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
     },
 }
 

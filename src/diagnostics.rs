@@ -175,6 +175,17 @@ pub enum ProblemKind {
     DuplicateRest { basis: String },
     /// `settle net between A and A`
     SettleSelf,
+    /// `expect Microsfot total = 38B`
+    UnknownSubject {
+        name: String,
+        suggestion: Option<String>,
+    },
+    /// `expect Microsoft cap reached in 2030`: events belong to clauses.
+    EventOfParty { name: String },
+    /// `expect Microsoft in 2029Q5 = 1M`
+    BadPeriodLabel { text: String },
+    /// `expect ...` in an agreement without `series`.
+    ExpectWithoutSeries,
 
     // ── Series ──
     /// A series file with no header or no rows.
@@ -236,6 +247,10 @@ pub enum ProblemKind {
     /// A basis that divides by a column equal to zero in some period.
     EvalDivisionByZero { clause: String, period: String },
 
+    // ── Tests ──
+    /// An `expect` line the statement contradicts.
+    ExpectationFailed { expected: String, actual: String },
+
     /// The parser and the syntax tree disagree: a bug in dealterms.
     Internal { detail: String },
 
@@ -287,6 +302,10 @@ pub const CODES: &[&str] = &[
     "deal::check::missing_period",
     "deal::check::duplicate_rest",
     "deal::check::settle_self",
+    "deal::check::unknown_subject",
+    "deal::check::event_of_party",
+    "deal::check::bad_period",
+    "deal::check::expect_without_series",
     "deal::check::over_allocated",
     "deal::check::never_pays",
     "deal::check::unused",
@@ -304,6 +323,7 @@ pub const CODES: &[&str] = &[
     "deal::eval::period_mismatch",
     "deal::eval::overflow",
     "deal::eval::division_by_zero",
+    "deal::test::failed",
     "deal::internal",
 ];
 
@@ -357,6 +377,10 @@ impl ProblemKind {
             ProblemKind::MissingPeriod { .. } => "deal::check::missing_period",
             ProblemKind::DuplicateRest { .. } => "deal::check::duplicate_rest",
             ProblemKind::SettleSelf => "deal::check::settle_self",
+            ProblemKind::UnknownSubject { .. } => "deal::check::unknown_subject",
+            ProblemKind::EventOfParty { .. } => "deal::check::event_of_party",
+            ProblemKind::BadPeriodLabel { .. } => "deal::check::bad_period",
+            ProblemKind::ExpectWithoutSeries => "deal::check::expect_without_series",
             ProblemKind::OverAllocated { .. } => "deal::check::over_allocated",
             ProblemKind::NeverPays { .. } => "deal::check::never_pays",
             ProblemKind::Unused { .. } => "deal::check::unused",
@@ -374,6 +398,7 @@ impl ProblemKind {
             ProblemKind::PeriodMismatch { .. } => "deal::eval::period_mismatch",
             ProblemKind::EvalOverflow { .. } => "deal::eval::overflow",
             ProblemKind::EvalDivisionByZero { .. } => "deal::eval::division_by_zero",
+            ProblemKind::ExpectationFailed { .. } => "deal::test::failed",
             ProblemKind::Internal { .. } => "deal::internal",
         }
     }
@@ -477,6 +502,16 @@ impl ProblemKind {
                 format!("the rest of `{basis}` is given twice")
             }
             ProblemKind::SettleSelf => "a party cannot settle with itself".into(),
+            ProblemKind::UnknownSubject { name, .. } => {
+                format!("`{name}` is neither a party nor a clause label")
+            }
+            ProblemKind::EventOfParty { name } => {
+                format!("`{name}` is a party; events belong to clauses")
+            }
+            ProblemKind::BadPeriodLabel { text } => format!("`{text}` is not a period"),
+            ProblemKind::ExpectWithoutSeries => {
+                "expectations need a series to be tested against".into()
+            }
             ProblemKind::OverAllocated { basis, total } => {
                 format!("shares of `{basis}` add up to {total}, more than 100%")
             }
@@ -537,6 +572,9 @@ impl ProblemKind {
             ProblemKind::EvalDivisionByZero { clause, period } => {
                 format!("`{clause}` in {period}: the basis divides by zero")
             }
+            ProblemKind::ExpectationFailed { expected, actual } => {
+                format!("expected {expected}, found {actual}")
+            }
             ProblemKind::Internal { detail } => format!("internal error: {detail}"),
         }
     }
@@ -587,6 +625,10 @@ impl ProblemKind {
             ProblemKind::MissingPeriod { .. } => "how often?",
             ProblemKind::DuplicateRest { .. } => "given again here",
             ProblemKind::SettleSelf => "the same party twice",
+            ProblemKind::UnknownSubject { .. } => "no such party or label",
+            ProblemKind::EventOfParty { .. } => "a party",
+            ProblemKind::BadPeriodLabel { .. } => "not a period",
+            ProblemKind::ExpectWithoutSeries => "tested against what?",
             ProblemKind::SeriesEmpty => "no rows",
             ProblemKind::SeriesHeader { .. } => "expected `period`",
             ProblemKind::DuplicateColumn { .. } => "again here",
@@ -601,6 +643,7 @@ impl ProblemKind {
             ProblemKind::PeriodMismatch { .. } => "period too short for the series",
             ProblemKind::EvalOverflow { .. } => "this clause",
             ProblemKind::EvalDivisionByZero { .. } => "this basis",
+            ProblemKind::ExpectationFailed { actual, .. } => return format!("found {actual}"),
             ProblemKind::Internal { .. } => "here",
             ProblemKind::OverAllocated { .. } => "this share takes the total over 100%",
             ProblemKind::NeverPays { .. } => "never pays",
@@ -714,6 +757,18 @@ impl ProblemKind {
                 Some("only one party can receive the remainder of a basis".into())
             }
             ProblemKind::SettleSelf => None,
+            ProblemKind::UnknownSubject { suggestion, .. } => did_you_mean(suggestion)
+                .or_else(|| Some("name a party from `parties`, or label the clause".into())),
+            ProblemKind::EventOfParty { .. } => Some(
+                "name the clause (`expect revenue-share cap reached in 2030`) or none (`expect cap reached in 2030`)"
+                    .into(),
+            ),
+            ProblemKind::BadPeriodLabel { .. } => {
+                Some("periods are `2029` (year), `2029Q3` (quarter) or `2029-07` (month)".into())
+            }
+            ProblemKind::ExpectWithoutSeries => {
+                Some("name the series in the agreement: `series \"deal.csv\"`".into())
+            }
             ProblemKind::OverAllocated { .. } => {
                 Some("check the rates; the payer cannot pay out more than the basis".into())
             }
@@ -761,6 +816,7 @@ impl ProblemKind {
                 Some("figures stay within about 7.9 × 10^28; check the series' units".into())
             }
             ProblemKind::EvalDivisionByZero { .. } => None,
+            ProblemKind::ExpectationFailed { .. } => None,
             ProblemKind::Internal { .. } => {
                 Some("this is a bug in dealterms; please report it with the file".into())
             }

@@ -10,14 +10,33 @@ pub mod agreement;
 pub mod check;
 pub mod diagnostics;
 pub mod eval;
+pub mod format;
 pub mod money;
 pub mod period;
 pub mod report;
 pub mod series;
 pub mod source;
 pub mod syntax;
+pub mod verify;
 
 pub use diagnostics::{Problem, ProblemKind, Severity};
+
+/// Formats one agreement's text in the canonical layout, or the problems
+/// that keep it from parsing. The result is parsed again before it is
+/// returned: formatting never hands back text that does not parse.
+pub fn format_source(source: &str) -> Result<String, Vec<Problem>> {
+    let file = syntax::parse(source)?;
+    let formatted = format::format(&file, source);
+    syntax::parse(&formatted).map_err(|_| {
+        vec![Problem::new(
+            ProblemKind::Internal {
+                detail: "the formatted text does not parse".into(),
+            },
+            file.agreement.span,
+        )]
+    })?;
+    Ok(formatted)
+}
 
 /// Parses and checks one agreement: the checked agreement with its warnings,
 /// or every problem found (errors and warnings).

@@ -49,13 +49,20 @@ pub fn run(cli: Cli) -> ExitCode {
             output,
         } => eval(
             &file,
-            &series,
+            series.as_deref(),
             format,
             explain,
             &events,
             output.as_deref(),
             style,
         ),
+        Command::Fmt {
+            files,
+            check,
+            diff,
+            stdout,
+        } => fmt(&files, FmtMode::from_flags(check, diff, stdout), style),
+        Command::Test { files } => test(&files, style),
     };
     status.into()
 }
@@ -80,7 +87,7 @@ fn diagnostic_style(cli: &Cli) -> Style {
 /// `deal eval FILE --series CSV`
 fn eval(
     file: &Path,
-    series_path: &Path,
+    series_path: Option<&Path>,
     format: OutputFormat,
     explain: bool,
     events: &[(String, Date)],
@@ -90,7 +97,17 @@ fn eval(
     let run = || -> Result<(), Status> {
         let (name, text, agreement) = compiled(file, style)?;
         let options = event_options(&agreement, &name, events, explain)?;
-        let series = read_series(series_path, style)?;
+        let series_path = match series_path {
+            Some(path) => path.to_path_buf(),
+            None => declared_series(file, &agreement).ok_or_else(|| {
+                eprintln!(
+                    "deal: no series for `{name}`: give `--series FILE`, or name one in the agreement (`series \"{}.csv\"`)",
+                    file.file_stem().map_or("deal".into(), |s| s.to_string_lossy())
+                );
+                Status::Failed
+            })?,
+        };
+        let series = read_series(&series_path, style)?;
         let statement = eval::evaluate(&agreement, &series, &options).map_err(|problem| {
             show_problems(&[problem], &name, &text, style);
             Status::Invalid
@@ -108,6 +125,133 @@ fn eval(
     match run() {
         Ok(()) => Status::Ok,
         Err(status) => status,
+    }
+}
+
+/// The series an agreement names, relative to the agreement's directory.
+fn declared_series(file: &Path, agreement: &Agreement) -> Option<PathBuf> {
+    let declared = agreement.series.as_ref()?;
+    let base = if file == Path::new("-") {
+        Path::new(".")
+    } else {
+        file.parent().unwrap_or(Path::new("."))
+    };
+    Some(base.join(&declared.path))
+}
+
+/// What `deal fmt` does with the formatted text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FmtMode {
+    /// Rewrite the file in place.
+    Write,
+    /// Show the diff and fail if there is one.
+    Check,
+    /// Show the diff.
+    Diff,
+    /// Print the formatted text.
+    Stdout,
+}
+
+impl FmtMode {
+    fn from_flags(check: bool, diff: bool, stdout: bool) -> Self {
+        match (check, diff, stdout) {
+            (true, _, _) => FmtMode::Check,
+            (_, true, _) => FmtMode::Diff,
+            (_, _, true) => FmtMode::Stdout,
+            _ => FmtMode::Write,
+        }
+    }
+}
+
+/// `deal fmt FILE...`
+fn fmt(files: &[PathBuf], mode: FmtMode, style: Style) -> Status {
+    let mut worst = Status::Ok;
+    for path in files {
+        let status = fmt_one(path, mode, style).unwrap_or_else(|status| status);
+        worst = worst.max(status);
+    }
+    worst
+}
+
+fn fmt_one(path: &Path, mode: FmtMode, style: Style) -> Result<Status, Status> {
+    let (name, text) = match load(path)? {
+        Loaded::Problem(name, problem, shown) => {
+            show_problems(&[problem], &name, &shown, style);
+            return Err(Status::Invalid);
+        }
+        Loaded::Text(name, text) => (name, text),
+    };
+    let formatted = dealterms::format_source(&text).map_err(|problems| {
+        show_problems(&problems, &name, &text, style);
+        Status::Invalid
+    })?;
+    let stdin = path == Path::new("-");
+    match mode {
+        FmtMode::Stdout => write_output(None, &formatted).map(|()| Status::Ok),
+        FmtMode::Write if stdin => write_output(None, &formatted).map(|()| Status::Ok),
+        FmtMode::Write if formatted == text => Ok(Status::Ok),
+        FmtMode::Write => {
+            write_output(Some(path), &formatted)?;
+            eprintln!("deal: formatted `{name}`");
+            Ok(Status::Ok)
+        }
+        FmtMode::Check | FmtMode::Diff if formatted == text => Ok(Status::Ok),
+        FmtMode::Check | FmtMode::Diff => {
+            let diff = similar::TextDiff::from_lines(&text, &formatted)
+                .unified_diff()
+                .context_radius(2)
+                .header(&name, &format!("{name} (formatted)"))
+                .to_string();
+            write_output(None, &diff)?;
+            Ok(if mode == FmtMode::Check {
+                Status::Invalid
+            } else {
+                Status::Ok
+            })
+        }
+    }
+}
+
+/// `deal test FILE...`
+fn test(files: &[PathBuf], style: Style) -> Status {
+    let mut worst = Status::Ok;
+    for file in files {
+        let status = test_one(file, style).unwrap_or_else(|status| status);
+        worst = worst.max(status);
+    }
+    worst
+}
+
+fn test_one(file: &Path, style: Style) -> Result<Status, Status> {
+    let (name, text, agreement) = compiled(file, style)?;
+    if agreement.expectations.is_empty() {
+        println!("{name}: no expectations to test");
+        return Ok(Status::Ok);
+    }
+    let series_path = declared_series(file, &agreement).ok_or(Status::Invalid)?;
+    let series = read_series(&series_path, style)?;
+    let statement =
+        eval::evaluate(&agreement, &series, &Options::default()).map_err(|problem| {
+            show_problems(&[problem], &name, &text, style);
+            Status::Invalid
+        })?;
+    let verdicts = dealterms::verify::verify(&agreement, &statement);
+    let failures = dealterms::verify::failures(&agreement, &verdicts);
+    show_problems(&failures, &name, &text, style);
+    let total = verdicts.len();
+    if failures.is_empty() {
+        println!(
+            "{name}: {total} {} passed",
+            plural(total, "expectation", "expectations")
+        );
+        Ok(Status::Ok)
+    } else {
+        println!(
+            "{name}: {} of {total} {} failed",
+            failures.len(),
+            plural(total, "expectation", "expectations")
+        );
+        Ok(Status::Invalid)
     }
 }
 

@@ -3,6 +3,7 @@
 //! what is meaningless (an undeclared party, bands out of order, a 120% rate).
 
 mod clauses;
+mod expect;
 mod values;
 mod warnings;
 
@@ -69,6 +70,7 @@ impl Checker {
         self.declare_payer(items);
         self.declare_constants(items);
         let settlements = self.settlements(items);
+        let series = self.series(items);
 
         let clause_items: Vec<&ast::Clause> = items
             .iter()
@@ -78,6 +80,7 @@ impl Checker {
             })
             .collect();
         self.declare_labels(&clause_items);
+        let expectations = self.expectations(items, series.is_some());
         let mut clauses: Vec<Option<Clause>> = clause_items
             .iter()
             .map(|clause| self.clause(clause))
@@ -94,6 +97,8 @@ impl Checker {
             events: std::mem::take(&mut self.events),
             clauses,
             settlements,
+            series,
+            expectations,
         };
         agreement.clauses = label_unlabelled(&agreement.clauses, &agreement.parties);
         warnings::report(self, &agreement);

@@ -79,6 +79,21 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// How `expect` names the event, for those an expectation can name.
+    pub fn phrase(self) -> Option<&'static str> {
+        Some(match self {
+            EventKind::CapReached => "cap reached",
+            EventKind::ThresholdCrossed => "threshold crossed",
+            EventKind::BandChanged => "band changed",
+            EventKind::StepChanged => "step changed",
+            EventKind::MinimumTrueUp => "minimum trued up",
+            EventKind::AdvanceRecouped => "advance recouped",
+            EventKind::WindowOpened => "window opened",
+            EventKind::WindowClosed => "window closed",
+            _ => return None,
+        })
+    }
+
     /// A stable name for CSV and JSON.
     pub fn name(self) -> &'static str {
         match self {

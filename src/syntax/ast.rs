@@ -99,8 +99,37 @@ pub enum ItemKind {
     Event { name: Name, date: Option<DateLit> },
     /// `settle net between OpenAI and Microsoft`
     Settle { first: Name, second: Name },
+    /// `series "openai-microsoft.csv"`
+    Series(Text),
+    /// `expect Microsoft total = 38B`
+    Expect(Expect),
     /// A payment clause, labelled or not.
     Clause(Clause),
+}
+
+/// `expect [subject] ...`: what `deal test` checks in the statement.
+#[derive(Debug, Clone)]
+pub struct Expect {
+    /// A party or a clause label; none for "any clause".
+    pub subject: Option<Name>,
+    pub kind: ExpectKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExpectKind {
+    /// `Microsoft total = 38B`
+    Total(Expr),
+    /// `Microsoft in 2029 = 13.16B`
+    InPeriod { period: PeriodLit, amount: Expr },
+    /// `cap reached in 2030`
+    Event { event: Text, period: PeriodLit },
+}
+
+/// `2029`, `2029Q3`, `2029-07`, as written.
+#[derive(Debug, Clone)]
+pub struct PeriodLit {
+    pub text: String,
+    pub span: Span,
 }
 
 /// How each payment is rounded to the currency's minor unit.

@@ -32,6 +32,10 @@ fn phrase(rule: Rule) -> Option<&'static str> {
         | Rule::kw_event
         | Rule::settle_decl
         | Rule::kw_settle
+        | Rule::series_decl
+        | Rule::kw_series
+        | Rule::expect_decl
+        | Rule::kw_expect
         | Rule::clause
         | Rule::share
         | Rule::kw_share
@@ -40,6 +44,13 @@ fn phrase(rule: Rule) -> Option<&'static str> {
         | Rule::advance
         | Rule::kw_advance => ITEM_START,
         Rule::label => "a clause label",
+        Rule::expect_event | Rule::expect_amount | Rule::subject => {
+            "a party or clause label, or an event such as `cap reached`"
+        }
+        Rule::event_kind => "an event such as `cap reached` or `threshold crossed`",
+        Rule::kw_in => "`in`",
+        Rule::kw_total => "`total`",
+        Rule::period_label => "a period such as `2029`, `2029Q3` or `2029-07`",
         Rule::colon => "`:`",
         Rule::currency_code => "a currency code such as `USD`",
         Rule::rounding_mode => {
@@ -149,6 +160,8 @@ pub const RESERVED: &[&str] = &[
     "floor",
     "minimum",
     "per",
+    "series",
+    "expect",
 ];
 
 /// The keywords that start a modifier.
@@ -256,11 +269,15 @@ fn expected_keywords(positives: &[Rule]) -> Vec<&'static str> {
             | Rule::kw_share
             | Rule::kw_rest
             | Rule::kw_advance
+            | Rule::kw_series
+            | Rule::kw_expect
             | Rule::clause
             | Rule::label => &[
                 "currency", "rounding", "parties", "payer", "let", "event", "settle", "share",
-                "rest", "advance",
+                "rest", "advance", "series", "expect",
             ],
+            Rule::kw_total => &["total"],
+            Rule::kw_in => &["in"],
             Rule::kw_cap | Rule::kw_above | Rule::kw_floor | Rule::kw_minimum | Rule::kw_until => {
                 &["cap", "above", "floor", "minimum", "from", "until"]
             }

@@ -87,10 +87,34 @@ impl Lower<'_> {
                 first: party_name(children.expect(Rule::party_name)?)?,
                 second: party_name(children.expect(Rule::party_name)?)?,
             },
+            Rule::series_decl => ItemKind::Series(text(children.expect(Rule::string)?)),
+            Rule::expect_decl => ItemKind::Expect(self.expect(children.next()?)?),
             Rule::clause => ItemKind::Clause(self.clause(span, children)?),
             other => return Err(unexpected_rule(other, span)),
         };
         Ok(Item { kind, span })
+    }
+
+    /// `expect ...`: an event in a period, or an amount.
+    fn expect(&mut self, pair: Pair<'_, Rule>) -> Lowered<Expect> {
+        let rule = pair.as_rule();
+        let mut children = Children::of(pair);
+        let subject = children.next_if(Rule::subject).map(subject).transpose()?;
+        let kind = match rule {
+            Rule::expect_event => ExpectKind::Event {
+                event: text_as_written(children.expect(Rule::event_kind)?),
+                period: period_label(children.expect(Rule::period_label)?),
+            },
+            Rule::expect_amount => match children.next_if(Rule::period_label) {
+                Some(period) => ExpectKind::InPeriod {
+                    period: period_label(period),
+                    amount: self.expr(children.expect(Rule::expr)?)?,
+                },
+                None => ExpectKind::Total(self.expr(children.expect(Rule::expr)?)?),
+            },
+            other => return Err(unexpected_rule(other, children.span)),
+        };
+        Ok(Expect { subject, kind })
     }
 
     fn clause(&mut self, span: Span, mut children: Children<'_>) -> Lowered<Clause> {
@@ -428,6 +452,37 @@ fn party_name(pair: Pair<'_, Rule>) -> Lowered<Name> {
     })
 }
 
+/// A party or clause label after `expect`.
+fn subject(pair: Pair<'_, Rule>) -> Lowered<Name> {
+    let inner = Children::of(pair).next()?;
+    Ok(match inner.as_rule() {
+        Rule::string => {
+            let text = text(inner);
+            Name {
+                value: text.value,
+                quoted: true,
+                span: text.span,
+            }
+        }
+        _ => name(inner),
+    })
+}
+
+fn period_label(pair: Pair<'_, Rule>) -> PeriodLit {
+    PeriodLit {
+        text: pair.as_str().to_string(),
+        span: span_of(&pair),
+    }
+}
+
+/// A token kept exactly as written.
+fn text_as_written(pair: Pair<'_, Rule>) -> Text {
+    Text {
+        value: pair.as_str().to_string(),
+        span: span_of(&pair),
+    }
+}
+
 fn name(pair: Pair<'_, Rule>) -> Name {
     Name {
         value: pair.as_str().to_string(),
@@ -448,9 +503,17 @@ fn text(pair: Pair<'_, Rule>) -> Text {
     }
 }
 
+/// The span of a node, from its first token to the end of its last: pest
+/// lets a rule's span run on over the white space and comments skipped
+/// before an optional part that turned out absent.
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
     let span = pair.as_span();
-    Span::new(span.start(), span.end())
+    let end = pair
+        .clone()
+        .into_inner()
+        .last()
+        .map_or(span.end(), |last| span_of(&last).end);
+    Span::new(span.start(), end)
 }
 
 fn unexpected_rule(rule: Rule, span: Span) -> Problem {
@@ -552,6 +615,10 @@ fn is_token(rule: Rule) -> bool {
             | Rule::kw_floor
             | Rule::kw_minimum
             | Rule::kw_per
+            | Rule::kw_series
+            | Rule::kw_expect
+            | Rule::kw_total
+            | Rule::kw_in
             | Rule::open_brace
             | Rule::close_brace
             | Rule::colon

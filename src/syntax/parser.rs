@@ -118,3 +118,14 @@ fn found_at(source: &str, at: usize) -> (String, Span) {
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || c == '.' || c == '%'
 }
+
+/// Whether `text` can be written as a bare name (`Microsoft`, `Société`),
+/// or needs quotes (`"Société Générale"`, a reserved word, an empty name).
+pub fn is_bare_name(text: &str) -> bool {
+    use pest::Parser as _;
+    DealParser::parse(Rule::name, text).is_ok_and(|mut pairs| {
+        pairs
+            .next()
+            .is_some_and(|pair| pair.as_str().len() == text.len())
+    })
+}

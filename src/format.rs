@@ -1,0 +1,334 @@
+//! The canonical layout: the syntax tree printed back, with every comment
+//! and blank-line group kept.
+//!
+//! One item per line, indented by two spaces; a clause longer than
+//! [`WIDTH`] puts each modifier (and, if still too long, each band or step)
+//! on a line of its own. Comments stay before the item they preceded, or at
+//! the end of its line; a comment written inside a multi-line clause moves
+//! just above it. Literals keep the notation they were written in (`38B`
+//! stays `38B`, `1_000_000` stays `1_000_000`).
+
+use crate::syntax::ast::*;
+use crate::syntax::parser::is_bare_name;
+
+/// The widest a formatted line gets before a clause is broken up.
+pub const WIDTH: usize = 100;
+
+const INDENT: &str = "  ";
+const CONTINUATION: &str = "  ";
+
+/// Formats a parsed file; `source` is the text it was parsed from, for the
+/// blank lines between items.
+pub fn format(file: &File, source: &str) -> String {
+    let agreement = &file.agreement;
+    let mut comments = file.comments.iter().peekable();
+    let mut out = String::new();
+
+    // Comments before the agreement, with their blank lines.
+    let mut previous_end: Option<usize> = None;
+    while let Some(comment) = comments.next_if(|c| c.span.start < agreement.span.start) {
+        if previous_end.is_some_and(|end| blank_line_between(source, end, comment.span.start)) {
+            out.push('\n');
+        }
+        push_line(&mut out, "", comment.text.trim_end());
+        previous_end = Some(comment.span.end);
+    }
+    if previous_end.is_some_and(|end| blank_line_between(source, end, agreement.span.start)) {
+        out.push('\n');
+    }
+
+    out.push_str(&format!("agreement {} {{\n", quoted(&agreement.name.value)));
+    let mut cursor = agreement.name.span.end;
+    let mut first = true;
+    for item in &agreement.items {
+        // Comments before the item, and any inside it, go above it.
+        while let Some(comment) = comments.next_if(|c| c.span.start < item.span.end) {
+            if !first && blank_line_between(source, cursor, comment.span.start) {
+                out.push('\n');
+            }
+            push_line(&mut out, INDENT, comment.text.trim_end());
+            cursor = comment.span.end.max(cursor);
+            first = false;
+        }
+        if !first && blank_line_between(source, cursor, item.span.start) {
+            out.push('\n');
+        }
+        let lines = item_lines(&item.kind);
+        let last = lines.len().saturating_sub(1);
+        for (index, line) in lines.iter().enumerate() {
+            let indent = if index == 0 {
+                INDENT.to_string()
+            } else {
+                format!("{INDENT}{CONTINUATION}")
+            };
+            out.push_str(&indent);
+            out.push_str(line);
+            if index == last
+                && let Some(comment) =
+                    comments.next_if(|c| on_same_line(source, item.span.end, c.span.start))
+            {
+                out.push(' ');
+                out.push_str(comment.text.trim_end());
+                cursor = comment.span.end;
+            }
+            out.push('\n');
+        }
+        cursor = cursor.max(item.span.end);
+        first = false;
+    }
+    // Comments after the last item, inside the block.
+    let close = agreement.span.end.saturating_sub(1);
+    while let Some(comment) = comments.next_if(|c| c.span.start < close) {
+        if !first && blank_line_between(source, cursor, comment.span.start) {
+            out.push('\n');
+        }
+        push_line(&mut out, INDENT, comment.text.trim_end());
+        cursor = comment.span.end;
+        first = false;
+    }
+    out.push('}');
+    if let Some(comment) =
+        comments.next_if(|c| on_same_line(source, agreement.span.end, c.span.start))
+    {
+        out.push(' ');
+        out.push_str(comment.text.trim_end());
+        cursor = comment.span.end;
+    } else {
+        cursor = agreement.span.end;
+    }
+    out.push('\n');
+    // Comments after the agreement.
+    for comment in comments {
+        if blank_line_between(source, cursor, comment.span.start) {
+            out.push('\n');
+        }
+        push_line(&mut out, "", comment.text.trim_end());
+        cursor = comment.span.end;
+    }
+    out
+}
+
+fn push_line(out: &mut String, indent: &str, text: &str) {
+    out.push_str(indent);
+    out.push_str(text);
+    out.push('\n');
+}
+
+/// Whether the source between two offsets holds an empty line.
+fn blank_line_between(source: &str, start: usize, end: usize) -> bool {
+    let between = source.get(start.min(end)..end).unwrap_or_default();
+    between.lines().skip(1).any(|line| line.trim().is_empty()) && between.matches('\n').count() >= 2
+}
+
+fn on_same_line(source: &str, start: usize, end: usize) -> bool {
+    source
+        .get(start.min(end)..end)
+        .is_some_and(|between| !between.contains('\n'))
+}
+
+/// An item as lines: the first, then continuation lines.
+fn item_lines(kind: &ItemKind) -> Vec<String> {
+    match kind {
+        ItemKind::Currency(code) => vec![format!("currency {}", code.value)],
+        ItemKind::Rounding(mode, _) => vec![format!("rounding {}", mode.keyword())],
+        ItemKind::Parties(names) => {
+            let names: Vec<String> = names.iter().map(|n| name(&n.value)).collect();
+            vec![format!("parties {}", names.join(", "))]
+        }
+        ItemKind::Payer(payer) => vec![format!("payer {}", name(&payer.value))],
+        ItemKind::Let {
+            name: constant,
+            value,
+        } => vec![format!("let {} = {value}", constant.value)],
+        ItemKind::Event { name: event, date } => vec![match date {
+            Some(date) => format!("event {} on {}", event.value, date.date),
+            None => format!("event {}", event.value),
+        }],
+        ItemKind::Settle { first, second } => vec![format!(
+            "settle net between {} and {}",
+            name(&first.value),
+            name(&second.value)
+        )],
+        ItemKind::Series(path) => vec![format!("series {}", quoted(&path.value))],
+        ItemKind::Expect(expect) => vec![format!("expect {}", expect_text(expect))],
+        ItemKind::Clause(clause) => clause_lines(clause),
+    }
+}
+
+/// An expectation without its keyword: `Microsoft total = 38B`.
+pub fn expect_text(expect: &Expect) -> String {
+    let subject = expect.subject.as_ref().map(|s| {
+        if s.quoted {
+            quoted(&s.value)
+        } else {
+            s.value.clone()
+        }
+    });
+    let rest = match &expect.kind {
+        ExpectKind::Total(amount) => format!("total = {amount}"),
+        ExpectKind::InPeriod { period, amount } => format!("in {} = {amount}", period.text),
+        ExpectKind::Event { event, period } => format!("{} in {}", event.value, period.text),
+    };
+    match subject {
+        Some(subject) => format!("{subject} {rest}"),
+        None => rest,
+    }
+}
+
+/// A clause on one line if it fits, else broken at its modifiers, and then
+/// at its bands or steps.
+fn clause_lines(clause: &Clause) -> Vec<String> {
+    let label = clause
+        .label
+        .as_ref()
+        .map(|l| format!("{}: ", l.value))
+        .unwrap_or_default();
+    let (head, tiers, modifiers) = match &clause.body {
+        ClauseBody::Share(share) => {
+            let head = format!(
+                "{label}share {} of {}{} to {}",
+                share.rate,
+                share.basis,
+                payer(share.payer.as_ref()),
+                name(&share.payee.value)
+            );
+            let modifiers: Vec<String> = share.modifiers.iter().map(modifier).collect();
+            (
+                head,
+                share
+                    .schedule
+                    .as_ref()
+                    .map(schedule_tiers)
+                    .unwrap_or_default(),
+                modifiers,
+            )
+        }
+        ClauseBody::Rest(rest) => (
+            format!(
+                "{label}rest of {}{} to {}",
+                rest.basis,
+                payer(rest.payer.as_ref()),
+                name(&rest.payee.value)
+            ),
+            Vec::new(),
+            Vec::new(),
+        ),
+        ClauseBody::Advance(advance) => {
+            let mut head = format!(
+                "{label}advance {}{} to {}",
+                advance.amount,
+                payer(advance.payer.as_ref()),
+                name(&advance.payee.value)
+            );
+            if !advance.recouped_from.is_empty() {
+                let labels: Vec<&str> = advance
+                    .recouped_from
+                    .iter()
+                    .map(|l| l.value.as_str())
+                    .collect();
+                head.push_str(&format!(" recouped from {}", labels.join(", ")));
+            }
+            (head, Vec::new(), Vec::new())
+        }
+    };
+    let schedule = tiers.join(", ");
+    let with_schedule = if schedule.is_empty() {
+        head.clone()
+    } else {
+        format!("{head} {schedule}")
+    };
+    let one_line = std::iter::once(with_schedule.clone())
+        .chain(modifiers.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if INDENT.len() + one_line.chars().count() <= WIDTH {
+        return vec![one_line];
+    }
+    let mut lines = Vec::new();
+    if INDENT.len() + with_schedule.chars().count() <= WIDTH || tiers.is_empty() {
+        lines.push(with_schedule);
+    } else {
+        lines.push(head);
+        let last = tiers.len().saturating_sub(1);
+        for (index, tier) in tiers.into_iter().enumerate() {
+            lines.push(if index == last {
+                tier
+            } else {
+                format!("{tier},")
+            });
+        }
+    }
+    lines.extend(modifiers);
+    lines
+}
+
+/// Bands or steps, one string per tier: `up to 1M`, `25% up to 5M`,
+/// `20% above per year`.
+fn schedule_tiers(schedule: &Schedule) -> Vec<String> {
+    match schedule {
+        Schedule::Bands {
+            first_up_to,
+            more,
+            reset,
+            ..
+        } => {
+            let mut tiers = vec![format!("up to {first_up_to}")];
+            tiers.extend(more.iter().map(|band| match &band.up_to {
+                Some(up_to) => format!("{} up to {up_to}", band.rate),
+                None => format!("{} above", band.rate),
+            }));
+            if let (Some(reset), Some(last)) = (reset, tiers.last_mut()) {
+                last.push_str(&format!(" per {}", reset.unit.keyword()));
+            }
+            tiers
+        }
+        Schedule::Steps {
+            first_until_paid,
+            more,
+            ..
+        } => {
+            let mut tiers = vec![format!("until paid {first_until_paid}")];
+            tiers.extend(more.iter().map(|step| match &step.until_paid {
+                Some(limit) => format!("then {} until paid {limit}", step.rate),
+                None => format!("then {}", step.rate),
+            }));
+            tiers
+        }
+    }
+}
+
+fn modifier(modifier: &Modifier) -> String {
+    let keyword = modifier.kind.keyword();
+    match &modifier.kind {
+        ModifierKind::Cap { amount, per }
+        | ModifierKind::Above { amount, per }
+        | ModifierKind::Floor { amount, per }
+        | ModifierKind::Minimum { amount, per } => match per {
+            Some(per) => format!("{keyword} {amount} per {}", per.unit.keyword()),
+            None => format!("{keyword} {amount}"),
+        },
+        ModifierKind::From(when) | ModifierKind::Until(when) => match when {
+            When::Date(date) => format!("{keyword} {}", date.date),
+            When::Event(event) => format!("{keyword} {}", event.value),
+        },
+    }
+}
+
+fn payer(payer: Option<&Name>) -> String {
+    payer
+        .map(|p| format!(" from {}", name(&p.value)))
+        .unwrap_or_default()
+}
+
+/// A party name, quoted only when it must be.
+fn name(value: &str) -> String {
+    if is_bare_name(value) {
+        value.to_string()
+    } else {
+        quoted(value)
+    }
+}
+
+fn quoted(value: &str) -> String {
+    format!("\"{value}\"")
+}

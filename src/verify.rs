@@ -1,0 +1,125 @@
+//! `deal test`: each expectation of an agreement held against its statement.
+
+use rust_decimal::Decimal;
+
+use crate::agreement::{Agreement, Expectation, Expected, Subject};
+use crate::diagnostics::{Problem, ProblemKind};
+use crate::eval::statement::{Row, Statement};
+use crate::money::{fixed, readable};
+use crate::period::Period;
+
+/// The outcome of one expectation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub text: String,
+    pub passed: bool,
+    /// What the statement says, in the expectation's terms.
+    pub actual: String,
+}
+
+/// Holds every expectation of `agreement` against `statement`.
+pub fn verify(agreement: &Agreement, statement: &Statement) -> Vec<Verdict> {
+    agreement
+        .expectations
+        .iter()
+        .map(|expectation| verdict(agreement, statement, expectation))
+        .collect()
+}
+
+/// The failed verdicts as problems, located at their `expect` lines.
+pub fn failures(agreement: &Agreement, verdicts: &[Verdict]) -> Vec<Problem> {
+    agreement
+        .expectations
+        .iter()
+        .zip(verdicts)
+        .filter(|(_, verdict)| !verdict.passed)
+        .map(|(expectation, verdict)| {
+            Problem::new(
+                ProblemKind::ExpectationFailed {
+                    expected: expectation.text.clone(),
+                    actual: verdict.actual.clone(),
+                },
+                expectation.span,
+            )
+        })
+        .collect()
+}
+
+fn verdict(agreement: &Agreement, statement: &Statement, expectation: &Expectation) -> Verdict {
+    let minor = statement.minor_units;
+    let (passed, actual) = match &expectation.kind {
+        Expected::Total(amount) => {
+            let total = sum(statement, agreement, expectation.subject, None);
+            (
+                fixed(total, minor) == fixed(*amount, minor),
+                format!("{} in total", readable(total)),
+            )
+        }
+        Expected::InPeriod(period, amount) => {
+            if !statement.periods.contains(period) {
+                (false, format!("{period} is not in the series"))
+            } else {
+                let total = sum(statement, agreement, expectation.subject, Some(*period));
+                (
+                    fixed(total, minor) == fixed(*amount, minor),
+                    format!("{} in {period}", readable(total)),
+                )
+            }
+        }
+        Expected::Event(event, period) => {
+            let periods: Vec<Period> = statement
+                .events
+                .iter()
+                .filter(|e| e.kind.phrase() == Some(event.as_str()))
+                .filter(|e| match expectation.subject {
+                    Subject::Clause(id) => agreement
+                        .clauses
+                        .get(id)
+                        .is_some_and(|c| c.label == e.clause),
+                    _ => true,
+                })
+                .filter_map(|e| e.period)
+                .collect();
+            let actual = match periods.as_slice() {
+                [] => format!("{event} never"),
+                _ => {
+                    let listed: Vec<String> = periods.iter().map(Period::to_string).collect();
+                    format!("{event} in {}", listed.join(", "))
+                }
+            };
+            (periods.contains(period), actual)
+        }
+    };
+    Verdict {
+        text: expectation.text.clone(),
+        passed,
+        actual,
+    }
+}
+
+/// What a party received, or a clause paid, over the series or in one period.
+fn sum(
+    statement: &Statement,
+    agreement: &Agreement,
+    subject: Subject,
+    period: Option<Period>,
+) -> Decimal {
+    let matches = |row: &Row| match subject {
+        Subject::Party(id) => agreement
+            .parties
+            .get(id)
+            .is_some_and(|p| p.name == row.payee),
+        Subject::Clause(id) => agreement
+            .clauses
+            .get(id)
+            .is_some_and(|c| c.label == row.clause),
+        Subject::Any => true,
+    };
+    statement
+        .rows
+        .iter()
+        .filter(|row| period.is_none_or(|p| row.period == p))
+        .filter(|row| matches(row))
+        .map(|row| row.amount)
+        .sum()
+}
