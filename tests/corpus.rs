@@ -53,17 +53,21 @@ fn series_problems_of(path: &Path) -> (Vec<Problem>, String) {
     )
 }
 
-/// The problems of evaluating `name.deal` against `name.csv`, with the deal text.
+/// The problems of evaluating `name.deal` against `name.csv`, and of its
+/// expectations, with the deal text.
 fn eval_problems_of(deal: &Path) -> (Vec<Problem>, String) {
     let text = std::fs::read_to_string(deal).expect("deal file is text");
     let series_text =
         std::fs::read_to_string(deal.with_extension("csv")).expect("series beside the deal");
     let (agreement, _) = dealterms::compile(&text).expect("the deal itself is valid");
     let series = dealterms::series::read(&series_text).expect("the series itself is valid");
-    let problems = dealterms::eval::evaluate(&agreement, &series, &Default::default())
-        .err()
-        .into_iter()
-        .collect();
+    let problems = match dealterms::eval::evaluate(&agreement, &series, &Default::default()) {
+        Ok(statement) => {
+            let verdicts = dealterms::verify::verify(&agreement, &statement);
+            dealterms::verify::failures(&agreement, &verdicts)
+        }
+        Err(problem) => vec![problem],
+    };
     (problems, text)
 }
 
