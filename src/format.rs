@@ -114,10 +114,15 @@ fn push_line(out: &mut String, indent: &str, text: &str) {
     out.push('\n');
 }
 
-/// Whether the source between two offsets holds an empty line.
+/// Whether the source between two offsets holds an empty line: a whole
+/// line, between two line breaks, with nothing but white space on it.
 fn blank_line_between(source: &str, start: usize, end: usize) -> bool {
     let between = source.get(start.min(end)..end).unwrap_or_default();
-    between.lines().skip(1).any(|line| line.trim().is_empty()) && between.matches('\n').count() >= 2
+    let lines: Vec<&str> = between.split('\n').collect();
+    lines.len() > 2
+        && lines
+            .get(1..lines.len() - 1)
+            .is_some_and(|whole| whole.iter().any(|line| line.trim().is_empty()))
 }
 
 fn on_same_line(source: &str, start: usize, end: usize) -> bool {

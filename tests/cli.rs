@@ -296,3 +296,105 @@ fn eval_of_a_missing_series_exits_2() {
     let out = deal(&["eval", SEED, "-s", "no-such.csv"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+const MESSY: &str =
+    "agreement   \"x\" {\n parties A,B\n payer A\n share 20% of revenue to B # note\n}\n";
+
+#[test]
+fn fmt_rewrites_in_place_and_then_has_nothing_to_do() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("x.deal");
+    std::fs::write(&path, MESSY).expect("written");
+    let file = path.to_str().expect("UTF-8 path");
+    assert_eq!(deal(&["fmt", "--check", file]).status.code(), Some(1));
+    let out = deal(&["fmt", file]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let formatted = std::fs::read_to_string(&path).expect("still there");
+    assert_eq!(
+        formatted,
+        "agreement \"x\" {\n  parties A, B\n  payer A\n  share 20% of revenue to B # note\n}\n"
+    );
+    let check = deal(&["fmt", "--check", file]);
+    assert_eq!(check.status.code(), Some(0));
+    assert!(check.stdout.is_empty());
+}
+
+#[test]
+fn fmt_check_shows_the_diff() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("x.deal");
+    std::fs::write(&path, MESSY).expect("written");
+    let out = deal(&["fmt", "--check", path.to_str().expect("UTF-8 path")]);
+    assert_eq!(out.status.code(), Some(1));
+    let diff = text(&out.stdout);
+    assert!(
+        diff.contains("-agreement   \"x\" {") && diff.contains("+agreement \"x\" {"),
+        "{diff}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).expect("untouched"), MESSY);
+}
+
+#[test]
+fn fmt_refuses_a_file_that_does_not_parse_and_leaves_it_untouched() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("broken.deal");
+    let broken = "agreement \"x\" {\n  share 20% of to B\n}\n";
+    std::fs::write(&path, broken).expect("written");
+    let out = deal(&["fmt", path.to_str().expect("UTF-8 path")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("deal::parse::unexpected"));
+    assert_eq!(std::fs::read_to_string(&path).expect("untouched"), broken);
+}
+
+#[test]
+fn fmt_of_standard_input_writes_standard_output() {
+    let out = deal_with_stdin(&["fmt", "-"], MESSY);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).starts_with("agreement \"x\" {\n  parties A, B\n"));
+}
+
+#[test]
+fn fmt_stdout_prints_without_writing() {
+    let out = deal(&["fmt", "--stdout", SEED]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        text(&out.stdout),
+        std::fs::read_to_string(SEED).expect("seed")
+    );
+}
+
+#[test]
+fn test_passes_on_the_examples_and_fails_when_an_expectation_breaks() {
+    let out = deal(&["test", SEED]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("2 expectations passed"));
+
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let seed = std::fs::read_to_string(SEED).expect("seed");
+    std::fs::write(
+        dir.path().join("openai-microsoft.deal"),
+        seed.replace("cap reached in 2030", "cap reached in 2029"),
+    )
+    .expect("written");
+    std::fs::copy(SEED_SERIES, dir.path().join("openai-microsoft.csv")).expect("copied");
+    let broken = dir.path().join("openai-microsoft.deal");
+    let out = deal(&["test", broken.to_str().expect("UTF-8 path")]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("expected revenue-share cap reached in 2029, found cap reached in 2030"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("openai-microsoft.deal:13:3"), "{stderr}");
+    assert!(text(&out.stdout).contains("1 of 2 expectations failed"));
+}
+
+#[test]
+fn eval_uses_the_series_the_agreement_names() {
+    let out = deal(&["eval", SEED, "-f", "csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).lines().count(), 9);
+    let out = deal(&["eval", "tests/corpus/diagnostics/warn-unused.deal"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("give `--series FILE`"));
+}
