@@ -220,6 +220,7 @@ pub struct Basis {
     pub expr: BasisExpr,
     /// The basis as written, whitespace normalised: `revenue - refunds`.
     pub text: String,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -99,7 +99,47 @@ pub enum Command {
         /// git's textconv needs).
         #[arg(long)]
         stdout: bool,
+
+        /// With `--stdout`: print a file that does not parse as it is, and
+        /// exit 0, so that `git diff` still shows it (diagnostics still go
+        /// to standard error).
+        #[arg(long, requires = "stdout")]
+        verbatim_on_error: bool,
     },
+
+    /// Compare two versions of an agreement: the terms that changed, clause
+    /// by clause, and with a series what that does to the money.
+    ///
+    /// OLD and NEW are files, or git revisions of a file read through `git`
+    /// (`HEAD~1:deals/openai-microsoft.deal`). The series is `--series`, or
+    /// the one NEW names. Exit status: 0 when compared (whatever the
+    /// differences), 1 when a version or the series is wrong, 2 on a usage
+    /// or I/O error.
+    Diff {
+        /// The earlier version.
+        old: String,
+
+        /// The later version.
+        new: String,
+
+        /// The series to evaluate both versions on.
+        #[arg(short, long, value_name = "CSV")]
+        series: Option<PathBuf>,
+
+        /// Resolve the `series` the agreement names relative to this file
+        /// instead of NEW (what `git difftool` needs: `$MERGED`).
+        #[arg(long, value_name = "FILE")]
+        relative_to: Option<PathBuf>,
+
+        /// Output format.
+        #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
+    },
+
+    /// Set up the current git repository so that `git diff` shows `*.deal`
+    /// files through `deal fmt`, with hunk headers naming the clause, and
+    /// `git difftool -t deal` shows the money diff. Prints what it does.
+    GitSetup,
 
     /// Evaluate each agreement against its own `series` and check its
     /// `expect` lines.

@@ -640,7 +640,7 @@ impl ProblemKind {
             ProblemKind::Ragged { .. } => "this row",
             ProblemKind::Csv { .. } => "here",
             ProblemKind::MissingColumn { .. } => "not in the series",
-            ProblemKind::PeriodMismatch { .. } => "period too short for the series",
+            ProblemKind::PeriodMismatch { .. } => "does not fit the series' periods",
             ProblemKind::EvalOverflow { .. } => "this clause",
             ProblemKind::EvalDivisionByZero { .. } => "this basis",
             ProblemKind::ExpectationFailed { actual, .. } => return format!("found {actual}"),

@@ -9,8 +9,10 @@
 pub mod agreement;
 pub mod check;
 pub mod diagnostics;
+pub mod diff;
 pub mod eval;
 pub mod format;
+pub mod gitsetup;
 pub mod money;
 pub mod period;
 pub mod report;

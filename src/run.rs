@@ -61,7 +61,27 @@ pub fn run(cli: Cli) -> ExitCode {
             check,
             diff,
             stdout,
-        } => fmt(&files, FmtMode::from_flags(check, diff, stdout), style),
+            verbatim_on_error,
+        } => fmt(
+            &files,
+            FmtMode::from_flags(check, diff, stdout, verbatim_on_error),
+            style,
+        ),
+        Command::Diff {
+            old,
+            new,
+            series,
+            relative_to,
+            format,
+        } => diff(
+            &old,
+            &new,
+            series.as_deref(),
+            relative_to.as_deref(),
+            format,
+            style,
+        ),
+        Command::GitSetup => git_setup(),
         Command::Test { files } => test(&files, style),
     };
     status.into()
@@ -150,14 +170,17 @@ enum FmtMode {
     Diff,
     /// Print the formatted text.
     Stdout,
+    /// Print the formatted text, or the text as it is if it does not parse.
+    Textconv,
 }
 
 impl FmtMode {
-    fn from_flags(check: bool, diff: bool, stdout: bool) -> Self {
-        match (check, diff, stdout) {
-            (true, _, _) => FmtMode::Check,
-            (_, true, _) => FmtMode::Diff,
-            (_, _, true) => FmtMode::Stdout,
+    fn from_flags(check: bool, diff: bool, stdout: bool, verbatim_on_error: bool) -> Self {
+        match (check, diff, stdout, verbatim_on_error) {
+            (true, ..) => FmtMode::Check,
+            (_, true, ..) => FmtMode::Diff,
+            (_, _, true, true) => FmtMode::Textconv,
+            (_, _, true, false) => FmtMode::Stdout,
             _ => FmtMode::Write,
         }
     }
@@ -181,13 +204,19 @@ fn fmt_one(path: &Path, mode: FmtMode, style: Style) -> Result<Status, Status> {
         }
         Loaded::Text(name, text) => (name, text),
     };
-    let formatted = dealterms::format_source(&text).map_err(|problems| {
-        show_problems(&problems, &name, &text, style);
-        Status::Invalid
-    })?;
+    let formatted = match dealterms::format_source(&text) {
+        Ok(formatted) => formatted,
+        Err(problems) => {
+            show_problems(&problems, &name, &text, style);
+            if mode == FmtMode::Textconv {
+                return write_output(None, &text).map(|()| Status::Ok);
+            }
+            return Err(Status::Invalid);
+        }
+    };
     let stdin = path == Path::new("-");
     match mode {
-        FmtMode::Stdout => write_output(None, &formatted).map(|()| Status::Ok),
+        FmtMode::Stdout | FmtMode::Textconv => write_output(None, &formatted).map(|()| Status::Ok),
         FmtMode::Write if stdin => write_output(None, &formatted).map(|()| Status::Ok),
         FmtMode::Write if formatted == text => Ok(Status::Ok),
         FmtMode::Write => {
@@ -209,6 +238,178 @@ fn fmt_one(path: &Path, mode: FmtMode, style: Style) -> Result<Status, Status> {
                 Status::Ok
             })
         }
+    }
+}
+
+/// `deal diff OLD NEW`
+fn diff(
+    old: &str,
+    new: &str,
+    series: Option<&Path>,
+    relative_to: Option<&Path>,
+    format: OutputFormat,
+    style: Style,
+) -> Status {
+    let run = || -> Result<(), Status> {
+        let old_version = compiled_version(old, style)?;
+        let new_version = compiled_version(new, style)?;
+        let (old_agreement, new_agreement) = (&old_version.2, &new_version.2);
+        let changes = dealterms::diff::terms(old_agreement, new_agreement);
+        let anchor = relative_to.map_or_else(|| version_path(new), Path::to_path_buf);
+        let series_path = series
+            .map(Path::to_path_buf)
+            .or_else(|| declared_series(&anchor, new_agreement));
+        let money = match series_path {
+            None => None,
+            Some(path) => {
+                let series = read_series(&path, style)?;
+                let evaluate = |(name, text, agreement): &(String, String, Agreement)| {
+                    eval::evaluate(agreement, &series, &Options::default()).map_err(|problem| {
+                        show_problems(&[problem], name, text, style);
+                        Status::Invalid
+                    })
+                };
+                let (before, after) = (evaluate(&old_version)?, evaluate(&new_version)?);
+                Some(dealterms::diff::money(&before, &after))
+            }
+        };
+        let rendered = match format {
+            OutputFormat::Table => {
+                report::table::render_diff(&changes, money.as_ref(), table_width())
+            }
+            OutputFormat::Csv => {
+                report::csv::render_diff(&changes, money.as_ref()).map_err(|error| {
+                    eprintln!("deal: cannot write CSV: {error}");
+                    Status::Failed
+                })?
+            }
+            OutputFormat::Json => report::json::render_diff(&changes, money.as_ref()),
+        };
+        write_output(None, &rendered)
+    };
+    match run() {
+        Ok(()) => Status::Ok,
+        Err(status) => status,
+    }
+}
+
+/// The path a version stands for: the file, or the path in a revision
+/// (`HEAD~1:deals/x.deal` stands for `deals/x.deal`).
+fn version_path(spec: &str) -> PathBuf {
+    if Path::new(spec).exists() {
+        return PathBuf::from(spec);
+    }
+    PathBuf::from(spec.split_once(':').map_or(spec, |(_, path)| path))
+}
+
+/// A version of an agreement: a file, or a git revision of one.
+fn compiled_version(spec: &str, style: Style) -> Result<(String, String, Agreement), Status> {
+    if Path::new(spec).exists() || !spec.contains(':') || spec == "-" {
+        return compiled(Path::new(spec), style);
+    }
+    let output = std::process::Command::new("git")
+        .args(["show", spec])
+        .output()
+        .map_err(|error| {
+            eprintln!("deal: cannot run git to read `{spec}`: {error}");
+            Status::Failed
+        })?;
+    if !output.status.success() {
+        eprintln!(
+            "deal: cannot read `{spec}`: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+        return Err(Status::Failed);
+    }
+    let text = match source::decode(output.stdout) {
+        Ok(text) => text,
+        Err((problem, shown)) => {
+            show_problems(&[problem], spec, &shown, style);
+            return Err(Status::Invalid);
+        }
+    };
+    match dealterms::compile(&text) {
+        Ok((agreement, warnings)) => {
+            show_problems(&warnings, spec, &text, style);
+            Ok((spec.to_string(), text, agreement))
+        }
+        Err(problems) => {
+            show_problems(&problems, spec, &text, style);
+            Err(Status::Invalid)
+        }
+    }
+}
+
+/// `deal git-setup`
+fn git_setup() -> Status {
+    let run = || -> Result<(), Status> {
+        let git = |args: &[&str]| -> Result<String, Status> {
+            let output = std::process::Command::new("git")
+                .args(args)
+                .output()
+                .map_err(|error| {
+                    eprintln!("deal: cannot run git: {error}");
+                    Status::Failed
+                })?;
+            if !output.status.success() {
+                eprintln!(
+                    "deal: git {}: {}",
+                    args.join(" "),
+                    String::from_utf8_lossy(&output.stderr).trim()
+                );
+                return Err(Status::Failed);
+            }
+            Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+        };
+        let top = PathBuf::from(git(&["rev-parse", "--show-toplevel"])?);
+        let exe = std::env::current_exe().map_err(|error| {
+            eprintln!("deal: cannot locate the deal binary: {error}");
+            Status::Failed
+        })?;
+        let exe = shell_quote(&exe.to_string_lossy());
+        let attributes = top.join(".gitattributes");
+        let existing = match std::fs::read_to_string(&attributes) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(error) => {
+                eprintln!("deal: cannot read `{}`: {error}", attributes.display());
+                return Err(Status::Failed);
+            }
+        };
+        let line = dealterms::gitsetup::ATTRIBUTES;
+        if existing.lines().any(|l| l.trim() == line) {
+            println!("{}: already has `{line}`", attributes.display());
+        } else {
+            let mut text = existing.clone();
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(line);
+            text.push('\n');
+            write_output(Some(&attributes), &text)?;
+            println!("{}: added `{line}`", attributes.display());
+        }
+        for (key, value) in dealterms::gitsetup::config(&exe) {
+            git(&["config", "--local", &key, &value])?;
+            println!("git config {key} {}", shell_quote(&value));
+        }
+        Ok(())
+    };
+    match run() {
+        Ok(()) => Status::Ok,
+        Err(status) => status,
+    }
+}
+
+/// `text` quoted for a POSIX shell, if it needs it.
+fn shell_quote(text: &str) -> String {
+    let plain = text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+=:".contains(c));
+    if plain {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
     }
 }
 

@@ -174,6 +174,7 @@ impl Checker {
         Some(Basis {
             expr: value.form,
             text: expr.to_string(),
+            span: expr.span,
         })
     }
 

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
-use crate::agreement::{Agreement, Calendar, ClauseKind, Limit};
+use crate::agreement::{Agreement, Calendar, Clause, ClauseKind, Rate, Share, Span};
 use crate::diagnostics::{Problem, ProblemKind, suggest};
 use crate::money::{self, readable};
 use crate::period::{Period, granularity_word};
@@ -85,18 +85,18 @@ impl<'a> Engine<'a> {
         let mut events = Vec::new();
         let mut clauses = Vec::new();
         for clause in &agreement.clauses {
-            let basis_expr = match &clause.kind {
+            let basis_def = match &clause.kind {
                 ClauseKind::Share(share) => {
-                    check_periods(share_limits(share), series, clause.span)?;
-                    Some(&share.basis.expr)
+                    check_periods(share, series)?;
+                    Some(&share.basis)
                 }
-                ClauseKind::Rest(basis) => Some(&basis.expr),
+                ClauseKind::Rest(basis) => Some(basis),
                 ClauseKind::Advance(_) => None,
             };
-            let basis = basis_expr
-                .map(|expr| {
-                    Compiled::new(expr, series)
-                        .map_err(|column| missing_column(&column, series, clause.span))
+            let basis = basis_def
+                .map(|basis| {
+                    Compiled::new(&basis.expr, series)
+                        .map_err(|column| missing_column(&column, series, basis.span))
                 })
                 .transpose()?;
             let active = match &clause.kind {
@@ -192,8 +192,9 @@ impl<'a> Engine<'a> {
                 None => self.other(index, t, period, &earned_on)?,
             });
         }
-        for (row, prepared) in rows.iter_mut().zip(self.clauses.iter_mut()) {
-            prepared.cumulative = money_add(prepared.cumulative, row.amount, &row.clause, period)?;
+        let clauses = self.agreement.clauses.iter();
+        for ((row, prepared), clause) in rows.iter_mut().zip(self.clauses.iter_mut()).zip(clauses) {
+            prepared.cumulative = money_add(prepared.cumulative, row.amount, clause, period)?;
             row.cumulative = prepared.cumulative;
             row.rate = row
                 .basis
@@ -336,7 +337,7 @@ impl<'a> Engine<'a> {
                     if let ClauseKind::Share(share) = &other.kind
                         && share.basis.expr == basis_def.expr
                     {
-                        taken = money_add(taken, *earned, &clause.label, period)?;
+                        taken = money_add(taken, *earned, clause, period)?;
                         parts.push(format!("{} to `{}`", readable(*earned), other.label));
                     }
                 }
@@ -538,25 +539,27 @@ impl<'a> Engine<'a> {
     }
 }
 
-/// The limits of a share that apply per calendar period, with their keyword.
-fn share_limits(share: &crate::agreement::Share) -> Vec<(&'static str, &Limit)> {
-    let mut limits: Vec<(&'static str, &Limit)> =
-        share.caps.iter().map(|cap| ("cap", cap)).collect();
-    limits.extend(share.threshold.iter().map(|limit| ("above", limit)));
-    limits.extend(share.floor.iter().map(|limit| ("floor", limit)));
-    limits.extend(share.minimum.iter().map(|limit| ("minimum", limit)));
-    limits
-}
-
-/// A limit per calendar period must be at least as long as the series'
-/// periods; a floor holds in each period, so its period must be the series'.
-fn check_periods(
-    limits: Vec<(&'static str, &Limit)>,
-    series: &Series,
-    _clause: crate::agreement::Span,
-) -> Result<(), Problem> {
-    for (keyword, limit) in limits {
-        let Some(per) = limit.per else { continue };
+/// A limit per calendar period (and a band reset) must be at least as long
+/// as the series' periods; a floor holds in each period, so its period must
+/// be the series' own.
+fn check_periods(share: &Share, series: &Series) -> Result<(), Problem> {
+    let mut limits: Vec<(&'static str, Option<Calendar>, Span)> = share
+        .caps
+        .iter()
+        .map(|cap| ("cap", cap.per, cap.span))
+        .collect();
+    for (keyword, limit) in [
+        ("above", &share.threshold),
+        ("floor", &share.floor),
+        ("minimum", &share.minimum),
+    ] {
+        limits.extend(limit.iter().map(|limit| (keyword, limit.per, limit.span)));
+    }
+    if let Rate::Bands { reset, .. } = &share.rate {
+        limits.push(("up to", *reset, share.basis.span));
+    }
+    for (keyword, per, span) in limits {
+        let Some(per) = per else { continue };
         let fits = if keyword == "floor" {
             per == series.granularity
         } else {
@@ -569,14 +572,14 @@ fn check_periods(
                     per: per.keyword(),
                     series: granularity_word(series.granularity),
                 },
-                limit.span,
+                span,
             ));
         }
     }
     Ok(())
 }
 
-fn missing_column(column: &str, series: &Series, span: crate::agreement::Span) -> Problem {
+fn missing_column(column: &str, series: &Series, span: Span) -> Problem {
     let available = series
         .columns
         .iter()
@@ -597,17 +600,12 @@ fn missing_column(column: &str, series: &Series, span: crate::agreement::Span) -
     )
 }
 
-fn money_add(a: Decimal, b: Decimal, label: &str, period: Period) -> Result<Decimal, Problem> {
-    arith::add(a, b)
-        .map_err(|fault| eval_problem(fault, label, period, crate::agreement::Span::default()))
+/// `a + b` for a running total of `clause`, or the overflow located at it.
+fn money_add(a: Decimal, b: Decimal, clause: &Clause, period: Period) -> Result<Decimal, Problem> {
+    arith::add(a, b).map_err(|fault| eval_problem(fault, &clause.label, period, clause.span))
 }
 
-fn eval_problem(
-    fault: arith::Fault,
-    label: &str,
-    period: Period,
-    span: crate::agreement::Span,
-) -> Problem {
+fn eval_problem(fault: arith::Fault, label: &str, period: Period, span: Span) -> Problem {
     let clause = label.to_string();
     let period = period.to_string();
     let kind = match fault {

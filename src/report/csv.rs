@@ -50,3 +50,39 @@ pub fn render(statement: &Statement, explain: bool) -> Result<String, csv::Error
     let bytes = writer.into_inner().map_err(|error| error.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
+
+/// A comparison as CSV: with a series, one row per period and party
+/// (`period,party,old,new,delta`, totals with an empty period last);
+/// without, one row per changed term (`clause,change,text`).
+pub fn render_diff(
+    changes: &[crate::diff::TermChange],
+    money: Option<&crate::diff::MoneyDiff>,
+) -> Result<String, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    match money {
+        Some(money) => {
+            writer.write_record(["period", "party", "old", "new", "delta"])?;
+            for row in money.rows.iter().chain(&money.totals) {
+                writer.write_record([
+                    row.period.map(|p| p.to_string()).unwrap_or_default(),
+                    row.party.clone(),
+                    fixed(row.old, money.minor_units),
+                    fixed(row.new, money.minor_units),
+                    fixed(row.delta(), money.minor_units),
+                ])?;
+            }
+        }
+        None => {
+            writer.write_record(["clause", "change", "text"])?;
+            for change in changes {
+                writer.write_record([
+                    change.clause.clone().unwrap_or_default(),
+                    change.kind.word().to_string(),
+                    change.text.clone(),
+                ])?;
+            }
+        }
+    }
+    let bytes = writer.into_inner().map_err(|error| error.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}

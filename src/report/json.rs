@@ -74,3 +74,49 @@ pub fn render(statement: &Statement) -> String {
     text.push('\n');
     text
 }
+
+/// A comparison as one JSON document: the term changes, and with a series
+/// the money per period and party, the totals and the first difference.
+pub fn render_diff(
+    changes: &[crate::diff::TermChange],
+    money: Option<&crate::diff::MoneyDiff>,
+) -> String {
+    let changes: Vec<Value> = changes
+        .iter()
+        .map(|change| {
+            json!({
+                "clause": change.clause,
+                "change": change.kind.word(),
+                "text": change.text,
+            })
+        })
+        .collect();
+    let money = money.map(|money| {
+        let row = |row: &crate::diff::MoneyRow| {
+            json!({
+                "period": row.period.map(|p| p.to_string()),
+                "party": row.party,
+                "old": fixed(row.old, money.minor_units),
+                "new": fixed(row.new, money.minor_units),
+                "delta": fixed(row.delta(), money.minor_units),
+            })
+        };
+        json!({
+            "first_difference": money.first.as_ref().map(|first| json!({
+                "period": first.period.to_string(),
+                "party": first.party,
+                "clause": first.clause,
+            })),
+            "rows": money.rows.iter().map(row).collect::<Vec<_>>(),
+            "totals": money.totals.iter().map(row).collect::<Vec<_>>(),
+        })
+    });
+    let document = json!({
+        "schema_version": SCHEMA_VERSION,
+        "changes": changes,
+        "money": money,
+    });
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
+}

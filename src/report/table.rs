@@ -124,3 +124,70 @@ fn fit(table: &mut Table, figures: usize) {
         column.set_constraint(ColumnConstraint::ContentWidth);
     }
 }
+
+/// A comparison of two versions: the changed terms, then (with a series)
+/// the money per party and period where it differs, and the totals.
+pub fn render_diff(
+    changes: &[crate::diff::TermChange],
+    money: Option<&crate::diff::MoneyDiff>,
+    width: u16,
+) -> String {
+    let mut out = String::from("terms\n");
+    if changes.is_empty() {
+        out.push_str("  no change in the terms\n");
+    }
+    for change in changes {
+        let line = match (&change.clause, change.kind) {
+            (None, _) => format!("  agreement: {}", change.text),
+            (Some(label), crate::diff::ChangeKind::Changed) => {
+                format!("  `{label}`: {}", change.text)
+            }
+            (Some(label), kind) => format!("  `{label}` {}: {}", kind.word(), change.text),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    let Some(money) = money else {
+        return out;
+    };
+    let minor = money.minor_units;
+    out.push_str("\nmoney\n");
+    match &money.first {
+        None => {
+            out.push_str("  no payment changes\n");
+            return out;
+        }
+        Some(first) => out.push_str(&format!(
+            "  first difference: {}, from `{}`\n",
+            first.period, first.clause
+        )),
+    }
+    let mut changed = table(width);
+    changed.set_header(["period", "party", "old", "new", "delta"]);
+    for row in money.rows.iter().filter(|row| !row.delta().is_zero()) {
+        changed.add_row(vec![
+            Cell::new(row.period.map(|p| p.to_string()).unwrap_or_default()),
+            Cell::new(&row.party),
+            Cell::new(grouped(row.old, minor)).set_alignment(CellAlignment::Right),
+            Cell::new(grouped(row.new, minor)).set_alignment(CellAlignment::Right),
+            Cell::new(grouped(row.delta(), minor)).set_alignment(CellAlignment::Right),
+        ]);
+    }
+    fit(&mut changed, 5);
+    out.push_str(&changed.trim_fmt());
+    out.push_str("\n  (periods without a difference are left out)\n\ntotals\n");
+    let mut totals = table(width);
+    totals.set_header(["party", "old", "new", "delta"]);
+    for row in &money.totals {
+        totals.add_row(vec![
+            Cell::new(&row.party),
+            Cell::new(grouped(row.old, minor)).set_alignment(CellAlignment::Right),
+            Cell::new(grouped(row.new, minor)).set_alignment(CellAlignment::Right),
+            Cell::new(grouped(row.delta(), minor)).set_alignment(CellAlignment::Right),
+        ]);
+    }
+    fit(&mut totals, 4);
+    out.push_str(&totals.trim_fmt());
+    out.push('\n');
+    out
+}

@@ -1,0 +1,468 @@
+//! Two versions of a deal compared: in terms (clause by clause, matched by
+//! label) and, over a series, in money (per party and period).
+
+use rust_decimal::Decimal;
+
+use crate::agreement::{Agreement, Bound, Calendar, Clause, ClauseKind, Limit, Rate, Share};
+use crate::eval::statement::Statement;
+use crate::money::{compact, percent};
+use crate::period::Period;
+
+/// One difference in the terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermChange {
+    /// The clause label, or `None` for the agreement itself.
+    pub clause: Option<String>,
+    pub kind: ChangeKind,
+    /// `cap 38B -> 50B`, or the whole clause when added or removed.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    Changed,
+}
+
+impl ChangeKind {
+    pub fn word(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Changed => "changed",
+        }
+    }
+}
+
+/// What changes in the terms, agreement first, then clause by clause.
+pub fn terms(old: &Agreement, new: &Agreement) -> Vec<TermChange> {
+    let mut changes = Vec::new();
+    let mut agreement = |text: String| {
+        changes.push(TermChange {
+            clause: None,
+            kind: ChangeKind::Changed,
+            text,
+        })
+    };
+    if old.name != new.name {
+        agreement(format!("name \"{}\" -> \"{}\"", old.name, new.name));
+    }
+    if old.currency != new.currency {
+        agreement(format!(
+            "currency {} -> {}",
+            old.currency.code, new.currency.code
+        ));
+    }
+    if old.rounding != new.rounding {
+        agreement(format!(
+            "rounding {} -> {}",
+            old.rounding.keyword(),
+            new.rounding.keyword()
+        ));
+    }
+    let names = |a: &Agreement| a.parties.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
+    let (old_parties, new_parties) = (names(old), names(new));
+    for party in new_parties.iter().filter(|p| !old_parties.contains(p)) {
+        agreement(format!("party `{party}` added"));
+    }
+    for party in old_parties.iter().filter(|p| !new_parties.contains(p)) {
+        agreement(format!("party `{party}` removed"));
+    }
+    for event in &new.events {
+        match old.events.iter().find(|e| e.name == event.name) {
+            None => agreement(format!("event `{}` added{}", event.name, on(event.date))),
+            Some(before) if before.date != event.date => agreement(format!(
+                "event `{}` date {} -> {}",
+                event.name,
+                date_text(before.date),
+                date_text(event.date)
+            )),
+            Some(_) => {}
+        }
+    }
+    for event in old
+        .events
+        .iter()
+        .filter(|e| !new.events.iter().any(|n| n.name == e.name))
+    {
+        agreement(format!("event `{}` removed", event.name));
+    }
+    let settlements = |a: &Agreement| {
+        a.settlements
+            .iter()
+            .map(|s| settle_text(a, s.first, s.second))
+            .collect::<Vec<_>>()
+    };
+    let (old_settle, new_settle) = (settlements(old), settlements(new));
+    for text in new_settle.iter().filter(|s| !old_settle.contains(s)) {
+        agreement(format!("{text} added"));
+    }
+    for text in old_settle.iter().filter(|s| !new_settle.contains(s)) {
+        agreement(format!("{text} removed"));
+    }
+
+    for clause in &new.clauses {
+        match old.clauses.iter().find(|c| c.label == clause.label) {
+            None => changes.push(TermChange {
+                clause: Some(clause.label.clone()),
+                kind: ChangeKind::Added,
+                text: describe(new, clause),
+            }),
+            Some(before) => {
+                for text in clause_changes(old, before, new, clause) {
+                    changes.push(TermChange {
+                        clause: Some(clause.label.clone()),
+                        kind: ChangeKind::Changed,
+                        text,
+                    });
+                }
+            }
+        }
+    }
+    for clause in old
+        .clauses
+        .iter()
+        .filter(|c| !new.clauses.iter().any(|n| n.label == c.label))
+    {
+        changes.push(TermChange {
+            clause: Some(clause.label.clone()),
+            kind: ChangeKind::Removed,
+            text: describe(old, clause),
+        });
+    }
+    changes
+}
+
+/// The differences between two versions of one clause, each as `what old -> new`.
+fn clause_changes(
+    old: &Agreement,
+    before: &Clause,
+    new: &Agreement,
+    after: &Clause,
+) -> Vec<String> {
+    let mut changes = Vec::new();
+    let mut compare = |what: &str, a: String, b: String| {
+        if a != b {
+            changes.push(format!("{what} {} -> {}", or_none(&a), or_none(&b)));
+        }
+    };
+    compare("payer", party(old, before.payer), party(new, after.payer));
+    compare("payee", party(old, before.payee), party(new, after.payee));
+    match (&before.kind, &after.kind) {
+        (ClauseKind::Share(a), ClauseKind::Share(b)) => {
+            compare("basis", a.basis.text.clone(), b.basis.text.clone());
+            compare("rate", rate_text(&a.rate), rate_text(&b.rate));
+            for per in [
+                None,
+                Some(Calendar::Year),
+                Some(Calendar::Quarter),
+                Some(Calendar::Month),
+            ] {
+                let cap = |share: &Share| {
+                    share
+                        .caps
+                        .iter()
+                        .find(|c| c.per == per)
+                        .map(limit_amount)
+                        .unwrap_or_default()
+                };
+                compare(&format!("cap{}", per_words(per)), cap(a), cap(b));
+            }
+            let limit = |l: &Option<Limit>| l.as_ref().map(limit_text).unwrap_or_default();
+            compare("threshold", limit(&a.threshold), limit(&b.threshold));
+            compare("floor", limit(&a.floor), limit(&b.floor));
+            compare("minimum", limit(&a.minimum), limit(&b.minimum));
+            compare(
+                "from",
+                bound_text(old, a.window.from),
+                bound_text(new, b.window.from),
+            );
+            compare(
+                "until",
+                bound_text(old, a.window.until),
+                bound_text(new, b.window.until),
+            );
+        }
+        (ClauseKind::Rest(a), ClauseKind::Rest(b)) => {
+            compare("basis", a.text.clone(), b.text.clone())
+        }
+        (ClauseKind::Advance(a), ClauseKind::Advance(b)) => {
+            compare("advance", compact(a.amount), compact(b.amount));
+            let labels = |agreement: &Agreement, ids: &[usize]| {
+                ids.iter()
+                    .filter_map(|id| agreement.clauses.get(*id))
+                    .map(|c| c.label.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            compare(
+                "recouped from",
+                labels(old, &a.recouped_by),
+                labels(new, &b.recouped_by),
+            );
+        }
+        _ => compare("clause", describe(old, before), describe(new, after)),
+    }
+    changes
+}
+
+/// A checked clause in the language's own words.
+pub fn describe(agreement: &Agreement, clause: &Clause) -> String {
+    let payer = party(agreement, clause.payer);
+    let payee = party(agreement, clause.payee);
+    match &clause.kind {
+        ClauseKind::Share(share) => {
+            let mut text = format!(
+                "share {} of {} from {payer} to {payee}",
+                rate_text(&share.rate),
+                share.basis.text
+            );
+            for cap in &share.caps {
+                text.push_str(&format!(" cap {}", limit_text(cap)));
+            }
+            for (keyword, limit) in [
+                ("above", &share.threshold),
+                ("floor", &share.floor),
+                ("minimum", &share.minimum),
+            ] {
+                if let Some(limit) = limit {
+                    text.push_str(&format!(" {keyword} {}", limit_text(limit)));
+                }
+            }
+            if share.window.from.is_some() {
+                text.push_str(&format!(
+                    " from {}",
+                    bound_text(agreement, share.window.from)
+                ));
+            }
+            if share.window.until.is_some() {
+                text.push_str(&format!(
+                    " until {}",
+                    bound_text(agreement, share.window.until)
+                ));
+            }
+            text
+        }
+        ClauseKind::Rest(basis) => format!("rest of {} from {payer} to {payee}", basis.text),
+        ClauseKind::Advance(advance) => format!(
+            "advance {} from {payer} to {payee}",
+            compact(advance.amount)
+        ),
+    }
+}
+
+/// `20%`, `30% up to 1M, 20% above per year`, `50% until paid 300K, then 10%`.
+fn rate_text(rate: &Rate) -> String {
+    match rate {
+        Rate::Flat(rate) => percent(*rate),
+        Rate::Bands { bands, reset } => {
+            let tiers: Vec<String> = bands
+                .iter()
+                .map(|band| match band.up_to {
+                    Some(up_to) => format!("{} up to {}", percent(band.rate), compact(up_to)),
+                    None => format!("{} above", percent(band.rate)),
+                })
+                .collect();
+            format!("{}{}", tiers.join(", "), per_words(*reset))
+        }
+        Rate::Steps(steps) => steps
+            .iter()
+            .map(|step| match step.until_paid {
+                Some(limit) => format!("{} until paid {}", percent(step.rate), compact(limit)),
+                None => percent(step.rate),
+            })
+            .collect::<Vec<_>>()
+            .join(", then "),
+    }
+}
+
+fn limit_amount(limit: &Limit) -> String {
+    compact(limit.amount)
+}
+
+fn limit_text(limit: &Limit) -> String {
+    format!("{}{}", compact(limit.amount), per_words(limit.per))
+}
+
+fn per_words(per: Option<Calendar>) -> String {
+    per.map(|unit| format!(" per {}", unit.keyword()))
+        .unwrap_or_default()
+}
+
+fn bound_text(agreement: &Agreement, bound: Option<Bound>) -> String {
+    match bound {
+        None => String::new(),
+        Some(Bound::Date(date)) => date.to_string(),
+        Some(Bound::Event(id)) => agreement
+            .events
+            .get(id)
+            .map(|e| e.name.clone())
+            .unwrap_or_default(),
+    }
+}
+
+fn party(agreement: &Agreement, id: usize) -> String {
+    agreement
+        .parties
+        .get(id)
+        .map(|p| p.name.clone())
+        .unwrap_or_default()
+}
+
+fn settle_text(agreement: &Agreement, first: usize, second: usize) -> String {
+    format!(
+        "settle net between {} and {}",
+        party(agreement, first),
+        party(agreement, second)
+    )
+}
+
+fn on(date: Option<jiff::civil::Date>) -> String {
+    date.map(|d| format!(" on {d}")).unwrap_or_default()
+}
+
+fn date_text(date: Option<jiff::civil::Date>) -> String {
+    date.map_or_else(|| "none".to_string(), |d| d.to_string())
+}
+
+fn or_none(text: &str) -> &str {
+    if text.is_empty() { "none" } else { text }
+}
+
+/// What changes in the money: per party and period, and in total.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MoneyDiff {
+    pub minor_units: u32,
+    /// Every period and party of either statement, in period order.
+    pub rows: Vec<MoneyRow>,
+    /// Per party, over the whole series.
+    pub totals: Vec<MoneyRow>,
+    /// The first period and party where the two differ, and the clause that
+    /// makes the difference.
+    pub first: Option<Divergence>,
+}
+
+/// Old and new net amounts of one party, in one period or in total: what it
+/// receives less what it pays.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MoneyRow {
+    pub period: Option<Period>,
+    pub party: String,
+    pub old: Decimal,
+    pub new: Decimal,
+}
+
+impl MoneyRow {
+    pub fn delta(&self) -> Decimal {
+        self.new - self.old
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Divergence {
+    pub period: Period,
+    pub party: String,
+    pub clause: String,
+}
+
+/// Compares two statements over the same series.
+pub fn money(old: &Statement, new: &Statement) -> MoneyDiff {
+    let mut parties: Vec<String> = Vec::new();
+    for total in old.totals.iter().chain(&new.totals) {
+        if !parties.contains(&total.party) {
+            parties.push(total.party.clone());
+        }
+    }
+    let mut periods: Vec<Period> = old.periods.iter().chain(&new.periods).copied().collect();
+    periods.sort();
+    periods.dedup();
+    // What a party receives, less what it pays.
+    let received = |statement: &Statement, period: Option<Period>, party: &str| -> Decimal {
+        statement
+            .rows
+            .iter()
+            .filter(|row| period.is_none_or(|p| row.period == p))
+            .map(|row| {
+                let received = if row.payee == party {
+                    row.amount
+                } else {
+                    Decimal::ZERO
+                };
+                let paid = if row.payer == party {
+                    row.amount
+                } else {
+                    Decimal::ZERO
+                };
+                received - paid
+            })
+            .sum()
+    };
+    let mut rows = Vec::new();
+    for period in &periods {
+        for party in &parties {
+            rows.push(MoneyRow {
+                period: Some(*period),
+                party: party.clone(),
+                old: received(old, Some(*period), party),
+                new: received(new, Some(*period), party),
+            });
+        }
+    }
+    let totals = parties
+        .iter()
+        .map(|party| MoneyRow {
+            period: None,
+            party: party.clone(),
+            old: received(old, None, party),
+            new: received(new, None, party),
+        })
+        .collect();
+    let first = rows
+        .iter()
+        .find(|row| !row.delta().is_zero())
+        .and_then(|row| {
+            let period = row.period?;
+            Some(Divergence {
+                period,
+                party: row.party.clone(),
+                clause: diverging_clause(old, new, period, &row.party),
+            })
+        });
+    MoneyDiff {
+        minor_units: new.minor_units,
+        rows,
+        totals,
+        first,
+    }
+}
+
+/// The first clause (in the new agreement's order, then the old's) whose
+/// payments to or from `party` in `period` differ between the statements.
+fn diverging_clause(old: &Statement, new: &Statement, period: Period, party: &str) -> String {
+    let involves = |r: &crate::eval::statement::Row| {
+        r.period == period && (r.payee == party || r.payer == party)
+    };
+    let amount = |statement: &Statement, clause: &str| -> Decimal {
+        statement
+            .rows
+            .iter()
+            .filter(|r| involves(r) && r.clause == clause)
+            .map(|r| {
+                if r.payee == party {
+                    r.amount
+                } else {
+                    -r.amount
+                }
+            })
+            .sum()
+    };
+    new.rows
+        .iter()
+        .chain(&old.rows)
+        .filter(|r| involves(r))
+        .map(|r| r.clause.as_str())
+        .find(|clause| amount(old, clause) != amount(new, clause))
+        .unwrap_or_default()
+        .to_string()
+}
