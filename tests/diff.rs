@@ -1,0 +1,43 @@
+//! `deal diff` outputs, snapshot-tested: each folder of `corpus/diff/` holds
+//! `old.deal`, `new.deal` and the `series.csv` both are evaluated on.
+
+use std::path::Path;
+
+use dealterms::eval::{self, Options};
+use dealterms::report;
+
+fn compare(dir: &Path) -> String {
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect("readable");
+    let (old, _) = dealterms::compile(&read("old.deal")).expect("old is valid");
+    let (new, _) = dealterms::compile(&read("new.deal")).expect("new is valid");
+    let series = dealterms::series::read(&read("series.csv")).expect("series reads");
+    let options = Options::default();
+    let before = eval::evaluate(&old, &series, &options).expect("old evaluates");
+    let after = eval::evaluate(&new, &series, &options).expect("new evaluates");
+    let changes = dealterms::diff::terms(&old, &new);
+    let money = dealterms::diff::money(&before, &after);
+    let csv = report::csv::render_diff(&changes, Some(&money)).expect("CSV");
+    format!(
+        "{}\n{csv}",
+        report::table::render_diff(&changes, Some(&money), 100)
+    )
+}
+
+#[test]
+fn diff_outputs() {
+    insta::glob!("corpus/diff/*/new.deal", |path| {
+        let dir = path.parent().expect("a folder");
+        insta::assert_snapshot!(compare(dir));
+    });
+}
+
+#[test]
+fn a_raised_cap_is_named_with_its_money() {
+    let out = compare(Path::new("tests/corpus/diff/cap-raised"));
+    assert!(out.contains("`revenue-share`: cap 38B -> 50B"));
+    assert!(out.contains("first difference: 2030, from `revenue-share`"));
+    assert!(
+        out.contains("Microsoft   38,000,000,000.00    50,000,000,000.00    12,000,000,000.00"),
+        "{out}"
+    );
+}
