@@ -1,10 +1,13 @@
 //! Two versions of a deal compared: in terms (clause by clause, matched by
 //! label) and, over a series, in money (per party and period).
 
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
 
 use crate::agreement::{Agreement, Bound, Calendar, Clause, ClauseKind, Limit, Rate, Share};
-use crate::eval::statement::Statement;
+use crate::eval::arith::{self, Fault};
+use crate::eval::statement::{Row, Statement};
 use crate::money::{compact, percent};
 use crate::period::Period;
 
@@ -351,12 +354,8 @@ pub struct MoneyRow {
     pub party: String,
     pub old: Decimal,
     pub new: Decimal,
-}
-
-impl MoneyRow {
-    pub fn delta(&self) -> Decimal {
-        self.new - self.old
-    }
+    /// `new - old`.
+    pub delta: Decimal,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -366,61 +365,55 @@ pub struct Divergence {
     pub clause: String,
 }
 
-/// Compares two statements over the same series.
-pub fn money(old: &Statement, new: &Statement) -> MoneyDiff {
-    let mut parties: Vec<String> = Vec::new();
+/// Compares two statements over the same series; `Err` if a figure leaves
+/// the decimal range.
+pub fn money(old: &Statement, new: &Statement) -> Result<MoneyDiff, Fault> {
+    let mut parties: Vec<&str> = Vec::new();
     for total in old.totals.iter().chain(&new.totals) {
-        if !parties.contains(&total.party) {
-            parties.push(total.party.clone());
+        if !parties.contains(&total.party.as_str()) {
+            parties.push(&total.party);
         }
     }
     let mut periods: Vec<Period> = old.periods.iter().chain(&new.periods).copied().collect();
     periods.sort();
     periods.dedup();
-    // What a party receives, less what it pays.
-    let received = |statement: &Statement, period: Option<Period>, party: &str| -> Decimal {
-        statement
-            .rows
-            .iter()
-            .filter(|row| period.is_none_or(|p| row.period == p))
-            .map(|row| {
-                let received = if row.payee == party {
-                    row.amount
-                } else {
-                    Decimal::ZERO
-                };
-                let paid = if row.payer == party {
-                    row.amount
-                } else {
-                    Decimal::ZERO
-                };
-                received - paid
-            })
-            .sum()
+    let (old_nets, new_nets) = (nets(old)?, nets(new)?);
+    let row = |period: Option<Period>,
+               party: &str,
+               old: Decimal,
+               new: Decimal|
+     -> Result<MoneyRow, Fault> {
+        Ok(MoneyRow {
+            period,
+            party: party.to_string(),
+            old,
+            new,
+            delta: arith::sub(new, old)?,
+        })
     };
-    let mut rows = Vec::new();
+    let mut rows = Vec::with_capacity(periods.len().saturating_mul(parties.len()));
     for period in &periods {
         for party in &parties {
-            rows.push(MoneyRow {
-                period: Some(*period),
-                party: party.clone(),
-                old: received(old, Some(*period), party),
-                new: received(new, Some(*period), party),
-            });
+            let net = |nets: &HashMap<(Period, &str), Decimal>| {
+                nets.get(&(*period, *party)).copied().unwrap_or_default()
+            };
+            rows.push(row(Some(*period), party, net(&old_nets), net(&new_nets))?);
         }
     }
-    let totals = parties
-        .iter()
-        .map(|party| MoneyRow {
-            period: None,
-            party: party.clone(),
-            old: received(old, None, party),
-            new: received(new, None, party),
-        })
-        .collect();
+    let mut totals = Vec::with_capacity(parties.len());
+    for party in &parties {
+        let total = |nets: &HashMap<(Period, &str), Decimal>| {
+            arith::sum(
+                nets.iter()
+                    .filter(|((_, p), _)| p == party)
+                    .map(|(_, net)| *net),
+            )
+        };
+        totals.push(row(None, party, total(&old_nets)?, total(&new_nets)?)?);
+    }
     let first = rows
         .iter()
-        .find(|row| !row.delta().is_zero())
+        .find(|row| !row.delta.is_zero())
         .and_then(|row| {
             let period = row.period?;
             Some(Divergence {
@@ -429,33 +422,45 @@ pub fn money(old: &Statement, new: &Statement) -> MoneyDiff {
                 clause: diverging_clause(old, new, period, &row.party),
             })
         });
-    MoneyDiff {
+    Ok(MoneyDiff {
         minor_units: new.minor_units,
         rows,
         totals,
         first,
+    })
+}
+
+/// What each party receives less what it pays, per period.
+fn nets(statement: &Statement) -> Result<HashMap<(Period, &str), Decimal>, Fault> {
+    let mut nets: HashMap<(Period, &str), Decimal> = HashMap::new();
+    for row in &statement.rows {
+        let received = nets.entry((row.period, row.payee.as_str())).or_default();
+        *received = arith::add(*received, row.amount)?;
+        let paid = nets.entry((row.period, row.payer.as_str())).or_default();
+        *paid = arith::sub(*paid, row.amount)?;
     }
+    Ok(nets)
 }
 
 /// The first clause (in the new agreement's order, then the old's) whose
 /// payments to or from `party` in `period` differ between the statements.
 fn diverging_clause(old: &Statement, new: &Statement, period: Period, party: &str) -> String {
-    let involves = |r: &crate::eval::statement::Row| {
-        r.period == period && (r.payee == party || r.payer == party)
-    };
-    let amount = |statement: &Statement, clause: &str| -> Decimal {
-        statement
-            .rows
-            .iter()
-            .filter(|r| involves(r) && r.clause == clause)
-            .map(|r| {
-                if r.payee == party {
-                    r.amount
-                } else {
-                    -r.amount
-                }
-            })
-            .sum()
+    let involves = |r: &Row| r.period == period && (r.payee == party || r.payer == party);
+    let amount = |statement: &Statement, clause: &str| {
+        arith::sum(
+            statement
+                .rows
+                .iter()
+                .filter(|r| involves(r) && r.clause == clause)
+                .map(|r| {
+                    if r.payee == party {
+                        r.amount
+                    } else {
+                        arith::negate(r.amount)
+                    }
+                }),
+        )
+        .ok()
     };
     new.rows
         .iter()

@@ -116,6 +116,10 @@ fn push_line(out: &mut String, indent: &str, text: &str) {
 
 /// Whether the source between two offsets holds an empty line: a whole
 /// line, between two line breaks, with nothing but white space on it.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "offsets into an in-memory text stay below isize::MAX"
+)]
 fn blank_line_between(source: &str, start: usize, end: usize) -> bool {
     let between = source.get(start.min(end)..end).unwrap_or_default();
     let lines: Vec<&str> = between.split('\n').collect();
@@ -182,6 +186,10 @@ pub fn expect_text(expect: &Expect) -> String {
 
 /// A clause on one line if it fits, else broken at its modifiers, and then
 /// at its bands or steps.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "offsets into an in-memory text stay below isize::MAX"
+)]
 fn clause_lines(clause: &Clause) -> Vec<String> {
     let label = clause
         .label

@@ -6,6 +6,17 @@
 //! The library never prints and never exits: every stage returns values or
 //! [`diagnostics::Problem`]s, and the `deal` binary decides what to show.
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
+
 pub mod agreement;
 pub mod check;
 pub mod diagnostics;

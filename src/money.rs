@@ -23,8 +23,18 @@ pub fn fixed(amount: Decimal, minor_units: u32) -> String {
     shown.to_string()
 }
 
+/// `-a`. Cannot overflow: the decimal range is symmetric around zero.
+#[allow(clippy::arithmetic_side_effects, reason = "negation cannot overflow")]
+pub fn negate(a: Decimal) -> Decimal {
+    -a
+}
+
 /// An amount for people: thousands grouped, exactly the minor digits:
 /// `38,000,000,000.00`.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "offsets into an in-memory text stay below isize::MAX"
+)]
 pub fn grouped(amount: Decimal, minor_units: u32) -> String {
     let fixed = fixed(amount, minor_units);
     let (sign, digits) = match fixed.strip_prefix('-') {

@@ -58,7 +58,12 @@ impl Period {
     pub fn start(self) -> Date {
         let month = match self.granularity {
             Calendar::Year => 1,
-            Calendar::Quarter => (self.index.saturating_sub(1)) * 3 + 1,
+            Calendar::Quarter => match self.index {
+                2 => 4,
+                3 => 7,
+                4 => 10,
+                _ => 1,
+            },
             Calendar::Month => self.index,
         };
         Date::new(self.year, month as i8, 1).unwrap_or(Date::MIN)

@@ -270,7 +270,10 @@ fn diff(
                     })
                 };
                 let (before, after) = (evaluate(&old_version)?, evaluate(&new_version)?);
-                Some(dealterms::diff::money(&before, &after))
+                Some(dealterms::diff::money(&before, &after).map_err(|_| {
+                    eprintln!("deal: the difference between `{old}` and `{new}` is beyond the exact decimal range");
+                    Status::Invalid
+                })?)
             }
         };
         let rendered = match format {

@@ -31,6 +31,10 @@ impl Series {
 /// Reads a series from CSV text. A UTF-8 byte-order mark and CRLF line
 /// endings are accepted. Every problem names its row (the line number, the
 /// header being row 1) and, where it has one, its column.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "offsets into an in-memory text stay below isize::MAX"
+)]
 pub fn read(text: &str) -> Result<Series, Vec<Problem>> {
     let bom = if text.starts_with('\u{feff}') {
         '\u{feff}'.len_utf8()
@@ -241,6 +245,10 @@ struct Line<'a> {
     span: Span,
 }
 
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "offsets into an in-memory text stay below isize::MAX"
+)]
 impl<'a> Line<'a> {
     /// The line starting `offset` bytes into the body (after any BOM).
     fn new(text: &'a str, bom: usize, offset: usize) -> Self {

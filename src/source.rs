@@ -8,6 +8,10 @@ pub const MAX_SOURCE_BYTES: usize = 16 * 1024 * 1024;
 
 /// Decodes a file's bytes as UTF-8 text. On failure, the problem comes with
 /// a lossy text to show it against.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "offsets into an in-memory text stay below isize::MAX"
+)]
 // The error is the rare path and is shown at once; boxing it buys nothing.
 #[allow(clippy::result_large_err)]
 pub fn decode(bytes: Vec<u8>) -> Result<String, (Problem, String)> {

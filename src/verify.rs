@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 
 use crate::agreement::{Agreement, Expectation, Expected, Subject};
 use crate::diagnostics::{Problem, ProblemKind};
+use crate::eval::arith;
 use crate::eval::statement::{Row, Statement};
 use crate::money::{fixed, readable};
 use crate::period::Period;
@@ -48,22 +49,27 @@ pub fn failures(agreement: &Agreement, verdicts: &[Verdict]) -> Vec<Problem> {
 fn verdict(agreement: &Agreement, statement: &Statement, expectation: &Expectation) -> Verdict {
     let minor = statement.minor_units;
     let (passed, actual) = match &expectation.kind {
-        Expected::Total(amount) => {
-            let total = sum(statement, agreement, expectation.subject, None);
-            (
+        Expected::Total(amount) => match sum(statement, agreement, expectation.subject, None) {
+            Some(total) => (
                 fixed(total, minor) == fixed(*amount, minor),
                 format!("{} in total", readable(total)),
-            )
-        }
+            ),
+            None => (false, "a total beyond the exact decimal range".into()),
+        },
         Expected::InPeriod(period, amount) => {
             if !statement.periods.contains(period) {
                 (false, format!("{period} is not in the series"))
             } else {
-                let total = sum(statement, agreement, expectation.subject, Some(*period));
-                (
-                    fixed(total, minor) == fixed(*amount, minor),
-                    format!("{} in {period}", readable(total)),
-                )
+                match sum(statement, agreement, expectation.subject, Some(*period)) {
+                    Some(total) => (
+                        fixed(total, minor) == fixed(*amount, minor),
+                        format!("{} in {period}", readable(total)),
+                    ),
+                    None => (
+                        false,
+                        format!("a total in {period} beyond the exact decimal range"),
+                    ),
+                }
             }
         }
         Expected::Event(event, period) => {
@@ -103,7 +109,7 @@ fn sum(
     agreement: &Agreement,
     subject: Subject,
     period: Option<Period>,
-) -> Decimal {
+) -> Option<Decimal> {
     let matches = |row: &Row| match subject {
         Subject::Party(id) => agreement
             .parties
@@ -115,11 +121,11 @@ fn sum(
             .is_some_and(|c| c.label == row.clause),
         Subject::Any => true,
     };
-    statement
+    let amounts = statement
         .rows
         .iter()
         .filter(|row| period.is_none_or(|p| row.period == p))
         .filter(|row| matches(row))
-        .map(|row| row.amount)
-        .sum()
+        .map(|row| row.amount);
+    arith::sum(amounts).ok()
 }

@@ -15,7 +15,7 @@ fn compare(dir: &Path) -> String {
     let before = eval::evaluate(&old, &series, &options).expect("old evaluates");
     let after = eval::evaluate(&new, &series, &options).expect("new evaluates");
     let changes = dealterms::diff::terms(&old, &new);
-    let money = dealterms::diff::money(&before, &after);
+    let money = dealterms::diff::money(&before, &after).expect("within range");
     let csv = report::csv::render_diff(&changes, Some(&money)).expect("CSV");
     format!(
         "{}\n{csv}",

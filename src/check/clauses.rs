@@ -245,9 +245,10 @@ impl Checker {
         let mut checked = Vec::new();
         let mut previous: Option<(Decimal, &Expr)> = None;
         let mut ok = true;
+        let last = bounds.len().saturating_sub(1);
         for (index, (rate, bound, span)) in bounds.iter().enumerate() {
             let Some(expr) = bound else {
-                if index + 1 < bounds.len() {
+                if index < last {
                     self.report(Problem::new(ProblemKind::OpenBandNotLast { what }, *span));
                     ok = false;
                 }

@@ -386,12 +386,10 @@ fn label_unlabelled(clauses: &[Clause], parties: &[Party]) -> Vec<Clause> {
     for clause in labelled.iter_mut().filter(|c| !c.labelled) {
         let payee = parties.get(clause.payee).map_or("", |p| p.name.as_str());
         let base = format!("{} to {payee}", clause.kind_word());
-        let mut label = base.clone();
-        let mut n = 2;
-        while taken.contains(&label) {
-            label = format!("{base} ({n})");
-            n += 1;
-        }
+        let label = std::iter::once(base.clone())
+            .chain((2u32..).map(|n| format!("{base} ({n})")))
+            .find(|label| !taken.contains(label))
+            .unwrap_or(base);
         taken.push(label.clone());
         clause.label = label;
     }

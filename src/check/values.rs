@@ -157,7 +157,9 @@ impl Scope {
             ExprKind::Negate(inner) => {
                 let value = self.fold(inner)?;
                 let form = match value.form {
-                    BasisExpr::Constant(number) => BasisExpr::Constant(-number),
+                    BasisExpr::Constant(number) => {
+                        BasisExpr::Constant(crate::money::negate(number))
+                    }
                     form => BasisExpr::Negate(Box::new(form)),
                 };
                 Ok(Value {

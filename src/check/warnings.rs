@@ -27,7 +27,7 @@ fn over_allocated(checker: &mut Checker, agreement: &Agreement) {
             Some(index) => index,
             None => {
                 totals.push((&share.basis.expr, Decimal::ZERO));
-                totals.len() - 1
+                totals.len().saturating_sub(1)
             }
         };
         let Some((_, total)) = totals.get_mut(index) else {

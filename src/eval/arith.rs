@@ -30,3 +30,10 @@ pub fn div(a: Decimal, b: Decimal) -> Figure {
     }
     a.checked_div(b).ok_or(Fault::Overflow)
 }
+
+pub use crate::money::negate;
+
+/// The sum of `values`, or an overflow.
+pub fn sum(values: impl IntoIterator<Item = Decimal>) -> Figure {
+    values.into_iter().try_fold(Decimal::ZERO, add)
+}

@@ -47,7 +47,7 @@ impl Compiled {
                 .copied()
                 .unwrap_or_default()),
             Compiled::Constant(value) => Ok(*value),
-            Compiled::Negate(inner) => Ok(-inner.at(series, t)?),
+            Compiled::Negate(inner) => Ok(arith::negate(inner.at(series, t)?)),
             Compiled::Binary(op, left, right) => {
                 let (a, b) = (left.at(series, t)?, right.at(series, t)?);
                 match op {

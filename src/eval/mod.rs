@@ -5,7 +5,7 @@
 //! then advances, then net settlement. The rules for one share are in
 //! [`share`]; the window of a clause in [`window`].
 
-mod arith;
+pub mod arith;
 mod basis;
 mod share;
 pub mod statement;
@@ -33,6 +33,13 @@ pub struct Options {
     /// Whether to record each figure's derivation, step by step.
     pub explain: bool,
 }
+
+/// A stand-in where a period is needed and the series has none to give.
+const FIRST_PERIOD: Period = Period {
+    year: 1,
+    index: 0,
+    granularity: Calendar::Year,
+};
 
 /// The label of the rows that offset flows between two parties who settle net.
 pub const SETTLEMENT_LABEL: &str = "net settlement";
@@ -152,7 +159,7 @@ impl<'a> Engine<'a> {
         for t in 0..self.series.periods.len() {
             self.period(t)?;
         }
-        let totals = self.totals();
+        let totals = self.totals()?;
         self.events.sort_by_key(|event| event.period);
         Ok(Statement {
             agreement: self.agreement.name.clone(),
@@ -168,28 +175,24 @@ impl<'a> Engine<'a> {
 
     /// Evaluates every clause in period `t`.
     fn period(&mut self, t: usize) -> Result<(), Problem> {
-        let period = self.series.periods.get(t).copied().unwrap_or(Period {
-            year: 1,
-            index: 0,
-            granularity: Calendar::Year,
-        });
-        let count = self.agreement.clauses.len();
+        let period = self.series.periods.get(t).copied().unwrap_or(FIRST_PERIOD);
+        let agreement = self.agreement;
         // Shares first: `rest of` needs their earnings.
-        let mut slots: Vec<Option<Row>> = Vec::with_capacity(count);
+        let mut slots: Vec<Option<Row>> = Vec::with_capacity(agreement.clauses.len());
         let mut earned_on: Vec<(usize, Decimal)> = Vec::new();
-        for index in 0..count {
-            let slot = self.share(index, t, period)?;
+        for (index, clause) in agreement.clauses.iter().enumerate() {
+            let slot = self.share(index, clause, t, period)?;
             if let Some((_, earned)) = &slot {
                 earned_on.push((index, *earned));
             }
             slots.push(slot.map(|(row, _)| row));
         }
         self.recoup(&mut slots, period);
-        let mut rows: Vec<Row> = Vec::with_capacity(count);
-        for (index, slot) in slots.into_iter().enumerate() {
+        let mut rows: Vec<Row> = Vec::with_capacity(slots.len());
+        for ((index, clause), slot) in agreement.clauses.iter().enumerate().zip(slots) {
             rows.push(match slot {
                 Some(row) => row,
-                None => self.other(index, t, period, &earned_on)?,
+                None => self.other(index, clause, t, period, &earned_on)?,
             });
         }
         let clauses = self.agreement.clauses.iter();
@@ -201,7 +204,7 @@ impl<'a> Engine<'a> {
                 .filter(|basis| basis.is_sign_positive() && !basis.is_zero())
                 .and_then(|basis| row.amount.checked_div(basis));
         }
-        self.settle(&mut rows, period);
+        self.settle(&mut rows, period)?;
         self.rows.extend(rows);
         Ok(())
     }
@@ -211,16 +214,18 @@ impl<'a> Engine<'a> {
     fn share(
         &mut self,
         index: usize,
+        clause: &Clause,
         t: usize,
         period: Period,
     ) -> Result<Option<(Row, Decimal)>, Problem> {
-        let clause = &self.agreement.clauses[index];
         let ClauseKind::Share(share) = &clause.kind else {
             return Ok(None);
         };
-        let basis = self.basis(index, t, period)?;
-        let mut row = self.blank_row(index, period, Some(basis));
-        let prepared = &mut self.clauses[index];
+        let basis = self.basis(index, clause, t, period)?;
+        let mut row = self.blank_row(clause, period, Some(basis));
+        let Some(prepared) = self.clauses.get_mut(index) else {
+            return Ok(None);
+        };
         if !prepared.active.get(t).copied().unwrap_or(false) {
             row.note = "outside its window".into();
             if self.explain {
@@ -231,7 +236,7 @@ impl<'a> Engine<'a> {
         }
         let ctx = Context {
             period,
-            next_active: prepared.active.get(t + 1).copied(),
+            next_active: prepared.active.get(t.saturating_add(1)).copied(),
             minor_units: self.agreement.currency.minor_units,
             rounding: self.agreement.rounding,
             explain: self.explain,
@@ -278,8 +283,9 @@ impl<'a> Engine<'a> {
                     continue;
                 }
                 let withheld = row.amount.min(*balance);
-                *balance -= withheld;
-                row.amount -= withheld;
+                // 0 <= withheld <= both, so neither can leave the range.
+                *balance = balance.saturating_sub(withheld);
+                row.amount = row.amount.saturating_sub(withheld);
                 let note = if balance.is_zero() {
                     format!(
                         "{} withheld; `{}` recouped",
@@ -319,15 +325,15 @@ impl<'a> Engine<'a> {
     fn other(
         &mut self,
         index: usize,
+        clause: &Clause,
         t: usize,
         period: Period,
         earned_on: &[(usize, Decimal)],
     ) -> Result<Row, Problem> {
-        let clause = &self.agreement.clauses[index];
         match &clause.kind {
             ClauseKind::Rest(basis_def) => {
-                let basis = self.basis(index, t, period)?;
-                let mut row = self.blank_row(index, period, Some(basis));
+                let basis = self.basis(index, clause, t, period)?;
+                let mut row = self.blank_row(clause, period, Some(basis));
                 let mut taken = Decimal::ZERO;
                 let mut parts = Vec::new();
                 for (share_index, earned) in earned_on {
@@ -341,7 +347,8 @@ impl<'a> Engine<'a> {
                         parts.push(format!("{} to `{}`", readable(*earned), other.label));
                     }
                 }
-                let remainder = basis - taken;
+                let remainder = arith::sub(basis, taken)
+                    .map_err(|fault| eval_problem(fault, &clause.label, period, clause.span))?;
                 let rounded = money::round(
                     remainder,
                     self.agreement.currency.minor_units,
@@ -350,7 +357,8 @@ impl<'a> Engine<'a> {
                 if basis.is_sign_negative() || basis.is_zero() {
                     row.note = "nothing to share".into();
                 } else if rounded.is_sign_negative() {
-                    row.note = format!("the shares exceed the basis by {}", readable(-rounded));
+                    row.note =
+                        format!("the shares exceed the basis by {}", readable(rounded.abs()));
                     self.events.push(Event {
                         period: Some(period),
                         clause: clause.label.clone(),
@@ -358,7 +366,7 @@ impl<'a> Engine<'a> {
                         text: format!(
                             "the shares of `{}` exceed it by {}",
                             basis_def.text,
-                            readable(-rounded)
+                            readable(rounded.abs())
                         ),
                     });
                 } else {
@@ -381,7 +389,7 @@ impl<'a> Engine<'a> {
                 Ok(row)
             }
             ClauseKind::Advance(advance) => {
-                let mut row = self.blank_row(index, period, None);
+                let mut row = self.blank_row(clause, period, None);
                 if t == 0 {
                     row.amount = advance.amount;
                     row.note = "advance, paid in the first period".into();
@@ -406,14 +414,15 @@ impl<'a> Engine<'a> {
                 }
                 Ok(row)
             }
-            ClauseKind::Share(_) => Ok(self.blank_row(index, period, None)),
+            ClauseKind::Share(_) => Ok(self.blank_row(clause, period, None)),
         }
     }
 
     /// Offsets the flows between parties who settle net: each gets one
     /// offset row, so that what a party receives in the period is the net.
-    fn settle(&mut self, rows: &mut Vec<Row>, period: Period) {
+    fn settle(&mut self, rows: &mut Vec<Row>, period: Period) -> Result<(), Problem> {
         for settlement in &self.agreement.settlements {
+            let overflow = |fault| eval_problem(fault, SETTLEMENT_LABEL, period, settlement.span);
             let name = |id: usize| {
                 self.agreement
                     .parties
@@ -422,23 +431,32 @@ impl<'a> Engine<'a> {
                     .unwrap_or_default()
             };
             let (a, b) = (name(settlement.first), name(settlement.second));
-            let flow = |from: &str, to: &str| -> Decimal {
-                rows.iter()
-                    .filter(|row| row.payer == from && row.payee == to)
-                    .map(|row| row.amount)
-                    .sum()
+            let flow = |from: &str, to: &str| {
+                arith::sum(
+                    rows.iter()
+                        .filter(|row| row.payer == from && row.payee == to)
+                        .map(|row| row.amount),
+                )
             };
-            let (a_to_b, b_to_a) = (flow(&a, &b), flow(&b, &a));
+            let (a_to_b, b_to_a) = (
+                flow(&a, &b).map_err(overflow)?,
+                flow(&b, &a).map_err(overflow)?,
+            );
             let offset = a_to_b.min(b_to_a);
             if offset <= Decimal::ZERO {
                 continue;
             }
-            let net = if a_to_b > b_to_a {
-                format!("net: {a} pays {b} {}", readable(a_to_b - offset))
-            } else if b_to_a > a_to_b {
-                format!("net: {b} pays {a} {}", readable(b_to_a - offset))
-            } else {
-                "net: the flows cancel out".to_string()
+            // The larger flow less the smaller: both are non-negative sums.
+            let net = match a_to_b.cmp(&b_to_a) {
+                std::cmp::Ordering::Greater => format!(
+                    "net: {a} pays {b} {}",
+                    readable(a_to_b.saturating_sub(offset))
+                ),
+                std::cmp::Ordering::Less => format!(
+                    "net: {b} pays {a} {}",
+                    readable(b_to_a.saturating_sub(offset))
+                ),
+                std::cmp::Ordering::Equal => "net: the flows cancel out".to_string(),
             };
             for (payer, payee, gross, back) in [(&a, &b, a_to_b, b_to_a), (&b, &a, b_to_a, a_to_b)]
             {
@@ -456,7 +474,7 @@ impl<'a> Engine<'a> {
                     .settled
                     .entry((payer.clone(), payee.clone()))
                     .or_default();
-                *cumulative -= offset;
+                *cumulative = arith::sub(*cumulative, offset).map_err(overflow)?;
                 rows.push(Row {
                     period,
                     clause: SETTLEMENT_LABEL.into(),
@@ -464,20 +482,25 @@ impl<'a> Engine<'a> {
                     payee: payee.clone(),
                     basis: None,
                     rate: None,
-                    amount: -offset,
+                    amount: arith::negate(offset),
                     cumulative: *cumulative,
                     note: format!("offset; {net}"),
                     explain,
                 });
             }
         }
+        Ok(())
     }
 
     /// The basis of clause `index` in period `t` (zero for an advance).
-    fn basis(&self, index: usize, t: usize, period: Period) -> Result<Decimal, Problem> {
-        let (Some(prepared), Some(clause)) =
-            (self.clauses.get(index), self.agreement.clauses.get(index))
-        else {
+    fn basis(
+        &self,
+        index: usize,
+        clause: &Clause,
+        t: usize,
+        period: Period,
+    ) -> Result<Decimal, Problem> {
+        let Some(prepared) = self.clauses.get(index) else {
             return Ok(Decimal::ZERO);
         };
         match &prepared.basis {
@@ -488,8 +511,7 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn blank_row(&self, index: usize, period: Period, basis: Option<Decimal>) -> Row {
-        let clause = &self.agreement.clauses[index];
+    fn blank_row(&self, clause: &Clause, period: Period, basis: Option<Decimal>) -> Row {
         let name = |id: usize| {
             self.agreement
                 .parties
@@ -512,28 +534,31 @@ impl<'a> Engine<'a> {
     }
 
     /// What each party received and paid over the series.
-    fn totals(&self) -> Vec<Total> {
+    fn totals(&self) -> Result<Vec<Total>, Problem> {
+        let overflow = |fault| {
+            let period = self.series.periods.last().copied().unwrap_or(FIRST_PERIOD);
+            eval_problem(fault, "totals", period, Span::default())
+        };
         self.agreement
             .parties
             .iter()
             .map(|party| {
-                let received = self
-                    .rows
-                    .iter()
-                    .filter(|row| row.payee == party.name)
-                    .map(|row| row.amount)
-                    .sum();
-                let paid = self
-                    .rows
-                    .iter()
-                    .filter(|row| row.payer == party.name)
-                    .map(|row| row.amount)
-                    .sum();
-                Total {
+                let amounts = |of: fn(&Row) -> &str| {
+                    arith::sum(
+                        self.rows
+                            .iter()
+                            .filter(|row| of(row) == party.name)
+                            .map(|row| row.amount),
+                    )
+                };
+                let received = amounts(|row| &row.payee).map_err(overflow)?;
+                let paid = amounts(|row| &row.payer).map_err(overflow)?;
+                Ok(Total {
                     party: party.name.clone(),
                     received,
                     paid,
-                }
+                    net: arith::sub(received, paid).map_err(overflow)?,
+                })
             })
             .collect()
     }

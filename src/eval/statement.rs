@@ -50,6 +50,8 @@ pub struct Total {
     pub party: String,
     pub received: Decimal,
     pub paid: Decimal,
+    /// Received less paid.
+    pub net: Decimal,
 }
 
 /// Something that changed in a period: a cap reached, a threshold crossed...

@@ -70,7 +70,7 @@ pub fn active(
         })
         .collect();
     for (t, pair) in flags.windows(2).enumerate() {
-        let (Some(period), [before, now]) = (periods.get(t + 1), pair) else {
+        let (Some(period), [before, now]) = (periods.get(t.saturating_add(1)), pair) else {
             continue;
         };
         if !before && *now {

@@ -22,10 +22,9 @@ pub const COLUMNS: [&str; 10] = [
 pub fn render(statement: &Statement, explain: bool) -> Result<String, csv::Error> {
     let minor = statement.minor_units;
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let columns = if explain {
-        &COLUMNS[..]
-    } else {
-        &COLUMNS[..COLUMNS.len() - 1]
+    let columns: &[&str] = match COLUMNS.split_last() {
+        Some((_, without_explain)) if !explain => without_explain,
+        _ => &COLUMNS,
     };
     writer.write_record(columns)?;
     for row in &statement.rows {
@@ -68,7 +67,7 @@ pub fn render_diff(
                     row.party.clone(),
                     fixed(row.old, money.minor_units),
                     fixed(row.new, money.minor_units),
-                    fixed(row.delta(), money.minor_units),
+                    fixed(row.delta, money.minor_units),
                 ])?;
             }
         }

@@ -44,7 +44,7 @@ pub fn render(statement: &Statement) -> String {
                 "party": total.party,
                 "received": amount(total.received),
                 "paid": amount(total.paid),
-                "net": amount(total.received - total.paid),
+                "net": amount(total.net),
             })
         })
         .collect();
@@ -98,7 +98,7 @@ pub fn render_diff(
                 "party": row.party,
                 "old": fixed(row.old, money.minor_units),
                 "new": fixed(row.new, money.minor_units),
-                "delta": fixed(row.delta(), money.minor_units),
+                "delta": fixed(row.delta, money.minor_units),
             })
         };
         json!({

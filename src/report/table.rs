@@ -61,8 +61,7 @@ pub fn render(statement: &Statement, width: u16, explain: bool) -> String {
             Cell::new(&total.party),
             Cell::new(grouped(total.received, minor)).set_alignment(CellAlignment::Right),
             Cell::new(grouped(total.paid, minor)).set_alignment(CellAlignment::Right),
-            Cell::new(grouped(total.received - total.paid, minor))
-                .set_alignment(CellAlignment::Right),
+            Cell::new(grouped(total.net, minor)).set_alignment(CellAlignment::Right),
         ]);
     }
     out.push_str(&totals.trim_fmt());
@@ -164,13 +163,13 @@ pub fn render_diff(
     }
     let mut changed = table(width);
     changed.set_header(["period", "party", "old", "new", "delta"]);
-    for row in money.rows.iter().filter(|row| !row.delta().is_zero()) {
+    for row in money.rows.iter().filter(|row| !row.delta.is_zero()) {
         changed.add_row(vec![
             Cell::new(row.period.map(|p| p.to_string()).unwrap_or_default()),
             Cell::new(&row.party),
             Cell::new(grouped(row.old, minor)).set_alignment(CellAlignment::Right),
             Cell::new(grouped(row.new, minor)).set_alignment(CellAlignment::Right),
-            Cell::new(grouped(row.delta(), minor)).set_alignment(CellAlignment::Right),
+            Cell::new(grouped(row.delta, minor)).set_alignment(CellAlignment::Right),
         ]);
     }
     fit(&mut changed, 5);
@@ -183,7 +182,7 @@ pub fn render_diff(
             Cell::new(&row.party),
             Cell::new(grouped(row.old, minor)).set_alignment(CellAlignment::Right),
             Cell::new(grouped(row.new, minor)).set_alignment(CellAlignment::Right),
-            Cell::new(grouped(row.delta(), minor)).set_alignment(CellAlignment::Right),
+            Cell::new(grouped(row.delta, minor)).set_alignment(CellAlignment::Right),
         ]);
     }
     fit(&mut totals, 4);

@@ -47,6 +47,10 @@ pub fn syntax_problem(source: &str, error: &pest::error::Error<Rule>) -> Problem
 /// A word at the start of a line that is neither a keyword nor a label
 /// (`shre 20% of ...`): the grammar took it for a label missing its `:`, but
 /// the analyst most likely misspelt a keyword. Points at the word instead.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "offsets into an in-memory text stay below isize::MAX"
+)]
 fn misspelt_keyword(source: &str, at: usize) -> Option<Problem> {
     let before = source.get(..at)?.trim_end();
     let start = before
@@ -88,6 +92,10 @@ fn misspelt_keyword(source: &str, at: usize) -> Option<Problem> {
 }
 
 /// The token at `at`, in words, and its span.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "offsets into an in-memory text stay below isize::MAX"
+)]
 fn found_at(source: &str, at: usize) -> (String, Span) {
     let rest = source.get(at..).unwrap_or_default();
     if rest.trim().is_empty() {

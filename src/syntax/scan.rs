@@ -14,6 +14,10 @@ pub struct Scan {
 }
 
 /// Scans `source` for comments and parenthesis depth.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "offsets into an in-memory text stay below isize::MAX"
+)]
 pub fn scan(source: &str) -> Result<Scan, Problem> {
     let mut comments = Vec::new();
     let mut depth = 0usize;
