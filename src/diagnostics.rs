@@ -109,7 +109,11 @@ pub enum ProblemKind {
     /// An agreement without `parties`.
     NoParties,
     /// A clause without `from` in an agreement without `payer`.
-    NoPayer { payee: String },
+    NoPayer {
+        payee: String,
+        /// A party that could pay, for the example in the help.
+        payer: String,
+    },
     /// `share 20% of revenue from A to A`
     SelfPayment { party: String },
     /// `agreement ""` or `parties A, " "`
@@ -432,7 +436,7 @@ impl ProblemKind {
                 format!("`{name}` is a party, not a date or an event")
             }
             ProblemKind::NoParties => "the agreement declares no parties".into(),
-            ProblemKind::NoPayer { payee } => {
+            ProblemKind::NoPayer { payee, .. } => {
                 format!("the clause paying `{payee}` has no payer")
             }
             ProblemKind::SelfPayment { party } => format!("`{party}` pays itself"),
@@ -694,10 +698,16 @@ impl ProblemKind {
                 "the payer goes before `to`: `from {name} to ...`"
             )),
             ProblemKind::NoParties => Some("add a line such as `parties OpenAI, Microsoft`".into()),
-            ProblemKind::NoPayer { .. } => Some(
-                "declare who pays by default (`payer OpenAI`) or name the payer in the clause (`from OpenAI to ...`)"
-                    .into(),
-            ),
+            ProblemKind::NoPayer { payer, .. } => {
+                let payer = if crate::syntax::parser::is_bare_name(payer) {
+                    payer.clone()
+                } else {
+                    format!("\"{payer}\"")
+                };
+                Some(format!(
+                    "declare who pays by default (`payer {payer}`) or name the payer in the clause (`from {payer} to ...`)"
+                ))
+            }
             ProblemKind::SelfPayment { .. } => {
                 Some("a clause moves money between two different parties".into())
             }

@@ -61,6 +61,9 @@ pub fn read(text: &str) -> Result<Series, Vec<Problem>> {
         }
     };
     let header_line = Line::new(text, bom, 0);
+    // The period of the row before (valid or not), and the series' granularity.
+    let mut previous: Option<Period> = None;
+    let mut granularity: Option<Calendar> = None;
     let columns = header_columns(&header, &header_line, &mut problems);
     let mut series = Series {
         granularity: Calendar::Year,
@@ -98,14 +101,27 @@ pub fn read(text: &str) -> Result<Series, Vec<Problem>> {
             continue;
         }
         let label = record.get(0).unwrap_or_default();
-        if let Some(period) = period_of(label, row, &series, line.cell(0, label), &mut problems) {
-            if series.periods.is_empty() {
-                series.granularity = period.granularity;
-            }
-            series.periods.push(period);
-        } else {
+        let span = line.cell(0, label);
+        let Some(period) = Period::parse(label) else {
+            problems.push(Problem::new(
+                ProblemKind::BadPeriod {
+                    row,
+                    text: label.to_string(),
+                },
+                span,
+            ));
+            // The next row is then compared with nothing, not with an older row.
+            previous = None;
+            continue;
+        };
+        let granularity = *granularity.get_or_insert(period.granularity);
+        let in_order = follows(period, previous, granularity, row, span, &mut problems);
+        previous = Some(period);
+        if !in_order {
             continue;
         }
+        series.granularity = granularity;
+        series.periods.push(period);
         for (index, (cell, column)) in record
             .iter()
             .skip(1)
@@ -168,61 +184,44 @@ fn header_columns(
     columns
 }
 
-/// The period of a row, checked against the rows before it.
-fn period_of(
-    label: &str,
+/// Whether `period` may follow the row before: same granularity, strictly
+/// later, with no gap. Reports the problem if not.
+fn follows(
+    period: Period,
+    previous: Option<Period>,
+    granularity: Calendar,
     row: usize,
-    series: &Series,
     span: Span,
     problems: &mut Vec<Problem>,
-) -> Option<Period> {
-    let Some(period) = Period::parse(label) else {
-        problems.push(Problem::new(
-            ProblemKind::BadPeriod {
-                row,
-                text: label.to_string(),
-            },
-            span,
-        ));
-        return None;
-    };
-    let Some(previous) = series.periods.last() else {
-        return Some(period);
-    };
-    if period.granularity != series.granularity {
-        problems.push(Problem::new(
-            ProblemKind::MixedGranularity {
-                row,
-                expected: granularity_word(series.granularity),
-                found: granularity_word(period.granularity),
-            },
-            span,
-        ));
-        return None;
-    }
-    if period > *previous && period.start() != previous.end() {
-        problems.push(Problem::new(
-            ProblemKind::PeriodGap {
-                row,
-                previous: previous.to_string(),
-                this: period.to_string(),
-            },
-            span,
-        ));
-        return None;
-    }
-    if period <= *previous {
-        problems.push(Problem::new(
+) -> bool {
+    let kind = if period.granularity != granularity {
+        ProblemKind::MixedGranularity {
+            row,
+            expected: granularity_word(granularity),
+            found: granularity_word(period.granularity),
+        }
+    } else {
+        let Some(previous) = previous.filter(|p| p.granularity == granularity) else {
+            return true;
+        };
+        if period <= previous {
             ProblemKind::PeriodOrder {
                 row,
                 previous: previous.to_string(),
                 this: period.to_string(),
-            },
-            span,
-        ));
-        return None;
-    }
-    Some(period)
+            }
+        } else if period.start() != previous.end() {
+            ProblemKind::PeriodGap {
+                row,
+                previous: previous.to_string(),
+                this: period.to_string(),
+            }
+        } else {
+            return true;
+        }
+    };
+    problems.push(Problem::new(kind, span));
+    false
 }
 
 /// An exact decimal: digits with an optional sign and decimal point, nothing else.

@@ -71,10 +71,13 @@ impl Checker {
         let payer_id = match payer {
             Some(name) => self.party(name),
             None => {
-                if self.payer.is_none() && !self.parties.is_empty() {
+                // A `payer` line that names an unknown party is reported there.
+                if self.payer.is_none() && !self.payer_declared && !self.parties.is_empty() {
+                    let other = self.parties.iter().find(|p| p.name != payee.value);
                     self.report(Problem::new(
                         ProblemKind::NoPayer {
                             payee: payee.value.clone(),
+                            payer: other.map_or_else(|| "Payer".into(), |p| p.name.clone()),
                         },
                         clause_span,
                     ));
@@ -516,7 +519,11 @@ pub(super) fn link_advances(
                 ));
                 continue;
             };
-            if share.payee.value != advance.payee.value {
+            let declared = |name: &str| checker.parties.iter().any(|p| p.name == name);
+            if share.payee.value != advance.payee.value
+                && declared(&share.payee.value)
+                && declared(&advance.payee.value)
+            {
                 checker.report(Problem::new(
                     ProblemKind::RecoupOtherPayee {
                         label: label.value.clone(),

@@ -37,6 +37,8 @@ struct Checker {
     events: Vec<Event>,
     events_used: Vec<bool>,
     payer: Option<PartyId>,
+    /// Whether the agreement has a `payer` line, valid or not.
+    payer_declared: bool,
     /// Explicit clause labels: label → (clause index, span).
     labels: HashMap<String, (usize, Span)>,
 }
@@ -237,6 +239,7 @@ impl Checker {
             _ => None,
         });
         if let Some(name) = payer {
+            self.payer_declared = true;
             self.payer = self.party(name);
         }
     }

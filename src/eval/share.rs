@@ -132,10 +132,7 @@ pub fn evaluate(
         out.notes.push(format!("floor {}", readable(floor.amount)));
         raw = floor.amount;
     }
-    if let Some(minimum) = &share.minimum {
-        raw = minimum_true_up(minimum, &mut state.minimum, raw, ctx, &mut out)?;
-    }
-    let rounded = money::round(raw, ctx.minor_units, ctx.rounding);
+    let mut rounded = money::round(raw, ctx.minor_units, ctx.rounding);
     if rounded != raw {
         out.explain(ctx, || {
             format!(
@@ -146,7 +143,13 @@ pub fn evaluate(
             )
         });
     }
-    let topped_up = raw > unfloored;
+    // The minimum tops up the rounded earnings, so the shortfall is exact;
+    // rounding again only matters for a minimum finer than the minor unit.
+    if let Some(minimum) = &share.minimum {
+        let topped = minimum_true_up(minimum, &mut state.minimum, rounded, ctx, &mut out)?;
+        rounded = money::round(topped, ctx.minor_units, ctx.rounding);
+    }
+    let topped_up = rounded > unfloored;
     let earned = caps(&share.caps, state, rounded, topped_up, ctx, &mut out)?;
     state.earned = arith::add(state.earned, earned)?;
     for running in &mut state.caps {
@@ -274,7 +277,7 @@ fn steps_raw(
     let mut raw = Decimal::ZERO;
     let mut left = counted;
     if !counted.is_zero() {
-        out.explain(ctx, || format!("paid so far: {}", readable(earned_before)));
+        out.explain(ctx, || format!("earned so far: {}", readable(earned_before)));
     }
     for step in steps {
         if left <= Decimal::ZERO {
@@ -443,7 +446,7 @@ fn caps(
             } else {
                 let paid = match cap.per {
                     Some(_) => format!(
-                        " ({} paid {})",
+                        " ({} earned {})",
                         readable(so_far),
                         within(ctx.period, cap.per)
                     ),

@@ -164,6 +164,18 @@ pub const RESERVED: &[&str] = &[
     "expect",
 ];
 
+/// The events an `expect` can name.
+pub const EVENTS: [&str; 8] = [
+    "cap reached",
+    "threshold crossed",
+    "band changed",
+    "step changed",
+    "minimum trued up",
+    "advance recouped",
+    "window opened",
+    "window closed",
+];
+
 /// The keywords that start a modifier.
 pub const MODIFIERS: &[&str] = &["cap", "above", "floor", "minimum", "from", "until"];
 
@@ -197,13 +209,31 @@ pub fn hint(positives: &[Rule], before: &str, rest: &str) -> Option<String> {
     {
         return Some("`per year` goes after the last band: `up to 1M, 20% above per year`".into());
     }
-    if word == "paid" {
+    if rest.starts_with('%') && before.ends_with(' ') && before.trim_end().ends_with(|c: char| c.is_ascii_digit()) {
+        return Some("write the percent sign right after the number: `12%`".into());
+    }
+    if expects(&[Rule::calendar_unit]) {
+        return Some("periods are `per year`, `per quarter` or `per month`".into());
+    }
+    if expects(&[Rule::event_kind]) {
+        let written = rest.split(" in ").next().unwrap_or_default().trim();
+        let events = || EVENTS.map(|e| format!("`{e}`")).join(", ");
+        return Some(match suggest(written, EVENTS.iter().copied()) {
+            Some(event) => format!("did you mean `{event}`?"),
+            None if expects(&[Rule::kw_total]) => format!(
+                "expect an amount (`total = 7M`, what a party receives or a clause pays; `in 2026 = 2M`) or an event in a period ({} in 2026)",
+                events()
+            ),
+            None => format!("events are {}", events()),
+        });
+    }
+    if word == "paid" && expects(&[Rule::date]) {
         return Some(
             "a step-down (`until paid ...`) comes right after the payee, before any modifier"
                 .into(),
         );
     }
-    if word == "up" {
+    if word == "up" && expects(&[Rule::date]) {
         return Some("bands (`up to ...`) come right after the payee, before any modifier".into());
     }
     // Words that can only start an item or a modifier, met where a name
@@ -226,6 +256,21 @@ pub fn hint(positives: &[Rule], before: &str, rest: &str) -> Option<String> {
     }
     if expects(&[Rule::date]) && looks_like_a_loose_date(rest) {
         return Some("write dates with two-digit months and days: `2026-01-01`".into());
+    }
+    // `minimum guarantee 2M`: a stray word before an amount was read as a name.
+    let previous_word = before
+        .trim_end()
+        .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .next()
+        .unwrap_or_default();
+    if word.starts_with(|c: char| c.is_ascii_digit())
+        && previous_word.starts_with(|c: char| c.is_alphabetic())
+        && !RESERVED.contains(&previous_word)
+        && before.ends_with(|c: char| c.is_whitespace())
+    {
+        return Some(format!(
+            "`{previous_word}` was read as a name; put the amount right after the keyword, as in `minimum {word}`"
+        ));
     }
     let keywords = expected_keywords(positives);
     if let Some(keyword) = suggest(&word, keywords.iter().copied())

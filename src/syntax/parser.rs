@@ -27,6 +27,10 @@ pub fn syntax_problem(source: &str, error: &pest::error::Error<Rule>) -> Problem
     {
         return problem;
     }
+    // A colon is expected only because a word might have been a label; next
+    // to anything else it is noise.
+    let without_colon: Vec<Rule> = positives.iter().copied().filter(|r| *r != Rule::colon).collect();
+    let positives = if without_colon.is_empty() { positives } else { &without_colon };
     let (found, found_span) = found_at(source, at);
     let expected = expected::describe(positives);
     let hint = expected::hint(
@@ -69,23 +73,27 @@ fn misspelt_keyword(source: &str, at: usize) -> Option<Problem> {
     let is_modifier = suggestion
         .as_deref()
         .is_some_and(|keyword| expected::MODIFIERS.contains(&keyword));
-    let positives: &[Rule] = if is_modifier {
-        &[Rule::cap]
-    } else {
-        &[Rule::clause]
+    // Only a word that starts a line can have been meant as a label.
+    let starts_line = ahead.trim_end_matches([' ', '\t']).ends_with('\n') || ahead.trim().is_empty();
+    let positives: &[Rule] = match (is_modifier, starts_line) {
+        (true, _) => &[Rule::cap],
+        (false, true) => &[Rule::clause],
+        (false, false) => &[Rule::cap, Rule::clause],
     };
     let hint = if spaced_suffix {
-        format!("write the suffix right after the number, without a space: `1.5{word}`")
+        Some(format!("write the suffix right after the number, without a space: `1.5{word}`"))
     } else if let Some(keyword) = suggestion {
-        format!("did you mean `{keyword}`?")
+        Some(format!("did you mean `{keyword}`?"))
+    } else if starts_line {
+        Some(format!("a label needs a colon after it: `{word}: share ...`"))
     } else {
-        format!("a label needs a colon after it: `{word}: share ...`")
+        None
     };
     Some(Problem::new(
         ProblemKind::Unexpected {
             expected: expected::describe(positives),
             found: format!("`{word}`"),
-            hint: Some(hint),
+            hint,
         },
         Span::new(start, before.len()),
     ))
