@@ -131,6 +131,11 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         relative_to: Option<PathBuf>,
 
+        /// Date an event in both versions, overriding the files (repeatable):
+        /// `--event acquisition=2026-07-01`.
+        #[arg(long = "event", value_name = "NAME=DATE", value_parser = event_date)]
+        events: Vec<(String, Date)>,
+
         /// Output format.
         #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
         format: OutputFormat,

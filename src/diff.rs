@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use crate::agreement::{Agreement, Bound, Calendar, Clause, ClauseKind, Limit, Rate, Share};
 use crate::eval::arith::{self, Fault};
-use crate::eval::statement::{Row, Statement};
+use crate::eval::statement::{Event, Row, Statement};
 use crate::money::{compact, percent};
 use crate::period::Period;
 
@@ -344,6 +344,9 @@ pub struct MoneyDiff {
     /// The first period and party where the two differ, and the clause that
     /// makes the difference.
     pub first: Option<Divergence>,
+    /// Events of one statement that the other lacks (a cap reached in
+    /// another period, a threshold no longer crossed...).
+    pub events: Vec<(ChangeKind, Event)>,
 }
 
 /// Old and new net amounts of one party, in one period or in total: what it
@@ -422,11 +425,27 @@ pub fn money(old: &Statement, new: &Statement) -> Result<MoneyDiff, Fault> {
                 clause: diverging_clause(old, new, period, &row.party),
             })
         });
+    let same =
+        |a: &Event, b: &Event| a.clause == b.clause && a.kind == b.kind && a.period == b.period;
+    let mut events: Vec<(ChangeKind, Event)> = old
+        .events
+        .iter()
+        .filter(|e| !new.events.iter().any(|n| same(e, n)))
+        .map(|e| (ChangeKind::Removed, e.clone()))
+        .chain(
+            new.events
+                .iter()
+                .filter(|e| !old.events.iter().any(|o| same(e, o)))
+                .map(|e| (ChangeKind::Added, e.clone())),
+        )
+        .collect();
+    events.sort_by_key(|(_, event)| event.period);
     Ok(MoneyDiff {
         minor_units: new.minor_units,
         rows,
         totals,
         first,
+        events,
     })
 }
 

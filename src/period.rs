@@ -92,6 +92,13 @@ impl Period {
         }
     }
 
+    /// Whether this period lies within `outer`: `2025-07` within `2025Q3`
+    /// and `2025`; a period within itself.
+    pub fn within(self, outer: Period) -> bool {
+        outer.granularity >= self.granularity
+            && self.key(outer.granularity) == (outer.year, outer.index)
+    }
+
     /// Whether this is the last period of its calendar `unit`.
     pub fn ends(self, unit: Calendar) -> bool {
         match (unit, self.granularity) {
@@ -142,6 +149,16 @@ mod tests {
         ] {
             assert!(Period::parse(label).is_none(), "{label}");
         }
+    }
+
+    #[test]
+    fn periods_lie_within_longer_ones() {
+        let july = Period::parse("2025-07").unwrap();
+        assert!(july.within(Period::parse("2025Q3").unwrap()));
+        assert!(july.within(Period::parse("2025").unwrap()));
+        assert!(july.within(july));
+        assert!(!july.within(Period::parse("2025Q2").unwrap()));
+        assert!(!Period::parse("2025Q3").unwrap().within(july));
     }
 
     #[test]

@@ -72,12 +72,16 @@ pub fn run(cli: Cli) -> ExitCode {
             new,
             series,
             relative_to,
+            events,
             format,
         } => diff(
             &old,
             &new,
-            series.as_deref(),
-            relative_to.as_deref(),
+            DiffOptions {
+                series: series.as_deref(),
+                relative_to: relative_to.as_deref(),
+                events: &events,
+            },
             format,
             style,
         ),
@@ -138,7 +142,7 @@ fn eval(
                 eprintln!("deal: cannot write CSV: {error}");
                 Status::Failed
             })?,
-            OutputFormat::Json => report::json::render(&statement),
+            OutputFormat::Json => report::json::render(&statement, explain),
         };
         write_output(output, &rendered)
     };
@@ -241,15 +245,26 @@ fn fmt_one(path: &Path, mode: FmtMode, style: Style) -> Result<Status, Status> {
     }
 }
 
+/// What `deal diff` evaluates the two versions on.
+struct DiffOptions<'a> {
+    series: Option<&'a Path>,
+    relative_to: Option<&'a Path>,
+    events: &'a [(String, Date)],
+}
+
 /// `deal diff OLD NEW`
 fn diff(
     old: &str,
     new: &str,
-    series: Option<&Path>,
-    relative_to: Option<&Path>,
+    options: DiffOptions<'_>,
     format: OutputFormat,
     style: Style,
 ) -> Status {
+    let DiffOptions {
+        series,
+        relative_to,
+        events,
+    } = options;
     let run = || -> Result<(), Status> {
         let old_version = compiled_version(old, style)?;
         let new_version = compiled_version(new, style)?;
@@ -263,8 +278,21 @@ fn diff(
             None => None,
             Some(path) => {
                 let series = read_series(&path, style)?;
+                for (event, _) in events {
+                    let declared = |a: &Agreement| a.events.iter().any(|e| &e.name == event);
+                    if !declared(old_agreement) && !declared(new_agreement) {
+                        eprintln!(
+                            "deal: --event {event}: neither version declares an event `{event}`"
+                        );
+                        return Err(Status::Failed);
+                    }
+                }
+                let options = Options {
+                    event_dates: events.iter().cloned().collect(),
+                    explain: false,
+                };
                 let evaluate = |(name, text, agreement): &(String, String, Agreement)| {
-                    eval::evaluate(agreement, &series, &Options::default()).map_err(|problem| {
+                    eval::evaluate(agreement, &series, &options).map_err(|problem| {
                         show_problems(&[problem], name, text, style);
                         Status::Invalid
                     })
@@ -429,8 +457,9 @@ fn test(files: &[PathBuf], style: Style) -> Status {
 fn test_one(file: &Path, style: Style) -> Result<Status, Status> {
     let (name, text, agreement) = compiled(file, style)?;
     if agreement.expectations.is_empty() {
-        println!("{name}: no expectations to test");
-        return Ok(Status::Ok);
+        // A file with nothing to test must not pass a CI run silently.
+        eprintln!("deal: `{name}` has no `expect` lines to test");
+        return Err(Status::Invalid);
     }
     let series_path = declared_series(file, &agreement).ok_or(Status::Invalid)?;
     let series = read_series(&series_path, style)?;

@@ -57,8 +57,8 @@ fn verdict(agreement: &Agreement, statement: &Statement, expectation: &Expectati
             None => (false, "a total beyond the exact decimal range".into()),
         },
         Expected::InPeriod(period, amount) => {
-            if !statement.periods.contains(period) {
-                (false, format!("{period} is not in the series"))
+            if !statement.periods.iter().any(|p| p.within(*period)) {
+                (false, format!("no period of the series in {period}"))
             } else {
                 match sum(statement, agreement, expectation.subject, Some(*period)) {
                     Some(total) => (
@@ -87,13 +87,13 @@ fn verdict(agreement: &Agreement, statement: &Statement, expectation: &Expectati
                 .filter_map(|e| e.period)
                 .collect();
             let actual = match periods.as_slice() {
-                [] => format!("{event} never"),
+                [] => format!("no `{event}` at all"),
                 _ => {
                     let listed: Vec<String> = periods.iter().map(Period::to_string).collect();
                     format!("{event} in {}", listed.join(", "))
                 }
             };
-            (periods.contains(period), actual)
+            (periods.iter().any(|p| p.within(*period)), actual)
         }
     };
     Verdict {
@@ -124,7 +124,7 @@ fn sum(
     let amounts = statement
         .rows
         .iter()
-        .filter(|row| period.is_none_or(|p| row.period == p))
+        .filter(|row| period.is_none_or(|p| row.period.within(p)))
         .filter(|row| matches(row))
         .map(|row| row.amount);
     arith::sum(amounts).ok()

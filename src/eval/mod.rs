@@ -159,6 +159,7 @@ impl<'a> Engine<'a> {
         for t in 0..self.series.periods.len() {
             self.period(t)?;
         }
+        self.unrecouped();
         let totals = self.totals()?;
         self.events.sort_by_key(|event| event.period);
         Ok(Statement {
@@ -411,6 +412,10 @@ impl<'a> Engine<'a> {
                     } else {
                         format!("{} unrecouped", readable(*balance))
                     };
+                    if self.explain {
+                        row.explain
+                            .push(format!("paid in the first period; {}", row.note));
+                    }
                 }
                 Ok(row)
             }
@@ -530,6 +535,25 @@ impl<'a> Engine<'a> {
             cumulative: Decimal::ZERO,
             note: String::new(),
             explain: Vec::new(),
+        }
+    }
+
+    /// Records each advance still not recouped when the series ends.
+    fn unrecouped(&mut self) {
+        let last = self.series.periods.last().copied();
+        for (index, clause) in self.agreement.clauses.iter().enumerate() {
+            let Some(balance) = self.balances.get(&index).filter(|b| !b.is_zero()) else {
+                continue;
+            };
+            self.events.push(Event {
+                period: last,
+                clause: clause.label.clone(),
+                kind: EventKind::AdvanceUnrecouped,
+                text: format!(
+                    "{} of the advance still unrecouped at the end of the series",
+                    readable(*balance)
+                ),
+            });
         }
     }
 

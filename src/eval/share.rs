@@ -277,7 +277,9 @@ fn steps_raw(
     let mut raw = Decimal::ZERO;
     let mut left = counted;
     if !counted.is_zero() {
-        out.explain(ctx, || format!("earned so far: {}", readable(earned_before)));
+        out.explain(ctx, || {
+            format!("earned so far: {}", readable(earned_before))
+        });
     }
     for step in steps {
         if left <= Decimal::ZERO {

@@ -77,6 +77,8 @@ pub enum EventKind {
     WindowOpened,
     WindowClosed,
     EventUndated,
+    WindowNeverOpens,
+    AdvanceUnrecouped,
     SharesExceedBasis,
 }
 
@@ -111,6 +113,8 @@ impl EventKind {
             EventKind::WindowOpened => "window_opened",
             EventKind::WindowClosed => "window_closed",
             EventKind::EventUndated => "event_undated",
+            EventKind::WindowNeverOpens => "window_never_opens",
+            EventKind::AdvanceUnrecouped => "advance_unrecouped",
             EventKind::SharesExceedBasis => "shares_exceed_basis",
         }
     }

@@ -95,5 +95,22 @@ pub fn active(
             });
         }
     }
+    if !flags.is_empty() && flags.iter().all(|active| !active) {
+        events.push(Event {
+            period: None,
+            clause: label.to_string(),
+            kind: EventKind::WindowNeverOpens,
+            text: format!(
+                "not in force in any period of the series ({}{}{})",
+                describe(window.from, "from"),
+                if window.from.is_some() && window.until.is_some() {
+                    " "
+                } else {
+                    ""
+                },
+                describe(window.until, "until")
+            ),
+        });
+    }
     flags
 }

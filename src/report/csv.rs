@@ -51,8 +51,8 @@ pub fn render(statement: &Statement, explain: bool) -> Result<String, csv::Error
 }
 
 /// A comparison as CSV: with a series, one row per period and party
-/// (`period,party,old,new,delta`, totals with an empty period last);
-/// without, one row per changed term (`clause,change,text`).
+/// (`period,party,old,new,delta`; the totals are these rows summed, so they
+/// are left out); without, one row per changed term (`clause,change,text`).
 pub fn render_diff(
     changes: &[crate::diff::TermChange],
     money: Option<&crate::diff::MoneyDiff>,
@@ -61,7 +61,7 @@ pub fn render_diff(
     match money {
         Some(money) => {
             writer.write_record(["period", "party", "old", "new", "delta"])?;
-            for row in money.rows.iter().chain(&money.totals) {
+            for row in &money.rows {
                 writer.write_record([
                     row.period.map(|p| p.to_string()).unwrap_or_default(),
                     row.party.clone(),

@@ -14,15 +14,16 @@ pub fn rate_text(rate: Decimal) -> String {
     rate.round_dp(10).normalize().to_string()
 }
 
-/// Renders `statement` as one JSON document.
-pub fn render(statement: &Statement) -> String {
+/// Renders `statement` as one JSON document; each row carries its
+/// derivation (`explain`) only when `explain` is asked for.
+pub fn render(statement: &Statement, explain: bool) -> String {
     let minor = statement.minor_units;
     let amount = |value: Decimal| Value::String(fixed(value, minor));
     let rows: Vec<Value> = statement
         .rows
         .iter()
         .map(|row| {
-            json!({
+            let mut value = json!({
                 "period": row.period.to_string(),
                 "clause": row.clause,
                 "payer": row.payer,
@@ -32,8 +33,11 @@ pub fn render(statement: &Statement) -> String {
                 "amount": amount(row.amount),
                 "cumulative": amount(row.cumulative),
                 "note": row.note,
-                "explain": row.explain,
-            })
+            });
+            if explain && let Some(object) = value.as_object_mut() {
+                object.insert("explain".into(), json!(row.explain));
+            }
+            value
         })
         .collect();
     let totals: Vec<Value> = statement
@@ -109,6 +113,13 @@ pub fn render_diff(
             })),
             "rows": money.rows.iter().map(row).collect::<Vec<_>>(),
             "totals": money.totals.iter().map(row).collect::<Vec<_>>(),
+            "events": money.events.iter().map(|(change, event)| json!({
+                "change": change.word(),
+                "period": event.period.map(|p| p.to_string()),
+                "clause": event.clause,
+                "kind": event.kind.name(),
+                "text": event.text,
+            })).collect::<Vec<_>>(),
         })
     });
     let document = json!({

@@ -188,5 +188,22 @@ pub fn render_diff(
     fit(&mut totals, 4);
     out.push_str(&totals.trim_fmt());
     out.push('\n');
+    if !money.events.is_empty() {
+        out.push_str("\nevents\n");
+        for (change, event) in &money.events {
+            let sign = if *change == crate::diff::ChangeKind::Added {
+                '+'
+            } else {
+                '-'
+            };
+            let period = event
+                .period
+                .map_or_else(|| "undated".to_string(), |p| p.to_string());
+            out.push_str(&format!(
+                "  {sign} {period:<8} {}: {}\n",
+                event.clause, event.text
+            ));
+        }
+    }
     out
 }

@@ -209,7 +209,10 @@ pub fn hint(positives: &[Rule], before: &str, rest: &str) -> Option<String> {
     {
         return Some("`per year` goes after the last band: `up to 1M, 20% above per year`".into());
     }
-    if rest.starts_with('%') && before.ends_with(' ') && before.trim_end().ends_with(|c: char| c.is_ascii_digit()) {
+    if rest.starts_with('%')
+        && before.ends_with(' ')
+        && before.trim_end().ends_with(|c: char| c.is_ascii_digit())
+    {
         return Some("write the percent sign right after the number: `12%`".into());
     }
     if expects(&[Rule::calendar_unit]) {

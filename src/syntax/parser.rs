@@ -29,8 +29,16 @@ pub fn syntax_problem(source: &str, error: &pest::error::Error<Rule>) -> Problem
     }
     // A colon is expected only because a word might have been a label; next
     // to anything else it is noise.
-    let without_colon: Vec<Rule> = positives.iter().copied().filter(|r| *r != Rule::colon).collect();
-    let positives = if without_colon.is_empty() { positives } else { &without_colon };
+    let without_colon: Vec<Rule> = positives
+        .iter()
+        .copied()
+        .filter(|r| *r != Rule::colon)
+        .collect();
+    let positives = if without_colon.is_empty() {
+        positives
+    } else {
+        &without_colon
+    };
     let (found, found_span) = found_at(source, at);
     let expected = expected::describe(positives);
     let hint = expected::hint(
@@ -74,18 +82,23 @@ fn misspelt_keyword(source: &str, at: usize) -> Option<Problem> {
         .as_deref()
         .is_some_and(|keyword| expected::MODIFIERS.contains(&keyword));
     // Only a word that starts a line can have been meant as a label.
-    let starts_line = ahead.trim_end_matches([' ', '\t']).ends_with('\n') || ahead.trim().is_empty();
+    let starts_line =
+        ahead.trim_end_matches([' ', '\t']).ends_with('\n') || ahead.trim().is_empty();
     let positives: &[Rule] = match (is_modifier, starts_line) {
         (true, _) => &[Rule::cap],
         (false, true) => &[Rule::clause],
         (false, false) => &[Rule::cap, Rule::clause],
     };
     let hint = if spaced_suffix {
-        Some(format!("write the suffix right after the number, without a space: `1.5{word}`"))
+        Some(format!(
+            "write the suffix right after the number, without a space: `1.5{word}`"
+        ))
     } else if let Some(keyword) = suggestion {
         Some(format!("did you mean `{keyword}`?"))
     } else if starts_line {
-        Some(format!("a label needs a colon after it: `{word}: share ...`"))
+        Some(format!(
+            "a label needs a colon after it: `{word}: share ...`"
+        ))
     } else {
         None
     };
