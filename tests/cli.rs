@@ -398,3 +398,27 @@ fn eval_uses_the_series_the_agreement_names() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("give `--series FILE`"));
 }
+
+#[test]
+fn test_fails_on_a_file_with_nothing_to_test() {
+    let out = deal(&["test", "tests/acceptance/v01-seed-revenue-cap/agreement.deal"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("has no `expect` lines to test"));
+}
+
+#[test]
+fn expectations_may_name_a_longer_period_than_the_series() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let case = "tests/acceptance/v01-seed-revenue-cap";
+    std::fs::copy(format!("{case}/series.csv"), dir.path().join("series.csv")).expect("copied");
+    let deal_text = std::fs::read_to_string(format!("{case}/agreement.deal"))
+        .expect("agreement")
+        .replace(
+            "revenue-share: share",
+            "series \"series.csv\"\n  expect Partner in 2026 = 5.2B\n  expect revenue-share cap reached in 2029\n  revenue-share: share",
+        );
+    let path = dir.path().join("seed.deal");
+    std::fs::write(&path, deal_text).expect("written");
+    let out = deal(&["test", path.to_str().expect("UTF-8 path")]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
