@@ -263,6 +263,14 @@ pub enum ProblemKind {
     OverAllocated { basis: String, total: String },
     /// A clause that can never pay (zero rate, empty window).
     NeverPays { reason: String },
+    /// `parties Microsoft, Microsоft` (the second with a Cyrillic `о`).
+    LooksAlike {
+        what: &'static str,
+        name: String,
+        other: String,
+    },
+    /// `parties Microsоft`: one name written in two scripts.
+    MixedScript { what: &'static str, name: String },
     /// A constant or event declared and never used.
     Unused { what: &'static str, name: String },
 }
@@ -312,6 +320,8 @@ pub const CODES: &[&str] = &[
     "deal::check::expect_without_series",
     "deal::check::over_allocated",
     "deal::check::never_pays",
+    "deal::check::looks_alike",
+    "deal::check::mixed_script",
     "deal::check::unused",
     "deal::series::empty",
     "deal::series::header",
@@ -335,6 +345,8 @@ impl ProblemKind {
     pub fn severity(&self) -> Severity {
         match self {
             ProblemKind::OverAllocated { .. }
+            | ProblemKind::LooksAlike { .. }
+            | ProblemKind::MixedScript { .. }
             | ProblemKind::NeverPays { .. }
             | ProblemKind::Unused { .. } => Severity::Warning,
             _ => Severity::Error,
@@ -387,6 +399,8 @@ impl ProblemKind {
             ProblemKind::ExpectWithoutSeries => "deal::check::expect_without_series",
             ProblemKind::OverAllocated { .. } => "deal::check::over_allocated",
             ProblemKind::NeverPays { .. } => "deal::check::never_pays",
+            ProblemKind::LooksAlike { .. } => "deal::check::looks_alike",
+            ProblemKind::MixedScript { .. } => "deal::check::mixed_script",
             ProblemKind::Unused { .. } => "deal::check::unused",
             ProblemKind::SeriesEmpty => "deal::series::empty",
             ProblemKind::SeriesHeader { .. } => "deal::series::header",
@@ -520,6 +534,12 @@ impl ProblemKind {
                 format!("shares of `{basis}` add up to {total}, more than 100%")
             }
             ProblemKind::NeverPays { reason } => format!("this clause can never pay: {reason}"),
+            ProblemKind::LooksAlike { what, name, other } => {
+                format!("{what} `{name}` looks just like {what} `{other}`")
+            }
+            ProblemKind::MixedScript { what, name } => {
+                format!("{what} `{name}` mixes letters of different scripts")
+            }
             ProblemKind::Unused { what, name } => format!("{what} `{name}` is never used"),
             ProblemKind::SeriesEmpty => "the series has no periods".into(),
             ProblemKind::SeriesHeader { found } => {
@@ -651,6 +671,8 @@ impl ProblemKind {
             ProblemKind::Internal { .. } => "here",
             ProblemKind::OverAllocated { .. } => "this share takes the total over 100%",
             ProblemKind::NeverPays { .. } => "never pays",
+            ProblemKind::LooksAlike { .. } => "a look-alike",
+            ProblemKind::MixedScript { .. } => "mixed scripts",
             ProblemKind::Unused { .. } => "declared here",
         }
         .into()
@@ -658,11 +680,6 @@ impl ProblemKind {
 
     /// How to fix it, where a fix is known.
     pub fn help(&self) -> Option<String> {
-        let did_you_mean = |suggestion: &Option<String>| {
-            suggestion
-                .as_ref()
-                .map(|name| format!("did you mean `{name}`?"))
-        };
         match self {
             ProblemKind::NotUtf8 => Some("save the file as UTF-8".into()),
             ProblemKind::TooLarge { .. } => {
@@ -681,17 +698,17 @@ impl ProblemKind {
             ProblemKind::BadDate { .. } => {
                 Some("write dates as year-month-day, such as `2028-04-01`".into())
             }
-            ProblemKind::UnknownParty { suggestion, .. } => did_you_mean(suggestion)
+            ProblemKind::UnknownParty { name, suggestion, .. } => did_you_mean(name, suggestion)
                 .or_else(|| Some("declare it in `parties`".into())),
             ProblemKind::UnknownConstant {
                 declared_below: true,
                 ..
             } => Some("constants are read top to bottom: move its `let` above this line".into()),
-            ProblemKind::UnknownConstant { suggestion, .. } => did_you_mean(suggestion)
+            ProblemKind::UnknownConstant { name, suggestion, .. } => did_you_mean(name, suggestion)
                 .or_else(|| Some("declare it first: `let name = 40M`".into())),
-            ProblemKind::UnknownEvent { suggestion, .. } => did_you_mean(suggestion)
+            ProblemKind::UnknownEvent { name, suggestion, .. } => did_you_mean(name, suggestion)
                 .or_else(|| Some("declare it: `event name` or `event name on 2029-01-01`".into())),
-            ProblemKind::UnknownLabel { suggestion, .. } => did_you_mean(suggestion)
+            ProblemKind::UnknownLabel { name, suggestion, .. } => did_you_mean(name, suggestion)
                 .or_else(|| Some("label the clause: `royalty: share ...`".into())),
             ProblemKind::Duplicate { .. } => Some("remove one, or rename it".into()),
             ProblemKind::PartyAsWindow { name } => Some(format!(
@@ -767,7 +784,7 @@ impl ProblemKind {
                 Some("only one party can receive the remainder of a basis".into())
             }
             ProblemKind::SettleSelf => None,
-            ProblemKind::UnknownSubject { suggestion, .. } => did_you_mean(suggestion)
+            ProblemKind::UnknownSubject { name, suggestion, .. } => did_you_mean(name, suggestion)
                 .or_else(|| Some("name a party from `parties`, or label the clause".into())),
             ProblemKind::EventOfParty { .. } => Some(
                 "name the clause (`expect revenue-share cap reached in 2030`) or none (`expect cap reached in 2030`)"
@@ -783,6 +800,14 @@ impl ProblemKind {
                 Some("check the rates; the payer cannot pay out more than the basis".into())
             }
             ProblemKind::NeverPays { .. } => None,
+            ProblemKind::LooksAlike { name, other, .. } => Some(format!(
+                "they differ in {}; rename one so they cannot be confused",
+                first_difference(name, other)
+            )),
+            ProblemKind::MixedScript { .. } => Some(
+                "a letter from another script (such as a Cyrillic `о` for a Latin `o`) makes a name that looks right but matches nothing; retype it"
+                    .into(),
+            ),
             ProblemKind::Unused { .. } => Some("remove it, or use it".into()),
             ProblemKind::SeriesEmpty => Some(
                 "a series is a header `period,<column>...` and one row per period".into(),
@@ -919,10 +944,54 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     candidates
         .into_iter()
         .filter(|candidate| *candidate != name)
-        .map(|candidate| (strsim::jaro_winkler(name, candidate), candidate))
+        .map(|candidate| {
+            // A look-alike (`Microsоft` with a Cyrillic `о`) is the best guess of all.
+            let score = if looks_alike(name, candidate) {
+                2.0
+            } else {
+                strsim::jaro_winkler(name, candidate)
+            };
+            (score, candidate)
+        })
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, candidate)| candidate.to_string())
+}
+
+/// Whether two different names look the same (Unicode TS #39 skeletons):
+/// `Microsoft` and `Microsоft` with a Cyrillic `о`.
+pub fn looks_alike(a: &str, b: &str) -> bool {
+    a != b && unicode_security::skeleton(a).eq(unicode_security::skeleton(b))
+}
+
+/// Where two look-alike names differ: "`о` (U+043E) where `o` (U+006F) is".
+fn first_difference(name: &str, other: &str) -> String {
+    name.chars()
+        .zip(other.chars())
+        .find(|(a, b)| a != b)
+        .map_or_else(
+            || "in their length".to_string(),
+            |(a, b)| {
+                format!(
+                    "`{a}` (U+{:04X}) in one, `{b}` (U+{:04X}) in the other",
+                    u32::from(a),
+                    u32::from(b)
+                )
+            },
+        )
+}
+
+/// "did you mean" help, which says so when the names only look alike.
+fn did_you_mean(name: &str, suggestion: &Option<String>) -> Option<String> {
+    let suggestion = suggestion.as_ref()?;
+    Some(if looks_alike(name, suggestion) {
+        format!(
+            "did you mean `{suggestion}`? they look alike but are written with different characters: {}",
+            first_difference(name, suggestion)
+        )
+    } else {
+        format!("did you mean `{suggestion}`?")
+    })
 }
 
 /// 1-based line and column (in characters) of a byte offset.

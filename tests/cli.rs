@@ -401,7 +401,10 @@ fn eval_uses_the_series_the_agreement_names() {
 
 #[test]
 fn test_fails_on_a_file_with_nothing_to_test() {
-    let out = deal(&["test", "tests/acceptance/v01-seed-revenue-cap/agreement.deal"]);
+    let out = deal(&[
+        "test",
+        "tests/acceptance/v01-seed-revenue-cap/agreement.deal",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("has no `expect` lines to test"));
 }

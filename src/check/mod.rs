@@ -4,6 +4,7 @@
 
 mod clauses;
 mod expect;
+mod names;
 mod values;
 mod warnings;
 
@@ -83,6 +84,7 @@ impl Checker {
             .collect();
         self.declare_labels(&clause_items);
         let expectations = self.expectations(items, series.is_some());
+        self.deceptive(items, &clause_items);
         let mut clauses: Vec<Option<Clause>> = clause_items
             .iter()
             .map(|clause| self.clause(clause))
@@ -330,6 +332,35 @@ impl Checker {
             }
             self.labels.insert(label.value.clone(), (index, label.span));
         }
+    }
+
+    /// Look-alike and mixed-script names, namespace by namespace.
+    fn deceptive(&mut self, items: &[ast::Item], clauses: &[&ast::Clause]) {
+        let parties: Vec<(String, Span)> = self
+            .parties
+            .iter()
+            .map(|p| (p.name.clone(), p.span))
+            .collect();
+        self.deceptive_names("party", &parties);
+        let events: Vec<(String, Span)> = self
+            .events
+            .iter()
+            .map(|e| (e.name.clone(), e.span))
+            .collect();
+        self.deceptive_names("event", &events);
+        let constants: Vec<(String, Span)> = items
+            .iter()
+            .filter_map(|item| match &item.kind {
+                ItemKind::Let { name, .. } => Some((name.value.clone(), name.span)),
+                _ => None,
+            })
+            .collect();
+        self.deceptive_names("constant", &constants);
+        let labels: Vec<(String, Span)> = clauses
+            .iter()
+            .filter_map(|clause| clause.label.as_ref().map(|l| (l.value.clone(), l.span)))
+            .collect();
+        self.deceptive_names("label", &labels);
     }
 
     /// Only one party can receive the remainder of a basis; bases are
