@@ -966,6 +966,9 @@ pub fn looks_alike(a: &str, b: &str) -> bool {
 
 /// Where two look-alike names differ: "`о` (U+043E) where `o` (U+006F) is".
 fn first_difference(name: &str, other: &str) -> String {
+    if name.chars().count() != other.chars().count() {
+        return "their characters, though they look alike".into();
+    }
     name.chars()
         .zip(other.chars())
         .find(|(a, b)| a != b)

@@ -472,20 +472,20 @@ fn test_one(file: &Path, style: Style) -> Result<Status, Status> {
     let failures = dealterms::verify::failures(&agreement, &verdicts);
     show_problems(&failures, &name, &text, style);
     let total = verdicts.len();
-    if failures.is_empty() {
-        println!(
-            "{name}: {total} {} passed",
-            plural(total, "expectation", "expectations")
-        );
-        Ok(Status::Ok)
+    let what = plural(total, "expectation", "expectations");
+    let (summary, status) = if failures.is_empty() {
+        (format!("{name}: {total} {what} passed"), Status::Ok)
     } else {
-        println!(
-            "{name}: {} of {total} {} failed",
-            failures.len(),
-            plural(total, "expectation", "expectations")
-        );
-        Ok(Status::Invalid)
+        (
+            format!("{name}: {} of {total} {what} failed", failures.len()),
+            Status::Invalid,
+        )
+    };
+    // With JSON diagnostics, tools read the failures; the summary is for people.
+    if style != Style::Json {
+        println!("{summary}");
     }
+    Ok(status)
 }
 
 /// Loads and checks an agreement, showing its warnings, or its problems as

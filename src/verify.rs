@@ -6,7 +6,7 @@ use crate::agreement::{Agreement, Expectation, Expected, Subject};
 use crate::diagnostics::{Problem, ProblemKind};
 use crate::eval::arith;
 use crate::eval::statement::{Row, Statement};
-use crate::money::{fixed, readable};
+use crate::money::{self, readable};
 use crate::period::Period;
 
 /// The outcome of one expectation.
@@ -47,11 +47,10 @@ pub fn failures(agreement: &Agreement, verdicts: &[Verdict]) -> Vec<Problem> {
 }
 
 fn verdict(agreement: &Agreement, statement: &Statement, expectation: &Expectation) -> Verdict {
-    let minor = statement.minor_units;
     let (passed, actual) = match &expectation.kind {
         Expected::Total(amount) => match sum(statement, agreement, expectation.subject, None) {
             Some(total) => (
-                fixed(total, minor) == fixed(*amount, minor),
+                same(total, *amount, agreement),
                 format!("{} in total", readable(total)),
             ),
             None => (false, "a total beyond the exact decimal range".into()),
@@ -62,7 +61,7 @@ fn verdict(agreement: &Agreement, statement: &Statement, expectation: &Expectati
             } else {
                 match sum(statement, agreement, expectation.subject, Some(*period)) {
                     Some(total) => (
-                        fixed(total, minor) == fixed(*amount, minor),
+                        same(total, *amount, agreement),
                         format!("{} in {period}", readable(total)),
                     ),
                     None => (
@@ -101,6 +100,13 @@ fn verdict(agreement: &Agreement, statement: &Statement, expectation: &Expectati
         passed,
         actual,
     }
+}
+
+/// Whether a total matches the expected amount, the latter rounded to the
+/// minor unit as the agreement rounds its payments.
+fn same(total: Decimal, expected: Decimal, agreement: &Agreement) -> bool {
+    let minor = agreement.currency.minor_units;
+    money::round(expected, minor, agreement.rounding) == total
 }
 
 /// What a party received, or a clause paid, over the series or in one period.

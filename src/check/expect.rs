@@ -11,13 +11,22 @@ use crate::syntax::ast::{self, ExpectKind, ItemKind, Name, PeriodLit};
 impl Checker {
     /// `series "file.csv"`, at most once.
     pub(super) fn series(&mut self, items: &[ast::Item]) -> Option<SeriesRef> {
-        self.setting(items, "series", |kind| match kind {
+        let series = self.setting(items, "series", |kind| match kind {
             ItemKind::Series(path) => Some(SeriesRef {
                 path: path.value.clone(),
                 span: path.span,
             }),
             _ => None,
-        })
+        })?;
+        if series.path.trim().is_empty() {
+            self.report(Problem::new(
+                ProblemKind::EmptyName {
+                    what: "series file name",
+                },
+                series.span,
+            ));
+        }
+        Some(series)
     }
 
     /// Every `expect`, resolved; `has_series` says whether there is a
@@ -36,9 +45,11 @@ impl Checker {
             if std::mem::take(&mut series_missing) {
                 self.report(Problem::new(ProblemKind::ExpectWithoutSeries, item.span));
             }
+            // An event belongs to a clause: a label named like a party means the clause.
+            let is_event = matches!(expect.kind, ExpectKind::Event { .. });
             let subject = match &expect.subject {
                 None => Some(Subject::Any),
-                Some(name) => self.subject(name),
+                Some(name) => self.subject(name, is_event),
             };
             let kind = match &expect.kind {
                 ExpectKind::Total(amount) => self.expected_amount(amount).map(Expected::Total),
@@ -74,17 +85,25 @@ impl Checker {
         expectations
     }
 
-    /// A party, else a clause label.
-    fn subject(&mut self, name: &Name) -> Option<Subject> {
-        if let Some(id) = self
+    /// A party or a clause label; when both have the name, the party,
+    /// unless `prefer_clause`.
+    fn subject(&mut self, name: &Name, prefer_clause: bool) -> Option<Subject> {
+        let party = self
             .parties
             .iter()
             .position(|p: &Party| p.name == name.value)
-        {
-            return Some(Subject::Party(id));
-        }
-        if let Some((clause, _)) = self.labels.get(&name.value) {
-            return Some(Subject::Clause(*clause));
+            .map(Subject::Party);
+        let clause = self
+            .labels
+            .get(&name.value)
+            .map(|(clause, _)| Subject::Clause(*clause));
+        let found = if prefer_clause {
+            clause.or(party)
+        } else {
+            party.or(clause)
+        };
+        if found.is_some() {
+            return found;
         }
         let candidates = self
             .parties

@@ -1,0 +1,32 @@
+//! Evaluate arbitrary agreements against arbitrary series: the input is an
+//! agreement and a series separated by a line `---`. A statement or a
+//! located problem, never a panic; and a statement's rows add up to its
+//! totals.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|bytes: &[u8]| {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return;
+    };
+    let Some((deal, series)) = text.split_once("\n---\n") else {
+        return;
+    };
+    let Ok((agreement, _)) = dealterms::compile(deal) else {
+        return;
+    };
+    let Ok(series) = dealterms::series::read(series) else {
+        return;
+    };
+    let Ok(statement) = dealterms::eval::evaluate(&agreement, &series, &Default::default()) else {
+        return;
+    };
+    for total in &statement.totals {
+        let received = dealterms::eval::arith::sum(
+            statement.rows.iter().filter(|r| r.payee == total.party).map(|r| r.amount),
+        );
+        assert_eq!(received, Ok(total.received));
+    }
+    let _ = dealterms::verify::verify(&agreement, &statement);
+});
