@@ -230,6 +230,8 @@ pub enum ProblemKind {
         expected: usize,
         found: usize,
     },
+    /// More problems than are worth reading at once.
+    TooManyProblems { limit: usize, row: usize },
     /// The file is not readable as CSV (say, not UTF-8).
     Csv { row: usize, detail: String },
 
@@ -333,6 +335,7 @@ pub const CODES: &[&str] = &[
     "deal::series::not_a_number",
     "deal::series::ragged",
     "deal::series::csv",
+    "deal::series::too_many_problems",
     "deal::eval::missing_column",
     "deal::eval::period_mismatch",
     "deal::eval::overflow",
@@ -412,6 +415,7 @@ impl ProblemKind {
             ProblemKind::NotANumber { .. } => "deal::series::not_a_number",
             ProblemKind::Ragged { .. } => "deal::series::ragged",
             ProblemKind::Csv { .. } => "deal::series::csv",
+            ProblemKind::TooManyProblems { .. } => "deal::series::too_many_problems",
             ProblemKind::MissingColumn { .. } => "deal::eval::missing_column",
             ProblemKind::PeriodMismatch { .. } => "deal::eval::period_mismatch",
             ProblemKind::EvalOverflow { .. } => "deal::eval::overflow",
@@ -582,6 +586,9 @@ impl ProblemKind {
                 found,
             } => format!("row {row} has {found} cells, but the header has {expected}"),
             ProblemKind::Csv { row, detail } => format!("row {row}: {detail}"),
+            ProblemKind::TooManyProblems { limit, row } => {
+                format!("stopped reading at row {row} after {limit} problems")
+            }
             ProblemKind::MissingColumn { column, .. } => {
                 format!("the series has no column `{column}`")
             }
@@ -663,6 +670,7 @@ impl ProblemKind {
             ProblemKind::NotANumber { .. } => "not a number",
             ProblemKind::Ragged { .. } => "this row",
             ProblemKind::Csv { .. } => "here",
+            ProblemKind::TooManyProblems { .. } => "not read from here on",
             ProblemKind::MissingColumn { .. } => "not in the series",
             ProblemKind::PeriodMismatch { .. } => "does not fit the series' periods",
             ProblemKind::EvalOverflow { .. } => "this clause",
@@ -833,6 +841,9 @@ impl ProblemKind {
                 Some("give every row one cell per header column".into())
             }
             ProblemKind::Csv { .. } => Some("save the series as UTF-8 CSV".into()),
+            ProblemKind::TooManyProblems { .. } => {
+                Some("fix the problems above first; the rest of the file may share them".into())
+            }
             ProblemKind::MissingColumn {
                 available,
                 suggestion,

@@ -8,6 +8,10 @@ use crate::diagnostics::{Problem, ProblemKind};
 use crate::period::{Period, granularity_word};
 use crate::syntax::ast::Span;
 
+/// Problems reported for one series before reading stops: a file wrong on
+/// every row says so in twenty messages, not a million.
+pub const MAX_PROBLEMS: usize = 20;
+
 /// A series: periods of one granularity, strictly ascending, and one column
 /// of exact amounts per header name.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +89,16 @@ pub fn read(text: &str) -> Result<Series, Vec<Problem>> {
         };
         let line = Line::new(text, bom, position.byte() as usize);
         let row = position.line() as usize;
+        if problems.len() >= MAX_PROBLEMS {
+            problems.push(Problem::new(
+                ProblemKind::TooManyProblems {
+                    limit: MAX_PROBLEMS,
+                    row,
+                },
+                line.span,
+            ));
+            break;
+        }
         if record.iter().all(str::is_empty) {
             // A blank line, as spreadsheets leave at the end.
             continue;

@@ -4,13 +4,17 @@
 use unicode_security::MixedScript;
 
 use super::Checker;
-use crate::diagnostics::{Problem, ProblemKind, looks_alike};
+use std::collections::HashMap;
+
+use crate::diagnostics::{Problem, ProblemKind};
 use crate::syntax::ast::Span;
 
 impl Checker {
     /// Warns about look-alikes and mixed scripts among the names of one kind.
     pub(super) fn deceptive_names(&mut self, what: &'static str, names: &[(String, Span)]) {
-        for (index, (name, span)) in names.iter().enumerate() {
+        // Each name's skeleton, once: thousands of parties stay linear.
+        let mut seen: HashMap<String, (&str, Span)> = HashMap::with_capacity(names.len());
+        for (name, span) in names {
             if !name.as_str().is_single_script() {
                 self.report(Problem::new(
                     ProblemKind::MixedScript {
@@ -20,20 +24,24 @@ impl Checker {
                     *span,
                 ));
             }
-            let earlier = names.get(..index).unwrap_or_default();
-            if let Some((other, other_span)) =
-                earlier.iter().find(|(other, _)| looks_alike(name, other))
-            {
-                let problem = Problem::new(
-                    ProblemKind::LooksAlike {
-                        what,
-                        name: name.clone(),
-                        other: other.clone(),
-                    },
-                    *span,
-                )
-                .with_related(*other_span, "the other");
-                self.report(problem);
+            let skeleton: String = unicode_security::skeleton(name).collect();
+            match seen.get(&skeleton) {
+                Some((other, other_span)) if *other != name.as_str() => {
+                    let problem = Problem::new(
+                        ProblemKind::LooksAlike {
+                            what,
+                            name: name.clone(),
+                            other: (*other).to_string(),
+                        },
+                        *span,
+                    )
+                    .with_related(*other_span, "the other");
+                    self.report(problem);
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(skeleton, (name, *span));
+                }
             }
         }
     }

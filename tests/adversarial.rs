@@ -1,0 +1,208 @@
+//! The adversarial corpus: inputs an analyst, a spreadsheet export or a
+//! broken merge may produce, each with its expected outcome. Generated here
+//! rather than stored, so that a megabyte of input costs no repository space.
+
+use dealterms::{Problem, source};
+
+const SEED: &str = include_str!("../examples/openai-microsoft.deal");
+const SERIES: &str = include_str!("../examples/openai-microsoft.csv");
+
+fn codes(problems: &[Problem]) -> Vec<&'static str> {
+    problems.iter().map(|p| p.kind.code()).collect()
+}
+
+fn compile_bytes(bytes: &[u8]) -> Result<(), Vec<&'static str>> {
+    let text = source::decode(bytes.to_vec()).map_err(|(problem, _)| vec![problem.kind.code()])?;
+    dealterms::compile(&text).map(|_| ()).map_err(|p| codes(&p))
+}
+
+fn series_codes(text: &str) -> Result<usize, Vec<&'static str>> {
+    dealterms::series::read(text)
+        .map(|s| s.periods.len())
+        .map_err(|p| codes(&p))
+}
+
+#[test]
+fn invalid_utf8_is_refused_where_it_starts() {
+    let mut bytes = SEED.as_bytes().to_vec();
+    bytes.splice(40..40, [0xC3, 0x28]);
+    assert_eq!(compile_bytes(&bytes), Err(vec!["deal::read::not_utf8"]));
+}
+
+#[test]
+fn nul_bytes_are_a_syntax_error() {
+    let text = SEED.replacen("payer OpenAI", "payer Open\0AI", 1);
+    assert_eq!(
+        compile_bytes(text.as_bytes()),
+        Err(vec!["deal::parse::unexpected"])
+    );
+    assert_eq!(
+        series_codes("period,revenue\n2025,1\0\n"),
+        Err(vec!["deal::series::not_a_number"])
+    );
+}
+
+#[test]
+fn a_byte_order_mark_and_crlf_are_accepted() {
+    let text = format!("\u{feff}{}", SEED.replace('\n', "\r\n"));
+    assert_eq!(compile_bytes(text.as_bytes()), Ok(()));
+    assert_eq!(
+        series_codes(&format!("\u{feff}{}", SERIES.replace('\n', "\r\n"))),
+        Ok(8)
+    );
+}
+
+#[test]
+fn tabs_are_white_space_and_fmt_turns_them_into_spaces() {
+    let text = SEED.replace("  ", "\t");
+    assert_eq!(compile_bytes(text.as_bytes()), Ok(()));
+    let formatted = dealterms::format_source(&text).expect("formats");
+    assert!(!formatted.contains('\t'));
+}
+
+#[test]
+fn a_one_megabyte_line_is_accepted() {
+    let comment = format!("# {}\n", "x".repeat(1 << 20));
+    let text = format!("{comment}{SEED}");
+    assert_eq!(compile_bytes(text.as_bytes()), Ok(()));
+    let long_name = format!("party_{}", "y".repeat(1 << 20));
+    let text = SEED.replace(
+        "parties OpenAI, Microsoft",
+        &format!("parties OpenAI, Microsoft, {long_name}"),
+    );
+    assert_eq!(compile_bytes(text.as_bytes()), Ok(()));
+}
+
+#[test]
+fn ten_thousand_parties_are_accepted() {
+    let parties: Vec<String> = (0..10_000).map(|i| format!("party_{i}")).collect();
+    let text = SEED.replace(
+        "parties OpenAI, Microsoft",
+        &format!("parties OpenAI, Microsoft, {}", parties.join(", ")),
+    );
+    assert_eq!(compile_bytes(text.as_bytes()), Ok(()));
+}
+
+#[test]
+fn a_million_row_series_is_read_to_the_last_valid_period_and_then_refused() {
+    // Monthly periods run out at 9999-12, 119,988 rows from 0001-01; a
+    // million rows cannot all be periods, and reading stops after 20 problems.
+    let mut text = String::from("period,revenue\n");
+    for row in 0..1_000_000u32 {
+        let (year, month) = (row / 12 + 1, row % 12 + 1);
+        text.push_str(&format!("{year:04}-{month:02},1\n"));
+    }
+    let problems = series_codes(&text).expect_err("refused");
+    assert_eq!(problems.len(), dealterms::series::MAX_PROBLEMS + 1);
+    assert_eq!(problems.first(), Some(&"deal::series::bad_period"));
+    assert_eq!(problems.last(), Some(&"deal::series::too_many_problems"));
+}
+
+#[test]
+fn the_longest_valid_series_is_read_whole() {
+    let mut text = String::from("period,revenue\n");
+    for year in 1..=9999 {
+        text.push_str(&format!("{year:04},1\n"));
+    }
+    assert_eq!(series_codes(&text), Ok(9999));
+}
+
+#[test]
+fn unicode_party_names_work() {
+    let text = SEED
+        .replace(
+            "parties OpenAI, Microsoft",
+            "parties OpenAI, \"Société Générale\", Société",
+        )
+        .replace("to Microsoft", "to \"Société Générale\"")
+        .replace("expect Microsoft", "expect Société");
+    assert_eq!(compile_bytes(text.as_bytes()), Ok(()));
+}
+
+#[test]
+fn confusable_names_are_flagged() {
+    let text = SEED.replace(
+        "parties OpenAI, Microsoft",
+        "parties OpenAI, Microsoft, Micr\u{43e}soft",
+    );
+    let (_, warnings) = dealterms::compile(&text).expect("valid, with warnings");
+    assert_eq!(
+        codes(&warnings),
+        ["deal::check::mixed_script", "deal::check::looks_alike"]
+    );
+    let typo = SEED.replacen("to Microsoft", "to Micr\u{43e}soft", 1);
+    let problems = dealterms::compile(&typo).expect_err("unknown party");
+    let help = problems[0].kind.help().unwrap_or_default();
+    assert!(
+        help.contains("look alike") && help.contains("U+043E"),
+        "{help}"
+    );
+}
+
+/// Spreadsheet habits: each accepted exactly, or refused naming row and column.
+#[test]
+fn series_as_spreadsheets_export_them() {
+    let accepted = [
+        ("quoted cells", "period,revenue\n\"2025\",\"1000.50\"\n"),
+        ("spaces around cells", "period , revenue\n 2025 , 1000 \n"),
+        ("trailing blank lines", "period,revenue\n2025,1\n\n\n"),
+        ("explicit plus sign", "period,revenue\n2025,+1000\n"),
+        ("negative amount", "period,revenue\n2025,-1000\n"),
+    ];
+    for (case, text) in accepted {
+        assert_eq!(series_codes(text), Ok(1), "{case}");
+    }
+    let refused = [
+        (
+            "ragged row",
+            "period,revenue\n2025,1,2\n",
+            "deal::series::ragged",
+        ),
+        (
+            "empty cell",
+            "period,revenue\n2025,\n",
+            "deal::series::not_a_number",
+        ),
+        (
+            "thousands separator",
+            "period,revenue\n2025,\"1,000\"\n",
+            "deal::series::not_a_number",
+        ),
+        (
+            "currency symbol",
+            "period,revenue\n2025,$1000\n",
+            "deal::series::not_a_number",
+        ),
+        (
+            "accounting negative",
+            "period,revenue\n2025,(1000)\n",
+            "deal::series::not_a_number",
+        ),
+        (
+            "scientific notation",
+            "period,revenue\n2025,1e3\n",
+            "deal::series::not_a_number",
+        ),
+        (
+            "percentage",
+            "period,revenue\n2025,10%\n",
+            "deal::series::not_a_number",
+        ),
+        (
+            "text in a number column",
+            "period,revenue\n2025,n/a\n",
+            "deal::series::not_a_number",
+        ),
+        (
+            "date as a period",
+            "period,revenue\n2025-01-31,1\n",
+            "deal::series::bad_period",
+        ),
+    ];
+    for (case, text, code) in refused {
+        let problems = dealterms::series::read(text).expect_err(case);
+        assert_eq!(codes(&problems), [code], "{case}");
+        let message = problems[0].kind.message();
+        assert!(message.starts_with("row 2"), "{case}: {message}");
+    }
+}
