@@ -65,22 +65,14 @@ pub fn read(text: &str) -> Result<Series, Vec<Problem>> {
         }
     };
     let header_line = Line::new(text, bom, 0);
-    // The period of the row before (valid or not), and the series' granularity.
-    let mut previous: Option<Period> = None;
-    let mut granularity: Option<Calendar> = None;
     let columns = header_columns(&header, &header_line, &mut problems);
-    let mut series = Series {
-        granularity: Calendar::Year,
-        periods: Vec::new(),
-        values: vec![Vec::new(); columns.len()],
-        columns,
-    };
-
+    let mut builder = Builder::new(columns);
+    builder.problems = problems;
     for record in records {
         let record = match record {
             Ok(record) => record,
             Err(error) => {
-                problems.push(csv_problem(&error, text, bom));
+                builder.problems.push(csv_problem(&error, text, bom));
                 break;
             }
         };
@@ -88,36 +80,71 @@ pub fn read(text: &str) -> Result<Series, Vec<Problem>> {
             continue;
         };
         let line = Line::new(text, bom, position.byte() as usize);
-        let row = position.line() as usize;
-        if problems.len() >= MAX_PROBLEMS {
-            problems.push(Problem::new(
+        let cells: Vec<&str> = record.iter().collect();
+        if !builder.row(position.line() as usize, &cells, &line) {
+            break;
+        }
+    }
+    builder.finish(header_line.span)
+}
+
+/// Builds a series row by row, checking each as it comes.
+pub struct Builder {
+    series: Series,
+    /// The period of the row before (valid or not).
+    previous: Option<Period>,
+    granularity: Option<Calendar>,
+    problems: Vec<Problem>,
+}
+
+impl Builder {
+    /// A builder for a series with these columns (`period` not included).
+    pub fn new(columns: Vec<String>) -> Self {
+        Builder {
+            series: Series {
+                granularity: Calendar::Year,
+                periods: Vec::new(),
+                values: vec![Vec::new(); columns.len()],
+                columns,
+            },
+            previous: None,
+            granularity: None,
+            problems: Vec::new(),
+        }
+    }
+
+    /// Adds row `row` (its line number): the period label, then one cell per
+    /// column. `false` once there are too many problems to go on.
+    pub fn row(&mut self, row: usize, cells: &[&str], at: &impl Cells) -> bool {
+        if self.problems.len() >= MAX_PROBLEMS {
+            self.problems.push(Problem::new(
                 ProblemKind::TooManyProblems {
                     limit: MAX_PROBLEMS,
                     row,
                 },
-                line.span,
+                at.row(),
             ));
-            break;
+            return false;
         }
-        if record.iter().all(str::is_empty) {
+        if cells.iter().all(|cell| cell.is_empty()) {
             // A blank line, as spreadsheets leave at the end.
-            continue;
+            return true;
         }
-        if record.len() != series.columns.len() + 1 {
-            problems.push(Problem::new(
+        let expected = self.series.columns.len().saturating_add(1);
+        let (Some(label), Some(values), true) = (cells.first(), cells.get(1..), cells.len() == expected) else {
+            self.problems.push(Problem::new(
                 ProblemKind::Ragged {
                     row,
-                    expected: series.columns.len() + 1,
-                    found: record.len(),
+                    expected,
+                    found: cells.len(),
                 },
-                line.span,
+                at.row(),
             ));
-            continue;
-        }
-        let label = record.get(0).unwrap_or_default();
-        let span = line.cell(0, label);
+            return true;
+        };
+        let span = at.cell(0, label);
         let Some(period) = Period::parse(label) else {
-            problems.push(Problem::new(
+            self.problems.push(Problem::new(
                 ProblemKind::BadPeriod {
                     row,
                     text: label.to_string(),
@@ -125,47 +152,61 @@ pub fn read(text: &str) -> Result<Series, Vec<Problem>> {
                 span,
             ));
             // The next row is then compared with nothing, not with an older row.
-            previous = None;
-            continue;
+            self.previous = None;
+            return true;
         };
-        let granularity = *granularity.get_or_insert(period.granularity);
-        let in_order = follows(period, previous, granularity, row, span, &mut problems);
-        previous = Some(period);
+        let granularity = *self.granularity.get_or_insert(period.granularity);
+        let in_order = follows(period, self.previous, granularity, row, span, &mut self.problems);
+        self.previous = Some(period);
         if !in_order {
-            continue;
+            return true;
         }
-        series.granularity = granularity;
-        series.periods.push(period);
-        for (index, (cell, column)) in record
+        self.series.granularity = granularity;
+        self.series.periods.push(period);
+        for (index, ((cell, column), name)) in values
             .iter()
-            .skip(1)
-            .zip(series.values.iter_mut())
+            .zip(self.series.values.iter_mut())
+            .zip(&self.series.columns)
             .enumerate()
         {
             match parse_amount(cell) {
                 Some(amount) => column.push(amount),
                 None => {
-                    problems.push(Problem::new(
+                    self.problems.push(Problem::new(
                         ProblemKind::NotANumber {
                             row,
-                            column: series.columns.get(index).cloned().unwrap_or_default(),
-                            text: cell.to_string(),
+                            column: name.clone(),
+                            text: (*cell).to_string(),
                         },
-                        line.cell(index + 1, cell),
+                        at.cell(index.saturating_add(1), cell),
                     ));
                     column.push(Decimal::ZERO);
                 }
             }
         }
+        true
     }
-    if series.periods.is_empty() && problems.is_empty() {
-        problems.push(Problem::new(ProblemKind::SeriesEmpty, header_line.span));
+
+    /// The series, or every problem found; `empty` is where to point if the
+    /// series has no periods.
+    pub fn finish(mut self, empty: Span) -> Result<Series, Vec<Problem>> {
+        if self.series.periods.is_empty() && self.problems.is_empty() {
+            self.problems.push(Problem::new(ProblemKind::SeriesEmpty, empty));
+        }
+        if self.problems.is_empty() {
+            Ok(self.series)
+        } else {
+            Err(self.problems)
+        }
     }
-    if problems.is_empty() {
-        Ok(series)
-    } else {
-        Err(problems)
-    }
+}
+
+/// Where the cells of one row are, for problems to point at.
+pub trait Cells {
+    /// The whole row.
+    fn row(&self) -> Span;
+    /// Cell `index` (0 for the period), holding `value`.
+    fn cell(&self, index: usize, value: &str) -> Span;
 }
 
 /// The column names after `period`, each checked once.
@@ -256,6 +297,16 @@ struct Line<'a> {
     text: &'a str,
     start: usize,
     span: Span,
+}
+
+impl Cells for Line<'_> {
+    fn row(&self) -> Span {
+        self.span
+    }
+
+    fn cell(&self, index: usize, value: &str) -> Span {
+        Line::cell(self, index, value)
+    }
 }
 
 #[allow(
