@@ -42,12 +42,16 @@ pub enum Command {
     /// clause and payee, running totals, party totals and the events that
     /// matter (caps reached, thresholds crossed, steps changed...).
     ///
-    /// Exit status: 0 on success, 1 when the agreement or the series is
+    /// With several agreements or a directory, evaluate a portfolio against
+    /// one long-form series whose `deal` column names each row's agreement
+    /// (its file name without `.deal`); the output gains a `deal` column.
+    ///
+    /// Exit status: 0 on success, 1 when an agreement or the series is
     /// wrong, 2 on a usage or I/O error.
     Eval {
-        /// The agreement (`*.deal`).
-        #[arg(value_name = "FILE")]
-        file: PathBuf,
+        /// The agreement (`*.deal`), or several, or directories of them.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
 
         /// The series: CSV with a header `period,<column>...`; `-` reads
         /// standard input. Without it, the agreement's own `series`.

@@ -230,6 +230,10 @@ pub enum ProblemKind {
         expected: usize,
         found: usize,
     },
+    /// A portfolio series without a `deal` or `period` column.
+    PortfolioHeader { missing: &'static str },
+    /// A long-form series row without a deal, or a deal whose rows are split.
+    DealRows { deal: String, row: usize },
     /// More problems than are worth reading at once.
     TooManyProblems { limit: usize, row: usize },
     /// The file is not readable as CSV (say, not UTF-8).
@@ -336,6 +340,8 @@ pub const CODES: &[&str] = &[
     "deal::series::ragged",
     "deal::series::csv",
     "deal::series::too_many_problems",
+    "deal::series::deal_rows",
+    "deal::series::portfolio_header",
     "deal::eval::missing_column",
     "deal::eval::period_mismatch",
     "deal::eval::overflow",
@@ -416,6 +422,8 @@ impl ProblemKind {
             ProblemKind::Ragged { .. } => "deal::series::ragged",
             ProblemKind::Csv { .. } => "deal::series::csv",
             ProblemKind::TooManyProblems { .. } => "deal::series::too_many_problems",
+            ProblemKind::DealRows { .. } => "deal::series::deal_rows",
+            ProblemKind::PortfolioHeader { .. } => "deal::series::portfolio_header",
             ProblemKind::MissingColumn { .. } => "deal::eval::missing_column",
             ProblemKind::PeriodMismatch { .. } => "deal::eval::period_mismatch",
             ProblemKind::EvalOverflow { .. } => "deal::eval::overflow",
@@ -586,6 +594,15 @@ impl ProblemKind {
                 found,
             } => format!("row {row} has {found} cells, but the header has {expected}"),
             ProblemKind::Csv { row, detail } => format!("row {row}: {detail}"),
+            ProblemKind::PortfolioHeader { missing } => {
+                format!("a portfolio series needs a `{missing}` column")
+            }
+            ProblemKind::DealRows { deal, row } if deal.is_empty() => {
+                format!("row {row} names no deal")
+            }
+            ProblemKind::DealRows { deal, row } => {
+                format!("row {row}: the rows of deal `{deal}` are not together")
+            }
             ProblemKind::TooManyProblems { limit, row } => {
                 format!("stopped reading at row {row} after {limit} problems")
             }
@@ -671,6 +688,8 @@ impl ProblemKind {
             ProblemKind::Ragged { .. } => "this row",
             ProblemKind::Csv { .. } => "here",
             ProblemKind::TooManyProblems { .. } => "not read from here on",
+            ProblemKind::DealRows { .. } => "this deal",
+            ProblemKind::PortfolioHeader { .. } => "this header",
             ProblemKind::MissingColumn { .. } => "not in the series",
             ProblemKind::PeriodMismatch { .. } => "does not fit the series' periods",
             ProblemKind::EvalOverflow { .. } => "this clause",
@@ -841,6 +860,14 @@ impl ProblemKind {
                 Some("give every row one cell per header column".into())
             }
             ProblemKind::Csv { .. } => Some("save the series as UTF-8 CSV".into()),
+            ProblemKind::PortfolioHeader { .. } => Some(
+                "a portfolio series has a header such as `deal,period,revenue`; `deal` names each row's agreement file, without `.deal`"
+                    .into(),
+            ),
+            ProblemKind::DealRows { .. } => Some(
+                "keep each deal's rows together, in period order (sort the file by deal, then period)"
+                    .into(),
+            ),
             ProblemKind::TooManyProblems { .. } => {
                 Some("fix the problems above first; the rest of the file may share them".into())
             }

@@ -26,6 +26,7 @@ pub mod format;
 pub mod gitsetup;
 pub mod money;
 pub mod period;
+pub mod portfolio;
 pub mod report;
 pub mod series;
 pub mod source;

@@ -95,9 +95,18 @@ pub struct Builder {
     previous: Option<Period>,
     granularity: Option<Calendar>,
     problems: Vec<Problem>,
+    /// Columns of the file the rows come from that the builder does not see
+    /// (a portfolio's `deal`), for messages to count cells as the file has them.
+    extra_columns: usize,
 }
 
 impl Builder {
+    /// The same builder, counting `extra` columns more in its messages.
+    pub fn with_extra_columns(mut self, extra: usize) -> Self {
+        self.extra_columns = extra;
+        self
+    }
+
     /// A builder for a series with these columns (`period` not included).
     pub fn new(columns: Vec<String>) -> Self {
         Builder {
@@ -110,6 +119,7 @@ impl Builder {
             previous: None,
             granularity: None,
             problems: Vec::new(),
+            extra_columns: 0,
         }
     }
 
@@ -131,12 +141,14 @@ impl Builder {
             return true;
         }
         let expected = self.series.columns.len().saturating_add(1);
-        let (Some(label), Some(values), true) = (cells.first(), cells.get(1..), cells.len() == expected) else {
+        let (Some(label), Some(values), true) =
+            (cells.first(), cells.get(1..), cells.len() == expected)
+        else {
             self.problems.push(Problem::new(
                 ProblemKind::Ragged {
                     row,
-                    expected,
-                    found: cells.len(),
+                    expected: expected.saturating_add(self.extra_columns),
+                    found: cells.len().saturating_add(self.extra_columns),
                 },
                 at.row(),
             ));
@@ -156,7 +168,14 @@ impl Builder {
             return true;
         };
         let granularity = *self.granularity.get_or_insert(period.granularity);
-        let in_order = follows(period, self.previous, granularity, row, span, &mut self.problems);
+        let in_order = follows(
+            period,
+            self.previous,
+            granularity,
+            row,
+            span,
+            &mut self.problems,
+        );
         self.previous = Some(period);
         if !in_order {
             return true;
@@ -187,11 +206,17 @@ impl Builder {
         true
     }
 
+    /// How many problems the builder has found so far.
+    pub fn problem_count(&self) -> usize {
+        self.problems.len()
+    }
+
     /// The series, or every problem found; `empty` is where to point if the
     /// series has no periods.
     pub fn finish(mut self, empty: Span) -> Result<Series, Vec<Problem>> {
         if self.series.periods.is_empty() && self.problems.is_empty() {
-            self.problems.push(Problem::new(ProblemKind::SeriesEmpty, empty));
+            self.problems
+                .push(Problem::new(ProblemKind::SeriesEmpty, empty));
         }
         if self.problems.is_empty() {
             Ok(self.series)

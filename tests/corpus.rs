@@ -71,6 +71,48 @@ fn eval_problems_of(deal: &Path) -> (Vec<Problem>, String) {
     (problems, text)
 }
 
+/// The problems of a long-form portfolio series, each with its row's text.
+fn portfolio_problems(path: &Path) -> Vec<(Problem, String)> {
+    let file = std::fs::File::open(path).expect("portfolio series");
+    match dealterms::portfolio::open(file) {
+        Err(problem) => vec![(problem.problem.clone(), problem.text.clone())],
+        Ok(blocks) => blocks
+            .filter_map(|block| block.series.err())
+            .flatten()
+            .map(|p| (p.problem, p.text))
+            .collect(),
+    }
+}
+
+fn portfolio_problems_of(path: &Path) -> (Vec<Problem>, String) {
+    (
+        portfolio_problems(path)
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect(),
+        String::new(),
+    )
+}
+
+#[test]
+fn every_malformed_portfolio_series_is_diagnosed_and_snapshotted() {
+    insta::glob!("corpus/portfolio/*.csv", |path| {
+        let problems = portfolio_problems(path);
+        assert!(
+            !problems.is_empty(),
+            "{} produced no diagnostics",
+            path.display()
+        );
+        let rendered: String = problems
+            .iter()
+            .map(|(problem, text)| {
+                diagnostics::render(std::slice::from_ref(problem), "row", text, STYLE)
+            })
+            .collect();
+        insta::assert_snapshot!(rendered);
+    });
+}
+
 #[test]
 fn every_malformed_series_is_diagnosed_and_snapshotted() {
     insta::glob!("corpus/series/*.csv", |path| {
@@ -111,10 +153,11 @@ type Finder = fn(&Path) -> (Vec<Problem>, String);
 #[test]
 fn every_code_has_a_smallest_input() {
     let mut seen = BTreeSet::new();
-    let corpora: [(&str, Finder, &str); 3] = [
+    let corpora: [(&str, Finder, &str); 4] = [
         ("tests/corpus/diagnostics", problems_of, "deal"),
         ("tests/corpus/series", series_problems_of, "csv"),
         ("tests/corpus/eval", eval_problems_of, "deal"),
+        ("tests/corpus/portfolio", portfolio_problems_of, "csv"),
     ];
     for (dir, problems, extension) in corpora {
         for entry in std::fs::read_dir(dir).expect("corpus directory") {

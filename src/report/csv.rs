@@ -20,15 +20,33 @@ pub const COLUMNS: [&str; 10] = [
 
 /// Renders `statement` as CSV; `explain` fills the last column.
 pub fn render(statement: &Statement, explain: bool) -> Result<String, csv::Error> {
-    let minor = statement.minor_units;
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let columns: &[&str] = match COLUMNS.split_last() {
+    writer.write_record(header(false, explain))?;
+    write_rows(&mut writer, statement, None, explain)?;
+    finish(writer)
+}
+
+/// The header: `deal` first for a portfolio, `explain` last when asked for.
+pub fn header(portfolio: bool, explain: bool) -> Vec<&'static str> {
+    let deal = portfolio.then_some("deal");
+    let columns = match COLUMNS.split_last() {
         Some((_, without_explain)) if !explain => without_explain,
         _ => &COLUMNS,
     };
-    writer.write_record(columns)?;
+    deal.into_iter().chain(columns.iter().copied()).collect()
+}
+
+/// Writes the rows of `statement`, each led by `deal` when given.
+pub fn write_rows<W: std::io::Write>(
+    writer: &mut csv::Writer<W>,
+    statement: &Statement,
+    deal: Option<&str>,
+    explain: bool,
+) -> Result<(), csv::Error> {
+    let minor = statement.minor_units;
     for row in &statement.rows {
-        let mut record = vec![
+        let mut record: Vec<String> = deal.map(str::to_string).into_iter().collect();
+        record.extend([
             row.period.to_string(),
             row.clause.clone(),
             row.payer.clone(),
@@ -40,12 +58,17 @@ pub fn render(statement: &Statement, explain: bool) -> Result<String, csv::Error
             fixed(row.amount, minor),
             fixed(row.cumulative, minor),
             row.note.clone(),
-        ];
+        ]);
         if explain {
             record.push(row.explain.join("; "));
         }
         writer.write_record(&record)?;
     }
+    Ok(())
+}
+
+/// The bytes written, as text.
+pub fn finish(writer: csv::Writer<Vec<u8>>) -> Result<String, csv::Error> {
     let bytes = writer.into_inner().map_err(|error| error.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
@@ -82,6 +105,5 @@ pub fn render_diff(
             }
         }
     }
-    let bytes = writer.into_inner().map_err(|error| error.into_error())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    finish(writer)
 }

@@ -17,6 +17,24 @@ pub fn rate_text(rate: Decimal) -> String {
 /// Renders `statement` as one JSON document; each row carries its
 /// derivation (`explain`) only when `explain` is asked for.
 pub fn render(statement: &Statement, explain: bool) -> String {
+    let mut text = serde_json::to_string_pretty(&document(statement, explain)).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// One line of JSON Lines for a portfolio: the statement with its `deal`.
+pub fn render_line(deal: &str, statement: &Statement, explain: bool) -> String {
+    let mut document = document(statement, explain);
+    if let Some(object) = document.as_object_mut() {
+        object.insert("deal".into(), json!(deal));
+    }
+    let mut text = document.to_string();
+    text.push('\n');
+    text
+}
+
+/// The statement as a JSON value.
+fn document(statement: &Statement, explain: bool) -> Value {
     let minor = statement.minor_units;
     let amount = |value: Decimal| Value::String(fixed(value, minor));
     let rows: Vec<Value> = statement
@@ -64,7 +82,7 @@ pub fn render(statement: &Statement, explain: bool) -> String {
             })
         })
         .collect();
-    let document = json!({
+    json!({
         "schema_version": SCHEMA_VERSION,
         "agreement": statement.agreement,
         "currency": statement.currency,
@@ -73,10 +91,7 @@ pub fn render(statement: &Statement, explain: bool) -> String {
         "rows": rows,
         "totals": totals,
         "events": events,
-    });
-    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
-    text.push('\n');
-    text
+    })
 }
 
 /// A comparison as one JSON document: the term changes, and with a series

@@ -15,9 +15,11 @@ use jiff::civil::Date;
 
 use crate::cli::{Cli, Color, Command, DiagnosticFormat, OutputFormat};
 
+mod portfolio;
+
 /// The outcome of a command, most serious last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Status {
+pub enum Status {
     /// Everything valid.
     Ok,
     /// A deal or its data is wrong.
@@ -41,21 +43,26 @@ pub fn run(cli: Cli) -> ExitCode {
     let status = match cli.command {
         Command::Check { files, quiet } => check(&files, quiet, style),
         Command::Eval {
-            file,
+            files,
             series,
             format,
             explain,
             events,
             output,
-        } => eval(
-            &file,
-            series.as_deref(),
-            format,
-            explain,
-            &events,
-            output.as_deref(),
-            style,
-        ),
+        } => {
+            let request = EvalRequest {
+                series: series.as_deref(),
+                format,
+                explain,
+                events: &events,
+                output: output.as_deref(),
+                style,
+            };
+            match single_deal(&files, series.as_deref()) {
+                Some(file) => eval(file, request),
+                None => portfolio::eval(&files, request),
+            }
+        }
         Command::Fmt {
             files,
             check,
@@ -108,16 +115,45 @@ fn diagnostic_style(cli: &Cli) -> Style {
     }
 }
 
+/// What `deal eval` was asked for, whatever the number of agreements.
+pub struct EvalRequest<'a> {
+    pub series: Option<&'a Path>,
+    pub format: OutputFormat,
+    pub explain: bool,
+    pub events: &'a [(String, Date)],
+    pub output: Option<&'a Path>,
+    pub style: Style,
+}
+
+/// The one agreement to evaluate, unless this is a portfolio: several
+/// files, a directory, or a long-form series (with a `deal` column).
+fn single_deal<'f>(files: &'f [PathBuf], series: Option<&Path>) -> Option<&'f Path> {
+    let [file] = files else { return None };
+    if file.is_dir() {
+        return None;
+    }
+    let long_form = series
+        .filter(|path| *path != Path::new("-"))
+        .and_then(|path| std::fs::File::open(path).ok())
+        .and_then(|file| {
+            let mut first = String::new();
+            std::io::BufRead::read_line(&mut std::io::BufReader::new(file), &mut first).ok()?;
+            Some(dealterms::portfolio::is_long_form(&first))
+        })
+        .unwrap_or(false);
+    (!long_form).then_some(file.as_path())
+}
+
 /// `deal eval FILE --series CSV`
-fn eval(
-    file: &Path,
-    series_path: Option<&Path>,
-    format: OutputFormat,
-    explain: bool,
-    events: &[(String, Date)],
-    output: Option<&Path>,
-    style: Style,
-) -> Status {
+fn eval(file: &Path, request: EvalRequest<'_>) -> Status {
+    let EvalRequest {
+        series: series_path,
+        format,
+        explain,
+        events,
+        output,
+        style,
+    } = request;
     let run = || -> Result<(), Status> {
         let (name, text, agreement) = compiled(file, style)?;
         let options = event_options(&agreement, &name, events, explain)?;
@@ -510,7 +546,7 @@ fn compiled(path: &Path, style: Style) -> Result<(String, String, Agreement), St
 }
 
 /// The `--event` dates, each naming an event the agreement declares.
-fn event_options(
+pub fn event_options(
     agreement: &Agreement,
     name: &str,
     events: &[(String, Date)],
@@ -556,7 +592,7 @@ fn read_series(path: &Path, style: Style) -> Result<Series, Status> {
 
 /// Writes `text` to standard output, or atomically to `path`: a temporary
 /// file beside it, renamed over it once complete.
-fn write_output(path: Option<&Path>, text: &str) -> Result<(), Status> {
+pub fn write_output(path: Option<&Path>, text: &str) -> Result<(), Status> {
     let Some(path) = path else {
         let mut stdout = std::io::stdout().lock();
         return stdout
@@ -588,7 +624,7 @@ fn write_output(path: Option<&Path>, text: &str) -> Result<(), Status> {
     })
 }
 
-fn table_width() -> u16 {
+pub fn table_width() -> u16 {
     std::env::var("COLUMNS")
         .ok()
         .and_then(|columns| columns.parse().ok())
@@ -682,7 +718,7 @@ fn display_name(path: &Path) -> String {
     }
 }
 
-fn show_problems(problems: &[Problem], name: &str, text: &str, style: Style) {
+pub fn show_problems(problems: &[Problem], name: &str, text: &str, style: Style) {
     if problems.is_empty() {
         return;
     }

@@ -1,0 +1,302 @@
+//! A portfolio: many agreements and one long-form series, whose `deal`
+//! column names the agreement each row belongs to (`deal,period,revenue`).
+//! The series is read as a stream of blocks, one per deal, so memory holds
+//! one block at a time however large the portfolio.
+
+use std::collections::HashSet;
+use std::io::Read;
+
+use crate::diagnostics::{Problem, ProblemKind};
+use crate::series::{Builder, Cells, Series};
+use crate::syntax::ast::Span;
+
+/// The header of a long-form series: where the deal and period are, and the
+/// value columns in order.
+struct Header {
+    deal: usize,
+    period: usize,
+    /// The value columns, in header order.
+    values: Vec<String>,
+}
+
+/// A problem in a long-form series, with the text of its row to show it on
+/// (the file itself is never held in memory).
+#[derive(Debug, Clone)]
+pub struct RowProblem {
+    pub problem: Problem,
+    pub text: String,
+}
+
+/// One deal's rows: its name, the line of its first row, and its series.
+#[derive(Debug)]
+pub struct Block {
+    pub deal: String,
+    pub first_row: usize,
+    pub series: Result<Series, Vec<RowProblem>>,
+}
+
+/// The blocks of a long-form series, in file order.
+pub struct Blocks<R: Read> {
+    records: csv::StringRecordsIntoIter<R>,
+    header: Header,
+    /// The first record of the next block, already read.
+    pending: Option<csv::StringRecord>,
+    /// Every deal whose block has been read: a deal must not come back.
+    seen: HashSet<String>,
+    /// Set once reading cannot go on.
+    failed: bool,
+}
+
+/// Whether a CSV header line names a `deal` column: a long-form series.
+pub fn is_long_form(header_line: &str) -> bool {
+    header_line
+        .trim_start_matches('\u{feff}')
+        .split(',')
+        .any(|cell| cell.trim().trim_matches('"') == "deal")
+}
+
+/// Opens a long-form series: its header must have `deal` and `period`.
+pub fn open<R: Read>(reader: R) -> Result<Blocks<R>, Box<RowProblem>> {
+    let reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(reader);
+    let mut records = reader.into_records();
+    let header = match records.next() {
+        Some(Ok(header)) => header,
+        Some(Err(error)) => return Err(Box::new(csv_problem(&error))),
+        None => {
+            return Err(Box::new(RowProblem {
+                problem: Problem::new(ProblemKind::SeriesEmpty, Span::default()),
+                text: String::new(),
+            }));
+        }
+    };
+    let cells: Vec<&str> = header
+        .iter()
+        .map(|cell| cell.trim_start_matches('\u{feff}'))
+        .collect();
+    let text = cells.join(",");
+    let find = |name: &str| cells.iter().position(|cell| *cell == name);
+    let (Some(deal), Some(period)) = (find("deal"), find("period")) else {
+        let missing = if find("deal").is_none() {
+            "deal"
+        } else {
+            "period"
+        };
+        return Err(Box::new(RowProblem {
+            problem: Problem::new(
+                ProblemKind::PortfolioHeader { missing },
+                Span::new(0, text.len()),
+            ),
+            text,
+        }));
+    };
+    let mut values: Vec<String> = Vec::new();
+    for (index, name) in cells.iter().enumerate() {
+        if index == deal || index == period {
+            continue;
+        }
+        if values.iter().any(|other| other == name) || *name == "deal" || *name == "period" {
+            let span = Joined { cells: &cells }.cell(index, name);
+            return Err(Box::new(RowProblem {
+                problem: Problem::new(
+                    ProblemKind::DuplicateColumn {
+                        name: (*name).to_string(),
+                    },
+                    span,
+                ),
+                text,
+            }));
+        }
+        values.push((*name).to_string());
+    }
+    Ok(Blocks {
+        records,
+        header: Header {
+            deal,
+            period,
+            values,
+        },
+        pending: None,
+        seen: HashSet::new(),
+        failed: false,
+    })
+}
+
+impl<R: Read> Iterator for Blocks<R> {
+    type Item = Block;
+
+    fn next(&mut self) -> Option<Block> {
+        if self.failed {
+            return None;
+        }
+        let first = match self.pending.take() {
+            Some(record) => record,
+            None => match self.next_record()? {
+                Ok(record) => record,
+                Err(problem) => return Some(self.fail(String::new(), 0, problem)),
+            },
+        };
+        let deal = first.get(self.header.deal).unwrap_or_default().to_string();
+        let first_row = line_of(&first);
+        if deal.is_empty() || !self.seen.insert(deal.clone()) {
+            let cells: Vec<&str> = first.iter().collect();
+            let problem = Problem::new(
+                ProblemKind::DealRows {
+                    deal: deal.clone(),
+                    row: first_row,
+                },
+                Joined { cells: &cells }.cell(self.header.deal, &deal),
+            );
+            let text = cells.join(",");
+            return Some(self.fail(deal, first_row, RowProblem { problem, text }));
+        }
+        // The builder counts cells without the deal column; rows and
+        // problems show the row whole.
+        let mut builder = Builder::new(self.header.values.clone()).with_extra_columns(1);
+        let mut texts: Vec<String> = Vec::new();
+        let mut record = Some(first);
+        while let Some(current) = record.take() {
+            if current.get(self.header.deal) != Some(deal.as_str()) {
+                self.pending = Some(current);
+                break;
+            }
+            // The period first, then the values in header order; a ragged
+            // row keeps its own count, for the builder to report.
+            let (deal_at, period_at) = (self.header.deal, self.header.period);
+            let whole: Vec<&str> = current.iter().collect();
+            let mut order: Vec<usize> = Vec::with_capacity(whole.len());
+            order.push(period_at);
+            order.extend((0..whole.len()).filter(|i| *i != deal_at && *i != period_at));
+            let cells: Vec<&str> = order
+                .iter()
+                .map(|i| whole.get(*i).copied().unwrap_or_default())
+                .collect();
+            let before = builder.problem_count();
+            let at = Reordered {
+                row: Joined { cells: &whole },
+                order: &order,
+            };
+            let going = builder.row(line_of(&current), &cells, &at);
+            for _ in before..builder.problem_count() {
+                texts.push(whole.join(","));
+            }
+            if !going {
+                self.failed = true;
+                break;
+            }
+            record = match self.next_record() {
+                None => None,
+                Some(Ok(next)) => Some(next),
+                Some(Err(problem)) => {
+                    self.failed = true;
+                    return Some(Block {
+                        deal,
+                        first_row,
+                        series: Err(vec![problem]),
+                    });
+                }
+            };
+        }
+        let series = builder.finish(Span::default()).map_err(|problems| {
+            problems
+                .into_iter()
+                .zip(texts.into_iter().chain(std::iter::repeat(String::new())))
+                .map(|(problem, text)| RowProblem { problem, text })
+                .collect()
+        });
+        Some(Block {
+            deal,
+            first_row,
+            series,
+        })
+    }
+}
+
+impl<R: Read> Blocks<R> {
+    /// The next record that is not a blank line.
+    fn next_record(&mut self) -> Option<Result<csv::StringRecord, RowProblem>> {
+        loop {
+            match self.records.next()? {
+                Ok(record) if record.iter().all(str::is_empty) => continue,
+                Ok(record) => return Some(Ok(record)),
+                Err(error) => return Some(Err(csv_problem(&error))),
+            }
+        }
+    }
+
+    /// A block that stops the reading.
+    fn fail(&mut self, deal: String, first_row: usize, problem: RowProblem) -> Block {
+        self.failed = true;
+        Block {
+            deal,
+            first_row,
+            series: Err(vec![problem]),
+        }
+    }
+}
+
+fn line_of(record: &csv::StringRecord) -> usize {
+    record.position().map_or(0, |p| p.line() as usize)
+}
+
+/// A row's cells laid end to end with commas: the text its problems point into.
+struct Joined<'c> {
+    cells: &'c [&'c str],
+}
+
+impl Cells for Joined<'_> {
+    fn row(&self) -> Span {
+        let len = self
+            .cells
+            .iter()
+            .map(|c| c.len().saturating_add(1))
+            .fold(0usize, usize::saturating_add);
+        Span::new(0, len.saturating_sub(1))
+    }
+
+    fn cell(&self, index: usize, value: &str) -> Span {
+        let start = self
+            .cells
+            .iter()
+            .take(index)
+            .map(|c| c.len().saturating_add(1))
+            .fold(0usize, usize::saturating_add);
+        Span::new(start, start.saturating_add(value.len()))
+    }
+}
+
+/// A row whose cells the builder sees in another order (period first, no
+/// deal), pointed at in the order of the file.
+struct Reordered<'c> {
+    row: Joined<'c>,
+    /// For each cell the builder sees, its index in the row.
+    order: &'c [usize],
+}
+
+impl Cells for Reordered<'_> {
+    fn row(&self) -> Span {
+        self.row.row()
+    }
+
+    fn cell(&self, index: usize, value: &str) -> Span {
+        match self.order.get(index) {
+            Some(original) => self.row.cell(*original, value),
+            None => self.row.row(),
+        }
+    }
+}
+
+fn csv_problem(error: &csv::Error) -> RowProblem {
+    let row = error.position().map_or(1, |p| p.line() as usize);
+    let detail = match error.kind() {
+        csv::ErrorKind::Utf8 { .. } => "the file is not UTF-8 text".to_string(),
+        _ => error.to_string(),
+    };
+    RowProblem {
+        problem: Problem::new(ProblemKind::Csv { row, detail }, Span::default()),
+        text: String::new(),
+    }
+}

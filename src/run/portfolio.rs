@@ -1,0 +1,318 @@
+//! `deal eval` of a portfolio: many agreements against one long-form
+//! series. Blocks of the series are read in order, evaluated in parallel a
+//! chunk at a time, and written in order, so memory holds one chunk however
+//! large the portfolio, and the output order is the series' own.
+
+use std::collections::BTreeMap;
+use std::io::{BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+use dealterms::diagnostics::{self, Style};
+use dealterms::eval::{self, Options};
+use dealterms::portfolio::{self, Block};
+use dealterms::report;
+use rayon::prelude::*;
+
+use super::{EvalRequest, Status, table_width};
+use crate::cli::OutputFormat;
+
+/// Blocks evaluated together, per core: enough to keep every core busy,
+/// few enough to keep memory flat.
+const BLOCKS_PER_CORE: usize = 32;
+
+/// What became of one deal.
+enum Outcome {
+    /// Its statement, rendered.
+    Rendered(String),
+    /// Its problems, rendered for standard error.
+    Failed(String),
+    /// Series rows for a deal with no agreement.
+    NoAgreement { deal: String, row: usize },
+}
+
+pub fn eval(paths: &[PathBuf], request: EvalRequest<'_>) -> Status {
+    match run(paths, &request) {
+        Ok(status) | Err(status) => status,
+    }
+}
+
+fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
+    let deals = agreements(paths)?;
+    let Some(series_path) = request.series else {
+        eprintln!(
+            "deal: a portfolio needs `--series FILE`, a long-form series with a `deal` column"
+        );
+        return Err(Status::Failed);
+    };
+    let reader: Box<dyn Read> = if series_path == Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::fs::File::open(series_path).map_err(|error| {
+            eprintln!("deal: cannot read `{}`: {error}", series_path.display());
+            Status::Failed
+        })?)
+    };
+    let series_name = series_path.display().to_string();
+    let blocks = portfolio::open(BufReader::with_capacity(1 << 20, reader)).map_err(|problem| {
+        show_row_problems(&series_name, &[*problem], request.style);
+        Status::Invalid
+    })?;
+
+    // Write to the output file's temporary twin; it replaces the file only if
+    // everything went well.
+    let mut sink = Sink::open(request.output)?;
+    sink.write(&header(request))?;
+    let options = Options {
+        event_dates: request.events.iter().cloned().collect(),
+        explain: request.explain,
+    };
+    let mut status = Status::Ok;
+    let mut seen: Vec<String> = Vec::new();
+    let mut missing: Vec<(String, usize)> = Vec::new();
+    let chunk = rayon::current_num_threads().saturating_mul(BLOCKS_PER_CORE);
+    let mut blocks = blocks.peekable();
+    while blocks.peek().is_some() {
+        let batch: Vec<Block> = blocks.by_ref().take(chunk).collect();
+        seen.extend(batch.iter().map(|block| block.deal.clone()));
+        let outcomes: Vec<Outcome> = batch
+            .into_par_iter()
+            .map(|block| outcome(block, &deals, &options, request, &series_name))
+            .collect();
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Rendered(text) => sink.write(&text)?,
+                Outcome::Failed(text) => {
+                    eprint!("{text}");
+                    status = Status::Invalid;
+                }
+                Outcome::NoAgreement { deal, row } => missing.push((deal, row)),
+            }
+        }
+    }
+    if !missing.is_empty() {
+        let listed: Vec<String> = missing
+            .iter()
+            .map(|(deal, row)| format!("`{deal}` (row {row})"))
+            .collect();
+        eprintln!(
+            "deal: series rows without an agreement: {}",
+            listed.join(", ")
+        );
+        status = Status::Invalid;
+    }
+    let unused: Vec<&str> = deals
+        .keys()
+        .filter(|deal| !seen.iter().any(|s| s == *deal))
+        .map(String::as_str)
+        .collect();
+    if !unused.is_empty() {
+        eprintln!(
+            "deal: agreements without series rows: {}",
+            unused.join(", ")
+        );
+        status = Status::Invalid;
+    }
+    sink.finish(status == Status::Ok)?;
+    Ok(status)
+}
+
+/// The agreements named on the command line, by deal name (the file name
+/// without `.deal`); directories give every `*.deal` file in them.
+fn agreements(paths: &[PathBuf]) -> Result<BTreeMap<String, PathBuf>, Status> {
+    let mut deals = BTreeMap::new();
+    for path in paths {
+        let files: Vec<PathBuf> = if path.is_dir() {
+            let entries = std::fs::read_dir(path).map_err(|error| {
+                eprintln!("deal: cannot read `{}`: {error}", path.display());
+                Status::Failed
+            })?;
+            let mut files: Vec<PathBuf> = entries
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "deal"))
+                .collect();
+            files.sort();
+            files
+        } else {
+            vec![path.clone()]
+        };
+        for file in files {
+            let Some(deal) = file.file_stem().map(|s| s.to_string_lossy().into_owned()) else {
+                continue;
+            };
+            if let Some(other) = deals.insert(deal.clone(), file.clone()) {
+                eprintln!(
+                    "deal: `{}` and `{}` are both deal `{deal}`",
+                    other.display(),
+                    file.display()
+                );
+                return Err(Status::Failed);
+            }
+        }
+    }
+    Ok(deals)
+}
+
+/// Evaluates one block: its agreement over its rows.
+fn outcome(
+    block: Block,
+    deals: &BTreeMap<String, PathBuf>,
+    options: &Options,
+    request: &EvalRequest<'_>,
+    series_name: &str,
+) -> Outcome {
+    let style = request.style;
+    let series = match block.series {
+        Ok(series) => series,
+        Err(problems) => return Outcome::Failed(row_problems(series_name, &problems, style)),
+    };
+    let Some(path) = deals.get(&block.deal) else {
+        return Outcome::NoAgreement {
+            deal: block.deal,
+            row: block.first_row,
+        };
+    };
+    let name = path.display().to_string();
+    let text = match std::fs::read(path).map(dealterms::source::decode) {
+        Ok(Ok(text)) => text,
+        Ok(Err((problem, shown))) => {
+            return Outcome::Failed(diagnostics::render(&[problem], &name, &shown, style));
+        }
+        Err(error) => return Outcome::Failed(format!("deal: cannot read `{name}`: {error}\n")),
+    };
+    let agreement = match dealterms::compile(&text) {
+        Ok((agreement, _)) => agreement,
+        Err(problems) => {
+            return Outcome::Failed(diagnostics::render(&problems, &name, &text, style));
+        }
+    };
+    // An event a deal does not declare is no concern of that deal.
+    let mut options = options.clone();
+    options
+        .event_dates
+        .retain(|event, _| agreement.events.iter().any(|e| &e.name == event));
+    let statement = match eval::evaluate(&agreement, &series, &options) {
+        Ok(statement) => statement,
+        Err(problem) => {
+            return Outcome::Failed(diagnostics::render(&[problem], &name, &text, style));
+        }
+    };
+    let rendered = match request.format {
+        OutputFormat::Csv => {
+            let mut writer = csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(Vec::new());
+            report::csv::write_rows(&mut writer, &statement, Some(&block.deal), request.explain)
+                .and_then(|()| report::csv::finish(writer))
+                .unwrap_or_default()
+        }
+        OutputFormat::Json => report::json::render_line(&block.deal, &statement, request.explain),
+        OutputFormat::Table => format!(
+            "deal {}\n{}\n",
+            block.deal,
+            report::table::render(&statement, table_width(), request.explain)
+        ),
+    };
+    Outcome::Rendered(rendered)
+}
+
+/// What comes before the first deal.
+fn header(request: &EvalRequest<'_>) -> String {
+    match request.format {
+        OutputFormat::Csv => format!("{}\n", report::csv::header(true, request.explain).join(",")),
+        OutputFormat::Json | OutputFormat::Table => String::new(),
+    }
+}
+
+/// Problems of a long-form series, each shown on its own row.
+fn row_problems(series_name: &str, problems: &[portfolio::RowProblem], style: Style) -> String {
+    problems
+        .iter()
+        .map(|p| {
+            let row = match &p.problem.kind {
+                dealterms::ProblemKind::NotANumber { row, .. }
+                | dealterms::ProblemKind::BadPeriod { row, .. }
+                | dealterms::ProblemKind::Ragged { row, .. } => format!(" row {row}"),
+                _ => String::new(),
+            };
+            diagnostics::render(
+                std::slice::from_ref(&p.problem),
+                &format!("{series_name}{row}"),
+                &p.text,
+                style,
+            )
+        })
+        .collect()
+}
+
+fn show_row_problems(series_name: &str, problems: &[portfolio::RowProblem], style: Style) {
+    eprint!("{}", row_problems(series_name, problems, style));
+}
+
+/// Where the output goes: standard output, or a temporary file that
+/// replaces the output file at the end, if all went well.
+enum Sink {
+    Stdout(std::io::BufWriter<std::io::Stdout>),
+    File(std::io::BufWriter<tempfile::NamedTempFile>, PathBuf),
+}
+
+impl Sink {
+    fn open(output: Option<&Path>) -> Result<Sink, Status> {
+        let Some(path) = output else {
+            return Ok(Sink::Stdout(std::io::BufWriter::with_capacity(
+                1 << 20,
+                std::io::stdout(),
+            )));
+        };
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let file = tempfile::NamedTempFile::new_in(dir).map_err(|error| {
+            eprintln!("deal: cannot write beside `{}`: {error}", path.display());
+            Status::Failed
+        })?;
+        Ok(Sink::File(
+            std::io::BufWriter::with_capacity(1 << 20, file),
+            path.to_path_buf(),
+        ))
+    }
+
+    fn write(&mut self, text: &str) -> Result<(), Status> {
+        let written = match self {
+            Sink::Stdout(out) => out.write_all(text.as_bytes()),
+            Sink::File(out, _) => out.write_all(text.as_bytes()),
+        };
+        written.or_else(ignore_closed_pipe).map_err(|error| {
+            eprintln!("deal: cannot write the output: {error}");
+            Status::Failed
+        })
+    }
+
+    /// Flushes, and for a file replaces the output only when `keep`.
+    fn finish(self, keep: bool) -> Result<(), Status> {
+        let fail = |error: std::io::Error| {
+            eprintln!("deal: cannot write the output: {error}");
+            Status::Failed
+        };
+        match self {
+            Sink::Stdout(mut out) => out.flush().or_else(ignore_closed_pipe).map_err(fail),
+            Sink::File(out, path) => {
+                let file = out.into_inner().map_err(|error| fail(error.into_error()))?;
+                if keep {
+                    file.as_file().sync_all().map_err(fail)?;
+                    file.persist(&path).map_err(|error| fail(error.error))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// `deal eval ... | head` closes the pipe early; that is not a failure.
+fn ignore_closed_pipe(error: std::io::Error) -> std::io::Result<()> {
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(error)
+    }
+}
