@@ -1,6 +1,7 @@
 //! The `deal` binary end to end: exit codes, streams, formats.
 
 use std::io::Write;
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 const SEED: &str = "examples/openai-microsoft.deal";
@@ -424,4 +425,110 @@ fn expectations_may_name_a_longer_period_than_the_series() {
     std::fs::write(&path, deal_text).expect("written");
     let out = deal(&["test", path.to_str().expect("UTF-8 path")]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+/// A portfolio in a temporary directory: three copies of the seed deal and
+/// a long-form series for the deals named in `series_deals`.
+fn portfolio(series_deals: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::create_dir(dir.path().join("deals")).expect("deals/");
+    let seed = std::fs::read_to_string(SEED).expect("seed");
+    let plain: String = seed
+        .lines()
+        .filter(|l| !l.contains("series") && !l.contains("expect"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    for deal in ["alpha", "beta", "gamma"] {
+        std::fs::write(dir.path().join(format!("deals/{deal}.deal")), &plain).expect("deal");
+    }
+    let mut series = String::from("deal,period,revenue\n");
+    for (i, deal) in series_deals.iter().enumerate() {
+        for year in 2025..2033 {
+            series.push_str(&format!(
+                "{deal},{year},{}\n",
+                (i + 1) * 10_000_000_000 * (year - 2024)
+            ));
+        }
+    }
+    std::fs::write(dir.path().join("sales.csv"), series).expect("series");
+    dir
+}
+
+#[test]
+fn eval_of_a_portfolio_adds_a_deal_column_in_series_order() {
+    let dir = portfolio(&["gamma", "alpha", "beta"]);
+    let path = |p: &str| dir.path().join(p).to_string_lossy().into_owned();
+    let out = deal(&[
+        "eval",
+        &path("deals"),
+        "--series",
+        &path("sales.csv"),
+        "-f",
+        "csv",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let mut lines = stdout.lines();
+    assert!(
+        lines
+            .next()
+            .expect("header")
+            .starts_with("deal,period,clause,payer,party")
+    );
+    let deals: Vec<&str> = lines
+        .map(|l| l.split(',').next().unwrap_or_default())
+        .collect();
+    assert_eq!(deals.len(), 24);
+    assert_eq!(&deals[..8], ["gamma"; 8]);
+    assert_eq!(&deals[8..16], ["alpha"; 8]);
+    assert!(stdout.contains(
+        "beta,2026,revenue-share,OpenAI,Microsoft,60000000000,0.2,12000000000.00,18000000000.00"
+    ));
+}
+
+#[test]
+fn eval_of_a_portfolio_names_missing_agreements_and_missing_rows() {
+    let dir = portfolio(&["alpha", "delta"]);
+    let path = |p: &str| dir.path().join(p).to_string_lossy().into_owned();
+    let output = path("out.csv");
+    let out = deal(&[
+        "eval",
+        &path("deals"),
+        "--series",
+        &path("sales.csv"),
+        "-f",
+        "csv",
+        "-o",
+        &output,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("series rows without an agreement: `delta` (row 10)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("agreements without series rows: beta, gamma"),
+        "{stderr}"
+    );
+    assert!(!Path::new(&output).exists(), "nothing is written on error");
+}
+
+#[test]
+fn eval_of_a_portfolio_refuses_a_deal_whose_rows_are_split() {
+    let dir = portfolio(&["alpha", "beta", "gamma"]);
+    let path = |p: &str| dir.path().join(p).to_string_lossy().into_owned();
+    let mut series = std::fs::read_to_string(path("sales.csv")).expect("series");
+    series.push_str("alpha,2033,1\n");
+    std::fs::write(path("sales.csv"), series).expect("written");
+    let out = deal(&[
+        "eval",
+        &path("deals"),
+        "--series",
+        &path("sales.csv"),
+        "-f",
+        "csv",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("the rows of deal `alpha` are not together"));
 }
