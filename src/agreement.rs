@@ -223,7 +223,7 @@ pub struct Basis {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BasisExpr {
     Column(String),
     Constant(Decimal),

@@ -8,7 +8,7 @@ mod names;
 mod values;
 mod warnings;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::agreement::{
     Agreement, BasisExpr, Clause, ClauseKind, Currency, Event, Party, PartyId, Settlement,
@@ -366,13 +366,13 @@ impl Checker {
     /// Only one party can receive the remainder of a basis; bases are
     /// compared as computed, so `(sales - refunds)` is `sales - refunds`.
     fn duplicate_rests(&mut self, clauses: &[Clause]) {
-        let mut seen: Vec<(&BasisExpr, Span)> = Vec::new();
+        let mut seen: HashMap<&BasisExpr, Span> = HashMap::new();
         for clause in clauses {
             let ClauseKind::Rest(basis) = &clause.kind else {
                 continue;
             };
-            match seen.iter().find(|(expr, _)| **expr == basis.expr) {
-                Some((_, first)) => {
+            match seen.get(&basis.expr) {
+                Some(first) => {
                     let problem = Problem::new(
                         ProblemKind::DuplicateRest {
                             basis: basis.text.clone(),
@@ -382,7 +382,9 @@ impl Checker {
                     .with_related(*first, "first given here");
                     self.report(problem);
                 }
-                None => seen.push((&basis.expr, clause.span)),
+                None => {
+                    seen.insert(&basis.expr, clause.span);
+                }
             }
         }
     }
@@ -412,19 +414,24 @@ impl Checker {
 /// numbered when the same name would otherwise repeat.
 fn label_unlabelled(clauses: &[Clause], parties: &[Party]) -> Vec<Clause> {
     let mut labelled = clauses.to_vec();
-    let mut taken: Vec<String> = clauses
+    let mut taken: HashSet<String> = clauses
         .iter()
         .filter(|c| c.labelled)
         .map(|c| c.label.clone())
         .collect();
+    // The next number to try for each name, so that many advances to one
+    // payee stay linear.
+    let mut next: HashMap<String, u32> = HashMap::new();
     for clause in labelled.iter_mut().filter(|c| !c.labelled) {
         let payee = parties.get(clause.payee).map_or("", |p| p.name.as_str());
         let base = format!("{} to {payee}", clause.kind_word());
-        let label = std::iter::once(base.clone())
-            .chain((2u32..).map(|n| format!("{base} ({n})")))
-            .find(|label| !taken.contains(label))
-            .unwrap_or(base);
-        taken.push(label.clone());
+        let counter = next.entry(base.clone()).or_insert(1);
+        let mut label = base.clone();
+        while taken.contains(&label) {
+            *counter = counter.saturating_add(1);
+            label = format!("{base} ({counter})");
+        }
+        taken.insert(label.clone());
         clause.label = label;
     }
     labelled

@@ -1,5 +1,7 @@
 //! Warnings: what is valid but suspicious in a checked agreement.
 
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
 
 use super::Checker;
@@ -15,24 +17,12 @@ pub(super) fn report(checker: &mut Checker, agreement: &Agreement) {
 
 /// Shares of one basis whose highest rates add up to more than 100%.
 fn over_allocated(checker: &mut Checker, agreement: &Agreement) {
-    let mut totals: Vec<(&BasisExpr, Decimal)> = Vec::new();
+    let mut totals: HashMap<&BasisExpr, Decimal> = HashMap::new();
     for clause in &agreement.clauses {
         let ClauseKind::Share(share) = &clause.kind else {
             continue;
         };
-        let index = match totals
-            .iter()
-            .position(|(expr, _)| **expr == share.basis.expr)
-        {
-            Some(index) => index,
-            None => {
-                totals.push((&share.basis.expr, Decimal::ZERO));
-                totals.len().saturating_sub(1)
-            }
-        };
-        let Some((_, total)) = totals.get_mut(index) else {
-            continue;
-        };
+        let total = totals.entry(&share.basis.expr).or_default();
         let before = *total;
         *total = total.saturating_add(share.rate.max());
         if before <= Decimal::ONE && *total > Decimal::ONE {
