@@ -503,17 +503,73 @@ fn text(pair: Pair<'_, Rule>) -> Text {
     }
 }
 
-/// The span of a node, from its first token to the end of its last: pest
-/// lets a rule's span run on over the white space and comments skipped
-/// before an optional part that turned out absent.
+/// The span of a node, from its first token to the end of its last. pest
+/// lets the span of a rule ending in an optional or repeated part run on over
+/// the white space and comments skipped before that part turned out absent;
+/// for those rules the tail is trimmed off.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "offsets into an in-memory text stay below isize::MAX"
+)]
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
     let span = pair.as_span();
-    let end = pair
-        .clone()
-        .into_inner()
-        .last()
-        .map_or(span.end(), |last| span_of(&last).end);
-    Span::new(span.start(), end)
+    let (start, mut end) = (span.start(), span.end());
+    if !may_trail(pair.as_rule()) {
+        return Span::new(start, end);
+    }
+    let input = span.get_input();
+    loop {
+        let node = input.get(start..end).unwrap_or_default();
+        let trimmed = node.trim_end_matches([' ', '\t', '\r', '\n', '\u{feff}']);
+        end = start + trimmed.len();
+        let line_start = trimmed.rfind('\n').map_or(start, |at| start + at + 1);
+        match input.get(line_start..end).and_then(comment_start) {
+            Some(at) => end = line_start + at,
+            None => return Span::new(start, end),
+        }
+    }
+}
+
+/// Rules that end in an optional or repeated part, or in a rule that does.
+fn may_trail(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::item
+            | Rule::clause
+            | Rule::share
+            | Rule::advance
+            | Rule::recouped
+            | Rule::bands
+            | Rule::steps
+            | Rule::step
+            | Rule::cap
+            | Rule::threshold
+            | Rule::floor
+            | Rule::minimum
+            | Rule::expr
+            | Rule::event_decl
+            | Rule::parties_decl
+            | Rule::expect_decl
+            | Rule::expect_amount
+            | Rule::let_decl
+            | Rule::band
+    )
+}
+
+/// Where a comment starts in a line, outside quoted names.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut quoted = false;
+    let mut previous = ' ';
+    for (at, c) in line.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '#' if !quoted => return Some(at),
+            '/' if !quoted && previous == '/' => return Some(at.saturating_sub(1)),
+            _ => {}
+        }
+        previous = c;
+    }
+    None
 }
 
 fn unexpected_rule(rule: Rule, span: Span) -> Problem {
