@@ -523,7 +523,9 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
         let trimmed = node.trim_end_matches([' ', '\t', '\r', '\n', '\u{feff}']);
         end = start + trimmed.len();
         let line_start = trimmed.rfind('\n').map_or(start, |at| start + at + 1);
-        match input.get(line_start..end).and_then(comment_start) {
+        let line = input.get(line_start..end).unwrap_or_default();
+        let may_comment = line.bytes().any(|b| b == b'#' || b == b'/');
+        match may_comment.then(|| comment_start(line)).flatten() {
             Some(at) => end = line_start + at,
             None => return Span::new(start, end),
         }
