@@ -453,9 +453,9 @@ pub fn money(old: &Statement, new: &Statement) -> Result<MoneyDiff, Fault> {
 fn nets(statement: &Statement) -> Result<HashMap<(Period, &str), Decimal>, Fault> {
     let mut nets: HashMap<(Period, &str), Decimal> = HashMap::new();
     for row in &statement.rows {
-        let received = nets.entry((row.period, row.payee.as_str())).or_default();
+        let received = nets.entry((row.period, statement.payee(row))).or_default();
         *received = arith::add(*received, row.amount)?;
-        let paid = nets.entry((row.period, row.payer.as_str())).or_default();
+        let paid = nets.entry((row.period, statement.payer(row))).or_default();
         *paid = arith::sub(*paid, row.amount)?;
     }
     Ok(nets)
@@ -464,29 +464,34 @@ fn nets(statement: &Statement) -> Result<HashMap<(Period, &str), Decimal>, Fault
 /// The first clause (in the new agreement's order, then the old's) whose
 /// payments to or from `party` in `period` differ between the statements.
 fn diverging_clause(old: &Statement, new: &Statement, period: Period, party: &str) -> String {
-    let involves = |r: &Row| r.period == period && (r.payee == party || r.payer == party);
     let amount = |statement: &Statement, clause: &str| {
-        arith::sum(
-            statement
-                .rows
-                .iter()
-                .filter(|r| involves(r) && r.clause == clause)
-                .map(|r| {
-                    if r.payee == party {
-                        r.amount
-                    } else {
-                        arith::negate(r.amount)
-                    }
-                }),
-        )
+        let involves = |r: &&Row| {
+            r.period == period
+                && statement.clause(r) == clause
+                && (statement.payee(r) == party || statement.payer(r) == party)
+        };
+        arith::sum(statement.rows.iter().filter(involves).map(|r| {
+            if statement.payee(r) == party {
+                r.amount
+            } else {
+                arith::negate(r.amount)
+            }
+        }))
         .ok()
     };
-    new.rows
-        .iter()
-        .chain(&old.rows)
-        .filter(|r| involves(r))
-        .map(|r| r.clause.as_str())
+    let candidates = |statement: &'_ Statement| {
+        statement
+            .rows
+            .iter()
+            .filter(move |r| {
+                r.period == period && (statement.payee(r) == party || statement.payer(r) == party)
+            })
+            .map(move |r| statement.clause(r).to_string())
+            .collect::<Vec<_>>()
+    };
+    candidates(new)
+        .into_iter()
+        .chain(candidates(old))
         .find(|clause| amount(old, clause) != amount(new, clause))
         .unwrap_or_default()
-        .to_string()
 }

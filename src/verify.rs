@@ -48,7 +48,7 @@ pub fn failures(agreement: &Agreement, verdicts: &[Verdict]) -> Vec<Problem> {
 
 fn verdict(agreement: &Agreement, statement: &Statement, expectation: &Expectation) -> Verdict {
     let (passed, actual) = match &expectation.kind {
-        Expected::Total(amount) => match sum(statement, agreement, expectation.subject, None) {
+        Expected::Total(amount) => match sum(statement, expectation.subject, None) {
             Some(total) => (
                 same(total, *amount, agreement),
                 format!("{} in total", readable(total)),
@@ -59,7 +59,7 @@ fn verdict(agreement: &Agreement, statement: &Statement, expectation: &Expectati
             if !statement.periods.iter().any(|p| p.within(*period)) {
                 (false, format!("no period of the series in {period}"))
             } else {
-                match sum(statement, agreement, expectation.subject, Some(*period)) {
+                match sum(statement, expectation.subject, Some(*period)) {
                     Some(total) => (
                         same(total, *amount, agreement),
                         format!("{} in {period}", readable(total)),
@@ -110,21 +110,11 @@ fn same(total: Decimal, expected: Decimal, agreement: &Agreement) -> bool {
 }
 
 /// What a party received, or a clause paid, over the series or in one period.
-fn sum(
-    statement: &Statement,
-    agreement: &Agreement,
-    subject: Subject,
-    period: Option<Period>,
-) -> Option<Decimal> {
+fn sum(statement: &Statement, subject: Subject, period: Option<Period>) -> Option<Decimal> {
+    // The statement numbers parties and clauses as the agreement does.
     let matches = |row: &Row| match subject {
-        Subject::Party(id) => agreement
-            .parties
-            .get(id)
-            .is_some_and(|p| p.name == row.payee),
-        Subject::Clause(id) => agreement
-            .clauses
-            .get(id)
-            .is_some_and(|c| c.label == row.clause),
+        Subject::Party(id) => row.payee == id,
+        Subject::Clause(id) => row.clause == id,
         Subject::Any => true,
     };
     let amounts = statement

@@ -40,7 +40,10 @@ fn check_case(case: &str) {
     let mut per_period: BTreeMap<Vec<String>, Decimal> = BTreeMap::new();
     for row in &statement.rows {
         *per_period
-            .entry(vec![row.period.to_string(), row.payee.clone()])
+            .entry(vec![
+                row.period.to_string(),
+                statement.payee(row).to_string(),
+            ])
             .or_default() += row.amount;
     }
     let expected_rows = expected(&dir.join("expected.csv"));

@@ -23,7 +23,7 @@ use crate::period::{Period, granularity_word};
 use crate::series::Series;
 use basis::Compiled;
 use share::{Context, ShareState};
-use statement::{Event, EventKind, Row, Statement, Total};
+use statement::{Event, EventKind, Note, Notes, Row, Statement, Total};
 
 /// What the command line adds to an evaluation.
 #[derive(Debug, Clone, Default)]
@@ -73,9 +73,15 @@ struct Engine<'a> {
     /// The clauses that recoup an advance.
     recouping: Vec<usize>,
     /// Running totals of the settlement offsets, by (payer, payee).
-    settled: HashMap<(String, String), Decimal>,
+    settled: HashMap<(usize, usize), Decimal>,
+    /// Clause labels, then `net settlement`: what rows refer to.
+    labels: Vec<String>,
+    parties: Vec<String>,
     rows: Vec<Row>,
     events: Vec<Event>,
+    /// Per-period scratch space, kept to avoid allocating every period.
+    slots: Vec<Option<Row>>,
+    earned_on: Vec<(usize, Decimal)>,
 }
 
 impl<'a> Engine<'a> {
@@ -142,6 +148,13 @@ impl<'a> Engine<'a> {
             })
             .flatten()
             .collect();
+        let labels = agreement
+            .clauses
+            .iter()
+            .map(|c| c.label.clone())
+            .chain(std::iter::once(SETTLEMENT_LABEL.to_string()))
+            .collect();
+        let rows = Vec::with_capacity(series.periods.len().saturating_mul(agreement.clauses.len()));
         Ok(Engine {
             agreement,
             series,
@@ -150,8 +163,12 @@ impl<'a> Engine<'a> {
             balances,
             recouping,
             settled: HashMap::new(),
-            rows: Vec::new(),
+            labels,
+            parties: agreement.parties.iter().map(|p| p.name.clone()).collect(),
+            rows,
             events,
+            slots: Vec::with_capacity(agreement.clauses.len()),
+            earned_on: Vec::with_capacity(agreement.clauses.len()),
         })
     }
 
@@ -168,6 +185,8 @@ impl<'a> Engine<'a> {
             minor_units: self.agreement.currency.minor_units,
             rounding: self.agreement.rounding.keyword().to_string(),
             periods: self.series.periods.clone(),
+            parties: self.parties,
+            clauses: self.labels,
             rows: self.rows,
             totals,
             events: self.events,
@@ -179,8 +198,10 @@ impl<'a> Engine<'a> {
         let period = self.series.periods.get(t).copied().unwrap_or(FIRST_PERIOD);
         let agreement = self.agreement;
         // Shares first: `rest of` needs their earnings.
-        let mut slots: Vec<Option<Row>> = Vec::with_capacity(agreement.clauses.len());
-        let mut earned_on: Vec<(usize, Decimal)> = Vec::new();
+        let mut slots = std::mem::take(&mut self.slots);
+        let mut earned_on = std::mem::take(&mut self.earned_on);
+        slots.clear();
+        earned_on.clear();
         for (index, clause) in agreement.clauses.iter().enumerate() {
             let slot = self.share(index, clause, t, period)?;
             if let Some((_, earned)) = &slot {
@@ -189,25 +210,21 @@ impl<'a> Engine<'a> {
             slots.push(slot.map(|(row, _)| row));
         }
         self.recoup(&mut slots, period);
-        let mut rows: Vec<Row> = Vec::with_capacity(slots.len());
-        for ((index, clause), slot) in agreement.clauses.iter().enumerate().zip(slots) {
-            rows.push(match slot {
+        let first = self.rows.len();
+        for ((index, clause), slot) in agreement.clauses.iter().enumerate().zip(slots.drain(..)) {
+            let mut row = match slot {
                 Some(row) => row,
                 None => self.other(index, clause, t, period, &earned_on)?,
-            });
+            };
+            if let Some(prepared) = self.clauses.get_mut(index) {
+                prepared.cumulative = money_add(prepared.cumulative, row.amount, clause, period)?;
+                row.cumulative = prepared.cumulative;
+            }
+            self.rows.push(row);
         }
-        let clauses = self.agreement.clauses.iter();
-        for ((row, prepared), clause) in rows.iter_mut().zip(self.clauses.iter_mut()).zip(clauses) {
-            prepared.cumulative = money_add(prepared.cumulative, row.amount, clause, period)?;
-            row.cumulative = prepared.cumulative;
-            row.rate = row
-                .basis
-                .filter(|basis| basis.is_sign_positive() && !basis.is_zero())
-                .and_then(|basis| row.amount.checked_div(basis));
-        }
-        self.settle(&mut rows, period)?;
-        self.rows.extend(rows);
-        Ok(())
+        self.slots = slots;
+        self.earned_on = earned_on;
+        self.settle(first, period)
     }
 
     /// A share clause's row in period `t`, with what it earned; `None` for
@@ -228,7 +245,7 @@ impl<'a> Engine<'a> {
             return Ok(None);
         };
         if !prepared.active.get(t).copied().unwrap_or(false) {
-            row.note = "outside its window".into();
+            row.notes.push(Note::OutsideWindow);
             if self.explain {
                 row.explain
                     .push("the clause is not in force this period".into());
@@ -253,7 +270,7 @@ impl<'a> Engine<'a> {
             });
         }
         row.amount = outcome.earned;
-        row.note = outcome.notes.join("; ");
+        row.notes = outcome.notes;
         row.explain = outcome.explain;
         if self.explain {
             let verb = if self.recouping.contains(&index) {
@@ -287,29 +304,16 @@ impl<'a> Engine<'a> {
                 // 0 <= withheld <= both, so neither can leave the range.
                 *balance = balance.saturating_sub(withheld);
                 row.amount = row.amount.saturating_sub(withheld);
-                let note = if balance.is_zero() {
-                    format!(
-                        "{} withheld; `{}` recouped",
-                        readable(withheld),
-                        clause.label
-                    )
-                } else {
-                    format!(
-                        "{} withheld to recoup `{}`; {} unrecouped",
-                        readable(withheld),
-                        clause.label,
-                        readable(*balance)
-                    )
+                let note = Note::Withheld {
+                    amount: withheld,
+                    advance: advance_index,
+                    balance: *balance,
                 };
                 if self.explain {
-                    row.explain.push(note.clone());
+                    row.explain.push(note.text(&self.parties, &self.labels));
                     row.explain.push(format!("pays {}", readable(row.amount)));
                 }
-                row.note = if row.note.is_empty() {
-                    note
-                } else {
-                    format!("{}; {note}", row.note)
-                };
+                row.notes.push(note);
                 if balance.is_zero() {
                     self.events.push(Event {
                         period: Some(period),
@@ -356,10 +360,9 @@ impl<'a> Engine<'a> {
                     self.agreement.rounding,
                 );
                 if basis.is_sign_negative() || basis.is_zero() {
-                    row.note = "nothing to share".into();
+                    row.notes.push(Note::NothingToShare);
                 } else if rounded.is_sign_negative() {
-                    row.note =
-                        format!("the shares exceed the basis by {}", readable(rounded.abs()));
+                    row.notes.push(Note::SharesExceed { by: rounded.abs() });
                     self.events.push(Event {
                         period: Some(period),
                         clause: clause.label.clone(),
@@ -372,7 +375,7 @@ impl<'a> Engine<'a> {
                     });
                 } else {
                     row.amount = rounded;
-                    row.note = "the remainder".into();
+                    row.notes.push(Note::Remainder);
                 }
                 if self.explain {
                     let shares = if parts.is_empty() {
@@ -393,7 +396,7 @@ impl<'a> Engine<'a> {
                 let mut row = self.blank_row(clause, period, None);
                 if t == 0 {
                     row.amount = advance.amount;
-                    row.note = "advance, paid in the first period".into();
+                    row.notes.push(Note::AdvancePaid);
                     self.events.push(Event {
                         period: Some(period),
                         clause: clause.label.clone(),
@@ -407,15 +410,13 @@ impl<'a> Engine<'a> {
                         ));
                     }
                 } else if let Some(balance) = self.balances.get(&index) {
-                    row.note = if balance.is_zero() {
-                        "recouped".into()
-                    } else {
-                        format!("{} unrecouped", readable(*balance))
-                    };
+                    let note = Note::Unrecouped { balance: *balance };
                     if self.explain {
+                        let text = note.text(&self.parties, &self.labels);
                         row.explain
-                            .push(format!("paid in the first period; {}", row.note));
+                            .push(format!("paid in the first period; {text}"));
                     }
+                    row.notes.push(note);
                 }
                 Ok(row)
             }
@@ -425,71 +426,62 @@ impl<'a> Engine<'a> {
 
     /// Offsets the flows between parties who settle net: each gets one
     /// offset row, so that what a party receives in the period is the net.
-    fn settle(&mut self, rows: &mut Vec<Row>, period: Period) -> Result<(), Problem> {
+    fn settle(&mut self, first: usize, period: Period) -> Result<(), Problem> {
         for settlement in &self.agreement.settlements {
             let overflow = |fault| eval_problem(fault, SETTLEMENT_LABEL, period, settlement.span);
-            let name = |id: usize| {
-                self.agreement
-                    .parties
-                    .get(id)
-                    .map(|p| p.name.clone())
-                    .unwrap_or_default()
-            };
-            let (a, b) = (name(settlement.first), name(settlement.second));
-            let flow = |from: &str, to: &str| {
+            let (a, b) = (settlement.first, settlement.second);
+            let rows = self.rows.get(first..).unwrap_or_default();
+            let flow = |from: usize, to: usize| {
                 arith::sum(
                     rows.iter()
                         .filter(|row| row.payer == from && row.payee == to)
                         .map(|row| row.amount),
                 )
             };
-            let (a_to_b, b_to_a) = (
-                flow(&a, &b).map_err(overflow)?,
-                flow(&b, &a).map_err(overflow)?,
-            );
+            let (a_to_b, b_to_a) = (flow(a, b).map_err(overflow)?, flow(b, a).map_err(overflow)?);
             let offset = a_to_b.min(b_to_a);
             if offset <= Decimal::ZERO {
                 continue;
             }
             // The larger flow less the smaller: both are non-negative sums.
-            let net = match a_to_b.cmp(&b_to_a) {
-                std::cmp::Ordering::Greater => format!(
-                    "net: {a} pays {b} {}",
-                    readable(a_to_b.saturating_sub(offset))
-                ),
-                std::cmp::Ordering::Less => format!(
-                    "net: {b} pays {a} {}",
-                    readable(b_to_a.saturating_sub(offset))
-                ),
-                std::cmp::Ordering::Equal => "net: the flows cancel out".to_string(),
+            let note = match a_to_b.cmp(&b_to_a) {
+                std::cmp::Ordering::Less => Note::Offset {
+                    payer: b,
+                    payee: a,
+                    net: b_to_a.saturating_sub(offset),
+                },
+                _ => Note::Offset {
+                    payer: a,
+                    payee: b,
+                    net: a_to_b.saturating_sub(offset),
+                },
             };
-            for (payer, payee, gross, back) in [(&a, &b, a_to_b, b_to_a), (&b, &a, b_to_a, a_to_b)]
-            {
+            for (payer, payee, gross, back) in [(a, b, a_to_b, b_to_a), (b, a, b_to_a, a_to_b)] {
                 let mut explain = Vec::new();
                 if self.explain {
+                    let name = |id: usize| self.parties.get(id).map_or("", String::as_str);
                     explain.push(format!(
-                        "{payer} owes {payee} {} and is owed {} back: {} of it is offset",
+                        "{} owes {} {} and is owed {} back: {} of it is offset",
+                        name(payer),
+                        name(payee),
                         readable(gross),
                         readable(back),
                         readable(offset)
                     ));
-                    explain.push(net.clone());
+                    explain.push(note.text(&self.parties, &self.labels));
                 }
-                let cumulative = self
-                    .settled
-                    .entry((payer.clone(), payee.clone()))
-                    .or_default();
+                let cumulative = self.settled.entry((payer, payee)).or_default();
                 *cumulative = arith::sub(*cumulative, offset).map_err(overflow)?;
-                rows.push(Row {
+                let cumulative = *cumulative;
+                self.rows.push(Row {
                     period,
-                    clause: SETTLEMENT_LABEL.into(),
-                    payer: payer.clone(),
-                    payee: payee.clone(),
+                    clause: self.labels.len().saturating_sub(1),
+                    payer,
+                    payee,
                     basis: None,
-                    rate: None,
                     amount: arith::negate(offset),
-                    cumulative: *cumulative,
-                    note: format!("offset; {net}"),
+                    cumulative,
+                    notes: smallvec::smallvec![note.clone()],
                     explain,
                 });
             }
@@ -517,23 +509,19 @@ impl<'a> Engine<'a> {
     }
 
     fn blank_row(&self, clause: &Clause, period: Period, basis: Option<Decimal>) -> Row {
-        let name = |id: usize| {
-            self.agreement
-                .parties
-                .get(id)
-                .map(|p| p.name.clone())
-                .unwrap_or_default()
-        };
         Row {
             period,
-            clause: clause.label.clone(),
-            payer: name(clause.payer),
-            payee: name(clause.payee),
+            clause: self
+                .labels
+                .iter()
+                .position(|l| *l == clause.label)
+                .unwrap_or_default(),
+            payer: clause.payer,
+            payee: clause.payee,
             basis,
-            rate: None,
             amount: Decimal::ZERO,
             cumulative: Decimal::ZERO,
-            note: String::new(),
+            notes: Notes::new(),
             explain: Vec::new(),
         }
     }
@@ -566,17 +554,18 @@ impl<'a> Engine<'a> {
         self.agreement
             .parties
             .iter()
-            .map(|party| {
-                let amounts = |of: fn(&Row) -> &str| {
+            .enumerate()
+            .map(|(id, party)| {
+                let amounts = |of: fn(&Row) -> usize| {
                     arith::sum(
                         self.rows
                             .iter()
-                            .filter(|row| of(row) == party.name)
+                            .filter(|row| of(row) == id)
                             .map(|row| row.amount),
                     )
                 };
-                let received = amounts(|row| &row.payee).map_err(overflow)?;
-                let paid = amounts(|row| &row.payer).map_err(overflow)?;
+                let received = amounts(|row| row.payee).map_err(overflow)?;
+                let paid = amounts(|row| row.payer).map_err(overflow)?;
                 Ok(Total {
                     party: party.name.clone(),
                     received,

@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::arith::{self, Figure};
-use super::statement::EventKind;
+use super::statement::{EventKind, Note, Notes};
 use crate::agreement::{Calendar, Limit, Rate, RoundingMode, Share};
 use crate::money::{self, percent, readable};
 use crate::period::Period;
@@ -56,7 +56,7 @@ pub struct Context {
 pub struct Outcome {
     /// What the clause earns this period, rounded and capped.
     pub earned: Decimal,
-    pub notes: Vec<String>,
+    pub notes: Notes,
     pub explain: Vec<String>,
     pub events: Vec<(EventKind, String)>,
 }
@@ -81,7 +81,7 @@ pub fn evaluate(
         state.caps = vec![Running::default(); share.caps.len()];
     }
     let positive = if basis.is_sign_negative() {
-        out.notes.push("negative basis".into());
+        out.notes.push(Note::NegativeBasis);
         out.explain(ctx, || {
             format!("basis {} is negative: nothing is shared", readable(basis))
         });
@@ -108,8 +108,10 @@ pub fn evaluate(
                 )
             });
             if !rate.is_zero() && !counted.is_zero() {
-                out.notes
-                    .push(format!("{} of {}", percent(*rate), readable(counted)));
+                out.notes.push(Note::Share {
+                    rate: *rate,
+                    basis: counted,
+                });
             }
             raw
         }
@@ -129,7 +131,9 @@ pub fn evaluate(
                 readable(floor.amount)
             )
         });
-        out.notes.push(format!("floor {}", readable(floor.amount)));
+        out.notes.push(Note::Floor {
+            floor: floor.amount,
+        });
         raw = floor.amount;
     }
     let mut rounded = money::round(raw, ctx.minor_units, ctx.rounding);
@@ -195,8 +199,9 @@ fn threshold(
         )
     });
     if counted < basis {
-        out.notes
-            .push(format!("above {} only", readable(limit.amount)));
+        out.notes.push(Note::AboveOnly {
+            threshold: limit.amount,
+        });
     }
     Ok(counted)
 }
@@ -244,8 +249,10 @@ fn bands_raw(
                     readable(pays)
                 )
             });
-            out.notes
-                .push(format!("{} of {}", percent(band.rate), readable(slice)));
+            out.notes.push(Note::Share {
+                rate: band.rate,
+                basis: slice,
+            });
         }
         if let Some(upper) = upper {
             if from < upper && to >= upper && to > from {
@@ -296,8 +303,10 @@ fn steps_raw(
                     readable(pays)
                 )
             });
-            out.notes
-                .push(format!("{} of {}", percent(step.rate), readable(left)));
+            out.notes.push(Note::Share {
+                rate: step.rate,
+                basis: left,
+            });
             raw = arith::add(raw, pays)?;
             left = Decimal::ZERO;
             break;
@@ -316,8 +325,10 @@ fn steps_raw(
                     readable(full)
                 )
             });
-            out.notes
-                .push(format!("{} of {}", percent(step.rate), readable(left)));
+            out.notes.push(Note::Share {
+                rate: step.rate,
+                basis: left,
+            });
             raw = arith::add(raw, full)?;
             left = Decimal::ZERO;
         } else {
@@ -331,8 +342,10 @@ fn steps_raw(
                     readable(limit)
                 )
             });
-            out.notes
-                .push(format!("{} of {}", percent(step.rate), readable(used)));
+            out.notes.push(Note::Share {
+                rate: step.rate,
+                basis: used,
+            });
             raw = arith::add(raw, room)?;
             left = arith::sub(left, used)?;
             out.events.push((
@@ -404,8 +417,7 @@ fn minimum_true_up(
             readable(shortfall)
         )
     });
-    out.notes
-        .push(format!("minimum true-up {}", readable(shortfall)));
+    out.notes.push(Note::MinimumTrueUp { shortfall });
     out.events.push((
         EventKind::MinimumTrueUp,
         format!(
@@ -443,8 +455,11 @@ fn caps(
                 out.explain(ctx, || {
                     format!("cap {}{per} already reached", readable(cap.amount))
                 });
-                out.notes
-                    .push(format!("cap {}{per} reached earlier", readable(cap.amount)));
+                out.notes.push(Note::Cap {
+                    cap: cap.amount,
+                    per: cap.per,
+                    earlier: true,
+                });
             } else {
                 let paid = match cap.per {
                     Some(_) => format!(
@@ -466,8 +481,11 @@ fn caps(
                         readable(room)
                     )
                 });
-                out.notes
-                    .push(format!("cap {}{per} reached", readable(cap.amount)));
+                out.notes.push(Note::Cap {
+                    cap: cap.amount,
+                    per: cap.per,
+                    earlier: false,
+                });
                 out.events.push((
                     EventKind::CapReached,
                     format!("cap of {}{per} reached", readable(cap.amount)),
@@ -475,8 +493,11 @@ fn caps(
             }
             amount = room;
         } else if amount.is_zero() && room.is_zero() {
-            out.notes
-                .push(format!("cap {}{per} reached earlier", readable(cap.amount)));
+            out.notes.push(Note::Cap {
+                cap: cap.amount,
+                per: cap.per,
+                earlier: true,
+            });
         }
     }
     Ok(amount)

@@ -48,16 +48,18 @@ pub fn write_rows<W: std::io::Write>(
         let mut record: Vec<String> = deal.map(str::to_string).into_iter().collect();
         record.extend([
             row.period.to_string(),
-            row.clause.clone(),
-            row.payer.clone(),
-            row.payee.clone(),
+            statement.clause(row).to_string(),
+            statement.payer(row).to_string(),
+            statement.payee(row).to_string(),
             row.basis
                 .map(|b| b.normalize().to_string())
                 .unwrap_or_default(),
-            row.rate.map(super::json::rate_text).unwrap_or_default(),
+            row.effective_rate()
+                .map(super::json::rate_text)
+                .unwrap_or_default(),
             fixed(row.amount, minor),
             fixed(row.cumulative, minor),
-            row.note.clone(),
+            statement.note(row),
         ]);
         if explain {
             record.push(row.explain.join("; "));

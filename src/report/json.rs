@@ -43,14 +43,14 @@ fn document(statement: &Statement, explain: bool) -> Value {
         .map(|row| {
             let mut value = json!({
                 "period": row.period.to_string(),
-                "clause": row.clause,
-                "payer": row.payer,
-                "party": row.payee,
+                "clause": statement.clause(row),
+                "payer": statement.payer(row),
+                "party": statement.payee(row),
                 "basis": row.basis.map(|b| b.normalize().to_string()),
-                "effective_rate": row.rate.map(rate_text),
+                "effective_rate": row.effective_rate().map(rate_text),
                 "amount": amount(row.amount),
                 "cumulative": amount(row.cumulative),
-                "note": row.note,
+                "note": statement.note(row),
             });
             if explain && let Some(object) = value.as_object_mut() {
                 object.insert("explain".into(), json!(row.explain));

@@ -25,7 +25,7 @@ pub fn render(statement: &Statement, width: u16, explain: bool) -> String {
         statement.agreement, statement.currency, statement.rounding
     ));
 
-    for (label, rows) in by_clause(&statement.rows) {
+    for (label, rows) in by_clause(statement) {
         let Some(first) = rows.first() else { continue };
         if label == crate::eval::SETTLEMENT_LABEL {
             out.push_str(&format!(
@@ -34,7 +34,8 @@ pub fn render(statement: &Statement, width: u16, explain: bool) -> String {
         } else {
             out.push_str(&format!(
                 "\n{label}: {} pays {}\n",
-                first.payer, first.payee
+                statement.payer(first),
+                statement.payee(first)
             ));
         }
         let mut table = table(width);
@@ -42,10 +43,10 @@ pub fn render(statement: &Statement, width: u16, explain: bool) -> String {
         for row in &rows {
             table.add_row(vec![
                 Cell::new(row.period),
-                Cell::new(&row.payee),
+                Cell::new(statement.payee(row)),
                 Cell::new(grouped(row.amount, minor)).set_alignment(CellAlignment::Right),
                 Cell::new(grouped(row.cumulative, minor)).set_alignment(CellAlignment::Right),
-                Cell::new(&row.note),
+                Cell::new(statement.note(row)),
             ]);
         }
         fit(&mut table, 4);
@@ -83,9 +84,9 @@ pub fn render(statement: &Statement, width: u16, explain: bool) -> String {
             out.push_str(&format!(
                 "  {}  {}: {} to {}\n",
                 row.period,
-                row.clause,
+                statement.clause(row),
                 grouped(row.amount, minor),
-                row.payee,
+                statement.payee(row),
             ));
             for line in &row.explain {
                 out.push_str(&format!("      {line}\n"));
@@ -96,15 +97,23 @@ pub fn render(statement: &Statement, width: u16, explain: bool) -> String {
 }
 
 /// Rows grouped by clause, clauses in order of first appearance.
-fn by_clause(rows: &[Row]) -> Vec<(&str, Vec<&Row>)> {
-    let mut groups: Vec<(&str, Vec<&Row>)> = Vec::new();
-    for row in rows {
-        match groups.iter_mut().find(|(label, _)| *label == row.clause) {
+fn by_clause(statement: &Statement) -> Vec<(&str, Vec<&Row>)> {
+    let mut groups: Vec<(usize, Vec<&Row>)> = Vec::new();
+    for row in &statement.rows {
+        match groups.iter_mut().find(|(clause, _)| *clause == row.clause) {
             Some((_, group)) => group.push(row),
-            None => groups.push((&row.clause, vec![row])),
+            None => groups.push((row.clause, vec![row])),
         }
     }
     groups
+        .into_iter()
+        .map(|(clause, rows)| {
+            (
+                statement.clauses.get(clause).map_or("", String::as_str),
+                rows,
+            )
+        })
+        .collect()
 }
 
 fn table(width: u16) -> Table {
