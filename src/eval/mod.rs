@@ -80,7 +80,6 @@ struct Engine<'a> {
     rows: Vec<Row>,
     events: Vec<Event>,
     /// Per-period scratch space, kept to avoid allocating every period.
-    slots: Vec<Option<Row>>,
     earned_on: Vec<(usize, Decimal)>,
 }
 
@@ -167,7 +166,6 @@ impl<'a> Engine<'a> {
             parties: agreement.parties.iter().map(|p| p.name.clone()).collect(),
             rows,
             events,
-            slots: Vec::with_capacity(agreement.clauses.len()),
             earned_on: Vec::with_capacity(agreement.clauses.len()),
         })
     }
@@ -193,36 +191,38 @@ impl<'a> Engine<'a> {
         })
     }
 
-    /// Evaluates every clause in period `t`.
+    /// Evaluates every clause in period `t`. Rows are pushed once, in
+    /// clause order, and completed in place: shares first, since recoupment
+    /// and `rest of` need their earnings.
     fn period(&mut self, t: usize) -> Result<(), Problem> {
         let period = self.series.periods.get(t).copied().unwrap_or(FIRST_PERIOD);
         let agreement = self.agreement;
-        // Shares first: `rest of` needs their earnings.
-        let mut slots = std::mem::take(&mut self.slots);
         let mut earned_on = std::mem::take(&mut self.earned_on);
-        slots.clear();
         earned_on.clear();
-        for (index, clause) in agreement.clauses.iter().enumerate() {
-            let slot = self.share(index, clause, t, period)?;
-            if let Some((_, earned)) = &slot {
-                earned_on.push((index, *earned));
-            }
-            slots.push(slot.map(|(row, _)| row));
-        }
-        self.recoup(&mut slots, period);
         let first = self.rows.len();
-        for ((index, clause), slot) in agreement.clauses.iter().enumerate().zip(slots.drain(..)) {
-            let mut row = match slot {
-                Some(row) => row,
-                None => self.other(index, clause, t, period, &earned_on)?,
+        for (index, clause) in agreement.clauses.iter().enumerate() {
+            let row = match self.share(index, clause, t, period)? {
+                Some((row, earned)) => {
+                    earned_on.push((index, earned));
+                    row
+                }
+                None => self.blank_row(index, clause, period, None),
             };
-            if let Some(prepared) = self.clauses.get_mut(index) {
+            self.rows.push(row);
+        }
+        self.recoup(first, period);
+        for (index, clause) in agreement.clauses.iter().enumerate() {
+            if !matches!(clause.kind, ClauseKind::Share(_)) {
+                self.other(first, index, clause, t, period, &earned_on)?;
+            }
+            let at = first.saturating_add(index);
+            if let (Some(prepared), Some(row)) =
+                (self.clauses.get_mut(index), self.rows.get_mut(at))
+            {
                 prepared.cumulative = money_add(prepared.cumulative, row.amount, clause, period)?;
                 row.cumulative = prepared.cumulative;
             }
-            self.rows.push(row);
         }
-        self.slots = slots;
         self.earned_on = earned_on;
         self.settle(first, period)
     }
@@ -240,7 +240,7 @@ impl<'a> Engine<'a> {
             return Ok(None);
         };
         let basis = self.basis(index, clause, t, period)?;
-        let mut row = self.blank_row(clause, period, Some(basis));
+        let mut row = self.blank_row(index, clause, period, Some(basis));
         let Some(prepared) = self.clauses.get_mut(index) else {
             return Ok(None);
         };
@@ -285,7 +285,7 @@ impl<'a> Engine<'a> {
     }
 
     /// Withholds the earnings of recouping clauses until each advance is recouped.
-    fn recoup(&mut self, rows: &mut [Option<Row>], period: Period) {
+    fn recoup(&mut self, first: usize, period: Period) {
         for (advance_index, clause) in self.agreement.clauses.iter().enumerate() {
             let ClauseKind::Advance(advance) = &clause.kind else {
                 continue;
@@ -294,7 +294,7 @@ impl<'a> Engine<'a> {
                 let Some(balance) = self.balances.get_mut(&advance_index) else {
                     continue;
                 };
-                let Some(Some(row)) = rows.get_mut(target) else {
+                let Some(row) = self.rows.get_mut(first.saturating_add(target)) else {
                     continue;
                 };
                 if balance.is_zero() || row.amount.is_zero() {
@@ -326,8 +326,25 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// A `rest of` or advance row.
+    /// Completes the row of a `rest of` or an advance, at `first + index`.
     fn other(
+        &mut self,
+        first: usize,
+        index: usize,
+        clause: &Clause,
+        t: usize,
+        period: Period,
+        earned_on: &[(usize, Decimal)],
+    ) -> Result<(), Problem> {
+        let row = self.other_row(index, clause, t, period, earned_on)?;
+        if let Some(slot) = self.rows.get_mut(first.saturating_add(index)) {
+            *slot = row;
+        }
+        Ok(())
+    }
+
+    /// The row of a `rest of` or an advance.
+    fn other_row(
         &mut self,
         index: usize,
         clause: &Clause,
@@ -338,7 +355,7 @@ impl<'a> Engine<'a> {
         match &clause.kind {
             ClauseKind::Rest(basis_def) => {
                 let basis = self.basis(index, clause, t, period)?;
-                let mut row = self.blank_row(clause, period, Some(basis));
+                let mut row = self.blank_row(index, clause, period, Some(basis));
                 let mut taken = Decimal::ZERO;
                 let mut parts = Vec::new();
                 for (share_index, earned) in earned_on {
@@ -393,7 +410,7 @@ impl<'a> Engine<'a> {
                 Ok(row)
             }
             ClauseKind::Advance(advance) => {
-                let mut row = self.blank_row(clause, period, None);
+                let mut row = self.blank_row(index, clause, period, None);
                 if t == 0 {
                     row.amount = advance.amount;
                     row.notes.push(Note::AdvancePaid);
@@ -420,7 +437,7 @@ impl<'a> Engine<'a> {
                 }
                 Ok(row)
             }
-            ClauseKind::Share(_) => Ok(self.blank_row(clause, period, None)),
+            ClauseKind::Share(_) => Ok(self.blank_row(index, clause, period, None)),
         }
     }
 
@@ -508,14 +525,16 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn blank_row(&self, clause: &Clause, period: Period, basis: Option<Decimal>) -> Row {
+    fn blank_row(
+        &self,
+        index: usize,
+        clause: &Clause,
+        period: Period,
+        basis: Option<Decimal>,
+    ) -> Row {
         Row {
             period,
-            clause: self
-                .labels
-                .iter()
-                .position(|l| *l == clause.label)
-                .unwrap_or_default(),
+            clause: index,
             payer: clause.payer,
             payee: clause.payee,
             basis,

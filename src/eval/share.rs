@@ -159,7 +159,9 @@ pub fn evaluate(
     for running in &mut state.caps {
         running.total = arith::add(running.total, earned)?;
     }
-    state.minimum.total = arith::add(state.minimum.total, earned)?;
+    if share.minimum.is_some() {
+        state.minimum.total = arith::add(state.minimum.total, earned)?;
+    }
     out.earned = earned;
     Ok(out)
 }

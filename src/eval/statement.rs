@@ -86,8 +86,8 @@ impl Row {
     }
 }
 
-/// A row's notes: most rows have one or two, held without allocating.
-pub type Notes = smallvec::SmallVec<[Note; 2]>;
+/// A row's notes: most rows have one, held without allocating.
+pub type Notes = smallvec::SmallVec<[Note; 1]>;
 
 /// One reason behind a figure, kept as data and put in words on demand, so
 /// that evaluating a portfolio formats nothing it does not print.
