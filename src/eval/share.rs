@@ -137,7 +137,7 @@ pub fn evaluate(
         raw = floor.amount;
     }
     let mut rounded = money::round(raw, ctx.minor_units, ctx.rounding);
-    if rounded != raw {
+    if ctx.explain && rounded != raw {
         out.explain(ctx, || {
             format!(
                 "rounded {} to {} ({})",
@@ -153,11 +153,18 @@ pub fn evaluate(
         let topped = minimum_true_up(minimum, &mut state.minimum, rounded, ctx, &mut out)?;
         rounded = money::round(topped, ctx.minor_units, ctx.rounding);
     }
-    let topped_up = rounded > unfloored;
-    let earned = caps(&share.caps, state, rounded, topped_up, ctx, &mut out)?;
+    let earned = if share.caps.is_empty() {
+        rounded
+    } else {
+        let topped_up = (share.floor.is_some() || share.minimum.is_some()) && rounded > unfloored;
+        caps(&share.caps, state, rounded, topped_up, ctx, &mut out)?
+    };
     state.earned = arith::add(state.earned, earned)?;
-    for running in &mut state.caps {
-        running.total = arith::add(running.total, earned)?;
+    // A lifetime cap reads `earned`; only calendar caps keep their own total.
+    for (running, cap) in state.caps.iter_mut().zip(&share.caps) {
+        if cap.per.is_some() {
+            running.total = arith::add(running.total, earned)?;
+        }
     }
     if share.minimum.is_some() {
         state.minimum.total = arith::add(state.minimum.total, earned)?;
