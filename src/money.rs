@@ -17,10 +17,25 @@ pub fn round(amount: Decimal, minor_units: u32, mode: RoundingMode) -> Decimal {
 }
 
 /// An amount with exactly the currency's minor digits: `1200.00`.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "offsets into a short digit string"
+)]
 pub fn fixed(amount: Decimal, minor_units: u32) -> String {
     let mut shown = amount;
     shown.rescale(minor_units);
-    shown.to_string()
+    // From the mantissa: Decimal's own Display divides digit by digit, and
+    // statements print millions of amounts.
+    let scale = shown.scale() as usize;
+    let mantissa = shown.mantissa();
+    let mut digits = mantissa.unsigned_abs().to_string();
+    if digits.len() <= scale {
+        digits.insert_str(0, &"0".repeat(scale + 1 - digits.len()));
+    }
+    let (whole, fraction) = digits.split_at(digits.len() - scale);
+    let sign = if mantissa < 0 { "-" } else { "" };
+    let point = if scale > 0 { "." } else { "" };
+    format!("{sign}{whole}{point}{fraction}")
 }
 
 /// `-a`. Cannot overflow: the decimal range is symmetric around zero.
@@ -82,24 +97,33 @@ pub fn compact(amount: Decimal) -> String {
 /// An amount for notes and explanations: short where that loses nothing and
 /// stays easy to read (`38B`, `1.25M`), otherwise in full with grouped
 /// thousands (`20,625`, `44,804.935`).
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "offsets into a short digit string"
+)]
 pub fn readable(amount: Decimal) -> String {
-    const SUFFIXES: [(&str, u32); 4] = [("T", 12), ("B", 9), ("M", 6), ("K", 3)];
-    let magnitude = amount.abs();
-    for (suffix, exponent) in SUFFIXES {
-        let unit = Decimal::from_i128_with_scale(10i128.pow(exponent), 0);
-        if magnitude >= unit
-            && let Some(scaled) = amount.checked_div(unit)
-        {
-            let scaled = scaled.normalize();
+    const SUFFIXES: [(&str, usize, usize); 4] =
+        [("T", 12, 3), ("B", 9, 3), ("M", 6, 3), ("K", 3, 1)];
+    let normalized = amount.normalize();
+    let plain = fixed(normalized, normalized.scale());
+    let (sign, digits) = match plain.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", plain.as_str()),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    for (suffix, exponent, decimals) in SUFFIXES {
+        if whole.len() > exponent {
+            let (head, tail) = whole.split_at(whole.len() - exponent);
+            let rest = format!("{tail}{fraction}");
+            let rest = rest.trim_end_matches('0');
             // `1.068M` reads well; `20.625K` reads better as `20,625`.
-            let decimals = if suffix == "K" { 1 } else { 3 };
-            if scaled.scale() <= decimals {
-                return format!("{scaled}{suffix}");
+            if rest.len() <= decimals {
+                let point = if rest.is_empty() { "" } else { "." };
+                return format!("{sign}{head}{point}{rest}{suffix}");
             }
             break;
         }
     }
-    let normalized = amount.normalize();
     grouped(normalized, normalized.scale())
 }
 
@@ -140,6 +164,10 @@ mod tests {
         assert_eq!(round(d("0.129"), 2, RoundingMode::Down), d("0.12"));
         assert_eq!(fixed(d("1200"), 2), "1200.00");
         assert_eq!(fixed(d("5"), 0), "5");
+        assert_eq!(fixed(d("0.05"), 2), "0.05");
+        assert_eq!(fixed(d("-0.5"), 2), "-0.50");
+        assert_eq!(fixed(d("0"), 2), "0.00");
+        assert_eq!(fixed(d("-1234.5"), 3), "-1234.500");
         assert_eq!(grouped(d("38000000000"), 2), "38,000,000,000.00");
         assert_eq!(grouped(d("-1234.5"), 2), "-1,234.50");
         assert_eq!(grouped(d("999"), 0), "999");

@@ -60,7 +60,7 @@ pub fn open<R: Read>(reader: R) -> Result<Blocks<R>, Box<RowProblem>> {
     let reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .trim(csv::Trim::All)
+        // Cells are trimmed where they are read, not copied up front.
         .from_reader(reader);
     let mut records = reader.into_records();
     let header = match records.next() {
@@ -75,7 +75,7 @@ pub fn open<R: Read>(reader: R) -> Result<Blocks<R>, Box<RowProblem>> {
     };
     let cells: Vec<&str> = header
         .iter()
-        .map(|cell| cell.trim_start_matches('\u{feff}'))
+        .map(|cell| cell.trim_start_matches('\u{feff}').trim())
         .collect();
     let text = cells.join(",");
     let find = |name: &str| cells.iter().position(|cell| *cell == name);
@@ -139,7 +139,11 @@ impl<R: Read> Iterator for Blocks<R> {
                 Err(problem) => return Some(self.fail(String::new(), 0, problem)),
             },
         };
-        let deal = first.get(self.header.deal).unwrap_or_default().to_string();
+        let deal = first
+            .get(self.header.deal)
+            .unwrap_or_default()
+            .trim()
+            .to_string();
         let first_row = line_of(&first);
         if deal.is_empty() || !self.seen.insert(deal.clone()) {
             let cells: Vec<&str> = first.iter().collect();
@@ -159,7 +163,7 @@ impl<R: Read> Iterator for Blocks<R> {
         let mut texts: Vec<String> = Vec::new();
         let mut record = Some(first);
         while let Some(current) = record.take() {
-            if current.get(self.header.deal) != Some(deal.as_str()) {
+            if current.get(self.header.deal).map(str::trim) != Some(deal.as_str()) {
                 self.pending = Some(current);
                 break;
             }
@@ -220,7 +224,7 @@ impl<R: Read> Blocks<R> {
     fn next_record(&mut self) -> Option<Result<csv::StringRecord, RowProblem>> {
         loop {
             match self.records.next()? {
-                Ok(record) if record.iter().all(str::is_empty) => continue,
+                Ok(record) if record.iter().all(|cell| cell.trim().is_empty()) => continue,
                 Ok(record) => return Some(Ok(record)),
                 Err(error) => return Some(Err(csv_problem(&error))),
             }

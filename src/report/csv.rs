@@ -36,35 +36,47 @@ pub fn header(portfolio: bool, explain: bool) -> Vec<&'static str> {
     deal.into_iter().chain(columns.iter().copied()).collect()
 }
 
-/// Writes the rows of `statement`, each led by `deal` when given.
+/// Writes the rows of `statement`, each led by `deal` when given. Fields go
+/// out one by one from a reused buffer: a portfolio writes millions.
 pub fn write_rows<W: std::io::Write>(
     writer: &mut csv::Writer<W>,
     statement: &Statement,
     deal: Option<&str>,
     explain: bool,
 ) -> Result<(), csv::Error> {
+    use std::fmt::Write as _;
     let minor = statement.minor_units;
+    let mut buffer = String::new();
     for row in &statement.rows {
-        let mut record: Vec<String> = deal.map(str::to_string).into_iter().collect();
-        record.extend([
-            row.period.to_string(),
-            statement.clause(row).to_string(),
-            statement.payer(row).to_string(),
-            statement.payee(row).to_string(),
-            row.basis
-                .map(|b| b.normalize().to_string())
-                .unwrap_or_default(),
+        if let Some(deal) = deal {
+            writer.write_field(deal)?;
+        }
+        buffer.clear();
+        // Writing to a String cannot fail.
+        let _ = write!(buffer, "{}", row.period);
+        writer.write_field(&buffer)?;
+        writer.write_field(statement.clause(row))?;
+        writer.write_field(statement.payer(row))?;
+        writer.write_field(statement.payee(row))?;
+        match row.basis {
+            Some(basis) => {
+                let basis = basis.normalize();
+                writer.write_field(fixed(basis, basis.scale()))?;
+            }
+            None => writer.write_field("")?,
+        }
+        writer.write_field(
             row.effective_rate()
                 .map(super::json::rate_text)
                 .unwrap_or_default(),
-            fixed(row.amount, minor),
-            fixed(row.cumulative, minor),
-            statement.note(row),
-        ]);
+        )?;
+        writer.write_field(fixed(row.amount, minor))?;
+        writer.write_field(fixed(row.cumulative, minor))?;
+        writer.write_field(statement.note(row))?;
         if explain {
-            record.push(row.explain.join("; "));
+            writer.write_field(row.explain.join("; "))?;
         }
-        writer.write_record(&record)?;
+        writer.write_record(None::<&[u8]>)?;
     }
     Ok(())
 }

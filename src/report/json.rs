@@ -11,7 +11,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// An effective rate as a decimal fraction, to ten places at most.
 pub fn rate_text(rate: Decimal) -> String {
-    rate.round_dp(10).normalize().to_string()
+    let rate = rate.round_dp(10).normalize();
+    crate::money::fixed(rate, rate.scale())
 }
 
 /// Renders `statement` as one JSON document; each row carries its

@@ -1,0 +1,28 @@
+#!/usr/bin/env python3
+"""Times whole commands, alternating them, and prints each median and the
+ratio of the first to the others: `timeit.py RUNS CMD1 CMD2 ...` (each
+command a single shell string)."""
+import statistics
+import subprocess
+import sys
+import time
+
+
+def main() -> None:
+    runs, commands = int(sys.argv[1]), sys.argv[2:]
+    times = {c: [] for c in commands}
+    for _ in range(runs):
+        for command in commands:
+            start = time.perf_counter()
+            subprocess.run(command, shell=True, check=True)
+            times[command].append(time.perf_counter() - start)
+    medians = {c: statistics.median(t) for c, t in times.items()}
+    for command, median in medians.items():
+        print(f"{median:9.3f} s median of {runs}  {command}")
+    first = medians[commands[0]]
+    for command in commands[1:]:
+        print(f"ratio: {medians[command] / first:.1f}x  ({command.split()[0]} vs {commands[0].split()[0]})")
+
+
+if __name__ == "__main__":
+    main()
