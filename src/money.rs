@@ -22,20 +22,41 @@ pub fn round(amount: Decimal, minor_units: u32, mode: RoundingMode) -> Decimal {
     reason = "offsets into a short digit string"
 )]
 pub fn fixed(amount: Decimal, minor_units: u32) -> String {
+    let mut out = String::with_capacity(24);
+    write_fixed(&mut out, amount, minor_units);
+    out
+}
+
+/// Appends [`fixed`]'s text to `out`, from the mantissa: Decimal's own
+/// Display divides digit by digit, and statements print millions of amounts.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "offsets into a short digit string"
+)]
+pub fn write_fixed(out: &mut String, amount: Decimal, minor_units: u32) {
+    use std::fmt::Write as _;
     let mut shown = amount;
     shown.rescale(minor_units);
-    // From the mantissa: Decimal's own Display divides digit by digit, and
-    // statements print millions of amounts.
     let scale = shown.scale() as usize;
     let mantissa = shown.mantissa();
-    let mut digits = mantissa.unsigned_abs().to_string();
-    if digits.len() <= scale {
-        digits.insert_str(0, &"0".repeat(scale + 1 - digits.len()));
+    if mantissa < 0 {
+        out.push('-');
     }
-    let (whole, fraction) = digits.split_at(digits.len() - scale);
-    let sign = if mantissa < 0 { "-" } else { "" };
-    let point = if scale > 0 { "." } else { "" };
-    format!("{sign}{whole}{point}{fraction}")
+    let start = out.len();
+    let magnitude = mantissa.unsigned_abs();
+    // Writing to a String cannot fail; most amounts fit a u64, whose
+    // formatting is much cheaper than a u128's.
+    let _ = match u64::try_from(magnitude) {
+        Ok(small) => write!(out, "{small}"),
+        Err(_) => write!(out, "{magnitude}"),
+    };
+    let digits = out.len() - start;
+    if digits <= scale {
+        out.insert_str(start, &"0".repeat(scale + 1 - digits));
+    }
+    if scale > 0 {
+        out.insert(out.len() - scale, '.');
+    }
 }
 
 /// `-a`. Cannot overflow: the decimal range is symmetric around zero.

@@ -46,12 +46,17 @@ impl Statement {
 
     /// A row's notes in words: `20% of 98.7B; cap 38B reached`.
     pub fn note(&self, row: &Row) -> String {
-        let notes: Vec<String> = row
-            .notes
-            .iter()
-            .map(|note| note.text(&self.parties, &self.clauses))
-            .collect();
-        notes.join("; ")
+        match row.notes.as_slice() {
+            [] => String::new(),
+            [one] => one.text(&self.parties, &self.clauses),
+            notes => {
+                let texts: Vec<String> = notes
+                    .iter()
+                    .map(|note| note.text(&self.parties, &self.clauses))
+                    .collect();
+                texts.join("; ")
+            }
+        }
     }
 }
 
