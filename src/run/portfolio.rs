@@ -44,8 +44,8 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
         );
         return Err(Status::Failed);
     };
-    let reader: Box<dyn Read> = if series_path == Path::new("-") {
-        Box::new(std::io::stdin().lock())
+    let reader: Box<dyn Read + Send> = if series_path == Path::new("-") {
+        Box::new(std::io::stdin())
     } else {
         Box::new(std::fs::File::open(series_path).map_err(|error| {
             eprintln!("deal: cannot read `{}`: {error}", series_path.display());
@@ -70,25 +70,39 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
     let mut seen: Vec<String> = Vec::new();
     let mut missing: Vec<(String, usize)> = Vec::new();
     let chunk = rayon::current_num_threads().saturating_mul(BLOCKS_PER_CORE);
-    let mut blocks = blocks.peekable();
-    while blocks.peek().is_some() {
-        let batch: Vec<Block> = blocks.by_ref().take(chunk).collect();
-        seen.extend(batch.iter().map(|block| block.deal.clone()));
-        let outcomes: Vec<Outcome> = batch
-            .into_par_iter()
-            .map(|block| outcome(block, &deals, &options, request, &series_name))
-            .collect();
-        for outcome in outcomes {
-            match outcome {
-                Outcome::Rendered(text) => sink.write(&text)?,
-                Outcome::Failed(text) => {
-                    eprint!("{text}");
-                    status = Status::Invalid;
+    // A reader thread parses the next batches while this one evaluates
+    // (on every core) and writes; two batches ahead at most, so memory
+    // stays flat.
+    let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<Block>>(2);
+    std::thread::scope(|scope| -> Result<(), Status> {
+        scope.spawn(move || {
+            let mut blocks = blocks;
+            loop {
+                let batch: Vec<Block> = blocks.by_ref().take(chunk).collect();
+                if batch.is_empty() || sender.send(batch).is_err() {
+                    break;
                 }
-                Outcome::NoAgreement { deal, row } => missing.push((deal, row)),
+            }
+        });
+        for batch in batches {
+            seen.extend(batch.iter().map(|block| block.deal.clone()));
+            let outcomes: Vec<Outcome> = batch
+                .into_par_iter()
+                .map(|block| outcome(block, &deals, &options, request, &series_name))
+                .collect();
+            for outcome in outcomes {
+                match outcome {
+                    Outcome::Rendered(text) => sink.write(&text)?,
+                    Outcome::Failed(text) => {
+                        eprint!("{text}");
+                        status = Status::Invalid;
+                    }
+                    Outcome::NoAgreement { deal, row } => missing.push((deal, row)),
+                }
             }
         }
-    }
+        Ok(())
+    })?;
     if !missing.is_empty() {
         let listed: Vec<String> = missing
             .iter()
