@@ -29,18 +29,7 @@ fn problems_of(path: &Path) -> (Vec<Problem>, String) {
 #[test]
 fn every_diagnostic_file_is_diagnosed_and_snapshotted() {
     insta::glob!("corpus/diagnostics/*.deal", |path| {
-        let (problems, text) = problems_of(path);
-        assert!(
-            !problems.is_empty(),
-            "{} produced no diagnostics",
-            path.display()
-        );
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
-        let rendered = diagnostics::render(&problems, name, &text, STYLE);
-        insta::assert_snapshot!(rendered);
+        insta::assert_snapshot!(diagnosed(path, problems_of));
     });
 }
 
@@ -113,37 +102,32 @@ fn every_malformed_portfolio_series_is_diagnosed_and_snapshotted() {
     });
 }
 
+/// The problems `find` reports for `path`, which must have some, rendered.
+fn diagnosed(path: &Path, find: Finder) -> String {
+    let (problems, text) = find(path);
+    assert!(
+        !problems.is_empty(),
+        "{} produced no diagnostics",
+        path.display()
+    );
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    diagnostics::render(&problems, name, &text, STYLE)
+}
+
 #[test]
 fn every_malformed_series_is_diagnosed_and_snapshotted() {
     insta::glob!("corpus/series/*.csv", |path| {
-        let (problems, text) = series_problems_of(path);
-        assert!(
-            !problems.is_empty(),
-            "{} produced no diagnostics",
-            path.display()
-        );
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
-        insta::assert_snapshot!(diagnostics::render(&problems, name, &text, STYLE));
+        insta::assert_snapshot!(diagnosed(path, series_problems_of));
     });
 }
 
 #[test]
 fn every_failed_evaluation_is_diagnosed_and_snapshotted() {
     insta::glob!("corpus/eval/*.deal", |path| {
-        let (problems, text) = eval_problems_of(path);
-        assert!(
-            !problems.is_empty(),
-            "{} evaluated without a problem",
-            path.display()
-        );
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
-        insta::assert_snapshot!(diagnostics::render(&problems, name, &text, STYLE));
+        insta::assert_snapshot!(diagnosed(path, eval_problems_of));
     });
 }
 

@@ -209,14 +209,20 @@ impl Lower<'_> {
 
     /// `25% up to 5M` or `20% above`
     fn band(&mut self, pair: Pair<'_, Rule>) -> Lowered<Band> {
+        let (rate, up_to, span) = self.tier(pair)?;
+        Ok(Band { rate, up_to, span })
+    }
+
+    /// A band or a step: its rate, then its bound if it has one.
+    fn tier(&mut self, pair: Pair<'_, Rule>) -> Lowered<(Expr, Option<Expr>, Span)> {
         let span = span_of(&pair);
         let mut children = Children::of(pair);
         let rate = self.expr(children.expect(Rule::expr)?)?;
-        let up_to = children
+        let bound = children
             .next_if(Rule::expr)
             .map(|e| self.expr(e))
             .transpose()?;
-        Ok(Band { rate, up_to, span })
+        Ok((rate, bound, span))
     }
 
     /// `until paid 300K, then 10% until paid 400K`
@@ -237,13 +243,7 @@ impl Lower<'_> {
 
     /// `then 10% until paid 400K`
     fn step(&mut self, pair: Pair<'_, Rule>) -> Lowered<Step> {
-        let span = span_of(&pair);
-        let mut children = Children::of(pair);
-        let rate = self.expr(children.expect(Rule::expr)?)?;
-        let until_paid = children
-            .next_if(Rule::expr)
-            .map(|e| self.expr(e))
-            .transpose()?;
+        let (rate, until_paid, span) = self.tier(pair)?;
         Ok(Step {
             rate,
             until_paid,
