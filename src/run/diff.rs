@@ -1,0 +1,143 @@
+//! `deal diff OLD NEW`: what changed, in terms and in money.
+
+use std::path::{Path, PathBuf};
+
+use dealterms::agreement::Agreement;
+use dealterms::diagnostics::Style;
+use dealterms::eval::{self, Options};
+use dealterms::{report, source};
+use jiff::civil::Date;
+
+use super::{
+    Status, compiled, declared_series, read_series, show_problems, table_width, write_output,
+};
+use crate::cli::OutputFormat;
+
+/// What `deal diff` evaluates the two versions on.
+pub(super) struct DiffOptions<'a> {
+    pub(super) series: Option<&'a Path>,
+    pub(super) relative_to: Option<&'a Path>,
+    pub(super) events: &'a [(String, Date)],
+}
+
+/// `deal diff OLD NEW`
+pub(super) fn diff(
+    old: &str,
+    new: &str,
+    options: DiffOptions<'_>,
+    format: OutputFormat,
+    style: Style,
+) -> Status {
+    let DiffOptions {
+        series,
+        relative_to,
+        events,
+    } = options;
+    let run = || -> Result<(), Status> {
+        let old_version = compiled_version(old, style)?;
+        let new_version = compiled_version(new, style)?;
+        let (old_agreement, new_agreement) = (&old_version.2, &new_version.2);
+        let changes = dealterms::diff::terms(old_agreement, new_agreement);
+        let anchor = relative_to.map_or_else(|| version_path(new), Path::to_path_buf);
+        let series_path = series
+            .map(Path::to_path_buf)
+            .or_else(|| declared_series(&anchor, new_agreement));
+        let money = match series_path {
+            None => None,
+            Some(path) => {
+                let series = read_series(&path, style)?;
+                for (event, _) in events {
+                    let declared = |a: &Agreement| a.events.iter().any(|e| &e.name == event);
+                    if !declared(old_agreement) && !declared(new_agreement) {
+                        eprintln!(
+                            "deal: --event {event}: neither version declares an event `{event}`"
+                        );
+                        return Err(Status::Failed);
+                    }
+                }
+                let options = Options {
+                    event_dates: events.iter().cloned().collect(),
+                    explain: false,
+                };
+                let evaluate = |(name, text, agreement): &(String, String, Agreement)| {
+                    eval::evaluate(agreement, &series, &options).map_err(|problem| {
+                        show_problems(&[problem], name, text, style);
+                        Status::Invalid
+                    })
+                };
+                let (before, after) = (evaluate(&old_version)?, evaluate(&new_version)?);
+                Some(dealterms::diff::money(&before, &after).map_err(|_| {
+                    eprintln!("deal: the difference between `{old}` and `{new}` is beyond the exact decimal range");
+                    Status::Invalid
+                })?)
+            }
+        };
+        let rendered = match format {
+            OutputFormat::Table => {
+                report::table::render_diff(&changes, money.as_ref(), table_width())
+            }
+            OutputFormat::Csv => {
+                report::csv::render_diff(&changes, money.as_ref()).map_err(|error| {
+                    eprintln!("deal: cannot write CSV: {error}");
+                    Status::Failed
+                })?
+            }
+            OutputFormat::Json => report::json::render_diff(&changes, money.as_ref()),
+        };
+        write_output(None, &rendered)
+    };
+    match run() {
+        Ok(()) => Status::Ok,
+        Err(status) => status,
+    }
+}
+
+/// The path a version stands for: the file, or the path in a revision
+/// (`HEAD~1:deals/x.deal` stands for `deals/x.deal`).
+pub(super) fn version_path(spec: &str) -> PathBuf {
+    if Path::new(spec).exists() {
+        return PathBuf::from(spec);
+    }
+    PathBuf::from(spec.split_once(':').map_or(spec, |(_, path)| path))
+}
+
+/// A version of an agreement: a file, or a git revision of one.
+pub(super) fn compiled_version(
+    spec: &str,
+    style: Style,
+) -> Result<(String, String, Agreement), Status> {
+    if Path::new(spec).exists() || !spec.contains(':') || spec == "-" {
+        return compiled(Path::new(spec), style);
+    }
+    let output = std::process::Command::new("git")
+        .args(["show", spec])
+        .output()
+        .map_err(|error| {
+            eprintln!("deal: cannot run git to read `{spec}`: {error}");
+            Status::Failed
+        })?;
+    if !output.status.success() {
+        eprintln!(
+            "deal: cannot read `{spec}`: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+        return Err(Status::Failed);
+    }
+    let text = match source::decode(output.stdout) {
+        Ok(text) => text,
+        Err((problem, shown)) => {
+            show_problems(&[problem], spec, &shown, style);
+            return Err(Status::Invalid);
+        }
+    };
+    match dealterms::compile(&text) {
+        Ok((agreement, warnings)) => {
+            show_problems(&warnings, spec, &text, style);
+            Ok((spec.to_string(), text, agreement))
+        }
+        Err(problems) => {
+            show_problems(&problems, spec, &text, style);
+            Err(Status::Invalid)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! `deal test FILE...`: expectations held against each agreement's series.
+
+use std::path::{Path, PathBuf};
+
+use dealterms::diagnostics::Style;
+use dealterms::eval::{self, Options};
+
+use super::{Status, compiled, declared_series, plural, read_series, show_problems};
+
+/// `deal test FILE...`
+pub(super) fn test(files: &[PathBuf], style: Style) -> Status {
+    let mut worst = Status::Ok;
+    for file in files {
+        let status = test_one(file, style).unwrap_or_else(|status| status);
+        worst = worst.max(status);
+    }
+    worst
+}
+
+pub(super) fn test_one(file: &Path, style: Style) -> Result<Status, Status> {
+    let (name, text, agreement) = compiled(file, style)?;
+    if agreement.expectations.is_empty() {
+        // A file with nothing to test must not pass a CI run silently.
+        eprintln!("deal: `{name}` has no `expect` lines to test");
+        return Err(Status::Invalid);
+    }
+    let series_path = declared_series(file, &agreement).ok_or(Status::Invalid)?;
+    let series = read_series(&series_path, style)?;
+    let statement =
+        eval::evaluate(&agreement, &series, &Options::default()).map_err(|problem| {
+            show_problems(&[problem], &name, &text, style);
+            Status::Invalid
+        })?;
+    let verdicts = dealterms::verify::verify(&agreement, &statement);
+    let failures = dealterms::verify::failures(&agreement, &verdicts);
+    show_problems(&failures, &name, &text, style);
+    let total = verdicts.len();
+    let what = plural(total, "expectation", "expectations");
+    let (summary, status) = if failures.is_empty() {
+        (format!("{name}: {total} {what} passed"), Status::Ok)
+    } else {
+        (
+            format!("{name}: {} of {total} {what} failed", failures.len()),
+            Status::Invalid,
+        )
+    };
+    // With JSON diagnostics, tools read the failures; the summary is for people.
+    if style != Style::Json {
+        println!("{summary}");
+    }
+    Ok(status)
+}
