@@ -36,7 +36,9 @@ pub fn fixed(amount: Decimal, minor_units: u32) -> String {
 pub fn write_fixed(out: &mut String, amount: Decimal, minor_units: u32) {
     use std::fmt::Write as _;
     let mut shown = amount;
-    shown.rescale(minor_units);
+    if shown.scale() != minor_units {
+        shown.rescale(minor_units);
+    }
     let scale = shown.scale() as usize;
     let mantissa = shown.mantissa();
     if mantissa < 0 {
@@ -123,8 +125,19 @@ pub fn compact(amount: Decimal) -> String {
     reason = "offsets into a short digit string"
 )]
 pub fn readable(amount: Decimal) -> String {
-    const SUFFIXES: [(&str, usize, usize); 4] =
-        [("T", 12, 3), ("B", 9, 3), ("M", 6, 3), ("K", 3, 1)];
+    let mut out = String::with_capacity(16);
+    write_readable(&mut out, amount);
+    out
+}
+
+/// Appends [`readable`]'s text to `out`.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "offsets into a short digit string"
+)]
+pub fn write_readable(out: &mut String, amount: Decimal) {
+    const SUFFIXES: [(char, usize, usize); 4] =
+        [('T', 12, 3), ('B', 9, 3), ('M', 6, 3), ('K', 3, 1)];
     let normalized = amount.normalize();
     let plain = fixed(normalized, normalized.scale());
     let (sign, digits) = match plain.strip_prefix('-') {
@@ -135,24 +148,50 @@ pub fn readable(amount: Decimal) -> String {
     for (suffix, exponent, decimals) in SUFFIXES {
         if whole.len() > exponent {
             let (head, tail) = whole.split_at(whole.len() - exponent);
-            let rest = format!("{tail}{fraction}");
-            let rest = rest.trim_end_matches('0');
+            // The digits after the point once scaled: the tail, then the fraction.
+            let kept = tail.len() + fraction.len()
+                - tail
+                    .chars()
+                    .chain(fraction.chars())
+                    .rev()
+                    .take_while(|c| *c == '0')
+                    .count();
             // `1.068M` reads well; `20.625K` reads better as `20,625`.
-            if rest.len() <= decimals {
-                let point = if rest.is_empty() { "" } else { "." };
-                return format!("{sign}{head}{point}{rest}{suffix}");
+            if kept <= decimals {
+                out.push_str(sign);
+                out.push_str(head);
+                if kept > 0 {
+                    out.push('.');
+                    out.extend(tail.chars().chain(fraction.chars()).take(kept));
+                }
+                out.push(suffix);
+                return;
             }
             break;
         }
     }
-    grouped(normalized, normalized.scale())
+    out.push_str(&grouped(normalized, normalized.scale()));
 }
 
 /// A rate held as a fraction, shown as a percentage: 0.125 → `12.5%`.
 pub fn percent(rate: Decimal) -> String {
+    let mut out = String::with_capacity(8);
+    write_percent(&mut out, rate);
+    out
+}
+
+/// Appends [`percent`]'s text to `out`.
+pub fn write_percent(out: &mut String, rate: Decimal) {
     match rate.checked_mul(Decimal::ONE_HUNDRED) {
-        Some(percent) => format!("{}%", percent.normalize()),
-        None => format!("{rate} (as a fraction)"),
+        Some(percent) => {
+            let percent = percent.normalize();
+            write_fixed(out, percent, percent.scale());
+            out.push('%');
+        }
+        None => {
+            write_fixed(out, rate, rate.scale());
+            out.push_str(" (as a fraction)");
+        }
     }
 }
 

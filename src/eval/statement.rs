@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use crate::agreement::Calendar;
-use crate::money::{percent, readable};
+use crate::money::{write_percent, write_readable};
 use crate::period::Period;
 
 /// Every payment per period, clause and payee, the totals, and the events
@@ -46,16 +46,18 @@ impl Statement {
 
     /// A row's notes in words: `20% of 98.7B; cap 38B reached`.
     pub fn note(&self, row: &Row) -> String {
-        match row.notes.as_slice() {
-            [] => String::new(),
-            [one] => one.text(&self.parties, &self.clauses),
-            notes => {
-                let texts: Vec<String> = notes
-                    .iter()
-                    .map(|note| note.text(&self.parties, &self.clauses))
-                    .collect();
-                texts.join("; ")
+        let mut out = String::new();
+        self.write_note(&mut out, row);
+        out
+    }
+
+    /// Appends a row's notes in words to `out`.
+    pub fn write_note(&self, out: &mut String, row: &Row) {
+        for (index, note) in row.notes.iter().enumerate() {
+            if index > 0 {
+                out.push_str("; ");
             }
+            note.write(out, &self.parties, &self.clauses);
         }
     }
 }
@@ -85,10 +87,51 @@ impl Row {
     /// The amount as a fraction of the basis, when the basis is positive:
     /// what the clause really paid, after bands, caps, floors and recoupment.
     pub fn effective_rate(&self) -> Option<Decimal> {
-        self.basis
-            .filter(|basis| basis.is_sign_positive() && !basis.is_zero())
-            .and_then(|basis| self.amount.checked_div(basis))
+        let basis = self
+            .basis
+            .filter(|basis| basis.is_sign_positive() && !basis.is_zero())?;
+        Some(ratio(self.amount, basis).unwrap_or_else(|| {
+            self.amount
+                .checked_div(basis)
+                .unwrap_or_default()
+                .round_dp(RATE_DECIMALS)
+        }))
     }
+}
+
+/// Decimals of an effective rate.
+pub const RATE_DECIMALS: u32 = 10;
+
+/// `a / b` rounded half to even at [`RATE_DECIMALS`] decimals, in integer
+/// arithmetic (a Decimal division costs more than the rest of a row);
+/// `None` when the integers would overflow, for the caller to divide.
+fn ratio(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let power = |exponent: u32| 10i128.checked_pow(exponent);
+    // a / b = (ma / 10^sa) / (mb / 10^sb) = ma * 10^(sb + d) / (mb * 10^sa) / 10^d
+    let numerator = a
+        .mantissa()
+        .checked_mul(power(b.scale().checked_add(RATE_DECIMALS)?)?)?;
+    let denominator = b.mantissa().checked_mul(power(a.scale())?)?;
+    let quotient = numerator.checked_div(denominator)?;
+    let remainder = numerator.checked_rem(denominator)?;
+    let twice = remainder.checked_mul(2)?.checked_abs()?;
+    let half_or_more = twice.cmp(&denominator.checked_abs()?);
+    let away = match half_or_more {
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Equal => quotient.checked_rem(2)? != 0,
+        std::cmp::Ordering::Less => false,
+    };
+    let step = if numerator.is_negative() != denominator.is_negative() {
+        -1
+    } else {
+        1
+    };
+    let rounded = if away {
+        quotient.checked_add(step)?
+    } else {
+        quotient
+    };
+    Decimal::try_from_i128_with_scale(rounded, RATE_DECIMALS).ok()
 }
 
 /// A row's notes: most rows have one, held without allocating.
@@ -151,66 +194,97 @@ pub enum Note {
 impl Note {
     /// The note in words; `parties` and `clauses` name those it cites.
     pub fn text(&self, parties: &[String], clauses: &[String]) -> String {
+        let mut out = String::new();
+        self.write(&mut out, parties, clauses);
+        out
+    }
+
+    /// Appends the note in words to `out`, without allocating per piece:
+    /// a portfolio writes millions of notes.
+    pub fn write(&self, out: &mut String, parties: &[String], clauses: &[String]) {
         let party = |id: usize| parties.get(id).map_or("", String::as_str);
         let clause = |id: usize| clauses.get(id).map_or("", String::as_str);
-        let per = |per: &Option<Calendar>| {
-            per.map(|unit| format!(" per {}", unit.keyword()))
-                .unwrap_or_default()
+        let per = |out: &mut String, per: &Option<Calendar>| {
+            if let Some(unit) = per {
+                out.push_str(" per ");
+                out.push_str(unit.keyword());
+            }
         };
         match self {
-            Note::Share { rate, basis } => format!("{} of {}", percent(*rate), readable(*basis)),
-            Note::NegativeBasis => "negative basis".into(),
-            Note::OutsideWindow => "outside its window".into(),
-            Note::AboveOnly { threshold } => format!("above {} only", readable(*threshold)),
-            Note::Floor { floor } => format!("floor {}", readable(*floor)),
+            Note::Share { rate, basis } => {
+                write_percent(out, *rate);
+                out.push_str(" of ");
+                write_readable(out, *basis);
+            }
+            Note::NegativeBasis => out.push_str("negative basis"),
+            Note::OutsideWindow => out.push_str("outside its window"),
+            Note::AboveOnly { threshold } => {
+                out.push_str("above ");
+                write_readable(out, *threshold);
+                out.push_str(" only");
+            }
+            Note::Floor { floor } => {
+                out.push_str("floor ");
+                write_readable(out, *floor);
+            }
             Note::MinimumTrueUp { shortfall } => {
-                format!("minimum true-up {}", readable(*shortfall))
+                out.push_str("minimum true-up ");
+                write_readable(out, *shortfall);
             }
             Note::Cap {
                 cap,
                 per: unit,
                 earlier,
-            } => format!(
-                "cap {}{} reached{}",
-                readable(*cap),
-                per(unit),
-                if *earlier { " earlier" } else { "" }
-            ),
-            Note::Withheld {
-                amount,
-                advance,
-                balance,
-            } if balance.is_zero() => format!(
-                "{} withheld; `{}` recouped",
-                readable(*amount),
-                clause(*advance)
-            ),
-            Note::Withheld {
-                amount,
-                advance,
-                balance,
-            } => format!(
-                "{} withheld to recoup `{}`; {} unrecouped",
-                readable(*amount),
-                clause(*advance),
-                readable(*balance)
-            ),
-            Note::AdvancePaid => "advance, paid in the first period".into(),
-            Note::Unrecouped { balance } if balance.is_zero() => "recouped".into(),
-            Note::Unrecouped { balance } => format!("{} unrecouped", readable(*balance)),
-            Note::Remainder => "the remainder".into(),
-            Note::NothingToShare => "nothing to share".into(),
-            Note::SharesExceed { by } => {
-                format!("the shares exceed the basis by {}", readable(*by))
+            } => {
+                out.push_str("cap ");
+                write_readable(out, *cap);
+                per(out, unit);
+                out.push_str(if *earlier {
+                    " reached earlier"
+                } else {
+                    " reached"
+                });
             }
-            Note::Offset { net, .. } if net.is_zero() => "offset; net: the flows cancel out".into(),
+            Note::Withheld {
+                amount,
+                advance,
+                balance,
+            } => {
+                write_readable(out, *amount);
+                if balance.is_zero() {
+                    out.push_str(" withheld; `");
+                    out.push_str(clause(*advance));
+                    out.push_str("` recouped");
+                } else {
+                    out.push_str(" withheld to recoup `");
+                    out.push_str(clause(*advance));
+                    out.push_str("`; ");
+                    write_readable(out, *balance);
+                    out.push_str(" unrecouped");
+                }
+            }
+            Note::AdvancePaid => out.push_str("advance, paid in the first period"),
+            Note::Unrecouped { balance } if balance.is_zero() => out.push_str("recouped"),
+            Note::Unrecouped { balance } => {
+                write_readable(out, *balance);
+                out.push_str(" unrecouped");
+            }
+            Note::Remainder => out.push_str("the remainder"),
+            Note::NothingToShare => out.push_str("nothing to share"),
+            Note::SharesExceed { by } => {
+                out.push_str("the shares exceed the basis by ");
+                write_readable(out, *by);
+            }
+            Note::Offset { net, .. } if net.is_zero() => {
+                out.push_str("offset; net: the flows cancel out");
+            }
             Note::Offset { payer, payee, net } => {
-                format!(
-                    "offset; net: {} pays {} {}",
-                    party(*payer),
-                    party(*payee),
-                    readable(*net)
-                )
+                out.push_str("offset; net: ");
+                out.push_str(party(*payer));
+                out.push_str(" pays ");
+                out.push_str(party(*payee));
+                out.push(' ');
+                write_readable(out, *net);
             }
         }
     }
@@ -288,6 +362,29 @@ impl EventKind {
             EventKind::WindowNeverOpens => "window_never_opens",
             EventKind::AdvanceUnrecouped => "advance_unrecouped",
             EventKind::SharesExceedBasis => "shares_exceed_basis",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn integer_ratios_match_decimal_division() {
+        let d = |t: &str| Decimal::from_str(t).unwrap();
+        for (a, b) in [
+            ("3710000000.00", "98700000000"),
+            ("45000.00", "150000"),
+            ("1.00", "3"),
+            ("2.00", "3"),
+            ("0.01", "7.5"),
+            ("123456.78", "0.37"),
+            ("1", "8"),
+        ] {
+            let expected = d(a).checked_div(d(b)).unwrap().round_dp(RATE_DECIMALS);
+            assert_eq!(ratio(d(a), d(b)), Some(expected), "{a} / {b}");
         }
     }
 }

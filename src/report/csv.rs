@@ -72,7 +72,9 @@ pub fn write_rows<W: std::io::Write>(
         )?;
         writer.write_field(fixed(row.amount, minor))?;
         writer.write_field(fixed(row.cumulative, minor))?;
-        writer.write_field(statement.note(row))?;
+        buffer.clear();
+        statement.write_note(&mut buffer, row);
+        writer.write_field(&buffer)?;
         if explain {
             writer.write_field(row.explain.join("; "))?;
         }

@@ -11,7 +11,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// An effective rate as a decimal fraction, to ten places at most.
 pub fn rate_text(rate: Decimal) -> String {
-    let rate = rate.round_dp(10).normalize();
+    let rate = rate.normalize();
     crate::money::fixed(rate, rate.scale())
 }
 
