@@ -210,6 +210,9 @@ pub enum Bound {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Advance {
     pub amount: Decimal,
+    /// When it is paid: in the period containing this date, or before the
+    /// series if the date comes first; the series' first period if `None`.
+    pub on: Option<Date>,
     /// The share clauses whose earnings recoup it.
     pub recouped_by: Vec<ClauseId>,
 }

@@ -192,6 +192,9 @@ fn clause_changes(
         }
         (ClauseKind::Advance(a), ClauseKind::Advance(b)) => {
             compare("advance", compact(a.amount), compact(b.amount));
+            let date =
+                |on: Option<jiff::civil::Date>| on.map(|d| d.to_string()).unwrap_or_default();
+            compare("paid on", date(a.on), date(b.on));
             let labels = |agreement: &Agreement, ids: &[usize]| {
                 ids.iter()
                     .filter_map(|id| agreement.clauses.get(*id))
@@ -248,10 +251,13 @@ pub fn describe(agreement: &Agreement, clause: &Clause) -> String {
             text
         }
         ClauseKind::Rest(basis) => format!("rest of {} from {payer} to {payee}", basis.text),
-        ClauseKind::Advance(advance) => format!(
-            "advance {} from {payer} to {payee}",
-            compact(advance.amount)
-        ),
+        ClauseKind::Advance(advance) => {
+            let on = advance.on.map(|d| format!(" on {d}")).unwrap_or_default();
+            format!(
+                "advance {} from {payer} to {payee}{on}",
+                compact(advance.amount)
+            )
+        }
     }
 }
 

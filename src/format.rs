@@ -233,6 +233,9 @@ fn clause_lines(clause: &Clause) -> Vec<String> {
                 payer(advance.payer.as_ref()),
                 name(&advance.payee.value)
             );
+            if let Some(on) = &advance.on {
+                head.push_str(&format!(" on {}", on.date));
+            }
             if !advance.recouped_from.is_empty() {
                 let labels: Vec<&str> = advance
                     .recouped_from

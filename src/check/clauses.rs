@@ -36,6 +36,7 @@ impl Checker {
                 let kind = amount.map(|amount| {
                     ClauseKind::Advance(Advance {
                         amount,
+                        on: advance.on.map(|date| date.date),
                         recouped_by: Vec::new(),
                     })
                 });

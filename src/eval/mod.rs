@@ -34,6 +34,21 @@ pub struct Options {
     pub explain: bool,
 }
 
+/// The period an advance is paid in: the one containing its date, the first
+/// if the date comes before the series (it was paid before, and is recouped
+/// from the start), or none if the date comes after the series.
+fn advance_paid_at(advance: &crate::agreement::Advance, periods: &[Period]) -> Option<usize> {
+    let Some(on) = advance.on else {
+        return Some(0);
+    };
+    if periods.first().is_some_and(|first| on < first.start()) {
+        return Some(0);
+    }
+    periods
+        .iter()
+        .position(|period| period.start() <= on && on < period.end())
+}
+
 /// A stand-in where a period is needed and the series has none to give.
 const FIRST_PERIOD: Period = Period {
     year: 1,
@@ -210,7 +225,7 @@ impl<'a> Engine<'a> {
             };
             self.rows.push(row);
         }
-        self.recoup(first, period);
+        self.recoup(first, t, period);
         for (index, clause) in agreement.clauses.iter().enumerate() {
             if !matches!(clause.kind, ClauseKind::Share(_)) {
                 self.other(first, index, clause, t, period, &earned_on)?;
@@ -285,11 +300,15 @@ impl<'a> Engine<'a> {
     }
 
     /// Withholds the earnings of recouping clauses until each advance is recouped.
-    fn recoup(&mut self, first: usize, period: Period) {
+    fn recoup(&mut self, first: usize, t: usize, period: Period) {
         for (advance_index, clause) in self.agreement.clauses.iter().enumerate() {
             let ClauseKind::Advance(advance) = &clause.kind else {
                 continue;
             };
+            // Nothing is withheld before the advance is paid.
+            if advance_paid_at(advance, &self.series.periods).is_none_or(|at| t < at) {
+                continue;
+            }
             for &target in &advance.recouped_by {
                 let Some(balance) = self.balances.get_mut(&advance_index) else {
                     continue;
@@ -411,9 +430,13 @@ impl<'a> Engine<'a> {
             }
             ClauseKind::Advance(advance) => {
                 let mut row = self.blank_row(index, clause, period, None);
-                if t == 0 {
+                let paid_at = advance_paid_at(advance, &self.series.periods);
+                let before_series = advance
+                    .on
+                    .is_some_and(|on| self.series.periods.first().is_some_and(|p| on < p.start()));
+                if paid_at == Some(t) && !before_series {
                     row.amount = advance.amount;
-                    row.notes.push(Note::AdvancePaid);
+                    row.notes.push(Note::AdvancePaid { on: advance.on });
                     self.events.push(Event {
                         period: Some(period),
                         clause: clause.label.clone(),
@@ -421,17 +444,21 @@ impl<'a> Engine<'a> {
                         text: format!("advance of {} paid", readable(advance.amount)),
                     });
                     if self.explain {
-                        row.explain.push(format!(
-                            "advance of {} paid in the first period",
-                            readable(advance.amount)
-                        ));
+                        let text =
+                            Note::AdvancePaid { on: advance.on }.text(&self.parties, &self.labels);
+                        row.explain
+                            .push(format!("advance of {}: {text}", readable(advance.amount)));
                     }
+                } else if paid_at.is_none_or(|at| t < at) {
+                    row.notes.push(Note::AdvanceDue { on: advance.on });
                 } else if let Some(balance) = self.balances.get(&index) {
+                    if before_series && t == 0 {
+                        row.notes.push(Note::AdvancePaidBefore { on: advance.on });
+                    }
                     let note = Note::Unrecouped { balance: *balance };
                     if self.explain {
                         let text = note.text(&self.parties, &self.labels);
-                        row.explain
-                            .push(format!("paid in the first period; {text}"));
+                        row.explain.push(format!("paid earlier; {text}"));
                     }
                     row.notes.push(note);
                 }
@@ -552,6 +579,16 @@ impl<'a> Engine<'a> {
             let Some(balance) = self.balances.get(&index).filter(|b| !b.is_zero()) else {
                 continue;
             };
+            // An advance due after the series was never paid, so it owes nothing.
+            let paid = match &clause.kind {
+                ClauseKind::Advance(advance) => {
+                    advance_paid_at(advance, &self.series.periods).is_some()
+                }
+                _ => false,
+            };
+            if !paid {
+                continue;
+            }
             self.events.push(Event {
                 period: last,
                 clause: clause.label.clone(),

@@ -2,6 +2,8 @@
 
 use rust_decimal::Decimal;
 
+use jiff::civil::Date;
+
 use crate::agreement::Calendar;
 use crate::money::{write_percent, write_readable};
 use crate::period::Period;
@@ -172,7 +174,18 @@ pub enum Note {
         advance: usize,
         balance: Decimal,
     },
-    AdvancePaid,
+    /// `advance, paid in the first period` (or `paid on 2025-04-01`).
+    AdvancePaid {
+        on: Option<Date>,
+    },
+    /// `to be paid on 2025-04-01`
+    AdvanceDue {
+        on: Option<Date>,
+    },
+    /// `paid before the series, on 2024-12-15`
+    AdvancePaidBefore {
+        on: Option<Date>,
+    },
     /// `190K unrecouped`, or `recouped` at zero.
     Unrecouped {
         balance: Decimal,
@@ -263,7 +276,19 @@ impl Note {
                     out.push_str(" unrecouped");
                 }
             }
-            Note::AdvancePaid => out.push_str("advance, paid in the first period"),
+            Note::AdvancePaid { on: None } => out.push_str("advance, paid in the first period"),
+            Note::AdvancePaid { on: Some(on) } => {
+                out.push_str("advance, paid on ");
+                out.push_str(&on.to_string());
+            }
+            Note::AdvanceDue { on } => {
+                out.push_str("to be paid on ");
+                out.push_str(&on.map(|d| d.to_string()).unwrap_or_default());
+            }
+            Note::AdvancePaidBefore { on } => {
+                out.push_str("paid before the series, on ");
+                out.push_str(&on.map(|d| d.to_string()).unwrap_or_default());
+            }
             Note::Unrecouped { balance } if balance.is_zero() => out.push_str("recouped"),
             Note::Unrecouped { balance } => {
                 write_readable(out, *balance);

@@ -200,6 +200,8 @@ pub struct Advance {
     pub amount: Expr,
     pub payer: Option<Name>,
     pub payee: Name,
+    /// `on 2025-04-01`: when it is paid; the first period when not given.
+    pub on: Option<DateLit>,
     /// The labels after `recouped from`; empty when the advance has none.
     pub recouped_from: Vec<Name>,
 }

@@ -179,6 +179,7 @@ impl Lower<'_> {
                 .map(single_party)
                 .transpose()?,
             payee: single_party(children.expect(Rule::payee)?)?,
+            on: children.next_if(Rule::date).map(|date| self.date(date)),
             recouped_from: match children.next_if(Rule::recouped) {
                 Some(recouped) => Children::of(recouped).rest().map(name).collect(),
                 None => Vec::new(),
