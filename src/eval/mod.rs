@@ -444,10 +444,12 @@ impl<'a> Engine<'a> {
                         text: format!("advance of {} paid", readable(advance.amount)),
                     });
                     if self.explain {
-                        let text =
-                            Note::AdvancePaid { on: advance.on }.text(&self.parties, &self.labels);
-                        row.explain
-                            .push(format!("advance of {}: {text}", readable(advance.amount)));
+                        let when = match advance.on {
+                            Some(on) => format!("on {on}, in this period"),
+                            None => "in the first period".into(),
+                        };
+                        let amount = readable(advance.amount);
+                        row.explain.push(format!("advance of {amount} paid {when}"));
                     }
                 } else if paid_at.is_none_or(|at| t < at) {
                     row.notes.push(Note::AdvanceDue { on: advance.on });
