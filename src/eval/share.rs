@@ -97,24 +97,7 @@ pub fn evaluate(
         &mut out,
     )?;
     let mut raw = match &share.rate {
-        Rate::Flat(rate) => {
-            let raw = arith::mul(*rate, counted)?;
-            out.explain(ctx, || {
-                format!(
-                    "{} of {} = {}",
-                    percent(*rate),
-                    readable(counted),
-                    readable(raw)
-                )
-            });
-            if !rate.is_zero() && !counted.is_zero() {
-                out.notes.push(Note::Share {
-                    rate: *rate,
-                    basis: counted,
-                });
-            }
-            raw
-        }
+        Rate::Flat(rate) => slice(*rate, counted, ctx, &mut out)?,
         Rate::Bands { bands, reset } => {
             state.bands.enter(ctx.period, *reset);
             bands_raw(bands, *reset, &mut state.bands, counted, ctx, &mut out)?
@@ -171,6 +154,23 @@ pub fn evaluate(
     }
     out.earned = earned;
     Ok(out)
+}
+
+/// `rate` of `basis`, with its explanation and note.
+fn slice(rate: Decimal, basis: Decimal, ctx: &Context, out: &mut Outcome) -> Figure {
+    let pays = arith::mul(rate, basis)?;
+    out.explain(ctx, || {
+        format!(
+            "{} of {} = {}",
+            percent(rate),
+            readable(basis),
+            readable(pays)
+        )
+    });
+    if !rate.is_zero() && !basis.is_zero() {
+        out.notes.push(Note::Share { rate, basis });
+    }
+    Ok(pays)
 }
 
 /// The part of the basis beyond a cumulative threshold (`above X`).
@@ -303,20 +303,7 @@ fn steps_raw(
         }
         let paid = arith::add(earned_before, raw)?;
         let Some(limit) = step.until_paid else {
-            let pays = arith::mul(step.rate, left)?;
-            out.explain(ctx, || {
-                format!(
-                    "{} of {} = {}",
-                    percent(step.rate),
-                    readable(left),
-                    readable(pays)
-                )
-            });
-            out.notes.push(Note::Share {
-                rate: step.rate,
-                basis: left,
-            });
-            raw = arith::add(raw, pays)?;
+            raw = arith::add(raw, slice(step.rate, left, ctx, out)?)?;
             left = Decimal::ZERO;
             break;
         };
@@ -326,19 +313,7 @@ fn steps_raw(
         }
         let full = arith::mul(step.rate, left)?;
         if full < room {
-            out.explain(ctx, || {
-                format!(
-                    "{} of {} = {}",
-                    percent(step.rate),
-                    readable(left),
-                    readable(full)
-                )
-            });
-            out.notes.push(Note::Share {
-                rate: step.rate,
-                basis: left,
-            });
-            raw = arith::add(raw, full)?;
+            raw = arith::add(raw, slice(step.rate, left, ctx, out)?)?;
             left = Decimal::ZERO;
         } else {
             let used = arith::div(room, step.rate)?;

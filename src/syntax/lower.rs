@@ -99,7 +99,10 @@ impl Lower<'_> {
     fn expect(&mut self, pair: Pair<'_, Rule>) -> Lowered<Expect> {
         let rule = pair.as_rule();
         let mut children = Children::of(pair);
-        let subject = children.next_if(Rule::subject).map(subject).transpose()?;
+        let subject = children
+            .next_if(Rule::subject)
+            .map(party_name)
+            .transpose()?;
         let kind = match rule {
             Rule::expect_event => ExpectKind::Event {
                 event: text_as_written(children.expect(Rule::event_kind)?),
@@ -438,23 +441,9 @@ fn single_party(pair: Pair<'_, Rule>) -> Lowered<Name> {
     party_name(Children::of(pair).expect(Rule::party_name)?)
 }
 
+/// A party (`party_name`), or a party or clause label after `expect`
+/// (`subject`): a name, or a quoted string.
 fn party_name(pair: Pair<'_, Rule>) -> Lowered<Name> {
-    let inner = Children::of(pair).next()?;
-    Ok(match inner.as_rule() {
-        Rule::string => {
-            let text = text(inner);
-            Name {
-                value: text.value,
-                quoted: true,
-                span: text.span,
-            }
-        }
-        _ => name(inner),
-    })
-}
-
-/// A party or clause label after `expect`.
-fn subject(pair: Pair<'_, Rule>) -> Lowered<Name> {
     let inner = Children::of(pair).next()?;
     Ok(match inner.as_rule() {
         Rule::string => {
