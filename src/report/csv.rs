@@ -86,7 +86,10 @@ pub fn write_rows<W: std::io::Write>(
 /// The bytes written, as text.
 pub fn finish(writer: csv::Writer<Vec<u8>>) -> Result<String, csv::Error> {
     let bytes = writer.into_inner().map_err(|error| error.into_error())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    // Every field written was a Rust string, so the bytes are UTF-8: checking
+    // is cheaper than a lossy copy.
+    Ok(String::from_utf8(bytes)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned()))
 }
 
 /// A comparison as CSV: with a series, one row per period and party
