@@ -44,8 +44,8 @@ pub fn render(statement: &Statement, width: u16, explain: bool) -> String {
             table.add_row(vec![
                 Cell::new(row.period),
                 Cell::new(statement.payee(row)),
-                Cell::new(grouped(row.amount, minor)).set_alignment(CellAlignment::Right),
-                Cell::new(grouped(row.cumulative, minor)).set_alignment(CellAlignment::Right),
+                amount(row.amount, minor),
+                amount(row.cumulative, minor),
                 Cell::new(statement.note(row)),
             ]);
         }
@@ -60,9 +60,9 @@ pub fn render(statement: &Statement, width: u16, explain: bool) -> String {
     for total in &statement.totals {
         totals.add_row(vec![
             Cell::new(&total.party),
-            Cell::new(grouped(total.received, minor)).set_alignment(CellAlignment::Right),
-            Cell::new(grouped(total.paid, minor)).set_alignment(CellAlignment::Right),
-            Cell::new(grouped(total.net, minor)).set_alignment(CellAlignment::Right),
+            amount(total.received, minor),
+            amount(total.paid, minor),
+            amount(total.net, minor),
         ]);
     }
     out.push_str(&totals.trim_fmt());
@@ -114,6 +114,11 @@ fn by_clause(statement: &Statement) -> Vec<(&str, Vec<&Row>)> {
             )
         })
         .collect()
+}
+
+/// An amount, right-aligned, thousands grouped, exactly the minor digits.
+fn amount(value: rust_decimal::Decimal, minor: u32) -> Cell {
+    Cell::new(grouped(value, minor)).set_alignment(CellAlignment::Right)
 }
 
 fn table(width: u16) -> Table {
@@ -176,9 +181,9 @@ pub fn render_diff(
         changed.add_row(vec![
             Cell::new(row.period.map(|p| p.to_string()).unwrap_or_default()),
             Cell::new(&row.party),
-            Cell::new(grouped(row.old, minor)).set_alignment(CellAlignment::Right),
-            Cell::new(grouped(row.new, minor)).set_alignment(CellAlignment::Right),
-            Cell::new(grouped(row.delta, minor)).set_alignment(CellAlignment::Right),
+            amount(row.old, minor),
+            amount(row.new, minor),
+            amount(row.delta, minor),
         ]);
     }
     fit(&mut changed, 5);
@@ -189,9 +194,9 @@ pub fn render_diff(
     for row in &money.totals {
         totals.add_row(vec![
             Cell::new(&row.party),
-            Cell::new(grouped(row.old, minor)).set_alignment(CellAlignment::Right),
-            Cell::new(grouped(row.new, minor)).set_alignment(CellAlignment::Right),
-            Cell::new(grouped(row.delta, minor)).set_alignment(CellAlignment::Right),
+            amount(row.old, minor),
+            amount(row.new, minor),
+            amount(row.delta, minor),
         ]);
     }
     fit(&mut totals, 4);
