@@ -64,14 +64,13 @@ pub fn terms(old: &Agreement, new: &Agreement) -> Vec<TermChange> {
             new.rounding.keyword()
         ));
     }
-    let names = |a: &Agreement| a.parties.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
-    let (old_parties, new_parties) = (names(old), names(new));
-    for party in new_parties.iter().filter(|p| !old_parties.contains(p)) {
-        agreement(format!("party `{party}` added"));
-    }
-    for party in old_parties.iter().filter(|p| !new_parties.contains(p)) {
-        agreement(format!("party `{party}` removed"));
-    }
+    let names = |a: &Agreement| {
+        a.parties
+            .iter()
+            .map(|p| format!("party `{}`", p.name))
+            .collect::<Vec<_>>()
+    };
+    added_and_removed(&names(old), &names(new), &mut agreement);
     for event in &new.events {
         match old.events.iter().find(|e| e.name == event.name) {
             None => agreement(format!("event `{}` added{}", event.name, on(event.date))),
@@ -97,13 +96,7 @@ pub fn terms(old: &Agreement, new: &Agreement) -> Vec<TermChange> {
             .map(|s| settle_text(a, s.first, s.second))
             .collect::<Vec<_>>()
     };
-    let (old_settle, new_settle) = (settlements(old), settlements(new));
-    for text in new_settle.iter().filter(|s| !old_settle.contains(s)) {
-        agreement(format!("{text} added"));
-    }
-    for text in old_settle.iter().filter(|s| !new_settle.contains(s)) {
-        agreement(format!("{text} removed"));
-    }
+    added_and_removed(&settlements(old), &settlements(new), &mut agreement);
 
     for clause in &new.clauses {
         match old.clauses.iter().find(|c| c.label == clause.label) {
@@ -135,6 +128,17 @@ pub fn terms(old: &Agreement, new: &Agreement) -> Vec<TermChange> {
         });
     }
     changes
+}
+
+/// Reports each item of `new` that `old` lacks as added, and each of `old`
+/// that `new` lacks as removed.
+fn added_and_removed(old: &[String], new: &[String], report: &mut impl FnMut(String)) {
+    for item in new.iter().filter(|item| !old.contains(item)) {
+        report(format!("{item} added"));
+    }
+    for item in old.iter().filter(|item| !new.contains(item)) {
+        report(format!("{item} removed"));
+    }
 }
 
 /// The differences between two versions of one clause, each as `what old -> new`.
@@ -192,9 +196,7 @@ fn clause_changes(
         }
         (ClauseKind::Advance(a), ClauseKind::Advance(b)) => {
             compare("advance", compact(a.amount), compact(b.amount));
-            let date =
-                |on: Option<jiff::civil::Date>| on.map(|d| d.to_string()).unwrap_or_default();
-            compare("paid on", date(a.on), date(b.on));
+            compare("paid on", date_text(a.on), date_text(b.on));
             let labels = |agreement: &Agreement, ids: &[usize]| {
                 ids.iter()
                     .filter_map(|id| agreement.clauses.get(*id))
