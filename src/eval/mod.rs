@@ -76,6 +76,8 @@ struct Prepared {
     state: ShareState,
     /// What the clause has paid out so far.
     cumulative: Decimal,
+    /// For a `rest of`: the share clauses on the same basis, found once.
+    remainder_of: Vec<usize>,
 }
 
 struct Engine<'a> {
@@ -95,7 +97,8 @@ struct Engine<'a> {
     rows: Vec<Row>,
     events: Vec<Event>,
     /// Per-period scratch space, kept to avoid allocating every period.
-    earned_on: Vec<(usize, Decimal)>,
+    /// What each share clause earned this period, by clause index.
+    earned: Vec<Decimal>,
 }
 
 impl<'a> Engine<'a> {
@@ -137,11 +140,22 @@ impl<'a> Engine<'a> {
                 ),
                 _ => vec![true; series.periods.len()],
             };
+            let remainder_of = match &clause.kind {
+                ClauseKind::Rest(rest) => agreement
+                    .clauses
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, other)| matches!(&other.kind, ClauseKind::Share(share) if share.basis.expr == rest.expr))
+                    .map(|(index, _)| index)
+                    .collect(),
+                _ => Vec::new(),
+            };
             clauses.push(Prepared {
                 basis,
                 active,
                 state: ShareState::default(),
                 cumulative: Decimal::ZERO,
+                remainder_of,
             });
         }
         let balances = agreement
@@ -181,7 +195,7 @@ impl<'a> Engine<'a> {
             parties: agreement.parties.iter().map(|p| p.name.clone()).collect(),
             rows,
             events,
-            earned_on: Vec::with_capacity(agreement.clauses.len()),
+            earned: vec![Decimal::ZERO; agreement.clauses.len()],
         })
     }
 
@@ -212,23 +226,21 @@ impl<'a> Engine<'a> {
     fn period(&mut self, t: usize) -> Result<(), Problem> {
         let period = self.series.periods.get(t).copied().unwrap_or(FIRST_PERIOD);
         let agreement = self.agreement;
-        let mut earned_on = std::mem::take(&mut self.earned_on);
-        earned_on.clear();
         let first = self.rows.len();
         for (index, clause) in agreement.clauses.iter().enumerate() {
-            let row = match self.share(index, clause, t, period)? {
-                Some((row, earned)) => {
-                    earned_on.push((index, earned));
-                    row
-                }
-                None => self.blank_row(index, clause, period, None),
+            let (row, earned) = match self.share(index, clause, t, period)? {
+                Some(share) => share,
+                None => (self.blank_row(index, clause, period, None), Decimal::ZERO),
             };
+            if let Some(slot) = self.earned.get_mut(index) {
+                *slot = earned;
+            }
             self.rows.push(row);
         }
         self.recoup(first, t, period);
         for (index, clause) in agreement.clauses.iter().enumerate() {
             if !matches!(clause.kind, ClauseKind::Share(_)) {
-                self.other(first, index, clause, t, period, &earned_on)?;
+                self.other(first, index, clause, t, period)?;
             }
             let at = first.saturating_add(index);
             if let (Some(prepared), Some(row)) =
@@ -238,7 +250,6 @@ impl<'a> Engine<'a> {
                 row.cumulative = prepared.cumulative;
             }
         }
-        self.earned_on = earned_on;
         self.settle(first, period)
     }
 
@@ -353,9 +364,8 @@ impl<'a> Engine<'a> {
         clause: &Clause,
         t: usize,
         period: Period,
-        earned_on: &[(usize, Decimal)],
     ) -> Result<(), Problem> {
-        let row = self.other_row(index, clause, t, period, earned_on)?;
+        let row = self.other_row(index, clause, t, period)?;
         if let Some(slot) = self.rows.get_mut(first.saturating_add(index)) {
             *slot = row;
         }
@@ -369,7 +379,6 @@ impl<'a> Engine<'a> {
         clause: &Clause,
         t: usize,
         period: Period,
-        earned_on: &[(usize, Decimal)],
     ) -> Result<Row, Problem> {
         match &clause.kind {
             ClauseKind::Rest(basis_def) => {
@@ -377,15 +386,16 @@ impl<'a> Engine<'a> {
                 let mut row = self.blank_row(index, clause, period, Some(basis));
                 let mut taken = Decimal::ZERO;
                 let mut parts = Vec::new();
-                for (share_index, earned) in earned_on {
-                    let Some(other) = self.agreement.clauses.get(*share_index) else {
-                        continue;
-                    };
-                    if let ClauseKind::Share(share) = &other.kind
-                        && share.basis.expr == basis_def.expr
-                    {
-                        taken = money_add(taken, *earned, clause, period)?;
-                        parts.push(format!("{} to `{}`", readable(*earned), other.label));
+                let shares = self
+                    .clauses
+                    .get(index)
+                    .map_or(&[][..], |p| p.remainder_of.as_slice());
+                for &share_index in shares {
+                    let earned = self.earned.get(share_index).copied().unwrap_or_default();
+                    taken = money_add(taken, earned, clause, period)?;
+                    if self.explain {
+                        let label = self.labels.get(share_index).map_or("", String::as_str);
+                        parts.push(format!("{} to `{label}`", readable(earned)));
                     }
                 }
                 let remainder = arith::sub(basis, taken)

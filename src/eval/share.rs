@@ -158,7 +158,17 @@ pub fn evaluate(
 
 /// `rate` of `basis`, with its explanation and note.
 fn slice(rate: Decimal, basis: Decimal, ctx: &Context, out: &mut Outcome) -> Figure {
-    let pays = arith::mul(rate, basis)?;
+    Ok(noted(rate, basis, arith::mul(rate, basis)?, ctx, out))
+}
+
+/// Records that `rate` of `basis` pays `pays`, already computed.
+fn noted(
+    rate: Decimal,
+    basis: Decimal,
+    pays: Decimal,
+    ctx: &Context,
+    out: &mut Outcome,
+) -> Decimal {
     out.explain(ctx, || {
         format!(
             "{} of {} = {}",
@@ -170,7 +180,7 @@ fn slice(rate: Decimal, basis: Decimal, ctx: &Context, out: &mut Outcome) -> Fig
     if !rate.is_zero() && !basis.is_zero() {
         out.notes.push(Note::Share { rate, basis });
     }
-    Ok(pays)
+    pays
 }
 
 /// The part of the basis beyond a cumulative threshold (`above X`).
@@ -313,7 +323,7 @@ fn steps_raw(
         }
         let full = arith::mul(step.rate, left)?;
         if full < room {
-            raw = arith::add(raw, slice(step.rate, left, ctx, out)?)?;
+            raw = arith::add(raw, noted(step.rate, left, full, ctx, out))?;
             left = Decimal::ZERO;
         } else {
             let used = arith::div(room, step.rate)?;
