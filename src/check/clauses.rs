@@ -489,15 +489,13 @@ pub(super) fn link_advances(
                 .get(..index)
                 .and_then(|before| before.iter().find(|other| other.value == label.value))
             {
-                let problem = Problem::new(
-                    ProblemKind::Duplicate {
-                        what: "recouping clause",
-                        name: label.value.clone(),
-                    },
+                checker.duplicate(
+                    "recouping clause",
+                    label.value.clone(),
                     label.span,
-                )
-                .with_related(first.span, "first named here");
-                checker.report(problem);
+                    first.span,
+                    "first named here",
+                );
                 continue;
             }
             let Some(&(target, _)) = checker.labels.get(&label.value) else {

@@ -49,6 +49,20 @@ impl Checker {
         self.problems.push(problem);
     }
 
+    /// Reports a name declared twice, pointing at the first with `first_text`.
+    fn duplicate(
+        &mut self,
+        what: &'static str,
+        name: String,
+        span: Span,
+        first: Span,
+        first_text: &str,
+    ) {
+        let problem = Problem::new(ProblemKind::Duplicate { what, name }, span)
+            .with_related(first, first_text);
+        self.report(problem);
+    }
+
     /// Reports a fault, unless it only repeats one already reported.
     fn report_fault(&mut self, fault: Fault) {
         if let Fault::Problem(problem) = fault {
@@ -187,15 +201,13 @@ impl Checker {
                 }
                 match self.parties.iter().find(|party| party.name == name.value) {
                     Some(first) => {
-                        let problem = Problem::new(
-                            ProblemKind::Duplicate {
-                                what: "party",
-                                name: name.value.clone(),
-                            },
+                        self.duplicate(
+                            "party",
+                            name.value.clone(),
                             name.span,
-                        )
-                        .with_related(first.span, "first declared here");
-                        self.report(problem);
+                            first.span,
+                            "first declared here",
+                        );
                     }
                     None => self.parties.push(Party {
                         name: name.value.clone(),
@@ -215,15 +227,13 @@ impl Checker {
                 continue;
             };
             if let Some(first) = self.events.iter().find(|event| event.name == name.value) {
-                let problem = Problem::new(
-                    ProblemKind::Duplicate {
-                        what: "event",
-                        name: name.value.clone(),
-                    },
+                self.duplicate(
+                    "event",
+                    name.value.clone(),
                     name.span,
-                )
-                .with_related(first.span, "first declared here");
-                self.report(problem);
+                    first.span,
+                    "first declared here",
+                );
                 continue;
             }
             self.events.push(Event {
@@ -264,15 +274,13 @@ impl Checker {
                 }
             };
             if let Some(first) = self.scope.declare(&name.value, value, name.span) {
-                let problem = Problem::new(
-                    ProblemKind::Duplicate {
-                        what: "constant",
-                        name: name.value.clone(),
-                    },
+                self.duplicate(
+                    "constant",
+                    name.value.clone(),
                     name.span,
-                )
-                .with_related(first, "first declared here");
-                self.report(problem);
+                    first,
+                    "first declared here",
+                );
             }
         }
     }
@@ -295,15 +303,13 @@ impl Checker {
                 .iter()
                 .find(|s| (s.first.min(s.second), s.first.max(s.second)) == pair)
             {
-                let problem = Problem::new(
-                    ProblemKind::Duplicate {
-                        what: "settlement between",
-                        name: format!("{} and {}", first.value, second.value),
-                    },
+                self.duplicate(
+                    "settlement between",
+                    format!("{} and {}", first.value, second.value),
                     item.span,
-                )
-                .with_related(earlier.span, "first declared here");
-                self.report(problem);
+                    earlier.span,
+                    "first declared here",
+                );
                 continue;
             }
             settlements.push(Settlement {
@@ -319,15 +325,13 @@ impl Checker {
         for (index, clause) in clauses.iter().enumerate() {
             let Some(label) = &clause.label else { continue };
             if let Some((_, first)) = self.labels.get(&label.value) {
-                let problem = Problem::new(
-                    ProblemKind::Duplicate {
-                        what: "label",
-                        name: label.value.clone(),
-                    },
+                self.duplicate(
+                    "label",
+                    label.value.clone(),
                     label.span,
-                )
-                .with_related(*first, "first used here");
-                self.report(problem);
+                    *first,
+                    "first used here",
+                );
                 continue;
             }
             self.labels.insert(label.value.clone(), (index, label.span));
