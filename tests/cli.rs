@@ -36,10 +36,18 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Assert the exit status, showing the standard error when it differs,
+/// and hand back that standard error for further checks.
+fn exits(out: &Output, code: i32) -> String {
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
+    stderr
+}
+
 #[test]
 fn check_of_a_valid_file_exits_0_and_says_ok() {
     let out = deal(&["check", SEED]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    exits(&out, 0);
     assert!(text(&out.stdout).contains("ok"));
     assert!(out.stderr.is_empty());
 }
@@ -47,15 +55,14 @@ fn check_of_a_valid_file_exits_0_and_says_ok() {
 #[test]
 fn check_quiet_prints_nothing_for_a_valid_file() {
     let out = deal(&["check", "--quiet", SEED]);
-    assert_eq!(out.status.code(), Some(0));
+    exits(&out, 0);
     assert!(out.stdout.is_empty() && out.stderr.is_empty());
 }
 
 #[test]
 fn check_of_an_invalid_file_exits_1_with_a_located_message() {
     let out = deal(&["check", "tests/corpus/diagnostics/check-unknown-party.deal"]);
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = text(&out.stderr);
+    let stderr = exits(&out, 1);
     assert!(stderr.contains("check-unknown-party.deal:4:"), "{stderr}");
     assert!(stderr.contains("deal::check::unknown_party"), "{stderr}");
 }
@@ -63,8 +70,7 @@ fn check_of_an_invalid_file_exits_1_with_a_located_message() {
 #[test]
 fn check_of_a_missing_file_exits_2() {
     let out = deal(&["check", "no/such/file.deal"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("cannot read `no/such/file.deal`"));
+    assert!(exits(&out, 2).contains("cannot read `no/such/file.deal`"));
 }
 
 #[test]
@@ -88,17 +94,15 @@ fn the_worst_status_of_several_files_wins() {
 fn check_reads_standard_input() {
     let seed = std::fs::read_to_string(SEED).expect("seed example");
     let out = deal_with_stdin(&["check", "-"], &seed);
-    assert_eq!(out.status.code(), Some(0));
+    exits(&out, 0);
     let out = deal_with_stdin(&["check", "-"], &seed.replace("20%", "120%"));
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("<stdin>:"));
+    assert!(exits(&out, 1).contains("<stdin>:"));
 }
 
 #[test]
 fn warnings_are_shown_but_do_not_fail() {
     let out = deal(&["check", "tests/corpus/diagnostics/warn-unused.deal"]);
-    assert_eq!(out.status.code(), Some(0));
-    assert!(text(&out.stderr).contains("deal::check::unused"));
+    assert!(exits(&out, 0).contains("deal::check::unused"));
     assert!(text(&out.stdout).contains("1 warning"));
 }
 
@@ -110,8 +114,7 @@ fn json_diagnostics_are_one_object_per_line() {
         "json",
         "tests/corpus/diagnostics/check-many-errors.deal",
     ]);
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = text(&out.stderr);
+    let stderr = exits(&out, 1);
     let objects: Vec<serde_json::Value> = stderr
         .lines()
         .map(|line| serde_json::from_str(line).expect("each line is JSON"))
@@ -130,7 +133,7 @@ const SEED_SERIES: &str = "examples/openai-microsoft.csv";
 #[test]
 fn eval_prints_a_statement_table() {
     let out = deal(&["eval", SEED, "--series", SEED_SERIES]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    exits(&out, 0);
     let stdout = text(&out.stdout);
     assert!(stdout.contains("38,000,000,000.00"), "{stdout}");
     assert!(stdout.contains("cap of 38B reached"), "{stdout}");
@@ -143,7 +146,7 @@ fn eval_prints_a_statement_table() {
 #[test]
 fn eval_csv_is_long_form_with_period_party_amount() {
     let out = deal(&["eval", SEED, "-s", SEED_SERIES, "--format", "csv"]);
-    assert_eq!(out.status.code(), Some(0));
+    exits(&out, 0);
     let stdout = text(&out.stdout);
     let mut lines = stdout.lines();
     let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
@@ -160,7 +163,7 @@ fn eval_csv_is_long_form_with_period_party_amount() {
 #[test]
 fn eval_json_has_a_schema_version_and_string_amounts() {
     let out = deal(&["eval", SEED, "-s", SEED_SERIES, "-f", "json"]);
-    assert_eq!(out.status.code(), Some(0));
+    exits(&out, 0);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
     assert_eq!(json["schema_version"], 1);
     assert_eq!(json["totals"][1]["party"], "Microsoft");
@@ -183,7 +186,7 @@ fn eval_explain_shows_the_derivation() {
 fn eval_reads_the_series_from_standard_input() {
     let series = std::fs::read_to_string(SEED_SERIES).expect("series");
     let out = deal_with_stdin(&["eval", SEED, "-s", "-", "-f", "csv"], &series);
-    assert_eq!(out.status.code(), Some(0));
+    exits(&out, 0);
     assert!(text(&out.stdout).starts_with("period,"));
 }
 
@@ -193,7 +196,7 @@ fn eval_writes_the_output_file_whole() {
     let out_path = dir.path().join("statement.csv");
     let out_arg = out_path.to_str().expect("UTF-8 path");
     let out = deal(&["eval", SEED, "-s", SEED_SERIES, "-f", "csv", "-o", out_arg]);
-    assert_eq!(out.status.code(), Some(0));
+    exits(&out, 0);
     assert!(out.stdout.is_empty());
     let written = std::fs::read_to_string(&out_path).expect("the file was written");
     assert!(written.starts_with("period,"));
@@ -206,7 +209,7 @@ fn eval_writes_the_output_file_whole() {
         "-o",
         out_arg,
     ]);
-    assert_eq!(out.status.code(), Some(1));
+    exits(&out, 1);
     assert_eq!(
         std::fs::read_to_string(&out_path).expect("still there"),
         written
@@ -217,8 +220,7 @@ fn eval_writes_the_output_file_whole() {
 #[test]
 fn eval_of_a_bad_series_exits_1_naming_row_and_column() {
     let out = deal(&["eval", SEED, "-s", "tests/corpus/series/not-a-number.csv"]);
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = text(&out.stderr);
+    let stderr = exits(&out, 1);
     assert!(stderr.contains("row 2, column `revenue`"), "{stderr}");
     assert!(stderr.contains("not-a-number.csv:2:8"), "{stderr}");
     assert!(out.stdout.is_empty());
@@ -232,8 +234,7 @@ fn eval_of_a_series_missing_a_column_lists_the_columns() {
         "-s",
         "tests/corpus/eval/missing-column.csv",
     ]);
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = text(&out.stderr);
+    let stderr = exits(&out, 1);
     assert!(
         stderr.contains("did you mean `revenue`? the series has `revenue`, `costs`"),
         "{stderr}"
@@ -248,8 +249,7 @@ fn eval_overflow_names_clause_and_period() {
         "-s",
         "tests/corpus/eval/overflow.csv",
     ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("`royalty` in 2026"));
+    assert!(exits(&out, 1).contains("`royalty` in 2026"));
 }
 
 #[test]
@@ -266,7 +266,7 @@ fn eval_event_dates_come_from_the_command_line() {
         "--event",
         "change_of_control=2026-07-01",
     ]);
-    assert_eq!(dated.status.code(), Some(0), "{}", text(&dated.stderr));
+    exits(&dated, 0);
     assert!(
         text(&dated.stdout)
             .contains("2026Q3,partner-share,Company,Partner,14000000,0,0.00,2500000.00")
@@ -279,8 +279,7 @@ fn eval_event_dates_come_from_the_command_line() {
         "--event",
         "merger=2026-07-01",
     ]);
-    assert_eq!(unknown.status.code(), Some(2));
-    assert!(text(&unknown.stderr).contains("it declares `change_of_control`"));
+    assert!(exits(&unknown, 2).contains("it declares `change_of_control`"));
     let malformed = deal(&[
         "eval",
         deal_file,
@@ -289,13 +288,13 @@ fn eval_event_dates_come_from_the_command_line() {
         "--event",
         "change_of_control",
     ]);
-    assert_eq!(malformed.status.code(), Some(2));
+    exits(&malformed, 2);
 }
 
 #[test]
 fn eval_of_a_missing_series_exits_2() {
     let out = deal(&["eval", SEED, "-s", "no-such.csv"]);
-    assert_eq!(out.status.code(), Some(2));
+    exits(&out, 2);
 }
 
 const MESSY: &str =
@@ -309,14 +308,14 @@ fn fmt_rewrites_in_place_and_then_has_nothing_to_do() {
     let file = path.to_str().expect("UTF-8 path");
     assert_eq!(deal(&["fmt", "--check", file]).status.code(), Some(1));
     let out = deal(&["fmt", file]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    exits(&out, 0);
     let formatted = std::fs::read_to_string(&path).expect("still there");
     assert_eq!(
         formatted,
         "agreement \"x\" {\n  parties A, B\n  payer A\n  share 20% of revenue to B # note\n}\n"
     );
     let check = deal(&["fmt", "--check", file]);
-    assert_eq!(check.status.code(), Some(0));
+    exits(&check, 0);
     assert!(check.stdout.is_empty());
 }
 
@@ -326,7 +325,7 @@ fn fmt_check_shows_the_diff() {
     let path = dir.path().join("x.deal");
     std::fs::write(&path, MESSY).expect("written");
     let out = deal(&["fmt", "--check", path.to_str().expect("UTF-8 path")]);
-    assert_eq!(out.status.code(), Some(1));
+    exits(&out, 1);
     let diff = text(&out.stdout);
     assert!(
         diff.contains("-agreement   \"x\" {") && diff.contains("+agreement \"x\" {"),
@@ -342,22 +341,21 @@ fn fmt_refuses_a_file_that_does_not_parse_and_leaves_it_untouched() {
     let broken = "agreement \"x\" {\n  share 20% of to B\n}\n";
     std::fs::write(&path, broken).expect("written");
     let out = deal(&["fmt", path.to_str().expect("UTF-8 path")]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("deal::parse::unexpected"));
+    assert!(exits(&out, 1).contains("deal::parse::unexpected"));
     assert_eq!(std::fs::read_to_string(&path).expect("untouched"), broken);
 }
 
 #[test]
 fn fmt_of_standard_input_writes_standard_output() {
     let out = deal_with_stdin(&["fmt", "-"], MESSY);
-    assert_eq!(out.status.code(), Some(0));
+    exits(&out, 0);
     assert!(text(&out.stdout).starts_with("agreement \"x\" {\n  parties A, B\n"));
 }
 
 #[test]
 fn fmt_stdout_prints_without_writing() {
     let out = deal(&["fmt", "--stdout", SEED]);
-    assert_eq!(out.status.code(), Some(0));
+    exits(&out, 0);
     assert_eq!(
         text(&out.stdout),
         std::fs::read_to_string(SEED).expect("seed")
@@ -367,7 +365,7 @@ fn fmt_stdout_prints_without_writing() {
 #[test]
 fn test_passes_on_the_examples_and_fails_when_an_expectation_breaks() {
     let out = deal(&["test", SEED]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    exits(&out, 0);
     assert!(text(&out.stdout).contains("2 expectations passed"));
 
     let dir = tempfile::tempdir().expect("a temporary directory");
@@ -380,8 +378,7 @@ fn test_passes_on_the_examples_and_fails_when_an_expectation_breaks() {
     std::fs::copy(SEED_SERIES, dir.path().join("openai-microsoft.csv")).expect("copied");
     let broken = dir.path().join("openai-microsoft.deal");
     let out = deal(&["test", broken.to_str().expect("UTF-8 path")]);
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = text(&out.stderr);
+    let stderr = exits(&out, 1);
     assert!(
         stderr.contains("expected revenue-share cap reached in 2029, found cap reached in 2030"),
         "{stderr}"
@@ -393,11 +390,10 @@ fn test_passes_on_the_examples_and_fails_when_an_expectation_breaks() {
 #[test]
 fn eval_uses_the_series_the_agreement_names() {
     let out = deal(&["eval", SEED, "-f", "csv"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    exits(&out, 0);
     assert_eq!(text(&out.stdout).lines().count(), 9);
     let out = deal(&["eval", "tests/corpus/diagnostics/warn-unused.deal"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("give `--series FILE`"));
+    assert!(exits(&out, 2).contains("give `--series FILE`"));
 }
 
 #[test]
@@ -406,8 +402,7 @@ fn test_fails_on_a_file_with_nothing_to_test() {
         "test",
         "tests/acceptance/v01-seed-revenue-cap/agreement.deal",
     ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("has no `expect` lines to test"));
+    assert!(exits(&out, 1).contains("has no `expect` lines to test"));
 }
 
 #[test]
@@ -424,7 +419,7 @@ fn expectations_may_name_a_longer_period_than_the_series() {
     let path = dir.path().join("seed.deal");
     std::fs::write(&path, deal_text).expect("written");
     let out = deal(&["test", path.to_str().expect("UTF-8 path")]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    exits(&out, 0);
 }
 
 /// A portfolio in a temporary directory: three copies of the seed deal and
@@ -466,7 +461,7 @@ fn eval_of_a_portfolio_adds_a_deal_column_in_series_order() {
         "-f",
         "csv",
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    exits(&out, 0);
     let stdout = text(&out.stdout);
     let mut lines = stdout.lines();
     assert!(
@@ -501,8 +496,7 @@ fn eval_of_a_portfolio_names_missing_agreements_and_missing_rows() {
         "-o",
         &output,
     ]);
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = text(&out.stderr);
+    let stderr = exits(&out, 1);
     assert!(
         stderr.contains("series rows without an agreement: `delta` (row 10)"),
         "{stderr}"
@@ -529,6 +523,5 @@ fn eval_of_a_portfolio_refuses_a_deal_whose_rows_are_split() {
         "-f",
         "csv",
     ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("the rows of deal `alpha` are not together"));
+    assert!(exits(&out, 1).contains("the rows of deal `alpha` are not together"));
 }
