@@ -73,27 +73,29 @@ pub fn active(
         let (Some(period), [before, now]) = (periods.get(t.saturating_add(1)), pair) else {
             continue;
         };
-        if !before && *now {
-            events.push(Event {
-                period: Some(*period),
-                clause: label.to_string(),
-                kind: EventKind::WindowOpened,
-                text: format!(
+        let (kind, text) = match (before, now) {
+            (false, true) => (
+                EventKind::WindowOpened,
+                format!(
                     "in force from this period ({})",
                     describe(window.from, "from")
                 ),
-            });
-        } else if *before && !now {
-            events.push(Event {
-                period: Some(*period),
-                clause: label.to_string(),
-                kind: EventKind::WindowClosed,
-                text: format!(
+            ),
+            (true, false) => (
+                EventKind::WindowClosed,
+                format!(
                     "no longer in force from this period ({})",
                     describe(window.until, "until")
                 ),
-            });
-        }
+            ),
+            _ => continue,
+        };
+        events.push(Event {
+            period: Some(*period),
+            clause: label.to_string(),
+            kind,
+            text,
+        });
     }
     if !flags.is_empty() && flags.iter().all(|active| !active) {
         events.push(Event {
