@@ -27,69 +27,59 @@ pub(super) fn diff(
     options: DiffOptions<'_>,
     format: OutputFormat,
     style: Style,
-) -> Status {
+) -> Result<(), Status> {
     let DiffOptions {
         series,
         relative_to,
         events,
     } = options;
-    let run = || -> Result<(), Status> {
-        let old_version = compiled_version(old, style)?;
-        let new_version = compiled_version(new, style)?;
-        let (old_agreement, new_agreement) = (&old_version.2, &new_version.2);
-        let changes = dealterms::diff::terms(old_agreement, new_agreement);
-        let anchor = relative_to.map_or_else(|| version_path(new), Path::to_path_buf);
-        let series_path = series
-            .map(Path::to_path_buf)
-            .or_else(|| declared_series(&anchor, new_agreement));
-        let money = match series_path {
-            None => None,
-            Some(path) => {
-                let series = read_series(&path, style)?;
-                for (event, _) in events {
-                    let declared = |a: &Agreement| a.events.iter().any(|e| &e.name == event);
-                    if !declared(old_agreement) && !declared(new_agreement) {
-                        eprintln!(
-                            "deal: --event {event}: neither version declares an event `{event}`"
-                        );
-                        return Err(Status::Failed);
-                    }
+    let old_version = compiled_version(old, style)?;
+    let new_version = compiled_version(new, style)?;
+    let (old_agreement, new_agreement) = (&old_version.2, &new_version.2);
+    let changes = dealterms::diff::terms(old_agreement, new_agreement);
+    let anchor = relative_to.map_or_else(|| version_path(new), Path::to_path_buf);
+    let series_path = series
+        .map(Path::to_path_buf)
+        .or_else(|| declared_series(&anchor, new_agreement));
+    let money = match series_path {
+        None => None,
+        Some(path) => {
+            let series = read_series(&path, style)?;
+            for (event, _) in events {
+                let declared = |a: &Agreement| a.events.iter().any(|e| &e.name == event);
+                if !declared(old_agreement) && !declared(new_agreement) {
+                    eprintln!("deal: --event {event}: neither version declares an event `{event}`");
+                    return Err(Status::Failed);
                 }
-                let options = Options {
-                    event_dates: events.iter().cloned().collect(),
-                    explain: false,
-                };
-                let evaluate = |(name, text, agreement): &(String, String, Agreement)| {
-                    eval::evaluate(agreement, &series, &options).map_err(|problem| {
-                        show_problems(&[problem], name, text, style);
-                        Status::Invalid
-                    })
-                };
-                let (before, after) = (evaluate(&old_version)?, evaluate(&new_version)?);
-                Some(dealterms::diff::money(&before, &after).map_err(|_| {
-                    eprintln!("deal: the difference between `{old}` and `{new}` is beyond the exact decimal range");
+            }
+            let options = Options {
+                event_dates: events.iter().cloned().collect(),
+                explain: false,
+            };
+            let evaluate = |(name, text, agreement): &(String, String, Agreement)| {
+                eval::evaluate(agreement, &series, &options).map_err(|problem| {
+                    show_problems(&[problem], name, text, style);
                     Status::Invalid
-                })?)
-            }
-        };
-        let rendered = match format {
-            OutputFormat::Table => {
-                report::table::render_diff(&changes, money.as_ref(), table_width())
-            }
-            OutputFormat::Csv => {
-                report::csv::render_diff(&changes, money.as_ref()).map_err(|error| {
-                    eprintln!("deal: cannot write CSV: {error}");
-                    Status::Failed
-                })?
-            }
-            OutputFormat::Json => report::json::render_diff(&changes, money.as_ref()),
-        };
-        write_output(None, &rendered)
+                })
+            };
+            let (before, after) = (evaluate(&old_version)?, evaluate(&new_version)?);
+            Some(dealterms::diff::money(&before, &after).map_err(|_| {
+                eprintln!("deal: the difference between `{old}` and `{new}` is beyond the exact decimal range");
+                Status::Invalid
+            })?)
+        }
     };
-    match run() {
-        Ok(()) => Status::Ok,
-        Err(status) => status,
-    }
+    let rendered = match format {
+        OutputFormat::Table => report::table::render_diff(&changes, money.as_ref(), table_width()),
+        OutputFormat::Csv => {
+            report::csv::render_diff(&changes, money.as_ref()).map_err(|error| {
+                eprintln!("deal: cannot write CSV: {error}");
+                Status::Failed
+            })?
+        }
+        OutputFormat::Json => report::json::render_diff(&changes, money.as_ref()),
+    };
+    write_output(None, &rendered)
 }
 
 /// The path a version stands for: the file, or the path in a revision

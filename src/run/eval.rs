@@ -14,7 +14,7 @@ use super::{
 use crate::cli::OutputFormat;
 
 /// `deal eval FILE --series CSV`
-pub(super) fn eval(file: &Path, request: EvalRequest<'_>) -> Status {
+pub(super) fn eval(file: &Path, request: EvalRequest<'_>) -> Result<(), Status> {
     let EvalRequest {
         series: series_path,
         format,
@@ -23,38 +23,32 @@ pub(super) fn eval(file: &Path, request: EvalRequest<'_>) -> Status {
         output,
         style,
     } = request;
-    let run = || -> Result<(), Status> {
-        let (name, text, agreement) = compiled(file, style)?;
-        let options = event_options(&agreement, &name, events, explain)?;
-        let series_path = match series_path {
-            Some(path) => path.to_path_buf(),
-            None => declared_series(file, &agreement).ok_or_else(|| {
-                eprintln!(
-                    "deal: no series for `{name}`: give `--series FILE`, or name one in the agreement (`series \"{}.csv\"`)",
-                    file.file_stem().map_or("deal".into(), |s| s.to_string_lossy())
-                );
-                Status::Failed
-            })?,
-        };
-        let series = read_series(&series_path, style)?;
-        let statement = eval::evaluate(&agreement, &series, &options).map_err(|problem| {
-            show_problems(&[problem], &name, &text, style);
-            Status::Invalid
-        })?;
-        let rendered = match format {
-            OutputFormat::Table => report::table::render(&statement, table_width(), explain),
-            OutputFormat::Csv => report::csv::render(&statement, explain).map_err(|error| {
-                eprintln!("deal: cannot write CSV: {error}");
-                Status::Failed
-            })?,
-            OutputFormat::Json => report::json::render(&statement, explain),
-        };
-        write_output(output, &rendered)
+    let (name, text, agreement) = compiled(file, style)?;
+    let options = event_options(&agreement, &name, events, explain)?;
+    let series_path = match series_path {
+        Some(path) => path.to_path_buf(),
+        None => declared_series(file, &agreement).ok_or_else(|| {
+            eprintln!(
+                "deal: no series for `{name}`: give `--series FILE`, or name one in the agreement (`series \"{}.csv\"`)",
+                file.file_stem().map_or("deal".into(), |s| s.to_string_lossy())
+            );
+            Status::Failed
+        })?,
     };
-    match run() {
-        Ok(()) => Status::Ok,
-        Err(status) => status,
-    }
+    let series = read_series(&series_path, style)?;
+    let statement = eval::evaluate(&agreement, &series, &options).map_err(|problem| {
+        show_problems(&[problem], &name, &text, style);
+        Status::Invalid
+    })?;
+    let rendered = match format {
+        OutputFormat::Table => report::table::render(&statement, table_width(), explain),
+        OutputFormat::Csv => report::csv::render(&statement, explain).map_err(|error| {
+            eprintln!("deal: cannot write CSV: {error}");
+            Status::Failed
+        })?,
+        OutputFormat::Json => report::json::render(&statement, explain),
+    };
+    write_output(output, &rendered)
 }
 
 /// The `--event` dates, each naming an event the agreement declares.

@@ -43,6 +43,13 @@ impl From<Status> for ExitCode {
     }
 }
 
+/// A command that stops at its first problem: `Ok` or the status it stopped with.
+impl From<Result<(), Status>> for Status {
+    fn from(result: Result<(), Status>) -> Self {
+        result.err().unwrap_or(Status::Ok)
+    }
+}
+
 pub fn run(cli: Cli) -> ExitCode {
     let style = diagnostic_style(&cli);
     let status = match cli.command {
@@ -64,7 +71,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 style,
             };
             match single_deal(&files, series.as_deref()) {
-                Some(file) => eval::eval(file, request),
+                Some(file) => eval::eval(file, request).into(),
                 None => portfolio::eval(&files, request),
             }
         }
@@ -96,8 +103,9 @@ pub fn run(cli: Cli) -> ExitCode {
             },
             format,
             style,
-        ),
-        Command::GitSetup => git::git_setup(),
+        )
+        .into(),
+        Command::GitSetup => git::git_setup().into(),
         Command::Test { files } => test::test(&files, style),
     };
     status.into()
