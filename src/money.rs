@@ -16,49 +16,140 @@ pub fn round(amount: Decimal, minor_units: u32, mode: RoundingMode) -> Decimal {
     amount.round_dp_with_strategy(minor_units, strategy)
 }
 
-/// An amount with exactly the currency's minor digits: `1200.00`.
+/// The decimal digits of an amount, on the stack: every text form of an
+/// amount (fixed, plain, grouped, short, percent) is cut from these, with no
+/// `core::fmt` and no allocation; statements print millions of amounts.
+struct Digits {
+    /// The magnitude's digits, at least one before the point.
+    bytes: [u8; 40],
+    len: usize,
+    /// How many of the digits come after the point.
+    scale: usize,
+    negative: bool,
+}
+
 #[allow(
     clippy::arithmetic_side_effects,
-    reason = "offsets into a short digit string"
+    clippy::indexing_slicing,
+    reason = "a Decimal mantissa has at most 29 digits and its scale is at most 28: \
+              offsets stay inside the 40-byte buffer"
 )]
+impl Digits {
+    fn of(amount: Decimal) -> Digits {
+        let mut buffer = itoa::Buffer::new();
+        let magnitude = amount.mantissa().unsigned_abs();
+        let text = match u64::try_from(magnitude) {
+            Ok(small) => buffer.format(small),
+            Err(_) => buffer.format(magnitude),
+        };
+        let scale = amount.scale() as usize;
+        // `0.05` has the digits `5`: pad to `005`, one before the point.
+        let pad = (scale + 1).saturating_sub(text.len());
+        let mut bytes = [b'0'; 40];
+        bytes[pad..pad + text.len()].copy_from_slice(text.as_bytes());
+        Digits {
+            bytes,
+            len: pad + text.len(),
+            scale,
+            negative: magnitude != 0 && amount.is_sign_negative(),
+        }
+    }
+
+    /// The same digits with the point `places` further right, no further
+    /// than the last digit: `0.125` shifted by 2 is `12.5`.
+    fn shifted(mut self, places: usize) -> Digits {
+        let places = places.min(self.scale);
+        self.scale -= places;
+        // Leading zeros now before the point: `0.05` → `005` → `5`.
+        let leading = self.bytes[..self.len - self.scale - 1]
+            .iter()
+            .take_while(|b| **b == b'0')
+            .count();
+        self.bytes.copy_within(leading..self.len, 0);
+        self.len -= leading;
+        self
+    }
+
+    /// Without the trailing zeros of the fraction: `12.50` → `12.5`.
+    fn trimmed(mut self) -> Digits {
+        let fraction = &self.bytes[self.len - self.scale..self.len];
+        let zeros = fraction.iter().rev().take_while(|b| **b == b'0').count();
+        self.len -= zeros;
+        self.scale -= zeros;
+        self
+    }
+
+    /// The digits before and after the point (checked as text once).
+    fn parts(&self) -> (&str, &str) {
+        // Only ASCII digits are ever written to the buffer.
+        let text = std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default();
+        text.split_at_checked(self.len - self.scale)
+            .unwrap_or_default()
+    }
+
+    /// Appends the digits: the sign, the whole part, then `minimum` decimals
+    /// or more (zeros added, none taken away).
+    fn write(&self, out: &mut String, minimum: usize) {
+        self.write_with(out, minimum, false);
+    }
+
+    /// As [`Digits::write`], with thousands grouped: `1,234.5`.
+    fn write_grouped(&self, out: &mut String, minimum: usize) {
+        self.write_with(out, minimum, true);
+    }
+
+    fn write_with(&self, out: &mut String, minimum: usize, grouped: bool) {
+        if self.negative {
+            out.push('-');
+        }
+        let (whole, fraction) = self.parts();
+        if grouped {
+            for (i, digit) in whole.char_indices() {
+                if i > 0 && (whole.len() - i) % 3 == 0 {
+                    out.push(',');
+                }
+                out.push(digit);
+            }
+        } else {
+            out.push_str(whole);
+        }
+        if fraction.len().max(minimum) > 0 {
+            out.push('.');
+            out.push_str(fraction);
+            out.extend(std::iter::repeat_n(
+                '0',
+                minimum.saturating_sub(fraction.len()),
+            ));
+        }
+    }
+}
+
+/// An amount with exactly the currency's minor digits: `1200.00`.
 pub fn fixed(amount: Decimal, minor_units: u32) -> String {
     let mut out = String::with_capacity(24);
     write_fixed(&mut out, amount, minor_units);
     out
 }
 
-/// Appends [`fixed`]'s text to `out`, from the mantissa: Decimal's own
-/// Display divides digit by digit, and statements print millions of amounts.
-#[allow(
-    clippy::arithmetic_side_effects,
-    reason = "offsets into a short digit string"
-)]
+/// Appends [`fixed`]'s text to `out`.
 pub fn write_fixed(out: &mut String, amount: Decimal, minor_units: u32) {
-    use std::fmt::Write as _;
     let mut shown = amount;
-    if shown.scale() != minor_units {
+    if shown.scale() > minor_units {
         shown.rescale(minor_units);
     }
-    let scale = shown.scale() as usize;
-    let mantissa = shown.mantissa();
-    if mantissa < 0 {
-        out.push('-');
-    }
-    let start = out.len();
-    let magnitude = mantissa.unsigned_abs();
-    // Writing to a String cannot fail; most amounts fit a u64, whose
-    // formatting is much cheaper than a u128's.
-    let _ = match u64::try_from(magnitude) {
-        Ok(small) => write!(out, "{small}"),
-        Err(_) => write!(out, "{magnitude}"),
-    };
-    let digits = out.len() - start;
-    if digits <= scale {
-        out.insert_str(start, &"0".repeat(scale + 1 - digits));
-    }
-    if scale > 0 {
-        out.insert(out.len() - scale, '.');
-    }
+    Digits::of(shown).write(out, minor_units as usize);
+}
+
+/// An amount with the decimals it needs and no more: `12.5`, `1200`.
+pub fn plain(amount: Decimal) -> String {
+    let mut out = String::with_capacity(24);
+    write_plain(&mut out, amount);
+    out
+}
+
+/// Appends [`plain`]'s text to `out`.
+pub fn write_plain(out: &mut String, amount: Decimal) {
+    Digits::of(amount).trimmed().write(out, 0);
 }
 
 /// `-a`. Cannot overflow: the decimal range is symmetric around zero.
@@ -69,32 +160,13 @@ pub fn negate(a: Decimal) -> Decimal {
 
 /// An amount for people: thousands grouped, exactly the minor digits:
 /// `38,000,000,000.00`.
-#[allow(
-    clippy::arithmetic_side_effects,
-    reason = "offsets into an in-memory text stay below isize::MAX"
-)]
 pub fn grouped(amount: Decimal, minor_units: u32) -> String {
-    let fixed = fixed(amount, minor_units);
-    let (sign, digits) = match fixed.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", fixed.as_str()),
-    };
-    let (whole, fraction) = match digits.split_once('.') {
-        Some((whole, fraction)) => (whole, Some(fraction)),
-        None => (digits, None),
-    };
-    let mut out = String::with_capacity(fixed.len() + whole.len() / 3);
-    out.push_str(sign);
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
+    let mut shown = amount;
+    if shown.scale() > minor_units {
+        shown.rescale(minor_units);
     }
-    if let Some(fraction) = fraction {
-        out.push('.');
-        out.push_str(fraction);
-    }
+    let mut out = String::with_capacity(32);
+    Digits::of(shown).write_grouped(&mut out, minor_units as usize);
     out
 }
 
@@ -138,27 +210,23 @@ pub fn readable(amount: Decimal) -> String {
 pub fn write_readable(out: &mut String, amount: Decimal) {
     const SUFFIXES: [(char, usize, usize); 4] =
         [('T', 12, 3), ('B', 9, 3), ('M', 6, 3), ('K', 3, 1)];
-    let normalized = amount.normalize();
-    let plain = fixed(normalized, normalized.scale());
-    let (sign, digits) = match plain.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", plain.as_str()),
-    };
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let digits = Digits::of(amount).trimmed();
+    let (whole, fraction) = digits.parts();
     for (suffix, exponent, decimals) in SUFFIXES {
         if whole.len() > exponent {
             let (head, tail) = whole.split_at(whole.len() - exponent);
-            // The digits after the point once scaled: the tail, then the fraction.
-            let kept = tail.len() + fraction.len()
-                - tail
-                    .chars()
-                    .chain(fraction.chars())
-                    .rev()
-                    .take_while(|c| *c == '0')
-                    .count();
+            // The digits after the point once scaled: the tail, then the
+            // fraction (already without trailing zeros).
+            let kept = if fraction.is_empty() {
+                tail.trim_end_matches('0').len()
+            } else {
+                tail.len() + fraction.len()
+            };
             // `1.068M` reads well; `20.625K` reads better as `20,625`.
             if kept <= decimals {
-                out.push_str(sign);
+                if digits.negative {
+                    out.push('-');
+                }
                 out.push_str(head);
                 if kept > 0 {
                     out.push('.');
@@ -170,7 +238,7 @@ pub fn write_readable(out: &mut String, amount: Decimal) {
             break;
         }
     }
-    out.push_str(&grouped(normalized, normalized.scale()));
+    digits.write_grouped(out, 0);
 }
 
 /// A rate held as a fraction, shown as a percentage: 0.125 → `12.5%`.
@@ -182,14 +250,19 @@ pub fn percent(rate: Decimal) -> String {
 
 /// Appends [`percent`]'s text to `out`.
 pub fn write_percent(out: &mut String, rate: Decimal) {
-    match rate.checked_mul(Decimal::ONE_HUNDRED) {
-        Some(percent) => {
-            let percent = percent.normalize();
-            write_fixed(out, percent, percent.scale());
+    // A percentage is the same digits with the point two places right.
+    let digits = if rate.scale() >= 2 {
+        Some(Digits::of(rate).shifted(2))
+    } else {
+        rate.checked_mul(Decimal::ONE_HUNDRED).map(Digits::of)
+    };
+    match digits {
+        Some(digits) => {
+            digits.trimmed().write(out, 0);
             out.push('%');
         }
         None => {
-            write_fixed(out, rate, rate.scale());
+            write_plain(out, rate);
             out.push_str(" (as a fraction)");
         }
     }

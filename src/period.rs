@@ -81,6 +81,23 @@ impl Period {
             .unwrap_or(Date::MAX)
     }
 
+    /// Whether this period comes straight after `previous`, of the same
+    /// granularity: `2025-01` after `2024-12`.
+    pub fn follows(self, previous: Period) -> bool {
+        let per_year = match self.granularity {
+            Calendar::Year => 1,
+            Calendar::Quarter => 4,
+            Calendar::Month => 12,
+        };
+        let ordinal = |p: Period| {
+            i32::from(p.year)
+                .saturating_mul(per_year)
+                .saturating_add(i32::from(p.index))
+        };
+        self.granularity == previous.granularity
+            && ordinal(self) == ordinal(previous).saturating_add(1)
+    }
+
     /// The calendar period of `unit` that contains this one, as (year, index):
     /// the same key for every period of one year (`unit` = year), quarter or month.
     /// `unit` must be at least as long as the period's own granularity.
@@ -111,13 +128,42 @@ impl Period {
     }
 }
 
+impl Period {
+    /// The period's label (`2025`, `2025Q3`, `2025-07`), built on the stack:
+    /// a statement prints one per row.
+    pub fn label(&self) -> Label {
+        let digit = |n: u16| b'0'.saturating_add(u8::try_from(n % 10).unwrap_or(0));
+        let year = self.year.unsigned_abs();
+        let [a, b, c, d] = [year / 1000, year / 100, year / 10, year].map(digit);
+        let index = u16::from(self.index);
+        let (bytes, len) = match self.granularity {
+            Calendar::Year => ([a, b, c, d, 0, 0, 0], 4),
+            Calendar::Quarter => ([a, b, c, d, b'Q', digit(index), 0], 6),
+            Calendar::Month => ([a, b, c, d, b'-', digit(index / 10), digit(index)], 7),
+        };
+        Label { bytes, len }
+    }
+}
+
+/// A period's label, held on the stack.
+pub struct Label {
+    bytes: [u8; 7],
+    len: usize,
+}
+
+impl Label {
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits, `Q` and `-` are ever written.
+        self.bytes
+            .get(..self.len)
+            .and_then(|bytes| std::str::from_utf8(bytes).ok())
+            .unwrap_or_default()
+    }
+}
+
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.granularity {
-            Calendar::Year => write!(f, "{:04}", self.year),
-            Calendar::Quarter => write!(f, "{:04}Q{}", self.year, self.index),
-            Calendar::Month => write!(f, "{:04}-{:02}", self.year, self.index),
-        }
+        f.write_str(self.label().as_str())
     }
 }
 
@@ -133,6 +179,21 @@ pub fn granularity_word(granularity: Calendar) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn follows_means_no_gap_between() {
+        let labels = [
+            "2024", "2025", "2027", "2024Q4", "2025Q1", "2025Q2", "2025Q4", "2024-12", "2025-01",
+            "2025-02", "2025-12", "2026-01",
+        ];
+        for a in labels {
+            for b in labels {
+                let (a, b) = (Period::parse(a).unwrap(), Period::parse(b).unwrap());
+                let expected = a.granularity == b.granularity && a.start() == b.end();
+                assert_eq!(a.follows(b), expected, "{a} after {b}");
+            }
+        }
+    }
 
     #[test]
     fn labels_round_trip() {

@@ -37,10 +37,12 @@ pub struct Block {
 
 /// The blocks of a long-form series, in file order.
 pub struct Blocks<R: Read> {
-    records: csv::StringRecordsIntoIter<R>,
+    reader: csv::Reader<R>,
     header: Header,
-    /// The first record of the next block, already read.
-    pending: Option<csv::StringRecord>,
+    /// The record last read, reused for every row.
+    record: csv::StringRecord,
+    /// Whether `record` is the first row of the next block, already read.
+    pending: bool,
     /// Every deal whose block has been read: a deal must not come back.
     seen: HashSet<String>,
     /// Set once reading cannot go on.
@@ -57,16 +59,16 @@ pub fn is_long_form(header_line: &str) -> bool {
 
 /// Opens a long-form series: its header must have `deal` and `period`.
 pub fn open<R: Read>(reader: R) -> Result<Blocks<R>, Box<RowProblem>> {
-    let reader = csv::ReaderBuilder::new()
+    let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         // Cells are trimmed where they are read, not copied up front.
         .from_reader(reader);
-    let mut records = reader.into_records();
-    let header = match records.next() {
-        Some(Ok(header)) => header,
-        Some(Err(error)) => return Err(Box::new(csv_problem(&error))),
-        None => {
+    let mut header = csv::StringRecord::new();
+    match reader.read_record(&mut header) {
+        Ok(true) => {}
+        Err(error) => return Err(Box::new(csv_problem(&error))),
+        Ok(false) => {
             return Err(Box::new(RowProblem {
                 problem: Problem::new(ProblemKind::SeriesEmpty, Span::default()),
                 text: String::new(),
@@ -113,13 +115,14 @@ pub fn open<R: Read>(reader: R) -> Result<Blocks<R>, Box<RowProblem>> {
         values.push((*name).to_string());
     }
     Ok(Blocks {
-        records,
+        reader,
         header: Header {
             deal,
             period,
             values,
         },
-        pending: None,
+        record: csv::StringRecord::new(),
+        pending: false,
         seen: HashSet::new(),
         failed: false,
     })
@@ -132,27 +135,28 @@ impl<R: Read> Iterator for Blocks<R> {
         if self.failed {
             return None;
         }
-        let first = match self.pending.take() {
-            Some(record) => record,
-            None => match self.next_record()? {
-                Ok(record) => record,
+        if !std::mem::take(&mut self.pending) {
+            match self.next_record()? {
+                Ok(()) => {}
                 Err(problem) => return Some(self.fail(String::new(), 0, problem)),
-            },
-        };
-        let deal = first
-            .get(self.header.deal)
+            }
+        }
+        let (deal_at, period_at) = (self.header.deal, self.header.period);
+        let deal = self
+            .record
+            .get(deal_at)
             .unwrap_or_default()
             .trim()
             .to_string();
-        let first_row = line_of(&first);
+        let first_row = line_of(&self.record);
         if deal.is_empty() || !self.seen.insert(deal.clone()) {
-            let cells: Vec<&str> = first.iter().collect();
+            let cells: Vec<&str> = self.record.iter().collect();
             let problem = Problem::new(
                 ProblemKind::DealRows {
                     deal: deal.clone(),
                     row: first_row,
                 },
-                Joined { cells: &cells }.cell(self.header.deal, &deal),
+                Joined { cells: &cells }.cell(deal_at, &deal),
             );
             let text = cells.join(",");
             return Some(self.fail(deal, first_row, RowProblem { problem, text }));
@@ -161,39 +165,42 @@ impl<R: Read> Iterator for Blocks<R> {
         // problems show the row whole.
         let mut builder = Builder::new(self.header.values.clone()).with_extra_columns(1);
         let mut texts: Vec<String> = Vec::new();
-        let mut record = Some(first);
-        while let Some(current) = record.take() {
-            if current.get(self.header.deal).map(str::trim) != Some(deal.as_str()) {
-                self.pending = Some(current);
+        loop {
+            let record = &self.record;
+            if record.get(deal_at).map(str::trim) != Some(deal.as_str()) {
+                self.pending = true;
                 break;
             }
             // The period first, then the values in header order; a ragged
-            // row keeps its own count, for the builder to report.
-            let (deal_at, period_at) = (self.header.deal, self.header.period);
-            let whole: Vec<&str> = current.iter().collect();
-            let mut order: Vec<usize> = Vec::with_capacity(whole.len());
-            order.push(period_at);
-            order.extend((0..whole.len()).filter(|i| *i != deal_at && *i != period_at));
-            let cells: Vec<&str> = order
-                .iter()
-                .map(|i| whole.get(*i).copied().unwrap_or_default())
-                .collect();
-            let before = builder.problem_count();
-            let at = Reordered {
-                row: Joined { cells: &whole },
-                order: &order,
+            // row keeps its own count, for the builder to report. On the
+            // stack: a portfolio has millions of rows.
+            let going = {
+                let whole: Cells8<'_> = record.iter().collect();
+                let order: smallvec::SmallVec<[usize; 8]> = std::iter::once(period_at)
+                    .chain((0..whole.len()).filter(|i| *i != deal_at && *i != period_at))
+                    .collect();
+                let cells: Cells8<'_> = order
+                    .iter()
+                    .map(|i| whole.get(*i).copied().unwrap_or_default())
+                    .collect();
+                let before = builder.problem_count();
+                let at = Reordered {
+                    row: Joined { cells: &whole },
+                    order: &order,
+                };
+                let going = builder.row(line_of(record), &cells, &at);
+                for _ in before..builder.problem_count() {
+                    texts.push(whole.join(","));
+                }
+                going
             };
-            let going = builder.row(line_of(&current), &cells, &at);
-            for _ in before..builder.problem_count() {
-                texts.push(whole.join(","));
-            }
             if !going {
                 self.failed = true;
                 break;
             }
-            record = match self.next_record() {
-                None => None,
-                Some(Ok(next)) => Some(next),
+            match self.next_record() {
+                None => break,
+                Some(Ok(())) => {}
                 Some(Err(problem)) => {
                     self.failed = true;
                     return Some(Block {
@@ -202,7 +209,7 @@ impl<R: Read> Iterator for Blocks<R> {
                         series: Err(vec![problem]),
                     });
                 }
-            };
+            }
         }
         let series = builder.finish(Span::default()).map_err(|problems| {
             problems
@@ -219,13 +226,18 @@ impl<R: Read> Iterator for Blocks<R> {
     }
 }
 
+/// A row's cells, held on the stack for up to eight columns.
+type Cells8<'r> = smallvec::SmallVec<[&'r str; 8]>;
+
 impl<R: Read> Blocks<R> {
-    /// The next record that is not a blank line.
-    fn next_record(&mut self) -> Option<Result<csv::StringRecord, RowProblem>> {
+    /// Reads the next record that is not a blank line into `record`; `None`
+    /// at the end of the file.
+    fn next_record(&mut self) -> Option<Result<(), RowProblem>> {
         loop {
-            match self.records.next()? {
-                Ok(record) if record.iter().all(|cell| cell.trim().is_empty()) => continue,
-                Ok(record) => return Some(Ok(record)),
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => return None,
+                Ok(true) if self.record.iter().all(|cell| cell.trim().is_empty()) => continue,
+                Ok(true) => return Some(Ok(())),
                 Err(error) => return Some(Err(csv_problem(&error))),
             }
         }

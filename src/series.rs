@@ -293,7 +293,7 @@ fn follows(
                 previous: previous.to_string(),
                 this: period.to_string(),
             }
-        } else if period.start() != previous.end() {
+        } else if !period.follows(previous) {
             ProblemKind::PeriodGap {
                 row,
                 previous: previous.to_string(),

@@ -2,7 +2,7 @@
 //! Rows for one period and party add up to what that party receives then.
 
 use crate::eval::statement::Statement;
-use crate::money::fixed;
+use crate::money::{fixed, write_fixed, write_plain};
 
 /// The header, in order.
 pub const COLUMNS: [&str; 10] = [
@@ -19,11 +19,11 @@ pub const COLUMNS: [&str; 10] = [
 ];
 
 /// Renders `statement` as CSV; `explain` fills the last column.
-pub fn render(statement: &Statement, explain: bool) -> Result<String, csv::Error> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(header(false, explain))?;
-    write_rows(&mut writer, statement, None, explain)?;
-    finish(writer)
+pub fn render(statement: &Statement, explain: bool) -> String {
+    let mut out = header(false, explain).join(",");
+    out.push('\n');
+    write_rows(&mut out, statement, None, explain);
+    out
 }
 
 /// The header: `deal` first for a portfolio, `explain` last when asked for.
@@ -36,55 +36,88 @@ pub fn header(portfolio: bool, explain: bool) -> Vec<&'static str> {
     deal.into_iter().chain(columns.iter().copied()).collect()
 }
 
-/// Writes the rows of `statement`, each led by `deal` when given. Fields go
-/// out one by one from a reused buffer: a portfolio writes millions.
-pub fn write_rows<W: std::io::Write>(
-    writer: &mut csv::Writer<W>,
-    statement: &Statement,
-    deal: Option<&str>,
-    explain: bool,
-) -> Result<(), csv::Error> {
-    use std::fmt::Write as _;
-    let minor = statement.minor_units;
-    let mut buffer = String::new();
-    for row in &statement.rows {
-        if let Some(deal) = deal {
-            writer.write_field(deal)?;
-        }
-        buffer.clear();
-        // Writing to a String cannot fail.
-        let _ = write!(buffer, "{}", row.period);
-        writer.write_field(&buffer)?;
-        writer.write_field(statement.clause(row))?;
-        writer.write_field(statement.payer(row))?;
-        writer.write_field(statement.payee(row))?;
-        match row.basis {
-            Some(basis) => {
-                let basis = basis.normalize();
-                writer.write_field(fixed(basis, basis.scale()))?;
-            }
-            None => writer.write_field("")?,
-        }
-        writer.write_field(
-            row.effective_rate()
-                .map(super::json::rate_text)
-                .unwrap_or_default(),
-        )?;
-        writer.write_field(fixed(row.amount, minor))?;
-        writer.write_field(fixed(row.cumulative, minor))?;
-        buffer.clear();
-        statement.write_note(&mut buffer, row);
-        writer.write_field(&buffer)?;
-        if explain {
-            writer.write_field(row.explain.join("; "))?;
-        }
-        writer.write_record(None::<&[u8]>)?;
+/// Appends the rows of `statement` to `out`, each led by `deal` when given.
+/// Written straight into one buffer, names quoted once per statement, and
+/// numbers (which never need quoting) with no check: a portfolio writes
+/// millions of rows.
+pub fn write_rows(out: &mut String, statement: &Statement, deal: Option<&str>, explain: bool) {
+    let quoted = |names: &[String]| -> Vec<String> {
+        names
+            .iter()
+            .map(|name| {
+                let mut text = String::with_capacity(name.len());
+                field(&mut text, name);
+                text
+            })
+            .collect()
+    };
+    let (parties, clauses) = (quoted(&statement.parties), quoted(&statement.clauses));
+    let mut lead = String::new();
+    if let Some(deal) = deal {
+        field(&mut lead, deal);
+        lead.push(',');
     }
-    Ok(())
+    let minor = statement.minor_units;
+    let mut note = String::new();
+    for row in &statement.rows {
+        out.push_str(&lead);
+        out.push_str(row.period.label().as_str());
+        out.push(',');
+        out.push_str(name(&clauses, row.clause));
+        out.push(',');
+        out.push_str(name(&parties, row.payer));
+        out.push(',');
+        out.push_str(name(&parties, row.payee));
+        out.push(',');
+        if let Some(basis) = row.basis {
+            write_plain(out, basis);
+        }
+        out.push(',');
+        if let Some(rate) = row.effective_rate() {
+            write_plain(out, rate);
+        }
+        out.push(',');
+        write_fixed(out, row.amount, minor);
+        out.push(',');
+        write_fixed(out, row.cumulative, minor);
+        out.push(',');
+        note.clear();
+        statement.write_note(&mut note, row);
+        field(out, &note);
+        if explain {
+            out.push(',');
+            field(out, &row.explain.join("; "));
+        }
+        out.push('\n');
+    }
+}
+
+fn name(names: &[String], id: usize) -> &str {
+    names.get(id).map_or("", String::as_str)
+}
+
+/// Appends one CSV field, quoted only where it must be (a comma, a quote or
+/// a line break), quotes doubled: the csv crate's own rule.
+fn field(out: &mut String, text: &str) {
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    {
+        out.push_str(text);
+        return;
+    }
+    out.push('"');
+    for piece in text.split_inclusive('"') {
+        out.push_str(piece);
+        if piece.ends_with('"') {
+            out.push('"');
+        }
+    }
+    out.push('"');
 }
 
 /// The bytes written, as text.
-pub fn finish(writer: csv::Writer<Vec<u8>>) -> Result<String, csv::Error> {
+fn finish(writer: csv::Writer<Vec<u8>>) -> Result<String, csv::Error> {
     let bytes = writer.into_inner().map_err(|error| error.into_error())?;
     // Every field written was a Rust string, so the bytes are UTF-8: checking
     // is cheaper than a lossy copy.

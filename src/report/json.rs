@@ -11,8 +11,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// An effective rate as a decimal fraction, to ten places at most.
 pub fn rate_text(rate: Decimal) -> String {
-    let rate = rate.normalize();
-    crate::money::fixed(rate, rate.scale())
+    crate::money::plain(rate)
 }
 
 /// Renders `statement` as one JSON document; each row carries its

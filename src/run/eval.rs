@@ -42,10 +42,7 @@ pub(super) fn eval(file: &Path, request: EvalRequest<'_>) -> Result<(), Status> 
     })?;
     let rendered = match format {
         OutputFormat::Table => report::table::render(&statement, table_width(), explain),
-        OutputFormat::Csv => report::csv::render(&statement, explain).map_err(|error| {
-            eprintln!("deal: cannot write CSV: {error}");
-            Status::Failed
-        })?,
+        OutputFormat::Csv => report::csv::render(&statement, explain),
         OutputFormat::Json => report::json::render(&statement, explain),
     };
     write_output(output, &rendered)

@@ -212,12 +212,9 @@ fn outcome(
     };
     let rendered = match request.format {
         OutputFormat::Csv => {
-            let mut writer = csv::WriterBuilder::new()
-                .has_headers(false)
-                .from_writer(Vec::new());
-            report::csv::write_rows(&mut writer, &statement, Some(&block.deal), request.explain)
-                .and_then(|()| report::csv::finish(writer))
-                .unwrap_or_default()
+            let mut out = String::with_capacity(statement.rows.len().saturating_mul(128));
+            report::csv::write_rows(&mut out, &statement, Some(&block.deal), request.explain);
+            out
         }
         OutputFormat::Json => report::json::render_line(&block.deal, &statement, request.explain),
         OutputFormat::Table => format!(
