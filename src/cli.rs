@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use dealterms::report::csv::{COLUMNS, Column};
 use jiff::civil::Date;
 
 /// Deal terms as code: check, evaluate and compare agreements written in the
@@ -75,6 +76,13 @@ pub enum Command {
         /// standard output.
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
+
+        /// With `-f csv`: only these columns, in this order, such as
+        /// `--columns deal,period,party,amount`. Columns: deal (portfolios),
+        /// period, clause, payer, party, basis, effective_rate, amount,
+        /// cumulative, note, explain (with `--explain`).
+        #[arg(long, value_name = "COLUMN,...", value_delimiter = ',', value_parser = column)]
+        columns: Vec<Column>,
     },
 
     /// Rewrite agreements in the canonical layout, keeping every comment.
@@ -170,6 +178,14 @@ pub enum OutputFormat {
     Csv,
     /// The whole statement; amounts as strings.
     Json,
+}
+
+/// A CSV column by name, as in `--columns period,party,amount`.
+fn column(text: &str) -> Result<Column, String> {
+    Column::named(text.trim()).ok_or_else(|| {
+        let names: Vec<&str> = COLUMNS.iter().map(|c| c.name()).collect();
+        format!("no column `{text}`; the columns are {}", names.join(", "))
+    })
 }
 
 /// `NAME=DATE`, as in `--event agi=2029-01-01`.

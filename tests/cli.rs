@@ -161,6 +161,51 @@ fn eval_csv_is_long_form_with_period_party_amount() {
 }
 
 #[test]
+fn eval_csv_columns_are_chosen_and_ordered() {
+    let out = deal(&[
+        "eval",
+        SEED,
+        "-s",
+        SEED_SERIES,
+        "-f",
+        "csv",
+        "--columns",
+        "amount,period,note",
+    ]);
+    exits(&out, 0);
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], "amount,period,note");
+    assert_eq!(lines[1], "2600000000.00,2025,20% of 13B");
+    assert_eq!(lines.len(), 9, "{stdout}");
+}
+
+#[test]
+fn eval_csv_columns_that_do_not_apply_are_usage_errors() {
+    for (columns, extra, message) in [
+        ("period,nope", None, "no column `nope`"),
+        ("deal,amount", None, "the `deal` column is for a portfolio"),
+        ("period,explain", None, "needs `--explain`"),
+        ("period,amount", Some("table"), "add `-f csv`"),
+    ] {
+        let format = extra.unwrap_or("csv");
+        let out = deal(&[
+            "eval",
+            SEED,
+            "-s",
+            SEED_SERIES,
+            "-f",
+            format,
+            "--columns",
+            columns,
+        ]);
+        let stderr = exits(&out, 2);
+        assert!(stderr.contains(message), "{columns}: {stderr}");
+        assert!(out.stdout.is_empty(), "{columns}: nothing written");
+    }
+}
+
+#[test]
 fn eval_json_has_a_schema_version_and_string_amounts() {
     let out = deal(&["eval", SEED, "-s", SEED_SERIES, "-f", "json"]);
     exits(&out, 0);
@@ -479,6 +524,28 @@ fn eval_of_a_portfolio_adds_a_deal_column_in_series_order() {
     assert!(stdout.contains(
         "beta,2026,revenue-share,OpenAI,Microsoft,60000000000,0.2,12000000000.00,18000000000.00"
     ));
+}
+
+#[test]
+fn eval_of_a_portfolio_writes_the_chosen_columns() {
+    let dir = portfolio(&["beta", "alpha", "gamma"]);
+    let path = |p: &str| dir.path().join(p).to_string_lossy().into_owned();
+    let out = deal(&[
+        "eval",
+        &path("deals"),
+        "--series",
+        &path("sales.csv"),
+        "-f",
+        "csv",
+        "--columns",
+        "deal,period,party,amount",
+    ]);
+    exits(&out, 0);
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], "deal,period,party,amount");
+    assert_eq!(lines[1], "beta,2025,Microsoft,2000000000.00");
+    assert_eq!(lines.len(), 25, "{stdout}");
 }
 
 #[test]

@@ -4,43 +4,99 @@
 use crate::eval::statement::Statement;
 use crate::money::{fixed, write_fixed, write_plain};
 
-/// The header, in order.
-pub const COLUMNS: [&str; 10] = [
-    "period",
-    "clause",
-    "payer",
-    "party",
-    "basis",
-    "effective_rate",
-    "amount",
-    "cumulative",
-    "note",
-    "explain",
+/// A column of the CSV statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// The agreement's file name without `.deal`: portfolios only.
+    Deal,
+    Period,
+    Clause,
+    Payer,
+    Party,
+    Basis,
+    EffectiveRate,
+    Amount,
+    Cumulative,
+    Note,
+    /// The derivation step by step: with `--explain` only.
+    Explain,
+}
+
+/// Every column, in the default order (`deal` and `explain` when they apply).
+pub const COLUMNS: [Column; 11] = [
+    Column::Deal,
+    Column::Period,
+    Column::Clause,
+    Column::Payer,
+    Column::Party,
+    Column::Basis,
+    Column::EffectiveRate,
+    Column::Amount,
+    Column::Cumulative,
+    Column::Note,
+    Column::Explain,
 ];
 
-/// Renders `statement` as CSV; `explain` fills the last column.
-pub fn render(statement: &Statement, explain: bool) -> String {
-    let mut out = header(false, explain).join(",");
-    out.push('\n');
-    write_rows(&mut out, statement, None, explain);
+impl Column {
+    /// The column's name in the header.
+    pub fn name(self) -> &'static str {
+        match self {
+            Column::Deal => "deal",
+            Column::Period => "period",
+            Column::Clause => "clause",
+            Column::Payer => "payer",
+            Column::Party => "party",
+            Column::Basis => "basis",
+            Column::EffectiveRate => "effective_rate",
+            Column::Amount => "amount",
+            Column::Cumulative => "cumulative",
+            Column::Note => "note",
+            Column::Explain => "explain",
+        }
+    }
+
+    /// The column of this name.
+    pub fn named(name: &str) -> Option<Column> {
+        COLUMNS.into_iter().find(|column| column.name() == name)
+    }
+}
+
+/// The default columns: `deal` first for a portfolio, `explain` last when
+/// asked for.
+pub fn default_columns(portfolio: bool, explain: bool) -> Vec<Column> {
+    COLUMNS
+        .into_iter()
+        .filter(|column| match column {
+            Column::Deal => portfolio,
+            Column::Explain => explain,
+            _ => true,
+        })
+        .collect()
+}
+
+/// Renders `statement` as CSV in the given columns.
+pub fn render(statement: &Statement, columns: &[Column]) -> String {
+    let mut out = header(columns);
+    write_rows(&mut out, statement, None, columns);
     out
 }
 
-/// The header: `deal` first for a portfolio, `explain` last when asked for.
-pub fn header(portfolio: bool, explain: bool) -> Vec<&'static str> {
-    let deal = portfolio.then_some("deal");
-    let columns = match COLUMNS.split_last() {
-        Some((_, without_explain)) if !explain => without_explain,
-        _ => &COLUMNS,
-    };
-    deal.into_iter().chain(columns.iter().copied()).collect()
+/// The header line.
+pub fn header(columns: &[Column]) -> String {
+    let mut out = columns
+        .iter()
+        .map(|column| column.name())
+        .collect::<Vec<_>>()
+        .join(",");
+    out.push('\n');
+    out
 }
 
-/// Appends the rows of `statement` to `out`, each led by `deal` when given.
-/// Written straight into one buffer, names quoted once per statement, and
-/// numbers (which never need quoting) with no check: a portfolio writes
-/// millions of rows.
-pub fn write_rows(out: &mut String, statement: &Statement, deal: Option<&str>, explain: bool) {
+/// Appends the rows of `statement` to `out` in the given columns; `deal`
+/// names the agreement in a portfolio. Written straight into one buffer,
+/// names quoted once per statement, and numbers (which never need quoting)
+/// with no check: a portfolio writes millions of rows.
+pub fn write_rows(out: &mut String, statement: &Statement, deal: Option<&str>, columns: &[Column]) {
     let quoted = |names: &[String]| -> Vec<String> {
         names
             .iter()
@@ -52,41 +108,40 @@ pub fn write_rows(out: &mut String, statement: &Statement, deal: Option<&str>, e
             .collect()
     };
     let (parties, clauses) = (quoted(&statement.parties), quoted(&statement.clauses));
-    let mut lead = String::new();
-    if let Some(deal) = deal {
-        field(&mut lead, deal);
-        lead.push(',');
-    }
+    let mut deal_field = String::new();
+    field(&mut deal_field, deal.unwrap_or_default());
     let minor = statement.minor_units;
     let mut note = String::new();
     for row in &statement.rows {
-        out.push_str(&lead);
-        out.push_str(row.period.label().as_str());
-        out.push(',');
-        out.push_str(name(&clauses, row.clause));
-        out.push(',');
-        out.push_str(name(&parties, row.payer));
-        out.push(',');
-        out.push_str(name(&parties, row.payee));
-        out.push(',');
-        if let Some(basis) = row.basis {
-            write_plain(out, basis);
-        }
-        out.push(',');
-        if let Some(rate) = row.effective_rate() {
-            write_plain(out, rate);
-        }
-        out.push(',');
-        write_fixed(out, row.amount, minor);
-        out.push(',');
-        write_fixed(out, row.cumulative, minor);
-        out.push(',');
-        note.clear();
-        statement.write_note(&mut note, row);
-        field(out, &note);
-        if explain {
-            out.push(',');
-            field(out, &row.explain.join("; "));
+        for (index, column) in columns.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            match column {
+                Column::Deal => out.push_str(&deal_field),
+                Column::Period => out.push_str(row.period.label().as_str()),
+                Column::Clause => out.push_str(name(&clauses, row.clause)),
+                Column::Payer => out.push_str(name(&parties, row.payer)),
+                Column::Party => out.push_str(name(&parties, row.payee)),
+                Column::Basis => {
+                    if let Some(basis) = row.basis {
+                        write_plain(out, basis);
+                    }
+                }
+                Column::EffectiveRate => {
+                    if let Some(rate) = row.effective_rate() {
+                        write_plain(out, rate);
+                    }
+                }
+                Column::Amount => write_fixed(out, row.amount, minor),
+                Column::Cumulative => write_fixed(out, row.cumulative, minor),
+                Column::Note => {
+                    note.clear();
+                    statement.write_note(&mut note, row);
+                    field(out, &note);
+                }
+                Column::Explain => field(out, &row.explain.join("; ")),
+            }
         }
         out.push('\n');
     }

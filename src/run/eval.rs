@@ -15,6 +15,7 @@ use crate::cli::OutputFormat;
 
 /// `deal eval FILE --series CSV`
 pub(super) fn eval(file: &Path, request: EvalRequest<'_>) -> Result<(), Status> {
+    let columns = request.csv_columns(false)?;
     let EvalRequest {
         series: series_path,
         format,
@@ -22,6 +23,7 @@ pub(super) fn eval(file: &Path, request: EvalRequest<'_>) -> Result<(), Status> 
         events,
         output,
         style,
+        ..
     } = request;
     let (name, text, agreement) = compiled(file, style)?;
     let options = event_options(&agreement, &name, events, explain)?;
@@ -42,7 +44,7 @@ pub(super) fn eval(file: &Path, request: EvalRequest<'_>) -> Result<(), Status> 
     })?;
     let rendered = match format {
         OutputFormat::Table => report::table::render(&statement, table_width(), explain),
-        OutputFormat::Csv => report::csv::render(&statement, explain),
+        OutputFormat::Csv => report::csv::render(&statement, &columns),
         OutputFormat::Json => report::json::render(&statement, explain),
     };
     write_output(output, &rendered)

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use dealterms::agreement::Agreement;
 use dealterms::diagnostics::{self, Style};
+use dealterms::report::{self, csv::Column};
 use dealterms::series::Series;
 use dealterms::{Problem, source};
 use jiff::civil::Date;
@@ -61,6 +62,7 @@ pub fn run(cli: Cli) -> ExitCode {
             explain,
             events,
             output,
+            columns,
         } => {
             let request = EvalRequest {
                 series: series.as_deref(),
@@ -68,6 +70,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 explain,
                 events: &events,
                 output: output.as_deref(),
+                columns: &columns,
                 style,
             };
             match single_deal(&files, series.as_deref()) {
@@ -135,7 +138,36 @@ pub struct EvalRequest<'a> {
     pub explain: bool,
     pub events: &'a [(String, Date)],
     pub output: Option<&'a Path>,
+    /// `--columns`; empty for the default columns.
+    pub columns: &'a [Column],
     pub style: Style,
+}
+
+impl EvalRequest<'_> {
+    /// The CSV columns to write, checked against the request: `deal` only
+    /// in a portfolio, `explain` only with `--explain`, and any choice of
+    /// columns only with `-f csv`.
+    fn csv_columns(&self, portfolio: bool) -> Result<Vec<Column>, Status> {
+        if self.columns.is_empty() {
+            return Ok(report::csv::default_columns(portfolio, self.explain));
+        }
+        let refused = if self.format != OutputFormat::Csv {
+            Some("`--columns` chooses CSV columns: add `-f csv`".to_string())
+        } else if !portfolio && self.columns.contains(&Column::Deal) {
+            Some("the `deal` column is for a portfolio (several agreements, or a directory)".into())
+        } else if !self.explain && self.columns.contains(&Column::Explain) {
+            Some("the `explain` column needs `--explain`".into())
+        } else {
+            None
+        };
+        match refused {
+            Some(message) => {
+                eprintln!("deal: {message}");
+                Err(Status::Failed)
+            }
+            None => Ok(self.columns.to_vec()),
+        }
+    }
 }
 
 /// The one agreement to evaluate, unless this is a portfolio: several

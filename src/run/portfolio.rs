@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use dealterms::diagnostics::{self, Style};
 use dealterms::eval::{self, Options};
 use dealterms::portfolio::{self, Block};
-use dealterms::report;
+use dealterms::report::{self, csv::Column};
 use rayon::prelude::*;
 
 use super::{EvalRequest, Status, table_width};
@@ -37,6 +37,7 @@ pub fn eval(paths: &[PathBuf], request: EvalRequest<'_>) -> Status {
 }
 
 fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
+    let columns = request.csv_columns(true)?;
     let deals = agreements(paths)?;
     let Some(series_path) = request.series else {
         eprintln!(
@@ -61,7 +62,7 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
     // Write to the output file's temporary twin; it replaces the file only if
     // everything went well.
     let mut sink = Sink::open(request.output)?;
-    sink.write(&header(request))?;
+    sink.write(&header(request, &columns))?;
     let options = Options {
         event_dates: request.events.iter().cloned().collect(),
         explain: request.explain,
@@ -88,7 +89,7 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
             seen.extend(batch.iter().map(|block| block.deal.clone()));
             let outcomes: Vec<Outcome> = batch
                 .into_par_iter()
-                .map(|block| outcome(block, &deals, &options, request, &series_name))
+                .map(|block| outcome(block, &deals, &options, request, &columns, &series_name))
                 .collect();
             for outcome in outcomes {
                 match outcome {
@@ -172,6 +173,7 @@ fn outcome(
     deals: &BTreeMap<String, PathBuf>,
     options: &Options,
     request: &EvalRequest<'_>,
+    columns: &[Column],
     series_name: &str,
 ) -> Outcome {
     let style = request.style;
@@ -213,7 +215,7 @@ fn outcome(
     let rendered = match request.format {
         OutputFormat::Csv => {
             let mut out = String::with_capacity(statement.rows.len().saturating_mul(128));
-            report::csv::write_rows(&mut out, &statement, Some(&block.deal), request.explain);
+            report::csv::write_rows(&mut out, &statement, Some(&block.deal), columns);
             out
         }
         OutputFormat::Json => report::json::render_line(&block.deal, &statement, request.explain),
@@ -227,9 +229,9 @@ fn outcome(
 }
 
 /// What comes before the first deal.
-fn header(request: &EvalRequest<'_>) -> String {
+fn header(request: &EvalRequest<'_>, columns: &[Column]) -> String {
     match request.format {
-        OutputFormat::Csv => format!("{}\n", report::csv::header(true, request.explain).join(",")),
+        OutputFormat::Csv => report::csv::header(columns),
         OutputFormat::Json | OutputFormat::Table => String::new(),
     }
 }
