@@ -160,20 +160,25 @@ fn eval_csv_is_long_form_with_period_party_amount() {
     );
 }
 
-#[test]
-fn eval_csv_columns_are_chosen_and_ordered() {
+/// The CSV statement of `agreements` in `columns`, which must succeed.
+fn csv_columns(agreements: &str, series: &str, columns: &str) -> String {
     let out = deal(&[
         "eval",
-        SEED,
+        agreements,
         "-s",
-        SEED_SERIES,
+        series,
         "-f",
         "csv",
         "--columns",
-        "amount,period,note",
+        columns,
     ]);
     exits(&out, 0);
-    let stdout = text(&out.stdout);
+    text(&out.stdout)
+}
+
+#[test]
+fn eval_csv_columns_are_chosen_and_ordered() {
+    let stdout = csv_columns(SEED, SEED_SERIES, "amount,period,note");
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines[0], "amount,period,note");
     assert_eq!(lines[1], "2600000000.00,2025,20% of 13B");
@@ -530,18 +535,11 @@ fn eval_of_a_portfolio_adds_a_deal_column_in_series_order() {
 fn eval_of_a_portfolio_writes_the_chosen_columns() {
     let dir = portfolio(&["beta", "alpha", "gamma"]);
     let path = |p: &str| dir.path().join(p).to_string_lossy().into_owned();
-    let out = deal(&[
-        "eval",
+    let stdout = csv_columns(
         &path("deals"),
-        "--series",
         &path("sales.csv"),
-        "-f",
-        "csv",
-        "--columns",
         "deal,period,party,amount",
-    ]);
-    exits(&out, 0);
-    let stdout = text(&out.stdout);
+    );
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines[0], "deal,period,party,amount");
     assert_eq!(lines[1], "beta,2025,Microsoft,2000000000.00");
