@@ -16,75 +16,83 @@ pub fn round(amount: Decimal, minor_units: u32, mode: RoundingMode) -> Decimal {
     amount.round_dp_with_strategy(minor_units, strategy)
 }
 
-/// The decimal digits of an amount, on the stack: every text form of an
-/// amount (fixed, plain, grouped, short, percent) is cut from these, with no
-/// `core::fmt` and no allocation; statements print millions of amounts.
-struct Digits {
-    /// The magnitude's digits, at least one before the point.
-    bytes: [u8; 40],
-    len: usize,
-    /// How many of the digits come after the point.
-    scale: usize,
+/// Zeros to pad with: more than a Decimal's 28 decimals.
+const ZEROS: &str = "00000000000000000000000000000";
+
+/// The decimal digits of an amount, cut from [`itoa`]'s text without a copy:
+/// every text form of an amount (fixed, plain, grouped, short, percent)
+/// comes from these, with no `core::fmt` and no allocation; statements print
+/// millions of amounts.
+struct Digits<'b> {
+    /// The magnitude's significant digits (`5` for 0.05).
+    digits: &'b str,
+    /// Zeros between the point and `digits` (`1` for 0.05).
+    zeros: usize,
+    /// How many of `digits` come after the point.
+    after: usize,
     negative: bool,
 }
 
 #[allow(
     clippy::arithmetic_side_effects,
-    clippy::indexing_slicing,
-    reason = "a Decimal mantissa has at most 29 digits and its scale is at most 28: \
-              offsets stay inside the 40-byte buffer"
+    reason = "counts of a few digits, each bounded by the one before"
 )]
-impl Digits {
-    fn of(amount: Decimal) -> Digits {
-        let mut buffer = itoa::Buffer::new();
+impl<'b> Digits<'b> {
+    fn of(buffer: &'b mut itoa::Buffer, amount: Decimal) -> Digits<'b> {
         let magnitude = amount.mantissa().unsigned_abs();
-        let text = match u64::try_from(magnitude) {
+        let digits = match u64::try_from(magnitude) {
             Ok(small) => buffer.format(small),
             Err(_) => buffer.format(magnitude),
         };
         let scale = amount.scale() as usize;
-        // `0.05` has the digits `5`: pad to `005`, one before the point.
-        let pad = (scale + 1).saturating_sub(text.len());
-        let mut bytes = [b'0'; 40];
-        bytes[pad..pad + text.len()].copy_from_slice(text.as_bytes());
+        // `0.05`: the digit `5` after one zero; `12.5`: one of three digits.
+        let (zeros, after) = if digits.len() > scale {
+            (0, scale)
+        } else {
+            (scale - digits.len(), digits.len())
+        };
         Digits {
-            bytes,
-            len: pad + text.len(),
-            scale,
+            digits,
+            zeros,
+            after,
             negative: magnitude != 0 && amount.is_sign_negative(),
         }
     }
 
-    /// The same digits with the point `places` further right, no further
-    /// than the last digit: `0.125` shifted by 2 is `12.5`.
-    fn shifted(mut self, places: usize) -> Digits {
-        let places = places.min(self.scale);
-        self.scale -= places;
-        // Leading zeros now before the point: `0.05` → `005` → `5`.
-        let leading = self.bytes[..self.len - self.scale - 1]
-            .iter()
-            .take_while(|b| **b == b'0')
-            .count();
-        self.bytes.copy_within(leading..self.len, 0);
-        self.len -= leading;
-        self
-    }
-
     /// Without the trailing zeros of the fraction: `12.50` → `12.5`.
-    fn trimmed(mut self) -> Digits {
-        let fraction = &self.bytes[self.len - self.scale..self.len];
-        let zeros = fraction.iter().rev().take_while(|b| **b == b'0').count();
-        self.len -= zeros;
-        self.scale -= zeros;
+    fn trimmed(mut self) -> Digits<'b> {
+        let fraction = self
+            .digits
+            .get(self.digits.len() - self.after..)
+            .unwrap_or_default();
+        let trailing = fraction.len() - fraction.trim_end_matches('0').len();
+        self.digits = self
+            .digits
+            .get(..self.digits.len() - trailing)
+            .unwrap_or_default();
+        self.after -= trailing;
+        if self.after == 0 {
+            self.zeros = 0;
+        }
         self
     }
 
-    /// The digits before and after the point (checked as text once).
-    fn parts(&self) -> (&str, &str) {
-        // Only ASCII digits are ever written to the buffer.
-        let text = std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default();
-        text.split_at_checked(self.len - self.scale)
-            .unwrap_or_default()
+    /// The digits before the point: `0` when there are none.
+    fn whole(&self) -> &'b str {
+        match self.digits.len().checked_sub(self.after) {
+            Some(len) if len > 0 => self.digits.get(..len).unwrap_or("0"),
+            _ => "0",
+        }
+    }
+
+    /// The digits after the point, as leading zeros and then digits.
+    fn fraction(&self) -> (&'static str, &'b str) {
+        (
+            ZEROS.get(..self.zeros).unwrap_or_default(),
+            self.digits
+                .get(self.digits.len() - self.after..)
+                .unwrap_or_default(),
+        )
     }
 
     /// Appends the digits: the sign, the whole part, then `minimum` decimals
@@ -102,24 +110,31 @@ impl Digits {
         if self.negative {
             out.push('-');
         }
-        let (whole, fraction) = self.parts();
-        if grouped {
-            for (i, digit) in whole.char_indices() {
-                if i > 0 && (whole.len() - i) % 3 == 0 {
-                    out.push(',');
-                }
-                out.push(digit);
+        let whole = self.whole();
+        if grouped && whole.len() > 3 {
+            // The first group takes what is left over: `1`,`234`,`567`.
+            let first = match whole.len() % 3 {
+                0 => 3,
+                short => short,
+            };
+            out.push_str(whole.get(..first).unwrap_or_default());
+            let mut at = first;
+            while let Some(group) = whole.get(at..at + 3) {
+                out.push(',');
+                out.push_str(group);
+                at += 3;
             }
         } else {
             out.push_str(whole);
         }
-        if fraction.len().max(minimum) > 0 {
+        let (zeros, fraction) = self.fraction();
+        let decimals = zeros.len() + fraction.len();
+        if decimals.max(minimum) > 0 {
             out.push('.');
+            out.push_str(zeros);
             out.push_str(fraction);
-            out.extend(std::iter::repeat_n(
-                '0',
-                minimum.saturating_sub(fraction.len()),
-            ));
+            let padding = minimum.saturating_sub(decimals);
+            out.push_str(ZEROS.get(..padding).unwrap_or(ZEROS));
         }
     }
 }
@@ -137,7 +152,7 @@ pub fn write_fixed(out: &mut String, amount: Decimal, minor_units: u32) {
     if shown.scale() > minor_units {
         shown.rescale(minor_units);
     }
-    Digits::of(shown).write(out, minor_units as usize);
+    Digits::of(&mut itoa::Buffer::new(), shown).write(out, minor_units as usize);
 }
 
 /// An amount with the decimals it needs and no more: `12.5`, `1200`.
@@ -149,7 +164,9 @@ pub fn plain(amount: Decimal) -> String {
 
 /// Appends [`plain`]'s text to `out`.
 pub fn write_plain(out: &mut String, amount: Decimal) {
-    Digits::of(amount).trimmed().write(out, 0);
+    Digits::of(&mut itoa::Buffer::new(), amount)
+        .trimmed()
+        .write(out, 0);
 }
 
 /// `-a`. Cannot overflow: the decimal range is symmetric around zero.
@@ -166,7 +183,7 @@ pub fn grouped(amount: Decimal, minor_units: u32) -> String {
         shown.rescale(minor_units);
     }
     let mut out = String::with_capacity(32);
-    Digits::of(shown).write_grouped(&mut out, minor_units as usize);
+    Digits::of(&mut itoa::Buffer::new(), shown).write_grouped(&mut out, minor_units as usize);
     out
 }
 
@@ -210,8 +227,10 @@ pub fn readable(amount: Decimal) -> String {
 pub fn write_readable(out: &mut String, amount: Decimal) {
     const SUFFIXES: [(char, usize, usize); 4] =
         [('T', 12, 3), ('B', 9, 3), ('M', 6, 3), ('K', 3, 1)];
-    let digits = Digits::of(amount).trimmed();
-    let (whole, fraction) = digits.parts();
+    let mut buffer = itoa::Buffer::new();
+    let digits = Digits::of(&mut buffer, amount).trimmed();
+    let whole = digits.whole();
+    let (zeros, fraction) = digits.fraction();
     for (suffix, exponent, decimals) in SUFFIXES {
         if whole.len() > exponent {
             let (head, tail) = whole.split_at(whole.len() - exponent);
@@ -220,7 +239,7 @@ pub fn write_readable(out: &mut String, amount: Decimal) {
             let kept = if fraction.is_empty() {
                 tail.trim_end_matches('0').len()
             } else {
-                tail.len() + fraction.len()
+                tail.len() + zeros.len() + fraction.len()
             };
             // `1.068M` reads well; `20.625K` reads better as `20,625`.
             if kept <= decimals {
@@ -230,7 +249,8 @@ pub fn write_readable(out: &mut String, amount: Decimal) {
                 out.push_str(head);
                 if kept > 0 {
                     out.push('.');
-                    out.extend(tail.chars().chain(fraction.chars()).take(kept));
+                    let after = tail.chars().chain(zeros.chars()).chain(fraction.chars());
+                    out.extend(after.take(kept));
                 }
                 out.push(suffix);
                 return;
@@ -251,14 +271,15 @@ pub fn percent(rate: Decimal) -> String {
 /// Appends [`percent`]'s text to `out`.
 pub fn write_percent(out: &mut String, rate: Decimal) {
     // A percentage is the same digits with the point two places right.
-    let digits = if rate.scale() >= 2 {
-        Some(Digits::of(rate).shifted(2))
-    } else {
-        rate.checked_mul(Decimal::ONE_HUNDRED).map(Digits::of)
+    let percent = match rate.scale().checked_sub(2) {
+        Some(scale) => Decimal::try_from_i128_with_scale(rate.mantissa(), scale).ok(),
+        None => rate.checked_mul(Decimal::ONE_HUNDRED),
     };
-    match digits {
-        Some(digits) => {
-            digits.trimmed().write(out, 0);
+    match percent {
+        Some(percent) => {
+            Digits::of(&mut itoa::Buffer::new(), percent)
+                .trimmed()
+                .write(out, 0);
             out.push('%');
         }
         None => {
@@ -315,6 +336,39 @@ mod tests {
         assert_eq!(readable(d("20625")), "20,625");
         assert_eq!(readable(d("44804.935")), "44,804.935");
         assert_eq!(readable(d("12.50")), "12.5");
+    }
+
+    proptest::proptest! {
+        /// Every text form agrees with Decimal's own Display, which is slow
+        /// but plainly right.
+        #[test]
+        fn digits_agree_with_decimal_display(mantissa in proptest::num::i64::ANY, scale in 0u32..=20) {
+            let amount = Decimal::new(mantissa, scale);
+            let normal = amount.normalize();
+            proptest::prop_assert_eq!(plain(amount), normal.to_string());
+            let fixed_text = fixed(amount, 20);
+            proptest::prop_assert_eq!(Decimal::from_str(&fixed_text).unwrap(), amount);
+            proptest::prop_assert_eq!(fixed_text.split_once('.').unwrap().1.len(), 20);
+            let percent_text = percent(amount);
+            let hundred = (amount * Decimal::ONE_HUNDRED).normalize();
+            proptest::prop_assert_eq!(percent_text, format!("{hundred}%"));
+            let grouped_text = grouped(amount, scale);
+            proptest::prop_assert_eq!(grouped_text.replace(',', ""), amount.to_string());
+            let whole = grouped_text.trim_start_matches('-').split('.').next().unwrap_or_default();
+            let groups: Vec<&str> = whole.split(',').collect();
+            proptest::prop_assert!((1..=3).contains(&groups[0].len()), "{}", grouped_text);
+            proptest::prop_assert!(groups[1..].iter().all(|g| g.len() == 3), "{}", grouped_text);
+            let readable_text = readable(amount);
+            let back = readable_text.replace(',', "");
+            let value = match back.char_indices().last() {
+                Some((at, suffix @ ('K' | 'M' | 'B' | 'T'))) => {
+                    let exponent = match suffix { 'K' => 3, 'M' => 6, 'B' => 9, _ => 12 };
+                    Decimal::from_str(&back[..at]).unwrap() * Decimal::from_i128_with_scale(10i128.pow(exponent), 0)
+                }
+                _ => Decimal::from_str(&back).unwrap(),
+            };
+            proptest::prop_assert_eq!(value, amount, "readable {} of {}", readable_text, amount);
+        }
     }
 
     #[test]
