@@ -17,6 +17,8 @@ struct Header {
     period: usize,
     /// The value columns, in header order.
     values: Vec<String>,
+    /// Where the builder's cells are in a row: [`cell_order`].
+    order: Vec<usize>,
 }
 
 /// A problem in a long-form series, with the text of its row to show it on
@@ -101,7 +103,10 @@ pub fn open<R: Read>(reader: R) -> Result<Blocks<R>, Box<RowProblem>> {
             continue;
         }
         if values.iter().any(|other| other == name) || *name == "deal" || *name == "period" {
-            let span = Joined { cells: &cells }.cell(index, name);
+            let span = Joined {
+                cells: cells.iter().copied(),
+            }
+            .cell(index, name);
             return Err(Box::new(RowProblem {
                 problem: Problem::new(
                     ProblemKind::DuplicateColumn {
@@ -120,6 +125,7 @@ pub fn open<R: Read>(reader: R) -> Result<Blocks<R>, Box<RowProblem>> {
             deal,
             period,
             values,
+            order: cell_order(cells.len(), deal, period),
         },
         record: csv::StringRecord::new(),
         pending: false,
@@ -156,7 +162,10 @@ impl<R: Read> Iterator for Blocks<R> {
                     deal: deal.clone(),
                     row: first_row,
                 },
-                Joined { cells: &cells }.cell(deal_at, &deal),
+                Joined {
+                    cells: cells.iter().copied(),
+                }
+                .cell(deal_at, &deal),
             );
             let text = cells.join(",");
             return Some(self.fail(deal, first_row, RowProblem { problem, text }));
@@ -175,22 +184,41 @@ impl<R: Read> Iterator for Blocks<R> {
             // row keeps its own count, for the builder to report. On the
             // stack: a portfolio has millions of rows.
             let going = {
-                let whole: Cells8<'_> = record.iter().collect();
-                let order: smallvec::SmallVec<[usize; 8]> = std::iter::once(period_at)
-                    .chain((0..whole.len()).filter(|i| *i != deal_at && *i != period_at))
-                    .collect();
-                let cells: Cells8<'_> = order
-                    .iter()
-                    .map(|i| whole.get(*i).copied().unwrap_or_default())
-                    .collect();
+                let ragged;
+                let order = if record.len() == self.header.order.len().saturating_add(1) {
+                    &self.header.order
+                } else {
+                    ragged = cell_order(record.len(), deal_at, period_at);
+                    &ragged
+                };
+                // The cells, on the stack for up to eight columns.
+                let mut few = [""; 8];
+                let many: Vec<&str>;
+                let cells: &[&str] = match few.get_mut(..order.len()) {
+                    Some(slots) => {
+                        for (slot, at) in slots.iter_mut().zip(order) {
+                            *slot = record.get(*at).unwrap_or_default();
+                        }
+                        slots
+                    }
+                    None => {
+                        many = order
+                            .iter()
+                            .map(|at| record.get(*at).unwrap_or_default())
+                            .collect();
+                        &many
+                    }
+                };
                 let before = builder.problem_count();
                 let at = Reordered {
-                    row: Joined { cells: &whole },
-                    order: &order,
+                    row: Joined {
+                        cells: record.iter(),
+                    },
+                    order,
                 };
-                let going = builder.row(line_of(record), &cells, &at);
+                let going = builder.row(line_of(record), cells, &at);
                 for _ in before..builder.problem_count() {
-                    texts.push(whole.join(","));
+                    texts.push(record.iter().collect::<Vec<_>>().join(","));
                 }
                 going
             };
@@ -226,8 +254,13 @@ impl<R: Read> Iterator for Blocks<R> {
     }
 }
 
-/// A row's cells, held on the stack for up to eight columns.
-type Cells8<'r> = smallvec::SmallVec<[&'r str; 8]>;
+/// The order in which the builder sees the cells of a row of `width`:
+/// the period first, then the values in header order, without the deal.
+fn cell_order(width: usize, deal: usize, period: usize) -> Vec<usize> {
+    std::iter::once(period)
+        .chain((0..width).filter(|i| *i != deal && *i != period))
+        .collect()
+}
 
 impl<R: Read> Blocks<R> {
     /// Reads the next record that is not a blank line into `record`; `None`
@@ -258,16 +291,17 @@ fn line_of(record: &csv::StringRecord) -> usize {
     record.position().map_or(0, |p| p.line() as usize)
 }
 
-/// A row's cells laid end to end with commas: the text its problems point into.
-struct Joined<'c> {
-    cells: &'c [&'c str],
+/// A row's cells laid end to end with commas: the text its problems point
+/// into. Spans are worked out only when a problem needs one.
+struct Joined<I> {
+    cells: I,
 }
 
-impl Cells for Joined<'_> {
+impl<'c, I: Iterator<Item = &'c str> + Clone> Cells for Joined<I> {
     fn row(&self) -> Span {
         let len = self
             .cells
-            .iter()
+            .clone()
             .map(|c| c.len().saturating_add(1))
             .fold(0usize, usize::saturating_add);
         Span::new(0, len.saturating_sub(1))
@@ -276,7 +310,7 @@ impl Cells for Joined<'_> {
     fn cell(&self, index: usize, value: &str) -> Span {
         let start = self
             .cells
-            .iter()
+            .clone()
             .take(index)
             .map(|c| c.len().saturating_add(1))
             .fold(0usize, usize::saturating_add);
@@ -286,13 +320,13 @@ impl Cells for Joined<'_> {
 
 /// A row whose cells the builder sees in another order (period first, no
 /// deal), pointed at in the order of the file.
-struct Reordered<'c> {
-    row: Joined<'c>,
+struct Reordered<'c, I> {
+    row: Joined<I>,
     /// For each cell the builder sees, its index in the row.
     order: &'c [usize],
 }
 
-impl Cells for Reordered<'_> {
+impl<'c, I: Iterator<Item = &'c str> + Clone> Cells for Reordered<'_, I> {
     fn row(&self) -> Span {
         self.row.row()
     }

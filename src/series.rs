@@ -309,15 +309,39 @@ fn follows(
 
 /// An exact decimal: digits with an optional sign and decimal point, nothing else.
 fn parse_amount(cell: &str) -> Option<Decimal> {
-    let digits = cell.strip_prefix(['-', '+']).unwrap_or(cell);
-    let well_formed = !digits.is_empty()
-        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-        && digits.bytes().filter(|b| *b == b'.').count() <= 1
-        && digits.bytes().any(|b| b.is_ascii_digit());
-    if !well_formed {
+    let (negative, digits) = match cell.as_bytes().first() {
+        Some(b'-') => (true, cell.get(1..)?),
+        Some(b'+') => (false, cell.get(1..)?),
+        _ => (false, cell),
+    };
+    // Up to 18 digits fit a u64 exactly: read them in one pass, as a series
+    // has millions of cells; longer figures go to Decimal's own parser.
+    let mut mantissa: u64 = 0;
+    let mut count: usize = 0;
+    let mut point: Option<usize> = None;
+    for byte in digits.bytes() {
+        match byte {
+            b'0'..=b'9' => {
+                mantissa = mantissa
+                    .wrapping_mul(10)
+                    .wrapping_add(u64::from(byte.wrapping_sub(b'0')));
+                count = count.saturating_add(1);
+            }
+            b'.' if point.is_none() => point = Some(count),
+            _ => return None,
+        }
+    }
+    if count == 0 {
         return None;
     }
-    Decimal::from_str_exact(cell).ok()
+    if count > 18 {
+        return Decimal::from_str_exact(cell).ok();
+    }
+    let scale = count.saturating_sub(point.unwrap_or(count));
+    let mut amount = Decimal::try_from_i128_with_scale(i128::from(mantissa), scale as u32).ok()?;
+    // `-0` keeps its sign, as Decimal's parser keeps it.
+    amount.set_sign_negative(negative);
+    Some(amount)
 }
 
 /// One line of the file, to point at its cells.
@@ -385,4 +409,36 @@ fn csv_problem(error: &csv::Error, text: &str, bom: usize) -> Problem {
         ProblemKind::Csv { row, detail },
         Line::new(text, bom, offset).span,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The one-pass reader agrees with Decimal's own parser on every
+        /// cell of the accepted shape, and refuses what that shape excludes.
+        #[test]
+        fn amounts_read_as_decimal_reads_them(cell in "[-+]?[0-9]{0,24}(\\.[0-9]{0,10})?") {
+            let digits = cell.trim_start_matches(['-', '+']);
+            let expected = if digits.bytes().any(|b| b.is_ascii_digit()) {
+                Decimal::from_str_exact(&cell).ok()
+            } else {
+                None
+            };
+            let parsed = parse_amount(&cell);
+            proptest::prop_assert_eq!(parsed, expected);
+            if let (Some(parsed), Some(expected)) = (parsed, expected) {
+                proptest::prop_assert_eq!(parsed.scale(), expected.scale());
+                proptest::prop_assert_eq!(parsed.is_sign_negative(), expected.is_sign_negative());
+            }
+        }
+    }
+
+    #[test]
+    fn amounts_refuse_what_is_not_a_plain_decimal() {
+        for cell in ["", "-", ".", "1.2.3", "1e5", "1,000", "12a", "--1", " 1"] {
+            assert_eq!(parse_amount(cell), None, "{cell:?}");
+        }
+    }
 }
