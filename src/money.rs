@@ -6,14 +6,51 @@ use crate::agreement::RoundingMode;
 
 /// Rounds a payment once, to the currency's minor unit.
 pub fn round(amount: Decimal, minor_units: u32, mode: RoundingMode) -> Decimal {
-    let strategy = match mode {
-        RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
-        RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
-        RoundingMode::HalfDown => RoundingStrategy::MidpointTowardZero,
-        RoundingMode::Up => RoundingStrategy::AwayFromZero,
-        RoundingMode::Down => RoundingStrategy::ToZero,
+    if amount.scale() <= minor_units {
+        return amount;
+    }
+    round_small(amount, minor_units, mode).unwrap_or_else(|| {
+        let strategy = match mode {
+            RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+            RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            RoundingMode::HalfDown => RoundingStrategy::MidpointTowardZero,
+            RoundingMode::Up => RoundingStrategy::AwayFromZero,
+            RoundingMode::Down => RoundingStrategy::ToZero,
+        };
+        amount.round_dp_with_strategy(minor_units, strategy)
+    })
+}
+
+/// [`round`] in u64 arithmetic, for a mantissa that fits one (a payment
+/// almost always does): Decimal's own rounding works on 96 bits, digit
+/// group by digit group. `None` when the figure is too large.
+fn round_small(amount: Decimal, minor_units: u32, mode: RoundingMode) -> Option<Decimal> {
+    let magnitude = u64::try_from(amount.mantissa().unsigned_abs()).ok()?;
+    let divisor = 10u64.checked_pow(amount.scale().checked_sub(minor_units)?)?;
+    let (quotient, remainder) = (
+        magnitude.checked_div(divisor)?,
+        magnitude.checked_rem(divisor)?,
+    );
+    // The divisor is a power of ten of at least 10, so it halves exactly.
+    let half = divisor.checked_div(2)?;
+    let up = match mode {
+        RoundingMode::HalfEven => remainder > half || (remainder == half && quotient % 2 == 1),
+        RoundingMode::HalfUp => remainder >= half,
+        RoundingMode::HalfDown => remainder > half,
+        RoundingMode::Up => remainder > 0,
+        RoundingMode::Down => false,
     };
-    amount.round_dp_with_strategy(minor_units, strategy)
+    let rounded = quotient.checked_add(u64::from(up))?;
+    // Split into Decimal's 32-bit words; the sign is kept, even on a zero,
+    // as Decimal's own rounding keeps it.
+    let (lo, mid) = (rounded as u32, (rounded >> 32) as u32);
+    Some(Decimal::from_parts(
+        lo,
+        mid,
+        0,
+        amount.is_sign_negative(),
+        minor_units,
+    ))
 }
 
 /// Zeros to pad with: more than a Decimal's 28 decimals.
@@ -339,6 +376,25 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The u64 rounding is Decimal's own, sign and scale included.
+        #[test]
+        fn rounding_agrees_with_decimal(mantissa in proptest::num::i64::ANY, scale in 0u32..=24, minor in 0u32..=4) {
+            let amount = Decimal::new(mantissa, scale.min(28));
+            for (mode, strategy) in [
+                (RoundingMode::HalfEven, RoundingStrategy::MidpointNearestEven),
+                (RoundingMode::HalfUp, RoundingStrategy::MidpointAwayFromZero),
+                (RoundingMode::HalfDown, RoundingStrategy::MidpointTowardZero),
+                (RoundingMode::Up, RoundingStrategy::AwayFromZero),
+                (RoundingMode::Down, RoundingStrategy::ToZero),
+            ] {
+                let ours = round(amount, minor, mode);
+                let theirs = amount.round_dp_with_strategy(minor, strategy);
+                proptest::prop_assert_eq!(ours, theirs);
+                proptest::prop_assert_eq!(ours.scale(), theirs.scale());
+                proptest::prop_assert_eq!(ours.is_sign_negative(), theirs.is_sign_negative());
+            }
+        }
+
         /// Every text form agrees with Decimal's own Display, which is slow
         /// but plainly right.
         #[test]

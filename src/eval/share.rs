@@ -498,21 +498,37 @@ fn caps(
 }
 
 /// `in 2026` (or `in 2026Q3`, `in 2026-07`): the calendar period of `unit`
-/// containing `period`; `so far` for a lifetime figure.
-fn within(period: Period, unit: Option<Calendar>) -> String {
-    let Some(unit) = unit else {
-        return "so far".into();
-    };
-    let (year, index) = period.key(unit);
-    match unit {
-        Calendar::Year => format!("in {year}"),
-        Calendar::Quarter => format!("in {year}Q{index}"),
-        Calendar::Month => format!("in {year}-{index:02}"),
+/// containing `period`; `so far` for a lifetime figure. Put in words only
+/// when shown: evaluation builds no text it does not print.
+fn within(period: Period, unit: Option<Calendar>) -> Within {
+    Within { period, unit }
+}
+
+struct Within {
+    period: Period,
+    unit: Option<Calendar>,
+}
+
+impl std::fmt::Display for Within {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Some(unit) = self.unit else {
+            return f.write_str("so far");
+        };
+        let (year, index) = self.period.key(unit);
+        match unit {
+            Calendar::Year => write!(f, "in {year}"),
+            Calendar::Quarter => write!(f, "in {year}Q{index}"),
+            Calendar::Month => write!(f, "in {year}-{index:02}"),
+        }
     }
 }
 
 /// ` per year` (or quarter, month), or nothing for a lifetime figure.
-fn per_words(per: Option<Calendar>) -> String {
-    per.map(|unit| format!(" per {}", unit.keyword()))
-        .unwrap_or_default()
+fn per_words(per: Option<Calendar>) -> &'static str {
+    match per {
+        Some(Calendar::Year) => " per year",
+        Some(Calendar::Quarter) => " per quarter",
+        Some(Calendar::Month) => " per month",
+        None => "",
+    }
 }

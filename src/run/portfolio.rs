@@ -3,7 +3,7 @@
 //! chunk at a time, and written in order, so memory holds one chunk however
 //! large the portfolio, and the output order is the series' own.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -68,7 +68,8 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
         explain: request.explain,
     };
     let mut status = Status::Ok;
-    let mut seen: Vec<String> = Vec::new();
+    // Deals with series rows: a set, as a portfolio may have 100,000.
+    let mut seen: HashSet<String> = HashSet::new();
     let mut missing: Vec<(String, usize)> = Vec::new();
     let chunk = rayon::current_num_threads().saturating_mul(BLOCKS_PER_CORE);
     // A reader thread parses the next batches while this one evaluates
@@ -117,7 +118,7 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
     }
     let unused: Vec<&str> = deals
         .keys()
-        .filter(|deal| !seen.iter().any(|s| s == *deal))
+        .filter(|deal| !seen.contains(*deal))
         .map(String::as_str)
         .collect();
     if !unused.is_empty() {
