@@ -99,6 +99,8 @@ struct Engine<'a> {
     /// Per-period scratch space, kept to avoid allocating every period.
     /// What each share clause earned this period, by clause index.
     earned: Vec<Decimal>,
+    /// The events of one share in one period, before they are dated.
+    period_events: Vec<(EventKind, String)>,
 }
 
 impl<'a> Engine<'a> {
@@ -196,6 +198,7 @@ impl<'a> Engine<'a> {
             rows,
             events,
             earned: vec![Decimal::ZERO; agreement.clauses.len()],
+            period_events: Vec::new(),
         })
     }
 
@@ -228,14 +231,20 @@ impl<'a> Engine<'a> {
         let agreement = self.agreement;
         let first = self.rows.len();
         for (index, clause) in agreement.clauses.iter().enumerate() {
-            let (row, earned) = match self.share(index, clause, t, period)? {
-                Some(share) => share,
-                None => (self.blank_row(index, clause, period, None), Decimal::ZERO),
+            let basis = match clause.kind {
+                ClauseKind::Share(_) => Some(self.basis(index, clause, t, period)?),
+                _ => None,
+            };
+            self.rows.push(self.blank_row(index, clause, period, basis));
+            let earned = match (&clause.kind, basis) {
+                (ClauseKind::Share(share), Some(basis)) => {
+                    self.share(index, clause, share, basis, t, period)?
+                }
+                _ => Decimal::ZERO,
             };
             if let Some(slot) = self.earned.get_mut(index) {
                 *slot = earned;
             }
-            self.rows.push(row);
         }
         self.recoup(first, t, period);
         for (index, clause) in agreement.clauses.iter().enumerate() {
@@ -253,22 +262,20 @@ impl<'a> Engine<'a> {
         self.settle(first, period)
     }
 
-    /// A share clause's row in period `t`, with what it earned; `None` for
-    /// other clauses.
+    /// Completes the row just pushed for share clause `index` in period `t`,
+    /// in place; returns what the clause earned.
     fn share(
         &mut self,
         index: usize,
         clause: &Clause,
+        share: &Share,
+        basis: Decimal,
         t: usize,
         period: Period,
-    ) -> Result<Option<(Row, Decimal)>, Problem> {
-        let ClauseKind::Share(share) = &clause.kind else {
-            return Ok(None);
-        };
-        let basis = self.basis(index, clause, t, period)?;
-        let mut row = self.blank_row(index, clause, period, Some(basis));
-        let Some(prepared) = self.clauses.get_mut(index) else {
-            return Ok(None);
+    ) -> Result<Decimal, Problem> {
+        let (Some(prepared), Some(row)) = (self.clauses.get_mut(index), self.rows.last_mut())
+        else {
+            return Ok(Decimal::ZERO);
         };
         if !prepared.active.get(t).copied().unwrap_or(false) {
             row.notes.push(Note::OutsideWindow);
@@ -276,7 +283,7 @@ impl<'a> Engine<'a> {
                 row.explain
                     .push("the clause is not in force this period".into());
             }
-            return Ok(Some((row, Decimal::ZERO)));
+            return Ok(Decimal::ZERO);
         }
         let ctx = Context {
             period,
@@ -285,9 +292,23 @@ impl<'a> Engine<'a> {
             rounding: self.agreement.rounding,
             explain: self.explain,
         };
-        let outcome = share::evaluate(share, &mut prepared.state, basis, &ctx)
+        let mut out = share::Outcome {
+            notes: &mut row.notes,
+            explain: &mut row.explain,
+            events: &mut self.period_events,
+        };
+        let earned = share::evaluate(share, &mut prepared.state, basis, &ctx, &mut out)
             .map_err(|fault| eval_problem(fault, &clause.label, period, clause.span))?;
-        for (kind, text) in outcome.events {
+        row.amount = earned;
+        if self.explain {
+            let verb = if self.recouping.contains(&index) {
+                "earns"
+            } else {
+                "pays"
+            };
+            row.explain.push(format!("{verb} {}", readable(earned)));
+        }
+        for (kind, text) in self.period_events.drain(..) {
             self.events.push(Event {
                 period: Some(period),
                 clause: clause.label.clone(),
@@ -295,19 +316,7 @@ impl<'a> Engine<'a> {
                 text,
             });
         }
-        row.amount = outcome.earned;
-        row.notes = outcome.notes;
-        row.explain = outcome.explain;
-        if self.explain {
-            let verb = if self.recouping.contains(&index) {
-                "earns"
-            } else {
-                "pays"
-            };
-            row.explain
-                .push(format!("{verb} {}", readable(outcome.earned)));
-        }
-        Ok(Some((row, outcome.earned)))
+        Ok(earned)
     }
 
     /// Withholds the earnings of recouping clauses until each advance is recouped.

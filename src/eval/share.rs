@@ -51,17 +51,16 @@ pub struct Context {
     pub explain: bool,
 }
 
-/// One period's result for one share.
-#[derive(Debug, Clone, Default)]
-pub struct Outcome {
-    /// What the clause earns this period, rounded and capped.
-    pub earned: Decimal,
-    pub notes: Notes,
-    pub explain: Vec<String>,
-    pub events: Vec<(EventKind, String)>,
+/// Where one period's reasons go for one share: straight into its row, so
+/// that nothing is built twice or moved.
+pub struct Outcome<'r> {
+    pub notes: &'r mut Notes,
+    pub explain: &'r mut Vec<String>,
+    /// Events of the period, for the engine to date and label.
+    pub events: &'r mut Vec<(EventKind, String)>,
 }
 
-impl Outcome {
+impl Outcome<'_> {
     fn explain(&mut self, ctx: &Context, line: impl FnOnce() -> String) {
         if ctx.explain {
             self.explain.push(line());
@@ -69,14 +68,15 @@ impl Outcome {
     }
 }
 
-/// Evaluates `share` on `basis` in one active period.
+/// Evaluates `share` on `basis` in one active period: what the clause earns,
+/// rounded and capped, with its reasons recorded in `out`.
 pub fn evaluate(
     share: &Share,
     state: &mut ShareState,
     basis: Decimal,
     ctx: &Context,
-) -> Result<Outcome, arith::Fault> {
-    let mut out = Outcome::default();
+    out: &mut Outcome<'_>,
+) -> Figure {
     if state.caps.len() != share.caps.len() {
         state.caps = vec![Running::default(); share.caps.len()];
     }
@@ -94,15 +94,15 @@ pub fn evaluate(
         &mut state.threshold,
         positive,
         ctx,
-        &mut out,
+        out,
     )?;
     let mut raw = match &share.rate {
-        Rate::Flat(rate) => slice(*rate, counted, ctx, &mut out)?,
+        Rate::Flat(rate) => slice(*rate, counted, ctx, out)?,
         Rate::Bands { bands, reset } => {
             state.bands.enter(ctx.period, *reset);
-            bands_raw(bands, *reset, &mut state.bands, counted, ctx, &mut out)?
+            bands_raw(bands, *reset, &mut state.bands, counted, ctx, out)?
         }
-        Rate::Steps(steps) => steps_raw(steps, state.earned, counted, ctx, &mut out)?,
+        Rate::Steps(steps) => steps_raw(steps, state.earned, counted, ctx, out)?,
     };
     let unfloored = raw;
     if let Some(floor) = &share.floor
@@ -133,14 +133,14 @@ pub fn evaluate(
     // The minimum tops up the rounded earnings, so the shortfall is exact;
     // rounding again only matters for a minimum finer than the minor unit.
     if let Some(minimum) = &share.minimum {
-        let topped = minimum_true_up(minimum, &mut state.minimum, rounded, ctx, &mut out)?;
+        let topped = minimum_true_up(minimum, &mut state.minimum, rounded, ctx, out)?;
         rounded = money::round(topped, ctx.minor_units, ctx.rounding);
     }
     let earned = if share.caps.is_empty() {
         rounded
     } else {
         let topped_up = (share.floor.is_some() || share.minimum.is_some()) && rounded > unfloored;
-        caps(&share.caps, state, rounded, topped_up, ctx, &mut out)?
+        caps(&share.caps, state, rounded, topped_up, ctx, out)?
     };
     state.earned = arith::add(state.earned, earned)?;
     // A lifetime cap reads `earned`; only calendar caps keep their own total.
@@ -152,12 +152,11 @@ pub fn evaluate(
     if share.minimum.is_some() {
         state.minimum.total = arith::add(state.minimum.total, earned)?;
     }
-    out.earned = earned;
-    Ok(out)
+    Ok(earned)
 }
 
 /// `rate` of `basis`, with its explanation and note.
-fn slice(rate: Decimal, basis: Decimal, ctx: &Context, out: &mut Outcome) -> Figure {
+fn slice(rate: Decimal, basis: Decimal, ctx: &Context, out: &mut Outcome<'_>) -> Figure {
     Ok(noted(rate, basis, arith::mul(rate, basis)?, ctx, out))
 }
 
@@ -167,7 +166,7 @@ fn noted(
     basis: Decimal,
     pays: Decimal,
     ctx: &Context,
-    out: &mut Outcome,
+    out: &mut Outcome<'_>,
 ) -> Decimal {
     out.explain(ctx, || {
         format!(
@@ -189,7 +188,7 @@ fn threshold(
     running: &mut Running,
     basis: Decimal,
     ctx: &Context,
-    out: &mut Outcome,
+    out: &mut Outcome<'_>,
 ) -> Figure {
     let Some(limit) = limit else { return Ok(basis) };
     running.enter(ctx.period, limit.per);
@@ -232,7 +231,7 @@ fn bands_raw(
     running: &mut Running,
     counted: Decimal,
     ctx: &Context,
-    out: &mut Outcome,
+    out: &mut Outcome<'_>,
 ) -> Figure {
     let from = running.total;
     let to = arith::add(from, counted)?;
@@ -298,7 +297,7 @@ fn steps_raw(
     earned_before: Decimal,
     counted: Decimal,
     ctx: &Context,
-    out: &mut Outcome,
+    out: &mut Outcome<'_>,
 ) -> Figure {
     let mut raw = Decimal::ZERO;
     let mut left = counted;
@@ -375,7 +374,7 @@ fn minimum_true_up(
     running: &mut Running,
     raw: Decimal,
     ctx: &Context,
-    out: &mut Outcome,
+    out: &mut Outcome<'_>,
 ) -> Figure {
     running.enter(ctx.period, minimum.per);
     let Some(unit) = minimum.per else {
@@ -432,7 +431,7 @@ fn caps(
     amount: Decimal,
     topped_up: bool,
     ctx: &Context,
-    out: &mut Outcome,
+    out: &mut Outcome<'_>,
 ) -> Figure {
     let mut amount = amount;
     for (cap, running) in caps.iter().zip(state.caps.iter_mut()) {
