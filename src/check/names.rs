@@ -15,7 +15,8 @@ impl Checker {
         // Each name's skeleton, once: thousands of parties stay linear.
         let mut seen: HashMap<String, (&str, Span)> = HashMap::with_capacity(names.len());
         for (name, span) in names {
-            if !name.as_str().is_single_script() {
+            // ASCII is one script (Latin, with the common digits and signs).
+            if !name.is_ascii() && !name.as_str().is_single_script() {
                 self.report(Problem::new(
                     ProblemKind::MixedScript {
                         what,
@@ -24,7 +25,11 @@ impl Checker {
                     *span,
                 ));
             }
-            let skeleton: String = unicode_security::skeleton(name).collect();
+            if names.len() < 2 {
+                // One name cannot look like another.
+                continue;
+            }
+            let skeleton = crate::diagnostics::skeleton(name);
             match seen.get(&skeleton) {
                 Some((other, other_span)) if *other != name.as_str() => {
                     let problem = Problem::new(
