@@ -146,7 +146,9 @@ fn agreements(paths: &[PathBuf]) -> Result<BTreeMap<String, PathBuf>, Status> {
                 .filter_map(|entry| entry.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|e| e == "deal"))
                 .collect();
-            files.sort();
+            // By the bytes of the path: `Path`'s own order compares component by
+            // component, which costs more than the rest of listing 100,000 files.
+            files.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
             files
         } else {
             vec![path.clone()]
