@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::io::Read;
 
 use crate::diagnostics::{Problem, ProblemKind};
-use crate::series::{Builder, Cells, Series};
+use crate::series::{Builder, Cells, Series, with_cells};
 use crate::syntax::ast::Span;
 
 /// The header of a long-form series: where the deal and period are, and the
@@ -191,24 +191,6 @@ impl<R: Read> Iterator for Blocks<R> {
                     ragged = cell_order(record.len(), deal_at, period_at);
                     &ragged
                 };
-                // The cells, on the stack for up to eight columns.
-                let mut few = [""; 8];
-                let many: Vec<&str>;
-                let cells: &[&str] = match few.get_mut(..order.len()) {
-                    Some(slots) => {
-                        for (slot, at) in slots.iter_mut().zip(order) {
-                            *slot = record.get(*at).unwrap_or_default();
-                        }
-                        slots
-                    }
-                    None => {
-                        many = order
-                            .iter()
-                            .map(|at| record.get(*at).unwrap_or_default())
-                            .collect();
-                        &many
-                    }
-                };
                 let before = builder.problem_count();
                 let at = Reordered {
                     row: Joined {
@@ -216,7 +198,8 @@ impl<R: Read> Iterator for Blocks<R> {
                     },
                     order,
                 };
-                let going = builder.row(line_of(record), cells, &at);
+                let cells = order.iter().map(|at| record.get(*at).unwrap_or_default());
+                let going = with_cells(cells, |cells| builder.row(line_of(record), cells, &at));
                 for _ in before..builder.problem_count() {
                     texts.push(record.iter().collect::<Vec<_>>().join(","));
                 }

@@ -52,13 +52,12 @@ pub fn read(text: &str) -> Result<Series, Vec<Problem>> {
         // Cells are trimmed where they are read: trimming every record up
         // front costs a copy per row.
         .from_reader(body.as_bytes());
-    let mut records = reader.records();
     let mut problems = Vec::new();
-
-    let header = match records.next() {
-        Some(Ok(header)) => header,
-        Some(Err(error)) => return Err(vec![csv_problem(&error, text, bom)]),
-        None => {
+    let mut header = csv::StringRecord::new();
+    match reader.read_record(&mut header) {
+        Ok(true) => {}
+        Err(error) => return Err(vec![csv_problem(&error, text, bom)]),
+        Ok(false) => {
             return Err(vec![Problem::new(
                 ProblemKind::SeriesEmpty,
                 Span::new(0, text.len()),
@@ -69,24 +68,46 @@ pub fn read(text: &str) -> Result<Series, Vec<Problem>> {
     let columns = header_columns(&header, &header_line, &mut problems);
     let mut builder = Builder::new(columns);
     builder.problems = problems;
-    for record in records {
-        let record = match record {
-            Ok(record) => record,
+    // One record, reused for every row: a series may have millions.
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(error) => {
                 builder.problems.push(csv_problem(&error, text, bom));
                 break;
             }
-        };
+        }
         let Some(position) = record.position() else {
             continue;
         };
         let line = Line::new(text, bom, position.byte() as usize);
-        let cells: Vec<&str> = record.iter().collect();
-        if !builder.row(position.line() as usize, &cells, &line) {
+        let row = position.line() as usize;
+        let cells = (0..record.len()).map(|at| record.get(at).unwrap_or_default());
+        if !with_cells(cells, |cells| builder.row(row, cells, &line)) {
             break;
         }
     }
-    builder.finish(header_line.span)
+    builder.finish(header_line.span())
+}
+
+/// Calls `f` with a row's cells gathered in a slice, on the stack for up to
+/// eight columns: a series has millions of rows, and no allocation each.
+pub fn with_cells<'c, T>(
+    cells: impl ExactSizeIterator<Item = &'c str>,
+    f: impl FnOnce(&[&str]) -> T,
+) -> T {
+    let mut few = [""; 8];
+    match few.get_mut(..cells.len()) {
+        Some(slots) => {
+            for (slot, cell) in slots.iter_mut().zip(cells) {
+                *slot = cell;
+            }
+            f(slots)
+        }
+        None => f(&cells.collect::<Vec<_>>()),
+    }
 }
 
 /// Builds a series row by row, checking each as it comes.
@@ -156,14 +177,16 @@ impl Builder {
             return true;
         };
         let label = label.trim();
-        let span = at.cell(0, label);
+        // Spans are worked out only for a problem: finding a cell in its
+        // line costs more than reading it.
+        let span = || at.cell(0, label);
         let Some(period) = Period::parse(label) else {
             self.problems.push(Problem::new(
                 ProblemKind::BadPeriod {
                     row,
                     text: label.to_string(),
                 },
-                span,
+                span(),
             ));
             // The next row is then compared with nothing, not with an older row.
             self.previous = None;
@@ -274,7 +297,7 @@ fn follows(
     previous: Option<Period>,
     granularity: Calendar,
     row: usize,
-    span: Span,
+    span: impl FnOnce() -> Span,
     problems: &mut Vec<Problem>,
 ) -> bool {
     let kind = if period.granularity != granularity {
@@ -303,7 +326,7 @@ fn follows(
             return true;
         }
     };
-    problems.push(Problem::new(kind, span));
+    problems.push(Problem::new(kind, span()));
     false
 }
 
@@ -346,14 +369,14 @@ fn parse_amount(cell: &str) -> Option<Decimal> {
 
 /// One line of the file, to point at its cells.
 struct Line<'a> {
-    text: &'a str,
+    /// The file from the line's start on.
+    rest: &'a str,
     start: usize,
-    span: Span,
 }
 
 impl Cells for Line<'_> {
     fn row(&self) -> Span {
-        self.span
+        self.span()
     }
 
     fn cell(&self, index: usize, value: &str) -> Span {
@@ -369,23 +392,31 @@ impl<'a> Line<'a> {
     /// The line starting `offset` bytes into the body (after any BOM).
     fn new(text: &'a str, bom: usize, offset: usize) -> Self {
         let start = bom + offset;
-        let rest = text.get(start..).unwrap_or_default();
-        let len = rest.find(['\r', '\n']).unwrap_or(rest.len());
         Line {
-            text: rest.get(..len).unwrap_or_default(),
+            rest: text.get(start..).unwrap_or_default(),
             start,
-            span: Span::new(start, start + len),
         }
+    }
+
+    /// The line's text, found only when a problem needs it.
+    fn text(&self) -> &'a str {
+        let len = self.rest.find(['\r', '\n']).unwrap_or(self.rest.len());
+        self.rest.get(..len).unwrap_or_default()
+    }
+
+    fn span(&self) -> Span {
+        Span::new(self.start, self.start + self.text().len())
     }
 
     /// The span of cell `index` holding `value`, or the whole line when the
     /// line quotes its cells and cannot be split on commas.
     fn cell(&self, index: usize, value: &str) -> Span {
-        if self.text.contains('"') {
-            return self.span;
+        let text = self.text();
+        if text.contains('"') {
+            return self.span();
         }
         let mut offset = 0;
-        for (i, raw) in self.text.split(',').enumerate() {
+        for (i, raw) in text.split(',').enumerate() {
             if i == index {
                 let lead = raw.len() - raw.trim_start().len();
                 let start = self.start + offset + lead;
@@ -393,7 +424,7 @@ impl<'a> Line<'a> {
             }
             offset += raw.len() + 1;
         }
-        self.span
+        self.span()
     }
 }
 
@@ -407,7 +438,7 @@ fn csv_problem(error: &csv::Error, text: &str, bom: usize) -> Problem {
     };
     Problem::new(
         ProblemKind::Csv { row, detail },
-        Line::new(text, bom, offset).span,
+        Line::new(text, bom, offset).span(),
     )
 }
 
