@@ -115,7 +115,8 @@ fn ratio(a: Decimal, b: Decimal) -> Option<Decimal> {
         .checked_mul(power(b.scale().checked_add(RATE_DECIMALS)?)?)?;
     let denominator = b.mantissa().checked_mul(power(a.scale())?)?;
     let quotient = numerator.checked_div(denominator)?;
-    let remainder = numerator.checked_rem(denominator)?;
+    // One division, not two: the remainder from the quotient.
+    let remainder = numerator.checked_sub(quotient.checked_mul(denominator)?)?;
     let twice = remainder.checked_mul(2)?.checked_abs()?;
     let half_or_more = twice.cmp(&denominator.checked_abs()?);
     let away = match half_or_more {
