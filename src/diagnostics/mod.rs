@@ -80,23 +80,24 @@ pub fn looks_alike(a: &str, b: &str) -> bool {
 
 /// A name's Unicode TS #39 skeleton: names look alike when theirs are equal.
 /// An ASCII name (nearly every name) is mapped character by character from
-/// a table the same library fills once: an ASCII text's skeleton is its
+/// a table the same library fills: an ASCII text's skeleton is its
 /// characters' skeletons end to end (none holds a combining mark that
 /// normalisation could move; the tests check every pair), and checking a
 /// portfolio of thousands of agreements stays cheap.
 pub fn skeleton(name: &str) -> String {
-    static ASCII: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    // Each character's skeleton is filled on first use: one agreement
+    // needs a few dozen, a portfolio the same few dozen again and again.
+    static ASCII: [std::sync::OnceLock<String>; 128] = [const { std::sync::OnceLock::new() }; 128];
     if !name.is_ascii() {
         return unicode_security::skeleton(name).collect();
     }
-    let table = ASCII.get_or_init(|| {
-        (0..128u8)
-            .map(|byte| unicode_security::skeleton(&char::from(byte).to_string()).collect())
-            .collect()
-    });
     let mut out = String::with_capacity(name.len());
     for byte in name.bytes() {
-        out.push_str(table.get(usize::from(byte)).map_or("", String::as_str));
+        if let Some(slot) = ASCII.get(usize::from(byte)) {
+            out.push_str(slot.get_or_init(|| {
+                unicode_security::skeleton(&char::from(byte).to_string()).collect()
+            }));
+        }
     }
     out
 }
