@@ -362,8 +362,8 @@ fn parse_amount(cell: &str) -> Option<Decimal> {
     }
     let scale = count.saturating_sub(point.unwrap_or(count));
     let mut amount = Decimal::try_from_i128_with_scale(i128::from(mantissa), scale as u32).ok()?;
-    // `-0` keeps its sign, as Decimal's parser keeps it.
-    amount.set_sign_negative(negative);
+    // `-0` reads as zero, as Decimal's parser reads it.
+    amount.set_sign_negative(negative && mantissa != 0);
     Some(amount)
 }
 
@@ -463,6 +463,17 @@ mod tests {
                 proptest::prop_assert_eq!(parsed.scale(), expected.scale());
                 proptest::prop_assert_eq!(parsed.is_sign_negative(), expected.is_sign_negative());
             }
+        }
+    }
+
+    #[test]
+    fn signed_zeros_and_bare_points_read_as_decimal_reads_them() {
+        for cell in ["-0", "-0.00", "+0", "-.5", "0.", "-007.50", "+12"] {
+            let (ours, theirs) = (parse_amount(cell), Decimal::from_str_exact(cell).ok());
+            assert_eq!(ours, theirs, "{cell}");
+            let (ours, theirs) = (ours.unwrap(), theirs.unwrap());
+            assert_eq!(ours.scale(), theirs.scale(), "{cell}");
+            assert_eq!(ours.is_sign_negative(), theirs.is_sign_negative(), "{cell}");
         }
     }
 

@@ -61,6 +61,28 @@ fn tabs_are_white_space_and_fmt_turns_them_into_spaces() {
 }
 
 #[test]
+fn pasted_no_break_and_thin_spaces_are_white_space_and_fmt_turns_them_into_spaces() {
+    // A term sheet pasted from a word processor: no-break spaces after
+    // commas, a thin space before a percent sign's clause.
+    // Comments are kept as written, so only the code is touched.
+    let text: String = SEED
+        .lines()
+        .map(|line| match line.trim_start().starts_with('#') {
+            true => format!("{line}\n"),
+            false => format!(
+                "{}\n",
+                line.replace(", ", ",\u{a0}")
+                    .replace("share ", "share\u{2009}")
+            ),
+        })
+        .collect();
+    assert_ne!(text, SEED);
+    assert_eq!(compile_bytes(text.as_bytes()), Ok(()));
+    let formatted = dealterms::format_source(&text).expect("formats");
+    assert_eq!(formatted, dealterms::format_source(SEED).expect("formats"));
+}
+
+#[test]
 fn a_one_megabyte_line_is_accepted() {
     let comment = format!("# {}\n", "x".repeat(1 << 20));
     let text = format!("{comment}{SEED}");
