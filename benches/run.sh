@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Times whole commands, in one run, on a generated portfolio: `deal eval`
-# against the plain Python reference (csv + decimal), after checking that
-# both give the same figures to the cent; then `deal check` and `deal eval`
-# of the seed example in instructions (callgrind) and wall time.
+# (the full statement, and the reference's own four columns) against the
+# plain Python reference (csv + decimal), after checking that all give the
+# same figures to the cent; then `deal check` and `deal eval` of the seed
+# example in instructions (callgrind) and wall time.
 #
 #   benches/run.sh [DEALS] [MONTHS] [RUNS]     (defaults: 2000 120 5)
 #   benches/run.sh scale                       (100,000 x 120, time and peak memory)
@@ -27,11 +28,16 @@ months=${2:-120}
 runs=${3:-5}
 python3 benches/portfolio/generate.py "$work" "$deals" "$months"
 echo "portfolio: $deals agreements x $months months = $((deals * months)) series rows"
+# The full statement (ten columns), and the reference's own four columns.
+columns=deal,period,party,amount
 "$deal" eval "$work/deals" --series "$work/sales.csv" -f csv -o "$work/deal.csv"
+"$deal" eval "$work/deals" --series "$work/sales.csv" -f csv --columns $columns -o "$work/deal4.csv"
 python3 benches/portfolio/reference.py "$work/terms.csv" "$work/sales.csv" "$work/reference.csv"
 python3 benches/portfolio/compare.py "$work/deal.csv" "$work/reference.csv"
+python3 benches/portfolio/compare.py "$work/deal4.csv" "$work/reference.csv"
 python3 benches/portfolio/timeit.py "$runs" \
   "$deal eval $work/deals --series $work/sales.csv -f csv -o $work/deal.csv" \
+  "$deal eval $work/deals --series $work/sales.csv -f csv --columns $columns -o $work/deal4.csv" \
   "python3 benches/portfolio/reference.py $work/terms.csv $work/sales.csv $work/reference.csv"
 
 echo

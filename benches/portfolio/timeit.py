@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Times whole commands, alternating them, and prints each median and the
-ratio of the first to the others: `timeit.py RUNS CMD1 CMD2 ...` (each
-command a single shell string)."""
+"""Times whole commands, alternating them, and prints each median and how
+many times faster each is than the last (the baseline):
+`timeit.py RUNS CMD1 ... BASELINE` (each command a single shell string)."""
 import statistics
 import subprocess
 import sys
@@ -19,9 +19,10 @@ def main() -> None:
     medians = {c: statistics.median(t) for c, t in times.items()}
     for command, median in medians.items():
         print(f"{median:9.3f} s median of {runs}  {command}")
-    first = medians[commands[0]]
-    for command in commands[1:]:
-        print(f"ratio: {medians[command] / first:.1f}x  ({command.split()[0]} vs {commands[0].split()[0]})")
+    # Each command against the last (the baseline), all measured in this run.
+    last = commands[-1]
+    for command in commands[:-1]:
+        print(f"ratio: {medians[last] / medians[command]:.1f}x faster than the last  ({command})")
 
 
 if __name__ == "__main__":
