@@ -2,7 +2,10 @@
 
 use std::fmt;
 
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+use miette::{
+    Diagnostic, LabeledSpan, MietteError, MietteSpanContents, NamedSource, SourceCode, SourceSpan,
+    SpanContents,
+};
 
 use super::{Problem, Severity};
 use crate::syntax::ast::Span;
@@ -10,7 +13,65 @@ use crate::syntax::ast::Span;
 /// A problem together with the file it belongs to, ready for miette.
 pub struct Located<'a> {
     pub problem: &'a Problem,
-    pub source: &'a NamedSource<String>,
+    pub source: &'a dyn SourceCode,
+}
+
+/// A file's text for miette, its line starts found once. miette finds a
+/// span by scanning the text from its start, which makes many problems in
+/// one large file quadratic; here each read starts at the first line miette
+/// will show, so it costs the few lines around the span.
+pub struct Windowed {
+    text: String,
+    /// Where each line starts: after `\n`, `\r\n` or a lone `\r`, as miette
+    /// counts lines.
+    lines: Vec<usize>,
+}
+
+impl Windowed {
+    pub fn new(text: String) -> Self {
+        let mut lines = vec![0];
+        let mut bytes = text.bytes().enumerate().peekable();
+        while let Some((at, byte)) = bytes.next() {
+            let end = match byte {
+                b'\r' => bytes
+                    .next_if(|(_, next)| *next == b'\n')
+                    .map_or(at, |(at, _)| at),
+                b'\n' => at,
+                _ => continue,
+            };
+            lines.push(end.saturating_add(1));
+        }
+        Windowed { text, lines }
+    }
+}
+
+impl SourceCode for Windowed {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        // The line of the span's start, less the lines shown before it.
+        let line = self
+            .lines
+            .partition_point(|start| *start <= span.offset())
+            .saturating_sub(1);
+        let first = line.saturating_sub(context_lines_before);
+        let from = self.lines.get(first).copied().unwrap_or(0);
+        let window = self.text.get(from..).ok_or(MietteError::OutOfBounds)?;
+        let inner = SourceSpan::new(span.offset().saturating_sub(from).into(), span.len());
+        let contents = window.read_span(&inner, context_lines_before, context_lines_after)?;
+        // miette's own reading of the window, moved back to the file.
+        let found = contents.span();
+        Ok(Box::new(MietteSpanContents::new(
+            contents.data(),
+            SourceSpan::new(found.offset().saturating_add(from).into(), found.len()),
+            contents.line().saturating_add(first),
+            contents.column(),
+            contents.line_count().saturating_add(first),
+        )))
+    }
 }
 
 impl fmt::Debug for Located<'_> {
@@ -111,7 +172,7 @@ fn render_human(
     let handler = miette::GraphicalReportHandler::new_themed(theme)
         .with_width(width)
         .with_context_lines(1);
-    let named = NamedSource::new(file_name, source.to_string());
+    let named = NamedSource::new(file_name, Windowed::new(source.to_string()));
     let mut out = String::new();
     for problem in problems {
         let located = Located {
@@ -160,4 +221,60 @@ fn render_json(problem: &Problem, file_name: &str, source: &str) -> String {
         "related": related,
     })
     .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::ProblemKind;
+
+    /// Every problem renders exactly as miette renders it from the whole
+    /// text: at every offset, with related spans before and after, in texts
+    /// with LF, CRLF and lone CR line ends, and blank lines.
+    #[test]
+    fn windowed_reading_renders_as_the_whole_text_does() {
+        let handler =
+            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+                .with_width(80)
+                .with_context_lines(1);
+        let body =
+            "agreement \"x\" {\n  parties A, B\n\n  payer A\n  share 20% of revenue to B\n}\n";
+        for text in [
+            body.to_string(),
+            body.replace('\n', "\r\n"),
+            body.replace('\n', "\r"),
+            format!("{}\r\n\n\r{}", body, body),
+        ] {
+            let whole = NamedSource::new("x.deal", text.clone());
+            let windowed = NamedSource::new("x.deal", Windowed::new(text.clone()));
+            for start in 0..text.len() {
+                for len in [0, 1, 5] {
+                    let end = (start + len).min(text.len());
+                    if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+                        continue;
+                    }
+                    let problem = Problem::new(
+                        ProblemKind::Internal {
+                            detail: "here".into(),
+                        },
+                        Span::new(start, end),
+                    )
+                    .with_related(Span::new(text.len() / 2, text.len() / 2 + 1), "there");
+                    let render = |source: &dyn SourceCode| {
+                        let mut out = String::new();
+                        let located = Located {
+                            problem: &problem,
+                            source,
+                        };
+                        handler.render_report(&mut out, &located).map(|()| out).ok()
+                    };
+                    assert_eq!(
+                        render(&windowed),
+                        render(&whole),
+                        "{text:?} at {start}+{len}"
+                    );
+                }
+            }
+        }
+    }
 }
