@@ -302,6 +302,14 @@ impl Lower<'_> {
 
     /// An expression, folded by precedence.
     fn expr(&mut self, pair: Pair<'_, Rule>) -> Lowered<Expr> {
+        // Most expressions are one literal or name: no operators to order.
+        let mut children = pair.clone().into_inner();
+        if let (Some(only), None) = (children.next(), children.next()) {
+            let mut problems = Vec::new();
+            let result = primary(only, &mut problems);
+            self.problems.append(&mut problems);
+            return result;
+        }
         let span = span_of(&pair);
         let operands = pair
             .clone()
@@ -508,9 +516,18 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
         return Span::new(start, end);
     }
     let input = span.get_input();
+    // Trailing trivia always ends in white space: a comment runs to the end
+    // of its line, and the line break after it is skipped with it. So a node
+    // that ends in anything else, before the end of the file, has none.
+    let last = input
+        .get(..end)
+        .and_then(|before| before.chars().next_back());
+    if end < input.len() && last.is_some_and(|c| !is_blank(c)) {
+        return Span::new(start, end);
+    }
     loop {
         let node = input.get(start..end).unwrap_or_default();
-        let trimmed = node.trim_end_matches([' ', '\t', '\r', '\n', '\u{feff}']);
+        let trimmed = node.trim_end_matches(is_blank);
         end = start + trimmed.len();
         let line_start = trimmed.rfind('\n').map_or(start, |at| start + at + 1);
         let line = input.get(line_start..end).unwrap_or_default();
@@ -520,6 +537,12 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
             None => return Span::new(start, end),
         }
     }
+}
+
+/// What the grammar skips as white space: any Unicode white space, and a
+/// byte-order mark.
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() || c == '\u{feff}'
 }
 
 /// Rules that end in an optional or repeated part, or in a rule that does.
