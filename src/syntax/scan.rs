@@ -22,15 +22,19 @@ pub fn scan(source: &str) -> Result<Scan, Problem> {
     let mut comments = Vec::new();
     let mut depth = 0usize;
     let mut in_string = false;
-    let mut chars = source.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
+    // Every character that matters here is ASCII, and in UTF-8 an ASCII
+    // byte is always that character: the bytes can be read one by one.
+    let bytes = source.as_bytes();
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
         if in_string {
-            if c == '"' || c == '\n' {
+            if byte == b'"' || byte == b'\n' {
                 in_string = false;
             }
+            at += 1;
             continue;
         }
-        let starts_comment = c == '#' || (c == '/' && chars.peek().is_some_and(|&(_, n)| n == '/'));
+        let starts_comment = byte == b'#' || (byte == b'/' && bytes.get(at + 1) == Some(&b'/'));
         if starts_comment {
             let end = source
                 .get(at..)
@@ -40,14 +44,12 @@ pub fn scan(source: &str) -> Result<Scan, Problem> {
                 text: source.get(at..end).unwrap_or_default().to_string(),
                 span: Span::new(at, end),
             });
-            while chars.peek().is_some_and(|&(i, _)| i < end) {
-                chars.next();
-            }
+            at = end;
             continue;
         }
-        match c {
-            '"' => in_string = true,
-            '(' => {
+        match byte {
+            b'"' => in_string = true,
+            b'(' => {
                 depth += 1;
                 if depth > MAX_NESTING {
                     return Err(Problem::new(
@@ -56,9 +58,10 @@ pub fn scan(source: &str) -> Result<Scan, Problem> {
                     ));
                 }
             }
-            ')' => depth = depth.saturating_sub(1),
+            b')' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        at += 1;
     }
     Ok(Scan { comments })
 }
