@@ -16,7 +16,9 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
-use crate::agreement::{Agreement, Calendar, Clause, ClauseKind, Rate, Share, Span};
+use crate::agreement::{
+    Agreement, Band, Calendar, Clause, ClauseKind, Limit, Rate, Share, Span, Step,
+};
 use crate::diagnostics::{Problem, ProblemKind, suggest};
 use crate::money::{self, readable};
 use crate::period::{Period, granularity_word};
@@ -56,6 +58,56 @@ const FIRST_PERIOD: Period = Period {
     granularity: Calendar::Year,
 };
 
+/// `share` with its amounts (caps, threshold, floor, minimum, band and step
+/// limits) at the currency's minor unit where that only adds zeros, `38B`
+/// as 38000000000.00: each period then adds and compares amounts of one
+/// scale, which Decimal does without rescaling. No figure changes.
+fn at_minor_units(share: &Share, minor_units: u32) -> Share {
+    let widen = |amount: Decimal| {
+        let mut widened = amount;
+        if widened.scale() < minor_units {
+            // Decimal keeps the value whole, at a smaller scale if it must.
+            widened.rescale(minor_units);
+        }
+        widened
+    };
+    let limit = |limit: &Limit| Limit {
+        amount: widen(limit.amount),
+        ..limit.clone()
+    };
+    let rate = match &share.rate {
+        Rate::Flat(rate) => Rate::Flat(*rate),
+        Rate::Bands { bands, reset } => Rate::Bands {
+            bands: bands
+                .iter()
+                .map(|band| Band {
+                    rate: band.rate,
+                    up_to: band.up_to.map(widen),
+                })
+                .collect(),
+            reset: *reset,
+        },
+        Rate::Steps(steps) => Rate::Steps(
+            steps
+                .iter()
+                .map(|step| Step {
+                    rate: step.rate,
+                    until_paid: step.until_paid.map(widen),
+                })
+                .collect(),
+        ),
+    };
+    Share {
+        basis: share.basis.clone(),
+        rate,
+        caps: share.caps.iter().map(limit).collect(),
+        threshold: share.threshold.as_ref().map(limit),
+        floor: share.floor.as_ref().map(limit),
+        minimum: share.minimum.as_ref().map(limit),
+        window: share.window.clone(),
+    }
+}
+
 /// The label of the rows that offset flows between two parties who settle net.
 pub const SETTLEMENT_LABEL: &str = "net settlement";
 
@@ -71,6 +123,8 @@ pub fn evaluate(
 /// One clause made ready for a series.
 struct Prepared {
     basis: Option<Compiled>,
+    /// A share clause's terms, amounts at the minor unit: [`at_minor_units`].
+    share: Option<Share>,
     /// Whether the clause is in force, period by period.
     active: Vec<bool>,
     state: ShareState,
@@ -152,8 +206,15 @@ impl<'a> Engine<'a> {
                     .collect(),
                 _ => Vec::new(),
             };
+            let share = match &clause.kind {
+                ClauseKind::Share(share) => {
+                    Some(at_minor_units(share, agreement.currency.minor_units))
+                }
+                _ => None,
+            };
             clauses.push(Prepared {
                 basis,
+                share,
                 active,
                 state: ShareState::default(),
                 cumulative: Decimal::ZERO,
@@ -236,11 +297,9 @@ impl<'a> Engine<'a> {
                 _ => None,
             };
             self.rows.push(self.blank_row(index, clause, period, basis));
-            let earned = match (&clause.kind, basis) {
-                (ClauseKind::Share(share), Some(basis)) => {
-                    self.share(index, clause, share, basis, t, period)?
-                }
-                _ => Decimal::ZERO,
+            let earned = match basis {
+                Some(basis) => self.share(index, clause, basis, t, period)?,
+                None => Decimal::ZERO,
             };
             if let Some(slot) = self.earned.get_mut(index) {
                 *slot = earned;
@@ -268,16 +327,23 @@ impl<'a> Engine<'a> {
         &mut self,
         index: usize,
         clause: &Clause,
-        share: &Share,
         basis: Decimal,
         t: usize,
         period: Period,
     ) -> Result<Decimal, Problem> {
-        let (Some(prepared), Some(row)) = (self.clauses.get_mut(index), self.rows.last_mut())
+        let (
+            Some(Prepared {
+                share: Some(share),
+                state,
+                active,
+                ..
+            }),
+            Some(row),
+        ) = (self.clauses.get_mut(index), self.rows.last_mut())
         else {
             return Ok(Decimal::ZERO);
         };
-        if !prepared.active.get(t).copied().unwrap_or(false) {
+        if !active.get(t).copied().unwrap_or(false) {
             row.notes.push(Note::OutsideWindow);
             if self.explain {
                 row.explain
@@ -287,7 +353,7 @@ impl<'a> Engine<'a> {
         }
         let ctx = Context {
             period,
-            next_active: prepared.active.get(t.saturating_add(1)).copied(),
+            next_active: active.get(t.saturating_add(1)).copied(),
             minor_units: self.agreement.currency.minor_units,
             rounding: self.agreement.rounding,
             explain: self.explain,
@@ -297,7 +363,7 @@ impl<'a> Engine<'a> {
             explain: &mut row.explain,
             events: &mut self.period_events,
         };
-        let earned = share::evaluate(share, &mut prepared.state, basis, &ctx, &mut out)
+        let earned = share::evaluate(share, state, basis, &ctx, &mut out)
             .map_err(|fault| eval_problem(fault, &clause.label, period, clause.span))?;
         row.amount = earned;
         if self.explain {
