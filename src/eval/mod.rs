@@ -694,21 +694,21 @@ impl<'a> Engine<'a> {
             let period = self.series.periods.last().copied().unwrap_or(FIRST_PERIOD);
             eval_problem(fault, "totals", period, Span::default())
         };
+        // One pass over the rows, whatever the number of parties.
+        let mut received = vec![Decimal::ZERO; self.agreement.parties.len()];
+        let mut paid = received.clone();
+        for row in &self.rows {
+            for (sums, party) in [(&mut received, row.payee), (&mut paid, row.payer)] {
+                if let Some(sum) = sums.get_mut(party) {
+                    *sum = arith::add(*sum, row.amount).map_err(overflow)?;
+                }
+            }
+        }
         self.agreement
             .parties
             .iter()
-            .enumerate()
-            .map(|(id, party)| {
-                let amounts = |of: fn(&Row) -> usize| {
-                    arith::sum(
-                        self.rows
-                            .iter()
-                            .filter(|row| of(row) == id)
-                            .map(|row| row.amount),
-                    )
-                };
-                let received = amounts(|row| row.payee).map_err(overflow)?;
-                let paid = amounts(|row| row.payer).map_err(overflow)?;
+            .zip(received.into_iter().zip(paid))
+            .map(|(party, (received, paid))| {
                 Ok(Total {
                     party: party.name.clone(),
                     received,
