@@ -141,6 +141,10 @@ proptest! {
         let Some((agreement, _, statement)) = evaluate(&deal, &series) else {
             return Err(TestCaseError::reject("the generated deal does not check"));
         };
+        // Events by period, then in the order things happen within it.
+        for pair in statement.events.windows(2) {
+            prop_assert!((pair[0].period, pair[0].kind.order()) <= (pair[1].period, pair[1].kind.order()));
+        }
         for clause in &agreement.clauses {
             let ClauseKind::Share(share) = &clause.kind else { continue };
             let rows: Vec<_> = statement.rows.iter().filter(|r| statement.clause(r) == clause.label).collect();
@@ -189,4 +193,19 @@ proptest! {
         let second = evaluate(&deal, &series);
         prop_assert_eq!(first.map(|(_, _, s)| s), second.map(|(_, _, s)| s));
     }
+}
+
+/// Within a period, events come in the order things happen: an advance is
+/// paid before the earnings that recoup it are withheld.
+#[test]
+fn an_advance_is_paid_before_it_is_recouped_in_the_same_period() {
+    let deal = "agreement \"reseller\" {\n  currency EUR\n  parties Maker, Reseller\n  payer Maker\n  commission: share 25% of sales to Reseller\n  advance 50K to Reseller recouped from commission\n}\n";
+    let (_, _, statement) =
+        evaluate(deal, "period,sales\n2025Q1,1000000\n2025Q2,500000\n").expect("checks");
+    let kinds: Vec<&str> = statement.events.iter().map(|e| e.kind.name()).collect();
+    assert_eq!(kinds, ["advance_paid", "advance_recouped"]);
+    let ordered = statement.events.windows(2).all(|pair| {
+        (pair[0].period, pair[0].kind.order()) <= (pair[1].period, pair[1].kind.order())
+    });
+    assert!(ordered);
 }

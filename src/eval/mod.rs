@@ -269,7 +269,9 @@ impl<'a> Engine<'a> {
         }
         self.unrecouped();
         let totals = self.totals()?;
-        self.events.sort_by_key(|event| event.period);
+        // By period, then in the order things happen within it.
+        self.events
+            .sort_by_key(|event| (event.period, event.kind.order()));
         Ok(Statement {
             agreement: self.agreement.name.clone(),
             currency: self.agreement.currency.code.clone(),

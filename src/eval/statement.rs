@@ -370,6 +370,32 @@ impl EventKind {
         })
     }
 
+    /// Where the event falls among those of its period, in the order things
+    /// happen: a window opens, an advance is paid, the shares earn (their
+    /// thresholds, bands, steps, caps and minimums), earnings are withheld
+    /// until an advance is recouped; what is still unrecouped at the end of
+    /// the series comes last. Events of one rank keep the order of the
+    /// clauses.
+    pub fn order(self) -> u8 {
+        match self {
+            EventKind::WindowOpened
+            | EventKind::WindowClosed
+            | EventKind::EventUndated
+            | EventKind::WindowNeverOpens => 0,
+            EventKind::AdvancePaid => 1,
+            EventKind::CapReached
+            | EventKind::ThresholdCrossed
+            | EventKind::BandChanged
+            | EventKind::StepChanged
+            | EventKind::ScheduleComplete
+            | EventKind::MinimumTrueUp
+            | EventKind::MinimumPending
+            | EventKind::SharesExceedBasis => 2,
+            EventKind::AdvanceRecouped => 3,
+            EventKind::AdvanceUnrecouped => 4,
+        }
+    }
+
     /// A stable name for CSV and JSON.
     pub fn name(self) -> &'static str {
         match self {
