@@ -7,6 +7,11 @@ use dealterms::eval::{self, Options};
 use dealterms::report;
 
 fn compare(dir: &Path) -> String {
+    compare_at(dir, 100)
+}
+
+/// The table and CSV of a comparison, the table at `width` columns.
+fn compare_at(dir: &Path, width: u16) -> String {
     let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect("readable");
     let (old, _) = dealterms::compile(&read("old.deal")).expect("old is valid");
     let (new, _) = dealterms::compile(&read("new.deal")).expect("new is valid");
@@ -19,7 +24,7 @@ fn compare(dir: &Path) -> String {
     let csv = report::csv::render_diff(&changes, Some(&money)).expect("CSV");
     format!(
         "{}\n{csv}",
-        report::table::render_diff(&changes, Some(&money), 100)
+        report::table::render_diff(&changes, Some(&money), width)
     )
 }
 
@@ -41,4 +46,15 @@ fn a_raised_cap_is_named_with_its_money() {
         .find(|line| line.trim_start().starts_with("Microsoft    38,"))
         .expect("a total line for Microsoft");
     assert!(total.ends_with(" 12,000,000,000.00"), "{total}");
+}
+
+#[test]
+fn figures_of_tens_of_billions_fit_eighty_columns_without_wrapping() {
+    let out = compare_at(Path::new("tests/corpus/diff/cap-raised"), 80);
+    let table = out.split("\nperiod,party").next().expect("the table");
+    assert!(
+        table.lines().all(|line| line.chars().count() <= 80),
+        "wider than 80 columns:\n{table}"
+    );
+    assert!(table.contains("-15,710,000,000.00"), "{table}");
 }

@@ -65,6 +65,7 @@ pub fn render(statement: &Statement, width: u16, explain: bool) -> String {
             amount(total.net, minor),
         ]);
     }
+    fit_figures(&mut totals, width);
     out.push_str(&totals.trim_fmt());
     out.push('\n');
 
@@ -138,6 +139,27 @@ fn fit(table: &mut Table, figures: usize) {
     }
 }
 
+/// Keeps every column of a table of figures at its content's width; if that
+/// is wider than `width`, the columns move closer together (two spaces
+/// between them, not three) before any figure would wrap.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "a few columns of short cells"
+)]
+fn fit_figures(table: &mut Table, width: u16) {
+    let widths = table.column_max_content_widths();
+    // A space of border each side, and each column padded by one each side
+    // with a space between: 2 + sum(content + 2) + (columns - 1).
+    let natural = 1 + widths.iter().map(|w| usize::from(*w) + 3).sum::<usize>();
+    let tight = natural > usize::from(width);
+    for column in table.column_iter_mut() {
+        column.set_constraint(ColumnConstraint::ContentWidth);
+        if tight {
+            column.set_padding((1, 0));
+        }
+    }
+}
+
 /// A comparison of two versions: the changed terms, then (with a series)
 /// the money per party and period where it differs, and the totals.
 pub fn render_diff(
@@ -186,7 +208,7 @@ pub fn render_diff(
             amount(row.delta, minor),
         ]);
     }
-    fit(&mut changed, 5);
+    fit_figures(&mut changed, width);
     out.push_str(&changed.trim_fmt());
     out.push_str("\n  (periods without a difference are left out)\n\ntotals\n");
     let mut totals = table(width);
@@ -199,7 +221,7 @@ pub fn render_diff(
             amount(row.delta, minor),
         ]);
     }
-    fit(&mut totals, 4);
+    fit_figures(&mut totals, width);
     out.push_str(&totals.trim_fmt());
     out.push('\n');
     if !money.events.is_empty() {
