@@ -185,11 +185,18 @@ pub fn fixed(amount: Decimal, minor_units: u32) -> String {
 
 /// Appends [`fixed`]'s text to `out`.
 pub fn write_fixed(out: &mut String, amount: Decimal, minor_units: u32) {
+    Digits::of(&mut itoa::Buffer::new(), at_most(amount, minor_units))
+        .write(out, minor_units as usize);
+}
+
+/// `amount` with no more than `minor_units` decimals (Decimal's rescaling
+/// rounds the rest); fewer are padded with zeros where it is shown.
+fn at_most(amount: Decimal, minor_units: u32) -> Decimal {
     let mut shown = amount;
     if shown.scale() > minor_units {
         shown.rescale(minor_units);
     }
-    Digits::of(&mut itoa::Buffer::new(), shown).write(out, minor_units as usize);
+    shown
 }
 
 /// An amount with the decimals it needs and no more: `12.5`, `1200`.
@@ -215,10 +222,7 @@ pub fn negate(a: Decimal) -> Decimal {
 /// An amount for people: thousands grouped, exactly the minor digits:
 /// `38,000,000,000.00`.
 pub fn grouped(amount: Decimal, minor_units: u32) -> String {
-    let mut shown = amount;
-    if shown.scale() > minor_units {
-        shown.rescale(minor_units);
-    }
+    let shown = at_most(amount, minor_units);
     let mut out = String::with_capacity(32);
     Digits::of(&mut itoa::Buffer::new(), shown).write_grouped(&mut out, minor_units as usize);
     out

@@ -297,7 +297,10 @@ impl<'c, I: Iterator<Item = &'c str> + Clone> Cells for Joined<I> {
             .take(index)
             .map(|c| c.len().saturating_add(1))
             .fold(0usize, usize::saturating_add);
-        Span::new(start, start.saturating_add(value.len()))
+        // A short row has no such cell: point at its end.
+        let end = self.row().end;
+        let start = start.min(end);
+        Span::new(start, start.saturating_add(value.len()).min(end))
     }
 }
 

@@ -23,6 +23,10 @@ pub enum ProblemKind {
     },
     /// `let x = ((((((...))))))` past the nesting limit.
     TooDeep { limit: usize },
+    /// A line separator (U+2028), paragraph separator (U+2029), NEL, vertical
+    /// tab or form feed outside a string: a line break to some editors, not
+    /// to this language.
+    OddLineBreak { name: &'static str },
     /// An expression with more operands than the limit.
     TooLong { limit: usize },
     /// `let x = 1000000000000000000000000000000000000000`
@@ -238,6 +242,7 @@ pub const CODES: &[&str] = &[
     "deal::read::too_large",
     "deal::parse::unexpected",
     "deal::parse::too_deep",
+    "deal::parse::odd_line_break",
     "deal::parse::too_long",
     "deal::parse::amount_range",
     "deal::parse::bad_date",
@@ -320,6 +325,7 @@ impl ProblemKind {
             ProblemKind::TooLarge { .. } => "deal::read::too_large",
             ProblemKind::Unexpected { .. } => "deal::parse::unexpected",
             ProblemKind::TooDeep { .. } => "deal::parse::too_deep",
+            ProblemKind::OddLineBreak { .. } => "deal::parse::odd_line_break",
             ProblemKind::TooLong { .. } => "deal::parse::too_long",
             ProblemKind::AmountRange { .. } => "deal::parse::amount_range",
             ProblemKind::BadDate { .. } => "deal::parse::bad_date",
@@ -396,6 +402,9 @@ impl ProblemKind {
             } => format!("expected {expected}, found {found}"),
             ProblemKind::TooDeep { limit } => {
                 format!("parentheses are nested more than {limit} deep")
+            }
+            ProblemKind::OddLineBreak { name } => {
+                format!("a {name} is not a line break in a deal file")
             }
             ProblemKind::TooLong { limit } => {
                 format!("expression has more than {limit} terms")
@@ -588,6 +597,7 @@ impl ProblemKind {
             }
             ProblemKind::Unexpected { .. } => "not expected here",
             ProblemKind::TooDeep { .. } => "nested too deep",
+            ProblemKind::OddLineBreak { .. } => "here",
             ProblemKind::TooLong { .. } => "too many terms",
             ProblemKind::AmountRange { .. } => "out of range",
             ProblemKind::BadDate { .. } => "no such day",
@@ -667,6 +677,10 @@ impl ProblemKind {
             ProblemKind::TooDeep { .. } => {
                 Some("name a part of the expression with `let` to flatten it".into())
             }
+            ProblemKind::OddLineBreak { .. } => Some(
+                "end the line with an ordinary line break (text pasted from a word processor often carries these)"
+                    .into(),
+            ),
             ProblemKind::TooLong { .. } => {
                 Some("split the expression into constants with `let`".into())
             }
@@ -813,6 +827,10 @@ impl ProblemKind {
             ProblemKind::Csv { .. } => Some("save the series as UTF-8 CSV".into()),
             ProblemKind::PortfolioHeader { .. } => Some(
                 "a portfolio series has a header such as `deal,period,revenue`; `deal` names each row's agreement file, without `.deal`"
+                    .into(),
+            ),
+            ProblemKind::DealRows { deal, .. } if deal.is_empty() => Some(
+                "every row names its agreement in the `deal` column (the file name without `.deal`)"
                     .into(),
             ),
             ProblemKind::DealRows { .. } => Some(

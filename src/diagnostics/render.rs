@@ -175,6 +175,8 @@ fn render_human(
     let named = NamedSource::new(file_name, Windowed::new(source.to_string()));
     let mut out = String::new();
     for problem in problems {
+        // miette slices the text at each span: one past its end would panic.
+        let problem = &within(problem, source.len());
         let located = Located {
             problem,
             source: &named,
@@ -185,6 +187,20 @@ fn render_human(
         out.push('\n');
     }
     out
+}
+
+/// `problem` with every span kept within a text of `len` bytes.
+fn within(problem: &Problem, len: usize) -> Problem {
+    let clamp = |span: Span| {
+        let start = span.start.min(len);
+        Span::new(start, span.end.clamp(start, len))
+    };
+    let mut kept = problem.clone();
+    kept.span = clamp(kept.span);
+    for (span, _) in &mut kept.related {
+        *span = clamp(*span);
+    }
+    kept
 }
 
 /// One problem as a JSON object: file, 1-based line and column of both

@@ -71,12 +71,7 @@ pub(super) fn diff(
     };
     let rendered = match format {
         OutputFormat::Table => report::table::render_diff(&changes, money.as_ref(), table_width()),
-        OutputFormat::Csv => {
-            report::csv::render_diff(&changes, money.as_ref()).map_err(|error| {
-                eprintln!("deal: cannot write CSV: {error}");
-                Status::Failed
-            })?
-        }
+        OutputFormat::Csv => report::csv::render_diff(&changes, money.as_ref()),
         OutputFormat::Json => report::json::render_diff(&changes, money.as_ref()),
     };
     write_output(None, &rendered)

@@ -539,10 +539,12 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
     }
 }
 
-/// What the grammar skips as white space: any Unicode white space, and a
+/// What the grammar skips as white space (`WHITESPACE`): white space but
+/// the line and paragraph separators, NEL, vertical tab and form feed; and a
 /// byte-order mark.
 fn is_blank(c: char) -> bool {
-    c.is_whitespace() || c == '\u{feff}'
+    (c.is_whitespace() && !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{b}' | '\u{c}'))
+        || c == '\u{feff}'
 }
 
 /// Rules that end in an optional or repeated part, or in a rule that does.

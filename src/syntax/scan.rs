@@ -40,12 +40,28 @@ pub fn scan(source: &str) -> Result<Scan, Problem> {
                 .get(at..)
                 .and_then(|rest| rest.find(['\n', '\r']))
                 .map_or(source.len(), |len| at + len);
+            // A comment runs to the line feed: one of these would end it for
+            // the reader, not for the parser, which would read on.
+            if let Some((odd, (name, len))) =
+                (at..end).find_map(|i| odd_line_break(bytes, i).map(|found| (i, found)))
+            {
+                return Err(Problem::new(
+                    ProblemKind::OddLineBreak { name },
+                    Span::new(odd, odd + len),
+                ));
+            }
             comments.push(Comment {
                 text: source.get(at..end).unwrap_or_default().to_string(),
                 span: Span::new(at, end),
             });
             at = end;
             continue;
+        }
+        if let Some((name, len)) = odd_line_break(bytes, at) {
+            return Err(Problem::new(
+                ProblemKind::OddLineBreak { name },
+                Span::new(at, at + len),
+            ));
         }
         match byte {
             b'"' => in_string = true,
@@ -64,4 +80,41 @@ pub fn scan(source: &str) -> Result<Scan, Problem> {
         at += 1;
     }
     Ok(Scan { comments })
+}
+
+/// A character that some editors take for a line break and this language
+/// does not, at byte `at`: its name and length in bytes.
+fn odd_line_break(bytes: &[u8], at: usize) -> Option<(&'static str, usize)> {
+    // Most bytes are none of these: one test, not five patterns.
+    if !matches!(bytes.get(at), Some(0x0B | 0x0C | 0xC2 | 0xE2)) {
+        return None;
+    }
+    match bytes.get(at..).unwrap_or_default() {
+        [0x0B, ..] => Some(("vertical tab", 1)),
+        [0x0C, ..] => Some(("form feed", 1)),
+        [0xC2, 0x85, ..] => Some(("next-line character (U+0085)", 2)),
+        [0xE2, 0x80, 0xA8, ..] => Some(("line separator (U+2028)", 3)),
+        [0xE2, 0x80, 0xA9, ..] => Some(("paragraph separator (U+2029)", 3)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn odd_line_breaks_are_refused_outside_strings_only() {
+        for (text, refused) in [
+            ("agreement \"a\u{2028}b\" {}", None),
+            ("agreement \"x\" {\u{2028}}", Some(15)),
+            ("agreement \"x\" { # note\u{2029}}", Some(22)),
+            ("agreement \"x\" {\u{b}}", Some(15)),
+            ("agreement \"x\" {\u{85}}", Some(15)),
+            ("agreement \"x\" {\u{a0}}", None),
+        ] {
+            let at = scan(text).err().map(|problem| problem.span.start);
+            assert_eq!(at, refused, "{text:?}");
+        }
+    }
 }
