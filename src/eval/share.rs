@@ -249,17 +249,27 @@ fn bands_raw(
     let mut lower = Decimal::ZERO;
     for band in bands {
         let upper = band.up_to;
+        match upper {
+            // A band wholly below the basis counted so far: nothing in it.
+            Some(upper) if upper <= from => {
+                lower = upper;
+                continue;
+            }
+            // The basis does not reach this band, nor any above it.
+            _ if to <= lower => break,
+            _ => {}
+        }
         let start = from.max(lower);
         let end = upper.map_or(to, |upper| to.min(upper));
         if end > start {
             let slice = arith::sub(end, start)?;
             let pays = arith::mul(band.rate, slice)?;
             raw = arith::add(raw, pays)?;
-            let range = match upper {
-                Some(upper) => format!("band up to {}", readable(upper)),
-                None => format!("band above {}", readable(lower)),
-            };
             out.explain(ctx, || {
+                let range = match upper {
+                    Some(upper) => format!("band up to {}", readable(upper)),
+                    None => format!("band above {}", readable(lower)),
+                };
                 format!(
                     "{} of {} ({range}) = {}",
                     percent(band.rate),
@@ -273,7 +283,8 @@ fn bands_raw(
             });
         }
         if let Some(upper) = upper {
-            if from < upper && to >= upper && to > from {
+            // Here `from < upper`: the band ends if the basis reaches it.
+            if to >= upper && to > from {
                 out.events.push((
                     EventKind::BandChanged,
                     format!(
