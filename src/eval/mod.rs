@@ -132,6 +132,10 @@ struct Prepared {
     cumulative: Decimal,
     /// For a `rest of`: the share clauses on the same basis, found once.
     remainder_of: Vec<usize>,
+    /// For an advance: the period it is paid in ([`advance_paid_at`]), and
+    /// whether it was paid before the series; found once, not each period.
+    paid_at: Option<usize>,
+    paid_before_series: bool,
 }
 
 struct Engine<'a> {
@@ -212,9 +216,20 @@ impl<'a> Engine<'a> {
                 }
                 _ => None,
             };
+            let (paid_at, paid_before_series) = match &clause.kind {
+                ClauseKind::Advance(advance) => (
+                    advance_paid_at(advance, &series.periods),
+                    advance
+                        .on
+                        .is_some_and(|on| series.periods.first().is_some_and(|p| on < p.start())),
+                ),
+                _ => (None, false),
+            };
             clauses.push(Prepared {
                 basis,
                 share,
+                paid_at,
+                paid_before_series,
                 active,
                 state: ShareState::default(),
                 cumulative: Decimal::ZERO,
@@ -394,7 +409,8 @@ impl<'a> Engine<'a> {
                 continue;
             };
             // Nothing is withheld before the advance is paid.
-            if advance_paid_at(advance, &self.series.periods).is_none_or(|at| t < at) {
+            let paid_at = self.clauses.get(advance_index).and_then(|p| p.paid_at);
+            if paid_at.is_none_or(|at| t < at) {
                 continue;
             }
             for &target in &advance.recouped_by {
@@ -517,10 +533,10 @@ impl<'a> Engine<'a> {
             }
             ClauseKind::Advance(advance) => {
                 let mut row = self.blank_row(index, clause, period, None);
-                let paid_at = advance_paid_at(advance, &self.series.periods);
-                let before_series = advance
-                    .on
-                    .is_some_and(|on| self.series.periods.first().is_some_and(|p| on < p.start()));
+                let (paid_at, before_series) = self
+                    .clauses
+                    .get(index)
+                    .map_or((None, false), |p| (p.paid_at, p.paid_before_series));
                 if paid_at == Some(t) && !before_series {
                     row.amount = advance.amount;
                     row.notes.push(Note::AdvancePaid { on: advance.on });
@@ -669,12 +685,8 @@ impl<'a> Engine<'a> {
                 continue;
             };
             // An advance due after the series was never paid, so it owes nothing.
-            let paid = match &clause.kind {
-                ClauseKind::Advance(advance) => {
-                    advance_paid_at(advance, &self.series.periods).is_some()
-                }
-                _ => false,
-            };
+            let paid = matches!(clause.kind, ClauseKind::Advance(_))
+                && self.clauses.get(index).is_some_and(|p| p.paid_at.is_some());
             if !paid {
                 continue;
             }
