@@ -1,7 +1,7 @@
 //! Two versions of a deal compared: in terms (clause by clause, matched by
 //! label) and, over a series, in money (per party and period).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
@@ -433,17 +433,22 @@ pub fn money(old: &Statement, new: &Statement) -> Result<MoneyDiff, Fault> {
                 clause: diverging_clause(old, new, period, &row.party),
             })
         });
-    let same =
-        |a: &Event, b: &Event| a.clause == b.clause && a.kind == b.kind && a.period == b.period;
+    // An event is the same in both when its clause, kind and period are:
+    // looked up in a set, as a long series may have thousands of events.
+    let key = |e: &Event| (e.clause.clone(), e.kind, e.period);
+    let (in_old, in_new): (HashSet<_>, HashSet<_>) = (
+        old.events.iter().map(key).collect(),
+        new.events.iter().map(key).collect(),
+    );
     let mut events: Vec<(ChangeKind, Event)> = old
         .events
         .iter()
-        .filter(|e| !new.events.iter().any(|n| same(e, n)))
+        .filter(|e| !in_new.contains(&key(e)))
         .map(|e| (ChangeKind::Removed, e.clone()))
         .chain(
             new.events
                 .iter()
-                .filter(|e| !old.events.iter().any(|o| same(e, o)))
+                .filter(|e| !in_old.contains(&key(e)))
                 .map(|e| (ChangeKind::Added, e.clone())),
         )
         .collect();

@@ -129,12 +129,46 @@ impl Diagnostic for Located<'_> {
     reason = "offsets into an in-memory text stay below isize::MAX"
 )]
 pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(source.len());
-    let before = source.get(..offset).unwrap_or(source);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
-    (line, column)
+    Lines::new(source).line_column(offset)
+}
+
+/// Where each line of a text starts (after each line feed), found once, so
+/// that locating many problems does not rescan the text for each.
+struct Lines<'s> {
+    source: &'s str,
+    starts: Vec<usize>,
+}
+
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "offsets into an in-memory text stay below isize::MAX"
+)]
+impl<'s> Lines<'s> {
+    fn new(source: &'s str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(
+                source
+                    .bytes()
+                    .enumerate()
+                    .filter(|(_, b)| *b == b'\n')
+                    .map(|(at, _)| at + 1),
+            )
+            .collect();
+        Lines { source, starts }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    fn line_column(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.source.len());
+        let line = self.starts.partition_point(|start| *start <= offset).max(1);
+        let line_start = self.starts.get(line - 1).copied().unwrap_or(0);
+        let column = self
+            .source
+            .get(line_start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
+        (line, column)
+    }
 }
 
 /// How problems are shown.
@@ -150,10 +184,13 @@ pub enum Style {
 pub fn render(problems: &[Problem], file_name: &str, source: &str, style: Style) -> String {
     match style {
         Style::Human { color, width } => render_human(problems, file_name, source, color, width),
-        Style::Json => problems
-            .iter()
-            .map(|problem| render_json(problem, file_name, source) + "\n")
-            .collect(),
+        Style::Json => {
+            let lines = Lines::new(source);
+            problems
+                .iter()
+                .map(|problem| render_json(problem, file_name, &lines) + "\n")
+                .collect()
+        }
     }
 }
 
@@ -205,10 +242,10 @@ fn within(problem: &Problem, len: usize) -> Problem {
 
 /// One problem as a JSON object: file, 1-based line and column of both
 /// ends, byte offsets, severity, code, message, label, help and related spans.
-fn render_json(problem: &Problem, file_name: &str, source: &str) -> String {
+fn render_json(problem: &Problem, file_name: &str, lines: &Lines<'_>) -> String {
     let position = |span: Span| {
-        let (line, column) = line_column(source, span.start);
-        let (end_line, end_column) = line_column(source, span.end);
+        let (line, column) = lines.line_column(span.start);
+        let (end_line, end_column) = lines.line_column(span.end);
         serde_json::json!({
             "offset": span.start,
             "length": span.len(),
@@ -243,6 +280,20 @@ fn render_json(problem: &Problem, file_name: &str, source: &str) -> String {
 mod tests {
     use super::*;
     use crate::diagnostics::ProblemKind;
+
+    /// Lines and columns from the index are those counted from the start.
+    #[test]
+    fn lines_and_columns_are_counted_from_the_start() {
+        let text = "a\nbé\r\n\ncd\n";
+        for offset in (0..=text.len() + 2).filter(|o| *o > text.len() || text.is_char_boundary(*o))
+        {
+            let before = text.get(..offset.min(text.len())).unwrap_or(text);
+            let line = before.matches('\n').count() + 1;
+            let start = before.rfind('\n').map_or(0, |i| i + 1);
+            let column = before[start..].chars().count() + 1;
+            assert_eq!(line_column(text, offset), (line, column), "at {offset}");
+        }
+    }
 
     /// Every problem renders exactly as miette renders it from the whole
     /// text: at every offset, with related spans before and after, in texts

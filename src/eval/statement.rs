@@ -335,7 +335,7 @@ pub struct Event {
     pub text: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EventKind {
     CapReached,
     ThresholdCrossed,
