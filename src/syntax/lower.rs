@@ -411,14 +411,29 @@ pub fn amount_value(text: &str) -> Option<Decimal> {
         Some((at, 'T')) => (text.get(..at)?, 12),
         _ => (text, 0),
     };
-    let number = Decimal::from_str_exact(&digits.replace('_', "")).ok()?;
+    let number = decimal(digits)?;
     number.checked_mul(Decimal::from_i128_with_scale(10i128.pow(scale), 0))
 }
 
 /// The fraction `12.5%` stands for (0.125); `None` if out of range.
 pub fn percent_value(text: &str) -> Option<Decimal> {
-    let number = Decimal::from_str_exact(&text.strip_suffix('%')?.replace('_', "")).ok()?;
-    number.checked_div(Decimal::ONE_HUNDRED)
+    let number = decimal(text.strip_suffix('%')?)?;
+    // A hundredth is the same digits two places further right; a division
+    // only where the scale would pass Decimal's 28.
+    number
+        .scale()
+        .checked_add(2)
+        .and_then(|scale| Decimal::try_from_i128_with_scale(number.mantissa(), scale).ok())
+        .or_else(|| number.checked_div(Decimal::ONE_HUNDRED))
+}
+
+/// Digits with an optional point and `_` separators, as an exact decimal.
+fn decimal(digits: &str) -> Option<Decimal> {
+    if digits.contains('_') {
+        Decimal::from_str_exact(&digits.replace('_', "")).ok()
+    } else {
+        Decimal::from_str_exact(digits).ok()
+    }
 }
 
 fn rounding_mode(pair: &Pair<'_, Rule>) -> Lowered<RoundingMode> {
