@@ -55,18 +55,16 @@ pub fn render(statement: &Statement, width: u16, explain: bool) -> String {
     }
 
     out.push_str("\ntotals\n");
-    let mut totals = table(width);
-    totals.set_header(["party", "received", "paid", "net"]);
-    for total in &statement.totals {
-        totals.add_row(vec![
-            Cell::new(&total.party),
-            amount(total.received, minor),
-            amount(total.paid, minor),
-            amount(total.net, minor),
-        ]);
-    }
-    fit_figures(&mut totals, width);
-    out.push_str(&totals.trim_fmt());
+    let totals = statement
+        .totals
+        .iter()
+        .map(|t| (vec![t.party.clone()], [t.received, t.paid, t.net]));
+    out.push_str(&figures(
+        width,
+        minor,
+        &["party", "received", "paid", "net"],
+        totals,
+    ));
     out.push('\n');
 
     if !statement.events.is_empty() {
@@ -139,14 +137,30 @@ fn fit(table: &mut Table, figures: usize) {
     }
 }
 
-/// Keeps every column of a table of figures at its content's width; if that
-/// is wider than `width`, the columns move closer together (two spaces
-/// between them, not three) before any figure would wrap.
+/// A table of labels then amounts (totals, differences), every column at
+/// its content's width; if that is wider than `width`, the columns move
+/// closer together (two spaces between them, not three) before any figure
+/// would wrap.
 #[allow(
     clippy::arithmetic_side_effects,
     reason = "a few columns of short cells"
 )]
-fn fit_figures(table: &mut Table, width: u16) {
+fn figures<const N: usize>(
+    width: u16,
+    minor: u32,
+    header: &[&str],
+    rows: impl Iterator<Item = (Vec<String>, [rust_decimal::Decimal; N])>,
+) -> String {
+    let mut table = table(width);
+    table.set_header(header.iter().copied());
+    for (labels, amounts) in rows {
+        let cells = labels.into_iter().map(Cell::new);
+        table.add_row(
+            cells
+                .chain(amounts.map(|a| amount(a, minor)))
+                .collect::<Vec<_>>(),
+        );
+    }
     let widths = table.column_max_content_widths();
     // A space of border each side, and each column padded by one each side
     // with a space between: 2 + sum(content + 2) + (columns - 1).
@@ -158,6 +172,7 @@ fn fit_figures(table: &mut Table, width: u16) {
             column.set_padding((1, 0));
         }
     }
+    table.trim_fmt()
 }
 
 /// A comparison of two versions: the changed terms, then (with a series)
@@ -197,32 +212,30 @@ pub fn render_diff(
             first.period, first.clause
         )),
     }
-    let mut changed = table(width);
-    changed.set_header(["period", "party", "old", "new", "delta"]);
-    for row in money.rows.iter().filter(|row| !row.delta.is_zero()) {
-        changed.add_row(vec![
-            Cell::new(row.period.map(|p| p.to_string()).unwrap_or_default()),
-            Cell::new(&row.party),
-            amount(row.old, minor),
-            amount(row.new, minor),
-            amount(row.delta, minor),
-        ]);
-    }
-    fit_figures(&mut changed, width);
-    out.push_str(&changed.trim_fmt());
+    let changed = money
+        .rows
+        .iter()
+        .filter(|row| !row.delta.is_zero())
+        .map(|row| {
+            let period = row.period.map(|p| p.to_string()).unwrap_or_default();
+            (
+                vec![period, row.party.clone()],
+                [row.old, row.new, row.delta],
+            )
+        });
+    let header = ["period", "party", "old", "new", "delta"];
+    out.push_str(&figures(width, minor, &header, changed));
     out.push_str("\n  (periods without a difference are left out)\n\ntotals\n");
-    let mut totals = table(width);
-    totals.set_header(["party", "old", "new", "delta"]);
-    for row in &money.totals {
-        totals.add_row(vec![
-            Cell::new(&row.party),
-            amount(row.old, minor),
-            amount(row.new, minor),
-            amount(row.delta, minor),
-        ]);
-    }
-    fit_figures(&mut totals, width);
-    out.push_str(&totals.trim_fmt());
+    let totals = money
+        .totals
+        .iter()
+        .map(|row| (vec![row.party.clone()], [row.old, row.new, row.delta]));
+    out.push_str(&figures(
+        width,
+        minor,
+        &["party", "old", "new", "delta"],
+        totals,
+    ));
     out.push('\n');
     if !money.events.is_empty() {
         out.push_str("\nevents\n");
