@@ -254,7 +254,7 @@ pub fn describe(agreement: &Agreement, clause: &Clause) -> String {
         }
         ClauseKind::Rest(basis) => format!("rest of {} from {payer} to {payee}", basis.text),
         ClauseKind::Advance(advance) => {
-            let on = advance.on.map(|d| format!(" on {d}")).unwrap_or_default();
+            let on = on(advance.on);
             format!(
                 "advance {} from {payer} to {payee}{on}",
                 compact(advance.amount)

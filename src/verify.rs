@@ -12,7 +12,6 @@ use crate::period::Period;
 /// The outcome of one expectation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
-    pub text: String,
     pub passed: bool,
     /// What the statement says, in the expectation's terms.
     pub actual: String,
@@ -96,7 +95,6 @@ fn verdict(agreement: &Agreement, statement: &Statement, expectation: &Expectati
         }
     };
     Verdict {
-        text: expectation.text.clone(),
         passed,
         actual,
     }
