@@ -94,10 +94,7 @@ fn verdict(agreement: &Agreement, statement: &Statement, expectation: &Expectati
             (periods.iter().any(|p| p.within(*period)), actual)
         }
     };
-    Verdict {
-        passed,
-        actual,
-    }
+    Verdict { passed, actual }
 }
 
 /// Whether a total matches the expected amount, the latter rounded to the

@@ -243,11 +243,7 @@ pub fn write_output(path: Option<&Path>, text: &str) -> Result<(), Status> {
         return stdout
             .write_all(text.as_bytes())
             .and_then(|()| stdout.flush())
-            .or_else(|error| match error.kind() {
-                // `deal eval ... | head` closes the pipe early; that is not a failure.
-                std::io::ErrorKind::BrokenPipe => Ok(()),
-                _ => Err(error),
-            })
+            .or_else(ignore_closed_pipe)
             .map_err(|error| {
                 eprintln!("deal: cannot write the output: {error}");
                 Status::Failed
@@ -270,17 +266,28 @@ pub fn write_output(path: Option<&Path>, text: &str) -> Result<(), Status> {
 }
 
 pub fn table_width() -> u16 {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|columns| columns.parse().ok())
-        .unwrap_or(80)
+    columns_or(80)
 }
 
 fn terminal_width() -> usize {
+    columns_or(100)
+}
+
+/// The terminal's width from `COLUMNS`, or `default`.
+fn columns_or<T: std::str::FromStr>(default: T) -> T {
     std::env::var("COLUMNS")
         .ok()
         .and_then(|columns| columns.parse().ok())
-        .unwrap_or(100)
+        .unwrap_or(default)
+}
+
+/// `deal eval ... | head` closes the pipe early; that is not a failure.
+pub(super) fn ignore_closed_pipe(error: std::io::Error) -> std::io::Result<()> {
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(error)
+    }
 }
 
 pub(super) fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {

@@ -13,7 +13,7 @@ use dealterms::portfolio::{self, Block};
 use dealterms::report::{self, csv::Column};
 use rayon::prelude::*;
 
-use super::{EvalRequest, Status, table_width};
+use super::{EvalRequest, Status, ignore_closed_pipe, table_width};
 use crate::cli::OutputFormat;
 
 /// Blocks evaluated together, per core: enough to keep every core busy,
@@ -321,14 +321,5 @@ impl Sink {
                 Ok(())
             }
         }
-    }
-}
-
-/// `deal eval ... | head` closes the pipe early; that is not a failure.
-fn ignore_closed_pipe(error: std::io::Error) -> std::io::Result<()> {
-    if error.kind() == std::io::ErrorKind::BrokenPipe {
-        Ok(())
-    } else {
-        Err(error)
     }
 }
