@@ -326,13 +326,8 @@ impl<'c, I: Iterator<Item = &'c str> + Clone> Cells for Reordered<'_, I> {
 }
 
 fn csv_problem(error: &csv::Error) -> RowProblem {
-    let row = error.position().map_or(1, |p| p.line() as usize);
-    let detail = match error.kind() {
-        csv::ErrorKind::Utf8 { .. } => "the file is not UTF-8 text".to_string(),
-        _ => error.to_string(),
-    };
     RowProblem {
-        problem: Problem::new(ProblemKind::Csv { row, detail }, Span::default()),
+        problem: Problem::new(crate::series::csv_kind(error), Span::default()),
         text: String::new(),
     }
 }

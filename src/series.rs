@@ -429,17 +429,18 @@ impl<'a> Line<'a> {
 }
 
 fn csv_problem(error: &csv::Error, text: &str, bom: usize) -> Problem {
-    let (row, offset) = error
-        .position()
-        .map_or((1, 0), |p| (p.line() as usize, p.byte() as usize));
+    let offset = error.position().map_or(0, |p| p.byte() as usize);
+    Problem::new(csv_kind(error), Line::new(text, bom, offset).span())
+}
+
+/// A CSV reading error in words, with its row (the line, header being 1).
+pub(crate) fn csv_kind(error: &csv::Error) -> ProblemKind {
+    let row = error.position().map_or(1, |p| p.line() as usize);
     let detail = match error.kind() {
         csv::ErrorKind::Utf8 { .. } => "the file is not UTF-8 text".to_string(),
         _ => error.to_string(),
     };
-    Problem::new(
-        ProblemKind::Csv { row, detail },
-        Line::new(text, bom, offset).span(),
-    )
+    ProblemKind::Csv { row, detail }
 }
 
 #[cfg(test)]
