@@ -204,12 +204,9 @@ fn outcome(
             return Outcome::Failed(diagnostics::render(&problems, &name, &text, style));
         }
     };
-    // An event a deal does not declare is no concern of that deal.
-    let mut options = options.clone();
-    options
-        .event_dates
-        .retain(|event, _| agreement.events.iter().any(|e| &e.name == event));
-    let statement = match eval::evaluate(&agreement, &series, &options) {
+    // The engine reads only the events a deal declares: the dates of the
+    // others are no concern of this deal.
+    let statement = match eval::evaluate(&agreement, &series, options) {
         Ok(statement) => statement,
         Err(problem) => {
             return Outcome::Failed(diagnostics::render(&[problem], &name, &text, style));
