@@ -231,20 +231,14 @@ pub fn grouped(amount: Decimal, minor_units: u32) -> String {
 /// An amount in the language's own notation: `38B`, `1.5M`, `250K`,
 /// `12000.5`. Exact: a suffix is used only where it loses nothing.
 pub fn compact(amount: Decimal) -> String {
-    const SUFFIXES: [(&str, u32); 4] = [("T", 12), ("B", 9), ("M", 6), ("K", 3)];
-    let magnitude = amount.abs();
-    for (suffix, exponent) in SUFFIXES {
-        let unit = Decimal::from_i128_with_scale(10i128.pow(exponent), 0);
-        if magnitude >= unit
-            && let Some(scaled) = amount.checked_div(unit)
-        {
-            let scaled = scaled.normalize();
-            if scaled.scale() <= 3 {
-                return format!("{scaled}{suffix}");
-            }
-        }
+    let mut out = String::with_capacity(16);
+    let mut buffer = itoa::Buffer::new();
+    let digits = Digits::of(&mut buffer, amount).trimmed();
+    // Any suffix whose figure keeps three decimals at most, the largest first.
+    if !write_suffixed(&mut out, &digits, [3, 3, 3, 3], true) {
+        digits.write(&mut out, 0);
     }
-    amount.normalize().to_string()
+    out
 }
 
 /// An amount for notes and explanations: short where that loses nothing and
@@ -261,45 +255,63 @@ pub fn readable(amount: Decimal) -> String {
 }
 
 /// Appends [`readable`]'s text to `out`.
+pub fn write_readable(out: &mut String, amount: Decimal) {
+    let mut buffer = itoa::Buffer::new();
+    let digits = Digits::of(&mut buffer, amount).trimmed();
+    // Only the largest suffix the amount reaches: `1.068M` reads well, but
+    // `20.625K` reads better as `20,625`.
+    if !write_suffixed(out, &digits, [3, 3, 3, 1], false) {
+        digits.write_grouped(out, 0);
+    }
+}
+
+/// Appends `digits` with a suffix (T, B, M, K, tried in that order) if the
+/// figure before it needs at most the decimals given for that suffix; with
+/// `smaller`, a smaller suffix is tried when a larger one needs more,
+/// otherwise only the largest the whole part reaches. Whether one was used.
 #[allow(
     clippy::arithmetic_side_effects,
     reason = "offsets into a short digit string"
 )]
-pub fn write_readable(out: &mut String, amount: Decimal) {
-    const SUFFIXES: [(char, usize, usize); 4] =
-        [('T', 12, 3), ('B', 9, 3), ('M', 6, 3), ('K', 3, 1)];
-    let mut buffer = itoa::Buffer::new();
-    let digits = Digits::of(&mut buffer, amount).trimmed();
+fn write_suffixed(
+    out: &mut String,
+    digits: &Digits<'_>,
+    decimals: [usize; 4],
+    smaller: bool,
+) -> bool {
+    const SUFFIXES: [(char, usize); 4] = [('T', 12), ('B', 9), ('M', 6), ('K', 3)];
     let whole = digits.whole();
     let (zeros, fraction) = digits.fraction();
-    for (suffix, exponent, decimals) in SUFFIXES {
-        if whole.len() > exponent {
-            let (head, tail) = whole.split_at(whole.len() - exponent);
-            // The digits after the point once scaled: the tail, then the
-            // fraction (already without trailing zeros).
-            let kept = if fraction.is_empty() {
-                tail.trim_end_matches('0').len()
-            } else {
-                tail.len() + zeros.len() + fraction.len()
-            };
-            // `1.068M` reads well; `20.625K` reads better as `20,625`.
-            if kept <= decimals {
-                if digits.negative {
-                    out.push('-');
-                }
-                out.push_str(head);
-                if kept > 0 {
-                    out.push('.');
-                    let after = tail.chars().chain(zeros.chars()).chain(fraction.chars());
-                    out.extend(after.take(kept));
-                }
-                out.push(suffix);
-                return;
+    for ((suffix, exponent), decimals) in SUFFIXES.into_iter().zip(decimals) {
+        if whole.len() <= exponent {
+            continue;
+        }
+        let (head, tail) = whole.split_at(whole.len() - exponent);
+        // The digits after the point once scaled: the tail, then the
+        // fraction (already without trailing zeros).
+        let kept = if fraction.is_empty() {
+            tail.trim_end_matches('0').len()
+        } else {
+            tail.len() + zeros.len() + fraction.len()
+        };
+        if kept <= decimals {
+            if digits.negative {
+                out.push('-');
             }
-            break;
+            out.push_str(head);
+            if kept > 0 {
+                out.push('.');
+                let after = tail.chars().chain(zeros.chars()).chain(fraction.chars());
+                out.extend(after.take(kept));
+            }
+            out.push(suffix);
+            return true;
+        }
+        if !smaller {
+            return false;
         }
     }
-    digits.write_grouped(out, 0);
+    false
 }
 
 /// A rate held as a fraction, shown as a percentage: 0.125 → `12.5%`.
@@ -379,7 +391,36 @@ mod tests {
         assert_eq!(readable(d("12.50")), "12.5");
     }
 
+    /// The language's notation as Decimal arithmetic writes it: slow, but
+    /// plainly right.
+    fn compact_by_division(amount: Decimal) -> String {
+        for (suffix, exponent) in [("T", 12), ("B", 9), ("M", 6), ("K", 3)] {
+            let unit = Decimal::from_i128_with_scale(10i128.pow(exponent), 0);
+            if amount.abs() >= unit
+                && let Some(scaled) = amount.checked_div(unit)
+                && scaled.normalize().scale() <= 3
+            {
+                return format!("{}{suffix}", scaled.normalize());
+            }
+        }
+        amount.normalize().to_string()
+    }
+
     proptest::proptest! {
+        #[test]
+        fn compact_agrees_with_decimal_division(
+            mantissa in proptest::num::i64::ANY,
+            short in -99_999i64..99_999,
+            zeros in 0u32..14,
+            scale in 0u32..=6,
+        ) {
+            // Any figure, and short figures with trailing zeros, which take suffixes.
+            let round = Decimal::from_i128_with_scale(i128::from(short) * 10i128.pow(zeros), scale);
+            for amount in [Decimal::new(mantissa, scale), round] {
+                proptest::prop_assert_eq!(compact(amount), compact_by_division(amount));
+            }
+        }
+
         /// The u64 rounding is Decimal's own, sign and scale included.
         #[test]
         fn rounding_agrees_with_decimal(mantissa in proptest::num::i64::ANY, scale in 0u32..=24, minor in 0u32..=4) {
