@@ -5,11 +5,12 @@ use std::path::{Path, PathBuf};
 use dealterms::agreement::Agreement;
 use dealterms::diagnostics::Style;
 use dealterms::eval::{self, Options};
-use dealterms::{report, source};
+use dealterms::report;
 use jiff::civil::Date;
 
 use super::{
-    Status, compiled, declared_series, read_series, show_problems, table_width, write_output,
+    Loaded, Status, compile_loaded, compiled, declared_series, read_series, show_problems,
+    table_width, write_output,
 };
 use crate::cli::OutputFormat;
 
@@ -108,21 +109,7 @@ pub(super) fn compiled_version(
         );
         return Err(Status::Failed);
     }
-    let text = match source::decode(output.stdout) {
-        Ok(text) => text,
-        Err((problem, shown)) => {
-            show_problems(&[problem], spec, &shown, style);
-            return Err(Status::Invalid);
-        }
-    };
-    match dealterms::compile(&text) {
-        Ok((agreement, warnings)) => {
-            show_problems(&warnings, spec, &text, style);
-            Ok((spec.to_string(), text, agreement))
-        }
-        Err(problems) => {
-            show_problems(&problems, spec, &text, style);
-            Err(Status::Invalid)
-        }
-    }
+    let (name, text, agreement, _) =
+        compile_loaded(Loaded::new(spec.to_string(), output.stdout), style)?;
+    Ok((name, text, agreement))
 }

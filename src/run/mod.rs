@@ -203,7 +203,17 @@ pub(super) fn declared_series(file: &Path, agreement: &Agreement) -> Option<Path
 /// Loads and checks an agreement, showing its warnings, or its problems as
 /// the error.
 pub(super) fn compiled(path: &Path, style: Style) -> Result<(String, String, Agreement), Status> {
-    match load(path)? {
+    let (name, text, agreement, _) = compile_loaded(load(path)?, style)?;
+    Ok((name, text, agreement))
+}
+
+/// Compiles what was read, showing its problems and warnings against its own
+/// text; the number of warnings comes back with the agreement.
+pub(super) fn compile_loaded(
+    loaded: Loaded,
+    style: Style,
+) -> Result<(String, String, Agreement, usize), Status> {
+    match loaded {
         Loaded::Problem(name, problem, shown) => {
             show_problems(&[problem], &name, &shown, style);
             Err(Status::Invalid)
@@ -211,7 +221,7 @@ pub(super) fn compiled(path: &Path, style: Style) -> Result<(String, String, Agr
         Loaded::Text(name, text) => match dealterms::compile(&text) {
             Ok((agreement, warnings)) => {
                 show_problems(&warnings, &name, &text, style);
-                Ok((name, text, agreement))
+                Ok((name, text, agreement, warnings.len()))
             }
             Err(problems) => {
                 show_problems(&problems, &name, &text, style);
@@ -316,10 +326,18 @@ pub(super) fn load(path: &Path) -> Result<Loaded, Status> {
         eprintln!("deal: cannot read `{name}`: {error}");
         Status::Failed
     })?;
-    Ok(match source::decode(bytes) {
-        Ok(text) => Loaded::Text(name, text),
-        Err((problem, shown)) => Loaded::Problem(name, problem, shown),
-    })
+    Ok(Loaded::new(name, bytes))
+}
+
+impl Loaded {
+    /// The bytes of a file named `name`, as text or as the problem that
+    /// stops them being text.
+    pub(super) fn new(name: String, bytes: Vec<u8>) -> Loaded {
+        match source::decode(bytes) {
+            Ok(text) => Loaded::Text(name, text),
+            Err((problem, shown)) => Loaded::Problem(name, problem, shown),
+        }
+    }
 }
 
 fn display_name(path: &Path) -> String {
