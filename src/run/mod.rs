@@ -259,11 +259,7 @@ pub fn write_output(path: Option<&Path>, text: &str) -> Result<(), Status> {
                 Status::Failed
             });
     };
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let written = tempfile::NamedTempFile::new_in(dir).and_then(|mut file| {
+    let written = temporary_beside(path).and_then(|mut file| {
         file.write_all(text.as_bytes())?;
         file.as_file().sync_all()?;
         file.persist(path).map_err(|error| error.error)?;
@@ -289,6 +285,16 @@ fn columns_or<T: std::str::FromStr>(default: T) -> T {
         .ok()
         .and_then(|columns| columns.parse().ok())
         .unwrap_or(default)
+}
+
+/// A temporary file in the same directory as `path`, to be renamed over it
+/// once complete: output is written whole or not at all.
+pub(super) fn temporary_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    tempfile::NamedTempFile::new_in(dir)
 }
 
 /// `deal eval ... | head` closes the pipe early; that is not a failure.

@@ -13,7 +13,7 @@ use dealterms::portfolio::{self, Block};
 use dealterms::report::{self, csv::Column};
 use rayon::prelude::*;
 
-use super::{EvalRequest, Status, ignore_closed_pipe, table_width};
+use super::{EvalRequest, Status, ignore_closed_pipe, table_width, temporary_beside};
 use crate::cli::OutputFormat;
 
 /// Blocks evaluated together, per core: enough to keep every core busy,
@@ -276,11 +276,7 @@ impl Sink {
                 std::io::stdout(),
             )));
         };
-        let dir = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir,
-            _ => Path::new("."),
-        };
-        let file = tempfile::NamedTempFile::new_in(dir).map_err(|error| {
+        let file = temporary_beside(path).map_err(|error| {
             eprintln!("deal: cannot write beside `{}`: {error}", path.display());
             Status::Failed
         })?;
