@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::io::Read;
 
 use crate::diagnostics::{Problem, ProblemKind};
-use crate::series::{Builder, Cells, Series, with_cells};
+use crate::series::{Builder, Cells, Series, trim, with_cells};
 use crate::syntax::ast::Span;
 
 /// The header of a long-form series: where the deal and period are, and the
@@ -151,8 +151,8 @@ impl<R: Read> Iterator for Blocks<R> {
         let deal = self
             .record
             .get(deal_at)
+            .map(trim)
             .unwrap_or_default()
-            .trim()
             .to_string();
         let first_row = line_of(&self.record);
         if deal.is_empty() || !self.seen.insert(deal.clone()) {
@@ -176,7 +176,7 @@ impl<R: Read> Iterator for Blocks<R> {
         let mut texts: Vec<String> = Vec::new();
         loop {
             let record = &self.record;
-            if record.get(deal_at).map(str::trim) != Some(deal.as_str()) {
+            if record.get(deal_at).map(trim) != Some(deal.as_str()) {
                 self.pending = true;
                 break;
             }
@@ -252,7 +252,7 @@ impl<R: Read> Blocks<R> {
         loop {
             match self.reader.read_record(&mut self.record) {
                 Ok(false) => return None,
-                Ok(true) if self.record.iter().all(|cell| cell.trim().is_empty()) => continue,
+                Ok(true) if self.record.iter().all(|cell| trim(cell).is_empty()) => continue,
                 Ok(true) => return Some(Ok(())),
                 Err(error) => return Some(Err(csv_problem(&error))),
             }
