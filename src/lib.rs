@@ -27,6 +27,7 @@ pub mod gitsetup;
 pub mod money;
 pub mod period;
 pub mod portfolio;
+pub mod records;
 pub mod report;
 pub mod series;
 pub mod source;

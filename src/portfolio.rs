@@ -4,9 +4,10 @@
 //! one block at a time however large the portfolio.
 
 use std::collections::HashSet;
-use std::io::Read;
+use std::io::BufRead;
 
 use crate::diagnostics::{Problem, ProblemKind};
+use crate::records::{Record, Records};
 use crate::series::{Builder, Cells, Series, trim, with_cells};
 use crate::syntax::ast::Span;
 
@@ -38,11 +39,11 @@ pub struct Block {
 }
 
 /// The blocks of a long-form series, in file order.
-pub struct Blocks<R: Read> {
-    reader: csv::Reader<R>,
+pub struct Blocks<R: BufRead> {
+    reader: Records<R>,
     header: Header,
     /// The record last read, reused for every row.
-    record: csv::StringRecord,
+    record: Record,
     /// Whether `record` is the first row of the next block, already read.
     pending: bool,
     /// Every deal whose block has been read: a deal must not come back.
@@ -60,16 +61,13 @@ pub fn is_long_form(header_line: &str) -> bool {
 }
 
 /// Opens a long-form series: its header must have `deal` and `period`.
-pub fn open<R: Read>(reader: R) -> Result<Blocks<R>, Box<RowProblem>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        // Cells are trimmed where they are read, not copied up front.
-        .from_reader(reader);
-    let mut header = csv::StringRecord::new();
-    match reader.read_record(&mut header) {
+pub fn open<R: BufRead>(reader: R) -> Result<Blocks<R>, Box<RowProblem>> {
+    // Cells are trimmed where they are read, not copied up front.
+    let mut reader = Records::new(reader);
+    let mut header = Record::new();
+    match reader.read(&mut header) {
         Ok(true) => {}
-        Err(error) => return Err(Box::new(csv_problem(&error))),
+        Err(kind) => return Err(Box::new(csv_problem(kind))),
         Ok(false) => {
             return Err(Box::new(RowProblem {
                 problem: Problem::new(ProblemKind::SeriesEmpty, Span::default()),
@@ -127,14 +125,14 @@ pub fn open<R: Read>(reader: R) -> Result<Blocks<R>, Box<RowProblem>> {
             values,
             order: cell_order(cells.len(), deal, period),
         },
-        record: csv::StringRecord::new(),
+        record: Record::new(),
         pending: false,
         seen: HashSet::new(),
         failed: false,
     })
 }
 
-impl<R: Read> Iterator for Blocks<R> {
+impl<R: BufRead> Iterator for Blocks<R> {
     type Item = Block;
 
     fn next(&mut self) -> Option<Block> {
@@ -245,16 +243,16 @@ fn cell_order(width: usize, deal: usize, period: usize) -> Vec<usize> {
         .collect()
 }
 
-impl<R: Read> Blocks<R> {
+impl<R: BufRead> Blocks<R> {
     /// Reads the next record that is not a blank line into `record`; `None`
     /// at the end of the file.
     fn next_record(&mut self) -> Option<Result<(), RowProblem>> {
         loop {
-            match self.reader.read_record(&mut self.record) {
+            match self.reader.read(&mut self.record) {
                 Ok(false) => return None,
                 Ok(true) if self.record.iter().all(|cell| trim(cell).is_empty()) => continue,
                 Ok(true) => return Some(Ok(())),
-                Err(error) => return Some(Err(csv_problem(&error))),
+                Err(kind) => return Some(Err(csv_problem(kind))),
             }
         }
     }
@@ -270,8 +268,8 @@ impl<R: Read> Blocks<R> {
     }
 }
 
-fn line_of(record: &csv::StringRecord) -> usize {
-    record.position().map_or(0, |p| p.line() as usize)
+fn line_of(record: &Record) -> usize {
+    record.line()
 }
 
 /// A row's cells laid end to end with commas: the text its problems point
@@ -325,9 +323,9 @@ impl<'c, I: Iterator<Item = &'c str> + Clone> Cells for Reordered<'_, I> {
     }
 }
 
-fn csv_problem(error: &csv::Error) -> RowProblem {
+fn csv_problem(kind: ProblemKind) -> RowProblem {
     RowProblem {
-        problem: Problem::new(crate::series::csv_kind(error), Span::default()),
+        problem: Problem::new(kind, Span::default()),
         text: String::new(),
     }
 }

@@ -443,10 +443,13 @@ fn csv_problem(error: &csv::Error, text: &str, bom: usize) -> Problem {
 }
 
 /// A CSV reading error in words, with its row (the line, header being 1).
+/// What a CSV reader says of bytes that are not UTF-8.
+pub(crate) const NOT_UTF8: &str = "the file is not UTF-8 text";
+
 pub(crate) fn csv_kind(error: &csv::Error) -> ProblemKind {
     let row = error.position().map_or(1, |p| p.line() as usize);
     let detail = match error.kind() {
-        csv::ErrorKind::Utf8 { .. } => "the file is not UTF-8 text".to_string(),
+        csv::ErrorKind::Utf8 { .. } => NOT_UTF8.to_string(),
         _ => error.to_string(),
     };
     ProblemKind::Csv { row, detail }

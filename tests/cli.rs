@@ -499,18 +499,19 @@ fn portfolio(series_deals: &[&str]) -> tempfile::TempDir {
     dir
 }
 
+/// `deal eval` of the portfolio in `dir` as CSV, with more arguments.
+fn eval_portfolio(dir: &tempfile::TempDir, more: &[&str]) -> std::process::Output {
+    let path = |p: &str| dir.path().join(p).to_string_lossy().into_owned();
+    let (deals, series) = (path("deals"), path("sales.csv"));
+    let mut args = vec!["eval", &deals, "--series", &series, "-f", "csv"];
+    args.extend_from_slice(more);
+    deal(&args)
+}
+
 #[test]
 fn eval_of_a_portfolio_adds_a_deal_column_in_series_order() {
     let dir = portfolio(&["gamma", "alpha", "beta"]);
-    let path = |p: &str| dir.path().join(p).to_string_lossy().into_owned();
-    let out = deal(&[
-        "eval",
-        &path("deals"),
-        "--series",
-        &path("sales.csv"),
-        "-f",
-        "csv",
-    ]);
+    let out = eval_portfolio(&dir, &[]);
     exits(&out, 0);
     let stdout = text(&out.stdout);
     let mut lines = stdout.lines();
@@ -551,16 +552,7 @@ fn eval_of_a_portfolio_names_missing_agreements_and_missing_rows() {
     let dir = portfolio(&["alpha", "delta"]);
     let path = |p: &str| dir.path().join(p).to_string_lossy().into_owned();
     let output = path("out.csv");
-    let out = deal(&[
-        "eval",
-        &path("deals"),
-        "--series",
-        &path("sales.csv"),
-        "-f",
-        "csv",
-        "-o",
-        &output,
-    ]);
+    let out = eval_portfolio(&dir, &["-o", &output]);
     let stderr = exits(&out, 1);
     assert!(
         stderr.contains("series rows without an agreement: `delta` (row 10)"),
@@ -580,13 +572,30 @@ fn eval_of_a_portfolio_refuses_a_deal_whose_rows_are_split() {
     let mut series = std::fs::read_to_string(path("sales.csv")).expect("series");
     series.push_str("alpha,2033,1\n");
     std::fs::write(path("sales.csv"), series).expect("written");
-    let out = deal(&[
-        "eval",
-        &path("deals"),
-        "--series",
-        &path("sales.csv"),
-        "-f",
-        "csv",
-    ]);
+    let out = eval_portfolio(&dir, &[]);
     assert!(exits(&out, 1).contains("the rows of deal `alpha` are not together"));
+}
+
+#[test]
+fn eval_of_a_portfolio_names_the_true_row_of_a_windows_series() {
+    let dir = portfolio(&["alpha", "beta", "gamma"]);
+    let path = |p: &str| dir.path().join(p).to_string_lossy().into_owned();
+    let series = std::fs::read_to_string(path("sales.csv")).expect("series");
+    // Line 12 (beta's third year) gets a typo; every line ends in CRLF.
+    let windows: String = series
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let line = if i == 11 {
+                line.replace(",6", ",x6")
+            } else {
+                line.to_string()
+            };
+            format!("{line}\r\n")
+        })
+        .collect();
+    std::fs::write(path("sales.csv"), windows).expect("written");
+    let out = eval_portfolio(&dir, &[]);
+    let stderr = exits(&out, 1);
+    assert!(stderr.contains("row 12, column `revenue`"), "{stderr}");
 }
