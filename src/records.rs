@@ -20,6 +20,8 @@ pub struct Record {
     /// Where each cell is in `text`.
     cells: Vec<(usize, usize)>,
     line: u64,
+    /// Where the record starts in the stream, in bytes.
+    byte: usize,
 }
 
 impl Record {
@@ -41,7 +43,7 @@ impl Record {
         self.cells.is_empty()
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &str> + Clone {
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + Clone {
         self.cells
             .iter()
             .map(|&(from, to)| self.text.get(from..to).unwrap_or_default())
@@ -50,6 +52,11 @@ impl Record {
     /// The line the record starts on, from 1.
     pub fn line(&self) -> usize {
         usize::try_from(self.line).unwrap_or(usize::MAX)
+    }
+
+    /// Where the record starts in the stream, in bytes.
+    pub fn byte(&self) -> usize {
+        self.byte
     }
 }
 
@@ -61,8 +68,11 @@ pub struct Records<R: BufRead> {
     /// the parser has read.
     line: String,
     at: usize,
-    /// The number of the line last read, from 1.
+    /// The number of the line last read, from 1, and where it starts.
     number: u64,
+    line_start: usize,
+    /// The bytes read so far.
+    offset: usize,
     /// Whether the stream has ended.
     ended: bool,
     /// The fields of the record being parsed, end to end, and where each ends.
@@ -78,17 +88,24 @@ impl<R: BufRead> Records<R> {
             line: String::new(),
             at: 0,
             number: 0,
+            line_start: 0,
+            offset: 0,
             ended: false,
             fields: vec![0; 256],
             ends: vec![0; 16],
         }
     }
 
+    /// The bytes read from the stream so far.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
     /// Reads the next record into `record`; `Ok(false)` at the end of the
     /// stream. Blank lines are skipped, as the csv crate skips them.
     pub fn read(&mut self, record: &mut Record) -> Result<bool, ProblemKind> {
-        // The line the record starts on, once a byte of it is read.
-        let mut start: Option<u64> = None;
+        // The line and byte the record starts on, once a byte of it is read.
+        let mut start: Option<(u64, usize)> = None;
         let (mut written, mut ended) = (0usize, 0usize);
         loop {
             if self.at >= self.line.len() && !self.ended {
@@ -106,6 +123,8 @@ impl<R: BufRead> Records<R> {
                     &mut self.line
                 };
                 let read = read_line(&mut self.input, text, &mut self.number);
+                self.line_start = self.offset;
+                self.offset = self.offset.saturating_add(text.len());
                 if !read.inspect_err(|_| self.ended = true)? {
                     self.ended = true;
                 } else if between {
@@ -114,6 +133,7 @@ impl<R: BufRead> Records<R> {
                             continue;
                         }
                         record.line = self.number;
+                        record.byte = self.line_start;
                         return Ok(true);
                     }
                     std::mem::swap(&mut self.line, &mut record.text);
@@ -133,18 +153,23 @@ impl<R: BufRead> Records<R> {
             };
             let (result, read, wrote, closed) = self.parser.read_record(input, fields, ends);
             if start.is_none()
-                && input
+                && let Some(first) = input
                     .get(..read)
-                    .is_some_and(|bytes| bytes.iter().any(|b| !matches!(b, b'\r' | b'\n')))
+                    .and_then(|bytes| bytes.iter().position(|b| !matches!(b, b'\r' | b'\n')))
             {
-                start = Some(self.number);
+                let byte = self
+                    .line_start
+                    .saturating_add(self.at)
+                    .saturating_add(first);
+                start = Some((self.number, byte));
             }
             self.at = self.at.saturating_add(read);
             written = written.saturating_add(wrote);
             ended = ended.saturating_add(closed);
             match result {
                 csv_core::ReadRecordResult::Record => {
-                    let line = start.unwrap_or(self.number);
+                    let (line, byte) = start.unwrap_or((self.number, self.line_start));
+                    record.byte = byte;
                     return self.record(record, written, ended, line).map(|()| true);
                 }
                 csv_core::ReadRecordResult::End => return Ok(false),
@@ -259,7 +284,7 @@ mod tests {
                 Ok(false) => break,
                 Ok(true) => out.push(Ok(lined(&record))),
                 Err(error) => {
-                    out.push(Err(format!("{:?}", crate::series::csv_kind(&error))));
+                    out.push(Err(error.to_string()));
                     break;
                 }
             }

@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use crate::agreement::Calendar;
 use crate::diagnostics::{Problem, ProblemKind};
 use crate::period::{Period, granularity_word};
+use crate::records::{Record, Records};
 use crate::syntax::ast::Span;
 
 /// Problems reported for one series before reading stops: a file wrong on
@@ -46,17 +47,17 @@ pub fn read(text: &str) -> Result<Series, Vec<Problem>> {
         0
     };
     let body = text.get(bom..).unwrap_or_default();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        // Cells are trimmed where they are read: trimming every record up
-        // front costs a copy per row.
-        .from_reader(body.as_bytes());
+    // Cells are trimmed where they are read: trimming every record up front
+    // costs a copy per row.
+    let mut records = Records::new(body.as_bytes());
     let mut problems = Vec::new();
-    let mut header = csv::StringRecord::new();
-    match reader.read_record(&mut header) {
+    let mut header = Record::new();
+    let failed = |kind: ProblemKind, records: &Records<&[u8]>| {
+        Problem::new(kind, Line::new(text, bom, records.offset()).span())
+    };
+    match records.read(&mut header) {
         Ok(true) => {}
-        Err(error) => return Err(vec![csv_problem(&error, text, bom)]),
+        Err(kind) => return Err(vec![failed(kind, &records)]),
         Ok(false) => {
             return Err(vec![Problem::new(
                 ProblemKind::SeriesEmpty,
@@ -69,23 +70,20 @@ pub fn read(text: &str) -> Result<Series, Vec<Problem>> {
     let mut builder = Builder::new(columns);
     builder.problems = problems;
     // One record, reused for every row: a series may have millions.
-    let mut record = csv::StringRecord::new();
+    let mut record = Record::new();
     loop {
-        match reader.read_record(&mut record) {
+        match records.read(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(error) => {
-                builder.problems.push(csv_problem(&error, text, bom));
+            Err(kind) => {
+                builder.problems.push(failed(kind, &records));
                 break;
             }
         }
-        let Some(position) = record.position() else {
-            continue;
-        };
-        let line = Line::new(text, bom, position.byte() as usize);
-        let row = position.line() as usize;
-        let cells = (0..record.len()).map(|at| record.get(at).unwrap_or_default());
-        if !with_cells(cells, |cells| builder.row(row, cells, &line)) {
+        let line = Line::new(text, bom, record.byte());
+        if !with_cells(record.iter(), |cells| {
+            builder.row(record.line(), cells, &line)
+        }) {
             break;
         }
     }
@@ -270,11 +268,7 @@ pub trait Cells {
 }
 
 /// The column names after `period`, each checked once.
-fn header_columns(
-    header: &csv::StringRecord,
-    line: &Line<'_>,
-    problems: &mut Vec<Problem>,
-) -> Vec<String> {
+fn header_columns(header: &Record, line: &Line<'_>, problems: &mut Vec<Problem>) -> Vec<String> {
     let first = header.get(0).unwrap_or_default().trim();
     if first != "period" {
         problems.push(Problem::new(
@@ -437,23 +431,8 @@ impl<'a> Line<'a> {
     }
 }
 
-fn csv_problem(error: &csv::Error, text: &str, bom: usize) -> Problem {
-    let offset = error.position().map_or(0, |p| p.byte() as usize);
-    Problem::new(csv_kind(error), Line::new(text, bom, offset).span())
-}
-
-/// A CSV reading error in words, with its row (the line, header being 1).
 /// What a CSV reader says of bytes that are not UTF-8.
 pub(crate) const NOT_UTF8: &str = "the file is not UTF-8 text";
-
-pub(crate) fn csv_kind(error: &csv::Error) -> ProblemKind {
-    let row = error.position().map_or(1, |p| p.line() as usize);
-    let detail = match error.kind() {
-        csv::ErrorKind::Utf8 { .. } => NOT_UTF8.to_string(),
-        _ => error.to_string(),
-    };
-    ProblemKind::Csv { row, detail }
-}
 
 #[cfg(test)]
 mod tests {

@@ -599,3 +599,19 @@ fn eval_of_a_portfolio_names_the_true_row_of_a_windows_series() {
     let stderr = exits(&out, 1);
     assert!(stderr.contains("row 12, column `revenue`"), "{stderr}");
 }
+
+#[test]
+fn eval_points_at_the_bad_cell_of_a_windows_series() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let series = dir.path().join("sales.csv");
+    std::fs::write(&series, "period,revenue\r\n2025,10\r\n2026,x\r\n").expect("written");
+    let out = deal(&[
+        "eval",
+        SEED,
+        "--series",
+        series.to_str().expect("UTF-8 path"),
+    ]);
+    let stderr = exits(&out, 1);
+    assert!(stderr.contains("row 3, column `revenue`"), "{stderr}");
+    assert!(stderr.contains("sales.csv:3:6]"), "{stderr}");
+}
