@@ -4,7 +4,7 @@
 //! one block at a time however large the portfolio.
 
 use std::collections::HashSet;
-use std::io::BufRead;
+use std::io::Read;
 
 use crate::diagnostics::{Problem, ProblemKind};
 use crate::records::{Record, Records};
@@ -39,7 +39,7 @@ pub struct Block {
 }
 
 /// The blocks of a long-form series, in file order.
-pub struct Blocks<R: BufRead> {
+pub struct Blocks<R: Read> {
     reader: Records<R>,
     header: Header,
     /// The record last read, reused for every row.
@@ -61,7 +61,7 @@ pub fn is_long_form(header_line: &str) -> bool {
 }
 
 /// Opens a long-form series: its header must have `deal` and `period`.
-pub fn open<R: BufRead>(reader: R) -> Result<Blocks<R>, Box<RowProblem>> {
+pub fn open<R: Read>(reader: R) -> Result<Blocks<R>, Box<RowProblem>> {
     // Cells are trimmed where they are read, not copied up front.
     let mut reader = Records::new(reader);
     let mut header = Record::new();
@@ -132,7 +132,7 @@ pub fn open<R: BufRead>(reader: R) -> Result<Blocks<R>, Box<RowProblem>> {
     })
 }
 
-impl<R: BufRead> Iterator for Blocks<R> {
+impl<R: Read> Iterator for Blocks<R> {
     type Item = Block;
 
     fn next(&mut self) -> Option<Block> {
@@ -243,7 +243,7 @@ fn cell_order(width: usize, deal: usize, period: usize) -> Vec<usize> {
         .collect()
 }
 
-impl<R: BufRead> Blocks<R> {
+impl<R: Read> Blocks<R> {
     /// Reads the next record that is not a blank line into `record`; `None`
     /// at the end of the file.
     fn next_record(&mut self) -> Option<Result<(), RowProblem>> {

@@ -1,13 +1,13 @@
-//! The records of a CSV stream, read a line at a time. A plain line (no
-//! quote, and no carriage return but one before its line feed) is split at
-//! its commas here: that is every line of a series as spreadsheets and
-//! scripts write one. Any other line goes through `csv_core`, the csv
+//! The records of a CSV stream, read a line at a time from text checked as
+//! UTF-8 a chunk at a time. A plain line (no quote, and no carriage return
+//! but one before its line feed) is split at its commas here: that is every
+//! line of a series as spreadsheets and scripts write one. Any other line goes through `csv_core`, the csv
 //! crate's own parser, so quoting and line breaks inside quotes are read
 //! exactly as the csv crate reads them; a property test holds the two to
 //! the same records. Each record carries the line it starts on, as an
 //! editor numbers lines (the csv crate counts a CRLF file one line short).
 
-use std::io::BufRead;
+use std::io::Read;
 
 use crate::diagnostics::ProblemKind;
 use crate::series::NOT_UTF8;
@@ -61,44 +61,37 @@ impl Record {
 }
 
 /// A stream of CSV records; the first line is a record like any other.
-pub struct Records<R: BufRead> {
-    input: R,
+pub struct Records<R: Read> {
+    lines: Lines<R>,
     parser: csv_core::Reader,
-    /// A line that is not plain, with its line break, and how much of it
-    /// the parser has read.
-    line: String,
-    at: usize,
-    /// The number of the line last read, from 1, and where it starts.
+    /// The number of the line `lines` goes on with, from 1.
     number: u64,
-    line_start: usize,
-    /// The bytes read so far.
-    offset: usize,
-    /// Whether the stream has ended.
-    ended: bool,
+    /// Whether the parser stopped inside a line: the rest of it is its.
+    inside_line: bool,
+    /// Whether a record has been read: the first goes through the parser,
+    /// which takes off a byte-order mark as the csv crate does.
+    begun: bool,
     /// The fields of the record being parsed, end to end, and where each ends.
     fields: Vec<u8>,
     ends: Vec<usize>,
 }
 
-impl<R: BufRead> Records<R> {
+impl<R: Read> Records<R> {
     pub fn new(input: R) -> Records<R> {
         Records {
-            input,
+            lines: Lines::new(input),
             parser: csv_core::Reader::new(),
-            line: String::new(),
-            at: 0,
-            number: 0,
-            line_start: 0,
-            offset: 0,
-            ended: false,
+            number: 1,
+            inside_line: false,
+            begun: false,
             fields: vec![0; 256],
             ends: vec![0; 16],
         }
     }
 
-    /// The bytes read from the stream so far.
+    /// The bytes of the stream read as records so far.
     pub fn offset(&self) -> usize {
-        self.offset
+        self.lines.offset()
     }
 
     /// Reads the next record into `record`; `Ok(false)` at the end of the
@@ -108,38 +101,39 @@ impl<R: BufRead> Records<R> {
         let mut start: Option<(u64, usize)> = None;
         let (mut written, mut ended) = (0usize, 0usize);
         loop {
-            if self.at >= self.line.len() && !self.ended {
-                // The parser is between records (nothing but line breaks
-                // read since the last): a plain line needs no parser. The
-                // first line goes through it, which takes off a byte-order
-                // mark as the csv crate does.
-                let between = start.is_none() && self.number > 0;
-                self.at = 0;
-                self.line.clear();
-                record.text.clear();
-                let text = if between {
-                    &mut record.text
-                } else {
-                    &mut self.line
-                };
-                let read = read_line(&mut self.input, text, &mut self.number);
-                self.line_start = self.offset;
-                self.offset = self.offset.saturating_add(text.len());
-                if !read.inspect_err(|_| self.ended = true)? {
-                    self.ended = true;
-                } else if between {
-                    if split(&record.text, &mut record.cells) {
-                        if record.cells.len() == 1 && record.get(0) == Some("") {
-                            continue;
-                        }
+            if self.lines.rest().is_empty() {
+                let number = self.number;
+                self.lines.fill().map_err(|detail| ProblemKind::Csv {
+                    row: row(number),
+                    detail,
+                })?;
+            }
+            // Between records, at the start of a line: a plain line needs
+            // no parser.
+            if start.is_none() && !self.inside_line && self.begun && !self.lines.rest().is_empty() {
+                match plain(self.lines.rest(), record) {
+                    Plain::Record(taken) => {
                         record.line = self.number;
-                        record.byte = self.line_start;
+                        record.byte = self.lines.offset();
+                        self.lines.take(taken);
+                        self.number = self.number.saturating_add(1);
                         return Ok(true);
                     }
-                    std::mem::swap(&mut self.line, &mut record.text);
+                    Plain::Blank(taken) => {
+                        self.lines.take(taken);
+                        self.number = self.number.saturating_add(1);
+                        continue;
+                    }
+                    Plain::Not => {}
                 }
             }
-            let input = self.line.as_bytes().get(self.at..).unwrap_or_default();
+            self.begun = true;
+            // The rest of the line, or nothing at the end of the stream.
+            let rest = self.lines.rest().as_bytes();
+            let input = match rest.iter().position(|&b| b == b'\n') {
+                Some(at) => rest.get(..=at).unwrap_or(rest),
+                None => rest,
+            };
             if written >= self.fields.len() {
                 self.fields.resize(self.fields.len().saturating_mul(2), 0);
             }
@@ -152,29 +146,28 @@ impl<R: BufRead> Records<R> {
                 return Ok(false);
             };
             let (result, read, wrote, closed) = self.parser.read_record(input, fields, ends);
+            let consumed = input.get(..read).unwrap_or_default();
             if start.is_none()
-                && let Some(first) = input
-                    .get(..read)
-                    .and_then(|bytes| bytes.iter().position(|b| !matches!(b, b'\r' | b'\n')))
+                && let Some(first) = consumed.iter().position(|b| !matches!(b, b'\r' | b'\n'))
             {
-                let byte = self
-                    .line_start
-                    .saturating_add(self.at)
-                    .saturating_add(first);
-                start = Some((self.number, byte));
+                let before = consumed.get(..first).unwrap_or_default();
+                start = Some((
+                    self.number.saturating_add(breaks(before)),
+                    self.lines.offset().saturating_add(first),
+                ));
             }
-            self.at = self.at.saturating_add(read);
+            self.number = self.number.saturating_add(breaks(consumed));
+            self.inside_line = read < input.len() || consumed.last().is_some_and(|&b| b != b'\n');
+            self.lines.take(read);
             written = written.saturating_add(wrote);
             ended = ended.saturating_add(closed);
             match result {
                 csv_core::ReadRecordResult::Record => {
-                    let (line, byte) = start.unwrap_or((self.number, self.line_start));
+                    let (line, byte) = start.unwrap_or((self.number, self.lines.offset()));
                     record.byte = byte;
                     return self.record(record, written, ended, line).map(|()| true);
                 }
                 csv_core::ReadRecordResult::End => return Ok(false),
-                // Nothing more will come: the parser has had its last word.
-                csv_core::ReadRecordResult::InputEmpty if self.ended => return Ok(false),
                 csv_core::ReadRecordResult::InputEmpty
                 | csv_core::ReadRecordResult::OutputFull
                 | csv_core::ReadRecordResult::OutputEndsFull => {}
@@ -190,7 +183,7 @@ impl<R: BufRead> Records<R> {
         ended: usize,
         line: u64,
     ) -> Result<(), ProblemKind> {
-        // The fields come from whole lines of text, cut at ASCII bytes.
+        // The fields come from checked text, cut at ASCII bytes.
         let not_utf8 = || ProblemKind::Csv {
             row: row(line),
             detail: NOT_UTF8.to_string(),
@@ -211,58 +204,181 @@ impl<R: BufRead> Records<R> {
     }
 }
 
-/// Reads the next line into `text`, counting it in `number`; `false` at
-/// the end of the stream.
-fn read_line(
-    input: &mut impl BufRead,
-    text: &mut String,
-    number: &mut u64,
-) -> Result<bool, ProblemKind> {
-    let next = number.saturating_add(1);
-    match input.read_line(text) {
-        Ok(0) => Ok(false),
-        Ok(_) => {
-            *number = next;
-            Ok(true)
-        }
-        Err(error) => {
-            let detail = if error.kind() == std::io::ErrorKind::InvalidData {
-                NOT_UTF8.to_string()
-            } else {
-                error.to_string()
-            };
-            Err(ProblemKind::Csv {
-                row: row(next),
-                detail,
-            })
-        }
-    }
+fn breaks(bytes: &[u8]) -> u64 {
+    bytes.iter().map(|&b| u64::from(b == b'\n')).sum()
 }
 
 fn row(line: u64) -> usize {
     usize::try_from(line).unwrap_or(usize::MAX)
 }
 
-/// Splits a plain line (no quote, and no carriage return but one before
-/// its line feed) into `cells` at its commas; `false` if it is not plain.
-fn split(line: &str, cells: &mut Vec<(usize, usize)>) -> bool {
-    let bytes = line.as_bytes();
-    let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-    cells.clear();
+/// What the line at the start of some text is.
+enum Plain {
+    /// A plain line, split into the record; it and its line break take
+    /// this many bytes.
+    Record(usize),
+    /// A line with nothing on it, of this many bytes.
+    Blank(usize),
+    /// A line for the parser: it has a quote or a carriage return other
+    /// than one before its line feed.
+    Not,
+}
+
+/// Splits the line at the start of `text` into `record` at its commas, in
+/// one pass over its bytes, if it is plain.
+fn plain(text: &str, record: &mut Record) -> Plain {
+    let bytes = text.as_bytes();
+    record.cells.clear();
     let mut from = 0;
+    // The line's length without its line break, and with.
+    let mut line = (bytes.len(), bytes.len());
     for (at, &byte) in bytes.iter().enumerate() {
         match byte {
             b',' => {
-                cells.push((from, at));
+                record.cells.push((from, at));
                 from = at.saturating_add(1);
             }
-            b'"' | b'\r' => return false,
+            b'\n' => {
+                line = (at, at.saturating_add(1));
+                break;
+            }
+            b'\r' if bytes.get(at.saturating_add(1)) == Some(&b'\n') => {
+                line = (at, at.saturating_add(2));
+                break;
+            }
+            b'"' | b'\r' => return Plain::Not,
             _ => {}
         }
     }
-    cells.push((from, bytes.len()));
-    true
+    let (end, taken) = line;
+    if end == 0 {
+        return Plain::Blank(taken);
+    }
+    record.cells.push((from, end));
+    record.text.clear();
+    record.text.push_str(text.get(..end).unwrap_or_default());
+    Plain::Record(taken)
+}
+
+/// Bytes read from the stream at a time.
+const CHUNK: usize = 1 << 16;
+
+/// The lines of a stream as text: read a chunk at a time, and checked as
+/// UTF-8 a chunk at a time, whole lines only.
+struct Lines<R: Read> {
+    input: R,
+    /// Whole lines read and checked (the last may lack its line break at
+    /// the end of the stream), and how much of them has been taken.
+    text: String,
+    taken: usize,
+    /// The bytes of the stream before `text`.
+    before: usize,
+    /// Bytes read but not yet checked: the start of a line still coming.
+    raw: Vec<u8>,
+    /// Whether the stream has ended.
+    ended: bool,
+    /// What went wrong after the lines in `text`, told once they are taken.
+    problem: Option<String>,
+}
+
+impl<R: Read> Lines<R> {
+    fn new(input: R) -> Lines<R> {
+        Lines {
+            input,
+            text: String::new(),
+            taken: 0,
+            before: 0,
+            raw: Vec::new(),
+            ended: false,
+            problem: None,
+        }
+    }
+
+    /// The lines not yet taken.
+    fn rest(&self) -> &str {
+        self.text.get(self.taken..).unwrap_or_default()
+    }
+
+    /// Takes `len` bytes of the rest.
+    fn take(&mut self, len: usize) {
+        self.taken = self.taken.saturating_add(len).min(self.text.len());
+    }
+
+    /// Where the rest starts in the stream, in bytes.
+    fn offset(&self) -> usize {
+        self.before.saturating_add(self.taken)
+    }
+
+    /// Once every line is taken, reads more: the rest stays empty only at
+    /// the end of the stream. Tells what went wrong (in words) when the
+    /// next line cannot be read or is not UTF-8.
+    fn fill(&mut self) -> Result<(), String> {
+        self.before = self.before.saturating_add(self.text.len());
+        self.text.clear();
+        self.taken = 0;
+        while self.text.is_empty() {
+            if let Some(problem) = self.problem.take() {
+                self.ended = true;
+                self.raw.clear();
+                return Err(problem);
+            }
+            if self.ended {
+                // The last line, without a line break.
+                let all = self.raw.len();
+                self.check(all);
+                return match self.problem.take() {
+                    Some(problem) if self.text.is_empty() => Err(problem),
+                    problem => {
+                        self.problem = problem;
+                        Ok(())
+                    }
+                };
+            }
+            let old = self.raw.len();
+            self.raw.resize(old.saturating_add(CHUNK), 0);
+            let read = self.input.read(self.raw.get_mut(old..).unwrap_or_default());
+            self.raw
+                .truncate(old.saturating_add(*read.as_ref().unwrap_or(&0)));
+            match read {
+                Ok(0) => self.ended = true,
+                Ok(_) => {
+                    // Only the bytes just read: those before hold no line break.
+                    let fresh = self.raw.get(old..).unwrap_or_default();
+                    if let Some(last) = fresh.iter().rposition(|&b| b == b'\n') {
+                        self.check(old.saturating_add(last).saturating_add(1));
+                    }
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(error) => self.problem = Some(error.to_string()),
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves the first `len` raw bytes into `text`, as far as they are
+    /// UTF-8, whole lines only; what follows a bad byte is a problem.
+    fn check(&mut self, len: usize) {
+        let raw = self.raw.get(..len).unwrap_or_default();
+        let good = match std::str::from_utf8(raw) {
+            Ok(text) => {
+                self.text.push_str(text);
+                len
+            }
+            Err(error) => {
+                let valid = raw.get(..error.valid_up_to()).unwrap_or_default();
+                let lines = valid
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |at| at.saturating_add(1));
+                if let Ok(text) = std::str::from_utf8(valid.get(..lines).unwrap_or_default()) {
+                    self.text.push_str(text);
+                }
+                self.problem = Some(NOT_UTF8.to_string());
+                lines
+            }
+        };
+        self.raw.drain(..good);
+    }
 }
 
 #[cfg(test)]
@@ -293,7 +409,26 @@ mod tests {
     }
 
     fn by_lines(text: &[u8]) -> Vec<Read> {
-        let mut records = Records::new(text);
+        by_records(Records::new(text))
+    }
+
+    /// A stream that gives at most `step` bytes a read.
+    struct Trickle<'t> {
+        text: &'t [u8],
+        step: usize,
+    }
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.text.len());
+            let (now, later) = self.text.split_at(n);
+            buf[..n].copy_from_slice(now);
+            self.text = later;
+            Ok(n)
+        }
+    }
+
+    fn by_records(mut records: Records<impl std::io::Read>) -> Vec<Read> {
         let mut record = Record::new();
         let mut out = Vec::new();
         loop {
@@ -384,6 +519,33 @@ mod tests {
     }
 
     #[test]
+    fn good_lines_before_a_bad_byte_are_read_first() {
+        let mut text = "d,2025-01,1\n".repeat(10_000).into_bytes();
+        text.extend_from_slice(b"d,2025-02,\xff\nd,2025-03,3\n");
+        let read = by_lines(&text);
+        assert_eq!(read.len(), 10_001);
+        assert_eq!(
+            read.last(),
+            Some(&Err(format!(
+                "{:?}",
+                ProblemKind::Csv {
+                    row: 10_001,
+                    detail: NOT_UTF8.into()
+                }
+            )))
+        );
+    }
+
+    #[test]
+    fn a_line_longer_than_a_chunk_is_read_whole() {
+        let long = "x".repeat(3 * CHUNK + 7);
+        let text = format!("a,b\n{long},1\r\nc,d");
+        let read = by_lines(text.as_bytes());
+        assert!(cells(&read) == cells(&by_csv(text.as_bytes())));
+        assert_eq!(lines(&read), [1, 2, 3]);
+    }
+
+    #[test]
     fn long_fields_and_many_cells_grow_the_buffers() {
         let long = "x".repeat(1000);
         let many = vec!["y"; 100].join(",");
@@ -420,6 +582,14 @@ mod tests {
         #[test]
         fn records_are_the_csv_crates(text in "[ab, \"\\r\\n]{0,40}") {
             proptest::prop_assert_eq!(cells(&by_lines(text.as_bytes())), cells(&by_csv(text.as_bytes())));
+        }
+
+        /// However the stream cuts its reads, the records are the same.
+        #[test]
+        fn reads_of_any_size_give_the_same_records(text in "[ab, \"\\r\\n\u{e9}]{0,40}", step in 1usize..8) {
+            let whole = by_lines(text.as_bytes());
+            let trickled = by_records(Records::new(Trickle { text: text.as_bytes(), step }));
+            proptest::prop_assert_eq!(trickled, whole);
         }
 
         /// Without quotes, each record is on the line where it starts.

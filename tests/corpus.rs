@@ -63,7 +63,7 @@ fn eval_problems_of(deal: &Path) -> (Vec<Problem>, String) {
 /// The problems of a long-form portfolio series, each with its row's text.
 fn portfolio_problems(path: &Path) -> Vec<(Problem, String)> {
     let file = std::fs::File::open(path).expect("portfolio series");
-    match dealterms::portfolio::open(std::io::BufReader::new(file)) {
+    match dealterms::portfolio::open(file) {
         Err(problem) => vec![(problem.problem.clone(), problem.text.clone())],
         Ok(blocks) => blocks
             .filter_map(|block| block.series.err())

@@ -4,7 +4,7 @@
 //! large the portfolio, and the output order is the series' own.
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::{BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use dealterms::diagnostics::{self, Style};
@@ -54,7 +54,7 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
         })?)
     };
     let series_name = series_path.display().to_string();
-    let blocks = portfolio::open(BufReader::with_capacity(1 << 20, reader)).map_err(|problem| {
+    let blocks = portfolio::open(reader).map_err(|problem| {
         show_row_problems(&series_name, &[*problem], request.style);
         Status::Invalid
     })?;
