@@ -79,11 +79,14 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
     std::thread::scope(|scope| -> Result<(), Status> {
         scope.spawn(move || {
             let mut blocks = blocks;
+            // The first batches are small, so that every core starts soon.
+            let mut size = rayon::current_num_threads();
             loop {
-                let batch: Vec<Block> = blocks.by_ref().take(chunk).collect();
+                let batch: Vec<Block> = blocks.by_ref().take(size).collect();
                 if batch.is_empty() || sender.send(batch).is_err() {
                     break;
                 }
+                size = size.saturating_mul(2).min(chunk);
             }
         });
         for batch in batches {
