@@ -615,3 +615,21 @@ fn eval_points_at_the_bad_cell_of_a_windows_series() {
     assert!(stderr.contains("row 3, column `revenue`"), "{stderr}");
     assert!(stderr.contains("sales.csv:3:6]"), "{stderr}");
 }
+
+#[test]
+fn eval_of_a_portfolio_names_the_row_of_a_gap() {
+    let dir = portfolio(&["alpha", "beta", "gamma"]);
+    let path = |p: &str| dir.path().join(p).to_string_lossy().into_owned();
+    let series = std::fs::read_to_string(path("sales.csv")).expect("series");
+    // Line 13 (beta, 2028) goes: beta's years jump from 2027 to 2029.
+    let gapped: String = series
+        .lines()
+        .enumerate()
+        .filter(|(i, _)| *i != 12)
+        .map(|(_, line)| format!("{line}\n"))
+        .collect();
+    std::fs::write(path("sales.csv"), gapped).expect("written");
+    let stderr = exits(&eval_portfolio(&dir, &[]), 1);
+    assert!(stderr.contains("sales.csv row 13:"), "{stderr}");
+    assert!(stderr.contains("leaving a gap"), "{stderr}");
+}

@@ -307,6 +307,22 @@ pub const CODES: &[&str] = &[
 ];
 
 impl ProblemKind {
+    /// The series row (line) a problem of a series is on, if it is on one.
+    pub fn row(&self) -> Option<usize> {
+        match self {
+            ProblemKind::BadPeriod { row, .. }
+            | ProblemKind::MixedGranularity { row, .. }
+            | ProblemKind::PeriodOrder { row, .. }
+            | ProblemKind::PeriodGap { row, .. }
+            | ProblemKind::NotANumber { row, .. }
+            | ProblemKind::Ragged { row, .. }
+            | ProblemKind::DealRows { row, .. }
+            | ProblemKind::TooManyProblems { row, .. }
+            | ProblemKind::Csv { row, .. } => Some(*row),
+            _ => None,
+        }
+    }
+
     pub fn severity(&self) -> Severity {
         match self {
             ProblemKind::OverAllocated { .. }

@@ -244,12 +244,13 @@ fn row_problems(series_name: &str, problems: &[portfolio::RowProblem], style: St
     problems
         .iter()
         .map(|p| {
-            let row = match &p.problem.kind {
-                dealterms::ProblemKind::NotANumber { row, .. }
-                | dealterms::ProblemKind::BadPeriod { row, .. }
-                | dealterms::ProblemKind::Ragged { row, .. } => format!(" row {row}"),
-                _ => String::new(),
-            };
+            // The row is shown alone: the label says where it is in the file.
+            let row = p
+                .problem
+                .kind
+                .row()
+                .map(|row| format!(" row {row}"))
+                .unwrap_or_default();
             diagnostics::render(
                 std::slice::from_ref(&p.problem),
                 &format!("{series_name}{row}"),
