@@ -576,27 +576,36 @@ fn eval_of_a_portfolio_refuses_a_deal_whose_rows_are_split() {
     assert!(exits(&out, 1).contains("the rows of deal `alpha` are not together"));
 }
 
+/// Rewrites the portfolio's series line by line (`index` from 0):
+/// `None` drops a line; each line written ends in `end`.
+fn rewrite_series(
+    dir: &tempfile::TempDir,
+    end: &str,
+    line: impl Fn(usize, &str) -> Option<String>,
+) {
+    let path = dir.path().join("sales.csv");
+    let series = std::fs::read_to_string(&path).expect("series");
+    let rewritten: String = series
+        .lines()
+        .enumerate()
+        .filter_map(|(index, text)| line(index, text))
+        .map(|text| format!("{text}{end}"))
+        .collect();
+    std::fs::write(path, rewritten).expect("written");
+}
+
 #[test]
 fn eval_of_a_portfolio_names_the_true_row_of_a_windows_series() {
     let dir = portfolio(&["alpha", "beta", "gamma"]);
-    let path = |p: &str| dir.path().join(p).to_string_lossy().into_owned();
-    let series = std::fs::read_to_string(path("sales.csv")).expect("series");
     // Line 12 (beta's third year) gets a typo; every line ends in CRLF.
-    let windows: String = series
-        .lines()
-        .enumerate()
-        .map(|(i, line)| {
-            let line = if i == 11 {
-                line.replace(",6", ",x6")
-            } else {
-                line.to_string()
-            };
-            format!("{line}\r\n")
+    rewrite_series(&dir, "\r\n", |index, line| {
+        Some(if index == 11 {
+            line.replace(",6", ",x6")
+        } else {
+            line.to_string()
         })
-        .collect();
-    std::fs::write(path("sales.csv"), windows).expect("written");
-    let out = eval_portfolio(&dir, &[]);
-    let stderr = exits(&out, 1);
+    });
+    let stderr = exits(&eval_portfolio(&dir, &[]), 1);
     assert!(stderr.contains("row 12, column `revenue`"), "{stderr}");
 }
 
@@ -619,16 +628,10 @@ fn eval_points_at_the_bad_cell_of_a_windows_series() {
 #[test]
 fn eval_of_a_portfolio_names_the_row_of_a_gap() {
     let dir = portfolio(&["alpha", "beta", "gamma"]);
-    let path = |p: &str| dir.path().join(p).to_string_lossy().into_owned();
-    let series = std::fs::read_to_string(path("sales.csv")).expect("series");
     // Line 13 (beta, 2028) goes: beta's years jump from 2027 to 2029.
-    let gapped: String = series
-        .lines()
-        .enumerate()
-        .filter(|(i, _)| *i != 12)
-        .map(|(_, line)| format!("{line}\n"))
-        .collect();
-    std::fs::write(path("sales.csv"), gapped).expect("written");
+    rewrite_series(&dir, "\n", |index, line| {
+        (index != 12).then(|| line.to_string())
+    });
     let stderr = exits(&eval_portfolio(&dir, &[]), 1);
     assert!(stderr.contains("sales.csv row 13:"), "{stderr}");
     assert!(stderr.contains("leaving a gap"), "{stderr}");
