@@ -2,7 +2,7 @@
 # Seeds the fuzz corpora from the project's own agreements and series.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p fuzz/corpus/check fuzz/corpus/eval fuzz/corpus/fmt
+mkdir -p fuzz/corpus/check fuzz/corpus/eval fuzz/corpus/fmt fuzz/corpus/records
 for f in examples/*.deal tests/corpus/diagnostics/*.deal tests/corpus/fmt/*.deal tests/acceptance/*/agreement.deal; do
   name=$(echo "$f" | tr '/' '_')
   cp "$f" "fuzz/corpus/check/$name"
@@ -13,4 +13,9 @@ for f in examples/*.deal tests/acceptance/*/agreement.deal; do
   [ -f "$series" ] || series="$(dirname "$f")/series.csv"
   name=$(echo "$f" | tr '/' '_')
   { cat "$f"; printf '\n---\n'; cat "$series"; } > "fuzz/corpus/eval/$name"
+done
+for f in examples/*.csv tests/acceptance/*/series.csv tests/corpus/series/*.csv tests/corpus/portfolio/*.csv; do
+  [ -f "$f" ] || continue
+  name=$(echo "$f" | tr '/' '_')
+  { printf '\x07'; cat "$f"; } > "fuzz/corpus/records/$name"
 done
