@@ -10,6 +10,11 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use dealterms::eval::{self, Options};
 use rust_decimal::{Decimal, RoundingStrategy};
 
+/// The allocator `deal` ships with (src/main.rs), for the engine and the
+/// hand-written loops alike.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SEED: &str = include_str!("../examples/openai-microsoft.deal");
 const MONTHS: usize = 120;
 
