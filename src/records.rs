@@ -335,49 +335,54 @@ impl<R: Read> Lines<R> {
                 };
             }
             let old = self.raw.len();
-            self.raw.resize(old.saturating_add(CHUNK), 0);
-            let read = self.input.read(self.raw.get_mut(old..).unwrap_or_default());
-            self.raw
-                .truncate(old.saturating_add(*read.as_ref().unwrap_or(&0)));
+            // Into the buffer's spare room, without filling it first.
+            let read = self
+                .input
+                .by_ref()
+                .take(CHUNK as u64)
+                .read_to_end(&mut self.raw);
+            // Only the bytes just read: those before hold no line break.
+            let fresh = self.raw.get(old..).unwrap_or_default();
+            if let Some(last) = fresh.iter().rposition(|&b| b == b'\n') {
+                self.check(old.saturating_add(last).saturating_add(1));
+            }
             match read {
                 Ok(0) => self.ended = true,
-                Ok(_) => {
-                    // Only the bytes just read: those before hold no line break.
-                    let fresh = self.raw.get(old..).unwrap_or_default();
-                    if let Some(last) = fresh.iter().rposition(|&b| b == b'\n') {
-                        self.check(old.saturating_add(last).saturating_add(1));
-                    }
+                Ok(_) => {}
+                // After the lines read before it, and after any bad byte in them.
+                Err(error) => {
+                    self.problem.get_or_insert(error.to_string());
                 }
-                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(error) => self.problem = Some(error.to_string()),
             }
         }
         Ok(())
     }
 
-    /// Moves the first `len` raw bytes into `text`, as far as they are
-    /// UTF-8, whole lines only; what follows a bad byte is a problem.
+    /// Makes the first `len` raw bytes (whole lines) the text, as far as
+    /// they are UTF-8; what follows a bad byte is a problem. The bytes are
+    /// checked where they were read, not copied: the text's spent buffer
+    /// takes what comes after them.
     fn check(&mut self, len: usize) {
-        let raw = self.raw.get(..len).unwrap_or_default();
-        let good = match std::str::from_utf8(raw) {
-            Ok(text) => {
-                self.text.push_str(text);
-                len
-            }
+        let mut after = std::mem::take(&mut self.text).into_bytes();
+        after.clear();
+        after.extend_from_slice(self.raw.get(len..).unwrap_or_default());
+        self.raw.truncate(len);
+        let lines = std::mem::replace(&mut self.raw, after);
+        self.text = match String::from_utf8(lines) {
+            Ok(text) => text,
             Err(error) => {
-                let valid = raw.get(..error.valid_up_to()).unwrap_or_default();
-                let lines = valid
-                    .iter()
-                    .rposition(|&b| b == b'\n')
+                let valid = error.utf8_error().valid_up_to();
+                let mut bytes = error.into_bytes();
+                let whole = bytes
+                    .get(..valid)
+                    .and_then(|valid| valid.iter().rposition(|&b| b == b'\n'))
                     .map_or(0, |at| at.saturating_add(1));
-                if let Ok(text) = std::str::from_utf8(valid.get(..lines).unwrap_or_default()) {
-                    self.text.push_str(text);
-                }
+                bytes.truncate(whole);
                 self.problem = Some(NOT_UTF8.to_string());
-                lines
+                // Whole lines before the bad byte: UTF-8.
+                String::from_utf8(bytes).unwrap_or_default()
             }
         };
-        self.raw.drain(..good);
     }
 }
 
@@ -531,6 +536,41 @@ mod tests {
                 ProblemKind::Csv {
                     row: 10_001,
                     detail: NOT_UTF8.into()
+                }
+            )))
+        );
+    }
+
+    /// A stream that gives its text, then fails.
+    struct Failing<'t> {
+        text: &'t [u8],
+    }
+
+    impl std::io::Read for Failing<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.text.is_empty() {
+                return Err(std::io::Error::other("the disk went away"));
+            }
+            let n = self.text.len().min(buf.len());
+            buf[..n].copy_from_slice(&self.text[..n]);
+            self.text = &self.text[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_failing_stream_gives_its_lines_then_its_problem() {
+        let read = by_records(Records::new(Failing {
+            text: b"a,b\n1,2\n3,",
+        }));
+        assert_eq!(lines(&read), [1, 2]);
+        assert_eq!(
+            read.last(),
+            Some(&Err(format!(
+                "{:?}",
+                ProblemKind::Csv {
+                    row: 3,
+                    detail: "the disk went away".into()
                 }
             )))
         );
