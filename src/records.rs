@@ -71,6 +71,12 @@ pub struct Records<R: Read> {
     /// Whether a record has been read: the first goes through the parser,
     /// which takes off a byte-order mark as the csv crate does.
     begun: bool,
+    /// Where the line the parser is reading ends in the stream (after its
+    /// line feed), found once per line: records split by lone carriage
+    /// returns share one line, which must not be searched once per record.
+    line_end: usize,
+    /// Set once a read failed: the stream reads as ended after it.
+    failed: bool,
     /// The fields of the record being parsed, end to end, and where each ends.
     fields: Vec<u8>,
     ends: Vec<usize>,
@@ -84,6 +90,8 @@ impl<R: Read> Records<R> {
             number: 1,
             inside_line: false,
             begun: false,
+            line_end: 0,
+            failed: false,
             fields: vec![0; 256],
             ends: vec![0; 16],
         }
@@ -97,11 +105,20 @@ impl<R: Read> Records<R> {
     /// Reads the next record into `record`; `Ok(false)` at the end of the
     /// stream. Blank lines are skipped, as the csv crate skips them.
     pub fn read(&mut self, record: &mut Record) -> Result<bool, ProblemKind> {
+        if self.failed {
+            return Ok(false);
+        }
+        let read = self.next(record);
+        self.failed = read.is_err();
+        read
+    }
+
+    fn next(&mut self, record: &mut Record) -> Result<bool, ProblemKind> {
         // The line and byte the record starts on, once a byte of it is read.
         let mut start: Option<(u64, usize)> = None;
         let (mut written, mut ended) = (0usize, 0usize);
         loop {
-            if self.lines.rest().is_empty() {
+            if self.lines.bytes().is_empty() {
                 let number = self.number;
                 self.lines.fill().map_err(|detail| ProblemKind::Csv {
                     row: row(number),
@@ -110,7 +127,8 @@ impl<R: Read> Records<R> {
             }
             // Between records, at the start of a line: a plain line needs
             // no parser.
-            if start.is_none() && !self.inside_line && self.begun && !self.lines.rest().is_empty() {
+            if start.is_none() && !self.inside_line && self.begun && !self.lines.bytes().is_empty()
+            {
                 match plain(self.lines.rest(), record) {
                     Plain::Record(taken) => {
                         record.line = self.number;
@@ -127,13 +145,23 @@ impl<R: Read> Records<R> {
                     Plain::Not => {}
                 }
             }
+            let first_call = !self.begun;
             self.begun = true;
-            // The rest of the line, or nothing at the end of the stream.
-            let rest = self.lines.rest().as_bytes();
-            let input = match rest.iter().position(|&b| b == b'\n') {
-                Some(at) => rest.get(..=at).unwrap_or(rest),
-                None => rest,
-            };
+            // The rest of the line, or nothing at the end of the stream. The
+            // parser may have stopped inside a character (its output full):
+            // it is fed bytes.
+            let rest = self.lines.bytes();
+            let offset = self.lines.offset();
+            if self.line_end <= offset {
+                self.line_end = rest
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(rest.len(), |at| at.saturating_add(1))
+                    .saturating_add(offset);
+            }
+            let input = rest
+                .get(..self.line_end.saturating_sub(offset))
+                .unwrap_or(rest);
             if written >= self.fields.len() {
                 self.fields.resize(self.fields.len().saturating_mul(2), 0);
             }
@@ -147,8 +175,19 @@ impl<R: Read> Records<R> {
             };
             let (result, read, wrote, closed) = self.parser.read_record(input, fields, ends);
             let consumed = input.get(..read).unwrap_or_default();
+            // A byte-order mark the parser took off the stream's first
+            // bytes is not where the first record starts.
+            let mark = if first_call && consumed.starts_with(BOM) {
+                BOM.len()
+            } else {
+                0
+            };
             if start.is_none()
-                && let Some(first) = consumed.iter().position(|b| !matches!(b, b'\r' | b'\n'))
+                && let Some(first) = consumed
+                    .iter()
+                    .skip(mark)
+                    .position(|b| !matches!(b, b'\r' | b'\n'))
+                    .map(|at| at.saturating_add(mark))
             {
                 let before = consumed.get(..first).unwrap_or_default();
                 start = Some((
@@ -203,6 +242,8 @@ impl<R: Read> Records<R> {
         Ok(())
     }
 }
+
+const BOM: &[u8] = "\u{feff}".as_bytes();
 
 fn breaks(bytes: &[u8]) -> u64 {
     bytes.iter().map(|&b| u64::from(b == b'\n')).sum()
@@ -294,9 +335,15 @@ impl<R: Read> Lines<R> {
         }
     }
 
-    /// The lines not yet taken.
+    /// The lines not yet taken, from the start of a line (where `taken`
+    /// is at a character's start).
     fn rest(&self) -> &str {
         self.text.get(self.taken..).unwrap_or_default()
+    }
+
+    /// The bytes not yet taken, wherever `taken` is.
+    fn bytes(&self) -> &[u8] {
+        self.text.as_bytes().get(self.taken..).unwrap_or_default()
     }
 
     /// Takes `len` bytes of the rest.
@@ -341,9 +388,11 @@ impl<R: Read> Lines<R> {
                 .by_ref()
                 .take(CHUNK as u64)
                 .read_to_end(&mut self.raw);
-            // Only the bytes just read: those before hold no line break.
+            // Only the bytes just read: those before hold no line break. A
+            // carriage return ends a line too (a classic Mac file has no
+            // line feeds), and is never inside a character.
             let fresh = self.raw.get(old..).unwrap_or_default();
-            if let Some(last) = fresh.iter().rposition(|&b| b == b'\n') {
+            if let Some(last) = fresh.iter().rposition(|&b| b == b'\n' || b == b'\r') {
                 self.check(old.saturating_add(last).saturating_add(1));
             }
             match read {
@@ -577,6 +626,45 @@ mod tests {
     }
 
     #[test]
+    fn a_character_cut_by_the_parsers_full_buffer_is_read_whole() {
+        // The parser's first buffer holds 256 bytes: `é` straddles its end.
+        for text in [
+            format!("\"{}é\",1\nb,2\nc,3\n", "x".repeat(255)),
+            format!("{}é,b\n1,2\n", "x".repeat(255)),
+            format!("a\r{}é\n", "x".repeat(255)),
+        ] {
+            let read = by_lines(text.as_bytes());
+            assert!(read.iter().all(Result::is_ok), "{:?}", read.last());
+            assert!(cells(&read) == cells(&by_csv(text.as_bytes())));
+        }
+    }
+
+    #[test]
+    fn records_split_by_lone_carriage_returns_are_read_alike() {
+        let text = "d1,2025-01,10.5\r".repeat(20_000);
+        let read = by_lines(text.as_bytes());
+        assert_eq!(read.len(), 20_000);
+        assert!(cells(&read) == cells(&by_csv(text.as_bytes())));
+    }
+
+    #[test]
+    fn a_header_after_a_byte_order_mark_and_a_blank_line_is_on_line_two() {
+        let read = by_lines("\u{feff}\r\ndeal,period\n".as_bytes());
+        assert_eq!(read, [Ok((2, owned(&["deal", "period"])))]);
+    }
+
+    #[test]
+    fn after_a_problem_the_stream_reads_as_ended() {
+        let mut records = Records::new(Failing {
+            text: b"a\n\"x\ny",
+        });
+        let mut record = Record::new();
+        assert_eq!(records.read(&mut record), Ok(true));
+        assert!(records.read(&mut record).is_err());
+        assert_eq!(records.read(&mut record), Ok(false));
+    }
+
+    #[test]
     fn a_line_longer_than_a_chunk_is_read_whole() {
         let long = "x".repeat(3 * CHUNK + 7);
         let text = format!("a,b\n{long},1\r\nc,d");
@@ -622,6 +710,15 @@ mod tests {
         #[test]
         fn records_are_the_csv_crates(text in "[ab, \"\\r\\n]{0,40}") {
             proptest::prop_assert_eq!(cells(&by_lines(text.as_bytes())), cells(&by_csv(text.as_bytes())));
+        }
+
+        /// Longer texts, with two-byte characters, cross the parser's buffer
+        /// sizes (256, 512 bytes) at every offset.
+        #[test]
+        fn long_records_are_the_csv_crates(text in "[ab,x \"\\r\\n\u{e9}]{200,700}") {
+            let read = by_lines(text.as_bytes());
+            proptest::prop_assert!(read.iter().all(Result::is_ok));
+            proptest::prop_assert_eq!(cells(&read), cells(&by_csv(text.as_bytes())));
         }
 
         /// However the stream cuts its reads, the records are the same.

@@ -58,9 +58,12 @@ fuzz_target!(|bytes: &[u8]| {
             Err(_) => break true,
         }
     };
-    // Bad UTF-8 stops both; this reader refuses the whole line with the bad
-    // byte, so it may give fewer records before it, never others.
-    assert_eq!(failed, csv_failed, "both readers refuse bad bytes");
+    // Bad UTF-8 stops both. This reader checks the line as read, the csv
+    // crate each cell once its quotes are gone (`"\xc3"\xa9` reads as `é`
+    // there), so this reader may refuse where the csv crate does not; and it
+    // refuses the whole line with the bad byte, so it may give fewer records
+    // before it, never others.
+    assert!(failed || !csv_failed, "bad bytes the csv crate refuses are refused");
     if failed {
         assert!(theirs.starts_with(&ours));
     } else {
