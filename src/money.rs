@@ -21,12 +21,34 @@ pub fn round(amount: Decimal, minor_units: u32, mode: RoundingMode) -> Decimal {
     })
 }
 
+/// Powers of ten up to 10^38, the largest an i128 holds.
+#[allow(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    reason = "a table built at compile time: its indices and products are checked there"
+)]
+const POWERS_OF_TEN: [i128; 39] = {
+    let mut table = [1i128; 39];
+    let mut exponent = 1;
+    while exponent < table.len() {
+        table[exponent] = table[exponent - 1] * 10;
+        exponent += 1;
+    }
+    table
+};
+
+/// 10^`exponent`, looked up (`checked_pow` multiplies each time, and a
+/// statement asks for one or two per row); `None` past 10^38.
+pub(crate) fn ten_to(exponent: u32) -> Option<i128> {
+    POWERS_OF_TEN.get(usize::try_from(exponent).ok()?).copied()
+}
+
 /// [`round`] in u64 arithmetic, for a mantissa that fits one (a payment
 /// almost always does): Decimal's own rounding works on 96 bits, digit
 /// group by digit group. `None` when the figure is too large.
 fn round_small(amount: Decimal, minor_units: u32, mode: RoundingMode) -> Option<Decimal> {
     let magnitude = u64::try_from(amount.mantissa().unsigned_abs()).ok()?;
-    let divisor = 10u64.checked_pow(amount.scale().checked_sub(minor_units)?)?;
+    let divisor = u64::try_from(ten_to(amount.scale().checked_sub(minor_units)?)?).ok()?;
     let (quotient, remainder) = (
         magnitude.checked_div(divisor)?,
         magnitude.checked_rem(divisor)?,
@@ -346,6 +368,14 @@ pub fn write_percent(out: &mut String, rate: Decimal) {
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn powers_of_ten_are_looked_up_to_the_largest_an_i128_holds() {
+        for exponent in 0..=38u32 {
+            assert_eq!(ten_to(exponent), 10i128.checked_pow(exponent));
+        }
+        assert_eq!(ten_to(39), None);
+    }
 
     fn d(text: &str) -> Decimal {
         Decimal::from_str(text).unwrap()

@@ -655,9 +655,7 @@ mod tests {
 
     #[test]
     fn after_a_problem_the_stream_reads_as_ended() {
-        let mut records = Records::new(Failing {
-            text: b"a\n\"x\ny",
-        });
+        let mut records = Records::new(Failing { text: b"a\n\"x\ny" });
         let mut record = Record::new();
         assert_eq!(records.read(&mut record), Ok(true));
         assert!(records.read(&mut record).is_err());

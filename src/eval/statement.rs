@@ -108,7 +108,7 @@ pub const RATE_DECIMALS: u32 = 10;
 /// arithmetic (a Decimal division costs more than the rest of a row);
 /// `None` when the integers would overflow, for the caller to divide.
 fn ratio(a: Decimal, b: Decimal) -> Option<Decimal> {
-    let power = |exponent: u32| 10i128.checked_pow(exponent);
+    let power = crate::money::ten_to;
     // a / b = (ma / 10^sa) / (mb / 10^sb) = ma * 10^(sb + d) / (mb * 10^sa) / 10^d
     let numerator = a
         .mantissa()
