@@ -636,3 +636,17 @@ fn eval_of_a_portfolio_names_the_row_of_a_gap() {
     assert!(stderr.contains("sales.csv row 13:"), "{stderr}");
     assert!(stderr.contains("leaving a gap"), "{stderr}");
 }
+
+#[test]
+fn eval_of_a_portfolio_guesses_the_agreement_a_misspelt_deal_means() {
+    let dir = portfolio(&["alpah", "beta", "gamma"]);
+    let stderr = exits(&eval_portfolio(&dir, &[]), 1);
+    assert!(
+        stderr.contains("`alpah` (row 2; did you mean `alpha`?)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("agreements without series rows: alpha"),
+        "{stderr}"
+    );
+}

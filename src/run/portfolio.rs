@@ -16,6 +16,11 @@ use rayon::prelude::*;
 use super::{EvalRequest, Status, ignore_closed_pipe, table_width, temporary_beside};
 use crate::cli::OutputFormat;
 
+/// Deals without an agreement given a guess at the agreement meant, and the
+/// most unused agreements to guess among.
+const MAX_GUESSES: usize = 10;
+const MAX_GUESSED_AMONG: usize = 10_000;
+
 /// Blocks evaluated together, per core: enough to keep every core busy,
 /// few enough to keep memory flat.
 const BLOCKS_PER_CORE: usize = 32;
@@ -108,10 +113,32 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
         }
         Ok(())
     })?;
+    let unused: Vec<&str> = deals
+        .keys()
+        .filter(|deal| !seen.contains(*deal))
+        .map(String::as_str)
+        .collect();
     if !missing.is_empty() {
+        // A misspelt deal leaves rows without an agreement and an agreement
+        // without rows: name the likely one, for the first few (each guess
+        // compares the name with every unused agreement).
+        let guesses = if unused.len() <= MAX_GUESSED_AMONG {
+            MAX_GUESSES
+        } else {
+            0
+        };
         let listed: Vec<String> = missing
             .iter()
-            .map(|(deal, row)| format!("`{deal}` (row {row})"))
+            .enumerate()
+            .map(|(index, (deal, row))| {
+                let guess = (index < guesses)
+                    .then(|| diagnostics::suggest(deal, unused.iter().copied()))
+                    .flatten();
+                match guess {
+                    Some(guess) => format!("`{deal}` (row {row}; did you mean `{guess}`?)"),
+                    None => format!("`{deal}` (row {row})"),
+                }
+            })
             .collect();
         eprintln!(
             "deal: series rows without an agreement: {}",
@@ -119,11 +146,6 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
         );
         status = Status::Invalid;
     }
-    let unused: Vec<&str> = deals
-        .keys()
-        .filter(|deal| !seen.contains(*deal))
-        .map(String::as_str)
-        .collect();
     if !unused.is_empty() {
         eprintln!(
             "deal: agreements without series rows: {}",
