@@ -79,7 +79,8 @@ pub fn open<R: Read>(reader: R) -> Result<Blocks<R>, Box<RowProblem>> {
         .iter()
         .map(|cell| cell.trim_start_matches('\u{feff}').trim())
         .collect();
-    let text = cells.join(",");
+    // Problems show the header as written.
+    let text = header.shown();
     let find = |name: &str| cells.iter().position(|cell| *cell == name);
     let (Some(deal), Some(period)) = (find("deal"), find("period")) else {
         let missing = if find("deal").is_none() {
@@ -101,10 +102,7 @@ pub fn open<R: Read>(reader: R) -> Result<Blocks<R>, Box<RowProblem>> {
             continue;
         }
         if values.iter().any(|other| other == name) || *name == "deal" || *name == "period" {
-            let span = Joined {
-                cells: cells.iter().copied(),
-            }
-            .cell(index, name);
+            let span = header.cell(index, name);
             return Err(Box::new(RowProblem {
                 problem: Problem::new(
                     ProblemKind::DuplicateColumn {
@@ -154,18 +152,14 @@ impl<R: Read> Iterator for Blocks<R> {
             .to_string();
         let first_row = line_of(&self.record);
         if deal.is_empty() || !self.seen.insert(deal.clone()) {
-            let cells: Vec<&str> = self.record.iter().collect();
             let problem = Problem::new(
                 ProblemKind::DealRows {
                     deal: deal.clone(),
                     row: first_row,
                 },
-                Joined {
-                    cells: cells.iter().copied(),
-                }
-                .cell(deal_at, &deal),
+                self.record.cell(deal_at, &deal),
             );
-            let text = cells.join(",");
+            let text = self.record.shown();
             return Some(self.fail(deal, first_row, RowProblem { problem, text }));
         }
         // The builder counts cells without the deal column; rows and
@@ -190,16 +184,11 @@ impl<R: Read> Iterator for Blocks<R> {
                     &ragged
                 };
                 let before = builder.problem_count();
-                let at = Reordered {
-                    row: Joined {
-                        cells: record.iter(),
-                    },
-                    order,
-                };
+                let at = Reordered { row: record, order };
                 let cells = order.iter().map(|at| record.get(*at).unwrap_or_default());
                 let going = with_cells(cells, |cells| builder.row(line_of(record), cells, &at));
                 for _ in before..builder.problem_count() {
-                    texts.push(record.iter().collect::<Vec<_>>().join(","));
+                    texts.push(record.shown());
                 }
                 going
             };
@@ -272,45 +261,28 @@ fn line_of(record: &Record) -> usize {
     record.line()
 }
 
-/// A row's cells laid end to end with commas: the text its problems point
-/// into. Spans are worked out only when a problem needs one.
-struct Joined<I> {
-    cells: I,
-}
-
-impl<'c, I: Iterator<Item = &'c str> + Clone> Cells for Joined<I> {
+/// A row's problems point into the row as written ([`Record::shown`]).
+/// Spans are worked out only when a problem needs one.
+impl Cells for Record {
     fn row(&self) -> Span {
-        let len = self
-            .cells
-            .clone()
-            .map(|c| c.len().saturating_add(1))
-            .fold(0usize, usize::saturating_add);
-        Span::new(0, len.saturating_sub(1))
+        Span::new(0, self.shown_len())
     }
 
     fn cell(&self, index: usize, value: &str) -> Span {
-        let start = self
-            .cells
-            .clone()
-            .take(index)
-            .map(|c| c.len().saturating_add(1))
-            .fold(0usize, usize::saturating_add);
-        // A short row has no such cell: point at its end.
-        let end = self.row().end;
-        let start = start.min(end);
-        Span::new(start, start.saturating_add(value.len()).min(end))
+        let (start, end) = self.shown_cell(index, value);
+        Span::new(start, end)
     }
 }
 
 /// A row whose cells the builder sees in another order (period first, no
 /// deal), pointed at in the order of the file.
-struct Reordered<'c, I> {
-    row: Joined<I>,
+struct Reordered<'r> {
+    row: &'r Record,
     /// For each cell the builder sees, its index in the row.
-    order: &'c [usize],
+    order: &'r [usize],
 }
 
-impl<'c, I: Iterator<Item = &'c str> + Clone> Cells for Reordered<'_, I> {
+impl Cells for Reordered<'_> {
     fn row(&self) -> Span {
         self.row.row()
     }

@@ -22,6 +22,9 @@ pub struct Record {
     line: u64,
     /// Where the record starts in the stream, in bytes.
     byte: usize,
+    /// Whether `text` is the line as written (a plain line), rather than the
+    /// cells end to end.
+    plain: bool,
 }
 
 impl Record {
@@ -57,6 +60,65 @@ impl Record {
     /// Where the record starts in the stream, in bytes.
     pub fn byte(&self) -> usize {
         self.byte
+    }
+
+    /// The record as written: a plain line as it was, any other with its
+    /// cells quoted where they must be, so that a cell with a comma shows
+    /// as one.
+    pub fn shown(&self) -> String {
+        if self.plain {
+            return self.text.clone();
+        }
+        let mut out = String::with_capacity(self.text.len().saturating_add(self.cells.len()));
+        for (index, cell) in self.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            write_field(&mut out, cell);
+        }
+        out
+    }
+
+    /// Where `value` (cell `index`, perhaps trimmed) is in [`Record::shown`];
+    /// the end of the row for a cell the record lacks.
+    pub fn shown_cell(&self, index: usize, value: &str) -> (usize, usize) {
+        let (Some(&(from, to)), Some(cell)) = (self.cells.get(index), self.get(index)) else {
+            let end = self.shown_len();
+            return (end, end);
+        };
+        let lead = cell.len().saturating_sub(cell.trim_start().len());
+        let start = if self.plain {
+            from.saturating_add(lead)
+        } else {
+            // The cells before, each with its comma, and the opening quote.
+            let before: usize = self
+                .iter()
+                .take(index)
+                .map(|cell| field_len(cell).saturating_add(1))
+                .fold(0, usize::saturating_add);
+            before
+                .saturating_add(usize::from(needs_quotes(cell)))
+                .saturating_add(lead)
+        };
+        let (end, width) = if self.plain {
+            (to, value.len())
+        } else {
+            // Quotes inside a quoted cell are doubled where it is shown.
+            let doubled = value.bytes().filter(|&b| b == b'"').count();
+            (self.shown_len(), value.len().saturating_add(doubled))
+        };
+        (start.min(end), start.saturating_add(width).min(end))
+    }
+
+    /// The length of [`Record::shown`].
+    pub fn shown_len(&self) -> usize {
+        if self.plain {
+            return self.text.len();
+        }
+        self.iter()
+            .map(|cell| field_len(cell).saturating_add(1))
+            .fold(0, usize::saturating_add)
+            .saturating_sub(1)
     }
 }
 
@@ -131,6 +193,7 @@ impl<R: Read> Records<R> {
             {
                 match plain(self.lines.rest(), record) {
                     Plain::Record(taken) => {
+                        record.plain = true;
                         record.line = self.number;
                         record.byte = self.lines.offset();
                         self.lines.take(taken);
@@ -232,6 +295,7 @@ impl<R: Read> Records<R> {
         record
             .text
             .push_str(std::str::from_utf8(fields).map_err(|_| not_utf8())?);
+        record.plain = false;
         record.cells.clear();
         let mut from = 0;
         for &end in self.ends.get(..ended).unwrap_or_default() {
@@ -241,6 +305,37 @@ impl<R: Read> Records<R> {
         record.line = line;
         Ok(())
     }
+}
+
+/// Appends one CSV field, quoted only where it must be (a comma, a quote or
+/// a line break), quotes doubled: the csv crate's own rule.
+pub(crate) fn write_field(out: &mut String, text: &str) {
+    if !needs_quotes(text) {
+        out.push_str(text);
+        return;
+    }
+    out.push('"');
+    for piece in text.split_inclusive('"') {
+        out.push_str(piece);
+        if piece.ends_with('"') {
+            out.push('"');
+        }
+    }
+    out.push('"');
+}
+
+fn needs_quotes(text: &str) -> bool {
+    text.bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+}
+
+/// The length of [`write_field`]'s text.
+fn field_len(text: &str) -> usize {
+    if !needs_quotes(text) {
+        return text.len();
+    }
+    let quotes = text.bytes().filter(|&b| b == b'"').count();
+    text.len().saturating_add(quotes).saturating_add(2)
 }
 
 const BOM: &[u8] = "\u{feff}".as_bytes();
@@ -669,6 +764,54 @@ mod tests {
         let read = by_lines(text.as_bytes());
         assert!(cells(&read) == cells(&by_csv(text.as_bytes())));
         assert_eq!(lines(&read), [1, 2, 3]);
+    }
+
+    #[test]
+    fn a_record_is_shown_as_written_and_its_cells_found_there() {
+        let text = "d1, 2025-01 ,10\n\"d,2\",\"say \"\"hi\"\"\", 7 \n";
+        let mut records = Records::new(text.as_bytes());
+        let mut record = Record::new();
+        let mut shown = Vec::new();
+        while records.read(&mut record) == Ok(true) {
+            let row = record.shown();
+            let cells: Vec<String> = (0..record.len())
+                .map(|index| {
+                    let value = record.get(index).unwrap_or_default().trim();
+                    let (from, to) = record.shown_cell(index, value);
+                    row[from..to].to_string()
+                })
+                .collect();
+            assert_eq!(record.shown_cell(9, "x"), (row.len(), row.len()));
+            shown.push((row, cells));
+        }
+        assert_eq!(
+            shown,
+            [
+                (
+                    "d1, 2025-01 ,10".to_string(),
+                    owned(&["d1", "2025-01", "10"])
+                ),
+                (
+                    "\"d,2\",\"say \"\"hi\"\"\", 7 ".to_string(),
+                    owned(&["d,2", "say \"\"hi\"\"", "7"])
+                ),
+            ]
+        );
+    }
+
+    proptest::proptest! {
+        /// A shown record reads back as the record.
+        #[test]
+        fn a_shown_record_reads_back(text in "[ab, \"\\r\\n]{0,40}") {
+            let mut records = Records::new(text.as_bytes());
+            let mut record = Record::new();
+            while records.read(&mut record) == Ok(true) {
+                let again = by_lines(record.shown().as_bytes());
+                let cells: Vec<String> = record.iter().map(str::to_string).collect();
+                let blank = cells.iter().all(String::is_empty);
+                proptest::prop_assert!(blank || again == [Ok((1, cells))]);
+            }
+        }
     }
 
     #[test]

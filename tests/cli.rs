@@ -650,3 +650,19 @@ fn eval_of_a_portfolio_guesses_the_agreement_a_misspelt_deal_means() {
         "{stderr}"
     );
 }
+
+#[test]
+fn eval_of_a_portfolio_shows_a_quoted_cell_as_written() {
+    let dir = portfolio(&["alpha", "beta", "gamma"]);
+    // Line 3 (alpha, 2026): a thousands separator, quoted as a spreadsheet does.
+    rewrite_series(&dir, "\n", |index, line| {
+        Some(if index == 2 {
+            "alpha,2026,\"12,000\"".to_string()
+        } else {
+            line.to_string()
+        })
+    });
+    let stderr = exits(&eval_portfolio(&dir, &[]), 1);
+    assert!(stderr.contains("alpha,2026,\"12,000\""), "{stderr}");
+    assert!(stderr.contains("`12,000` is not a number"), "{stderr}");
+}

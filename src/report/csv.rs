@@ -3,6 +3,7 @@
 
 use crate::eval::statement::Statement;
 use crate::money::{fixed, write_fixed, write_plain};
+use crate::records::write_field as field;
 
 /// A column of the CSV statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,26 +173,6 @@ fn record<'f>(out: &mut String, fields: impl IntoIterator<Item = &'f str>) {
 
 fn name(names: &[String], id: usize) -> &str {
     names.get(id).map_or("", String::as_str)
-}
-
-/// Appends one CSV field, quoted only where it must be (a comma, a quote or
-/// a line break), quotes doubled: the csv crate's own rule.
-fn field(out: &mut String, text: &str) {
-    if !text
-        .bytes()
-        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
-    {
-        out.push_str(text);
-        return;
-    }
-    out.push('"');
-    for piece in text.split_inclusive('"') {
-        out.push_str(piece);
-        if piece.ends_with('"') {
-            out.push('"');
-        }
-    }
-    out.push('"');
 }
 
 /// A comparison as CSV: with a series, one row per period and party
