@@ -208,3 +208,39 @@ fn bom_and_crlf_series_give_identical_figures() {
         assert_eq!(evaluate(variant), expected);
     }
 }
+
+/// Every problem of a long-form series `text`, with the row it is shown on.
+fn portfolio_problems(text: &str) -> Vec<dealterms::portfolio::RowProblem> {
+    match dealterms::portfolio::open(text.as_bytes()) {
+        Err(problem) => vec![*problem],
+        Ok(blocks) => blocks
+            .filter_map(|block| block.series.err())
+            .flatten()
+            .collect(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// Whatever a portfolio series holds, each problem points inside the
+    /// row it is shown on, and renders without a panic.
+    #[test]
+    fn portfolio_problems_point_into_their_rows(
+        rows in prop::collection::vec("[ad,\"x \\r\\n1.-]{0,14}", 0..8)
+    ) {
+        let text = format!("deal,period,revenue\n{}", rows.join("\n"));
+        for row in portfolio_problems(&text) {
+            let span = row.problem.span;
+            prop_assert!(span.start <= span.end && span.end <= row.text.len(), "{row:?}");
+            let style = dealterms::diagnostics::Style::Human { color: false, width: 80 };
+            let shown = dealterms::diagnostics::render(
+                std::slice::from_ref(&row.problem),
+                "sales.csv",
+                &row.text,
+                style,
+            );
+            prop_assert!(!shown.is_empty());
+        }
+    }
+}
