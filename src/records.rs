@@ -1,18 +1,19 @@
 //! The records of a CSV stream, read a line at a time from text checked as
 //! UTF-8 a chunk at a time. A plain line (no quote, and no carriage return
 //! but one before its line feed) is split at its commas here: that is every
-//! line of a series as spreadsheets and scripts write one. Any other line goes through `csv_core`, the csv
-//! crate's own parser, so quoting and line breaks inside quotes are read
-//! exactly as the csv crate reads them; a property test holds the two to
-//! the same records. Each record carries the line it starts on, as an
-//! editor numbers lines (the csv crate counts a CRLF file one line short).
+//! line of a series as spreadsheets and scripts write one. Any other line
+//! goes through `csv_core`, the csv crate's own parser, so quoting and line
+//! breaks inside quotes are read exactly as the csv crate reads them;
+//! property tests and a fuzz target hold the two to the same records. Each
+//! record carries the line it starts on, as an editor numbers lines (the
+//! csv crate counts a CRLF file one line short), and where it starts.
 
 use std::io::Read;
 
 use crate::diagnostics::ProblemKind;
 use crate::series::NOT_UTF8;
 
-/// One record: its cells, and the line it starts on.
+/// One record: its cells, and the line and byte it starts on.
 #[derive(Debug, Clone, Default)]
 pub struct Record {
     /// A plain line as read, or the cells of any other record end to end.
