@@ -2,7 +2,7 @@
 # Seeds the fuzz corpora from the project's own agreements and series.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p fuzz/corpus/check fuzz/corpus/eval fuzz/corpus/fmt fuzz/corpus/records
+mkdir -p fuzz/corpus/check fuzz/corpus/eval fuzz/corpus/fmt fuzz/corpus/records fuzz/corpus/portfolio
 for f in examples/*.deal tests/corpus/diagnostics/*.deal tests/corpus/fmt/*.deal tests/acceptance/*/agreement.deal; do
   name=$(echo "$f" | tr '/' '_')
   cp "$f" "fuzz/corpus/check/$name"
@@ -18,4 +18,8 @@ for f in examples/*.csv tests/acceptance/*/series.csv tests/corpus/series/*.csv 
   [ -f "$f" ] || continue
   name=$(echo "$f" | tr '/' '_')
   { printf '\x07'; cat "$f"; } > "fuzz/corpus/records/$name"
+done
+for f in tests/corpus/portfolio/*.csv; do
+  [ -f "$f" ] || continue
+  cp "$f" "fuzz/corpus/portfolio/$(echo "$f" | tr '/' '_')"
 done
