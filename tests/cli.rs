@@ -245,7 +245,7 @@ fn eval_writes_the_output_file_whole() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let out_path = dir.path().join("statement.csv");
     let out_arg = out_path.to_str().expect("UTF-8 path");
-    let out = deal(&["eval", SEED, "-s", SEED_SERIES, "-f", "csv", "-o", out_arg]);
+    let out = eval_seed_to(&out_path);
     exits(&out, 0);
     assert!(out.stdout.is_empty());
     let written = std::fs::read_to_string(&out_path).expect("the file was written");
@@ -265,6 +265,63 @@ fn eval_writes_the_output_file_whole() {
         written
     );
     assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+}
+
+/// `deal eval` of the seed as CSV, written to `output`.
+fn eval_seed_to(output: &Path) -> Output {
+    let output = output.to_str().expect("UTF-8 path");
+    deal(&["eval", SEED, "-s", SEED_SERIES, "-f", "csv", "-o", output])
+}
+
+/// `-o` naming a pipe (as `/dev/null` names a device) writes into it: a
+/// rename over it would put a regular file in its place.
+#[cfg(unix)]
+#[test]
+fn eval_writes_into_a_pipe_and_leaves_it_one() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let fifo = dir.path().join("statement.pipe");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    // Open for reading and writing, which waits for no writer: the
+    // statement (2 KB) fits the pipe's buffer.
+    let mut pipe = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&fifo)
+        .expect("the pipe opens");
+    exits(&eval_seed_to(&fifo), 0);
+    let kind = std::fs::symlink_metadata(&fifo)
+        .expect("still there")
+        .file_type();
+    assert!(kind.is_fifo(), "the pipe was replaced: {kind:?}");
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+    let mut buffer = vec![0; 1 << 16];
+    let read = pipe.read(&mut buffer).expect("the pipe reads");
+    assert!(buffer[..read].starts_with(b"period,"));
+}
+
+/// `-o` naming a symbolic link replaces the file it points to, whole, and
+/// keeps the link.
+#[cfg(unix)]
+#[test]
+fn eval_through_a_symbolic_link_replaces_its_file() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let target = dir.path().join("statement.csv");
+    std::fs::write(&target, "old\n").expect("written");
+    let link = dir.path().join("latest.csv");
+    std::os::unix::fs::symlink(&target, &link).expect("a link");
+    exits(&eval_seed_to(&link), 0);
+    let kind = std::fs::symlink_metadata(&link)
+        .expect("still there")
+        .file_type();
+    assert!(kind.is_symlink(), "the link was replaced: {kind:?}");
+    let written = std::fs::read_to_string(&target).expect("the file");
+    assert!(written.starts_with("period,"), "{written}");
 }
 
 #[test]

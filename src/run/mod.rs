@@ -259,11 +259,9 @@ pub fn write_output(path: Option<&Path>, text: &str) -> Result<(), Status> {
                 Status::Failed
             });
     };
-    let written = temporary_beside(path).and_then(|mut file| {
+    let written = OutputFile::create(path).and_then(|mut file| {
         file.write_all(text.as_bytes())?;
-        file.as_file().sync_all()?;
-        file.persist(path).map_err(|error| error.error)?;
-        Ok(())
+        file.finish(true)
     });
     written.map_err(|error| {
         eprintln!("deal: cannot write `{}`: {error}", path.display());
@@ -287,14 +285,69 @@ fn columns_or<T: std::str::FromStr>(default: T) -> T {
         .unwrap_or(default)
 }
 
-/// A temporary file in the same directory as `path`, to be renamed over it
-/// once complete: output is written whole or not at all.
-pub(super) fn temporary_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    tempfile::NamedTempFile::new_in(dir)
+/// An output file written whole or not at all: a temporary twin beside it
+/// that replaces it once complete. What is not a regular file (`/dev/null`,
+/// a pipe, a terminal) is written in place: a rename would replace the
+/// device itself. A symbolic link to a file has the file replaced, not the
+/// link.
+pub(super) enum OutputFile {
+    Twin(tempfile::NamedTempFile, PathBuf),
+    InPlace(std::fs::File),
+}
+
+impl OutputFile {
+    pub(super) fn create(path: &Path) -> std::io::Result<OutputFile> {
+        match std::fs::metadata(path) {
+            Ok(metadata) if !metadata.is_file() => Ok(OutputFile::InPlace(
+                std::fs::OpenOptions::new().write(true).open(path)?,
+            )),
+            Ok(_) => OutputFile::twin(&std::fs::canonicalize(path)?),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => OutputFile::twin(path),
+            Err(error) => Err(error),
+        }
+    }
+
+    fn twin(path: &Path) -> std::io::Result<OutputFile> {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        Ok(OutputFile::Twin(
+            tempfile::NamedTempFile::new_in(dir)?,
+            path.to_path_buf(),
+        ))
+    }
+
+    /// Makes the output final: the twin, synced, replaces the file when
+    /// `keep`, and is removed otherwise.
+    pub(super) fn finish(self, keep: bool) -> std::io::Result<()> {
+        match self {
+            OutputFile::Twin(file, path) => {
+                if keep {
+                    file.as_file().sync_all()?;
+                    file.persist(path).map_err(|error| error.error)?;
+                }
+                Ok(())
+            }
+            OutputFile::InPlace(mut file) => file.flush(),
+        }
+    }
+}
+
+impl Write for OutputFile {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match self {
+            OutputFile::Twin(file, _) => file.write(bytes),
+            OutputFile::InPlace(file) => file.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            OutputFile::Twin(file, _) => file.flush(),
+            OutputFile::InPlace(file) => file.flush(),
+        }
+    }
 }
 
 /// `deal eval ... | head` closes the pipe early; that is not a failure.

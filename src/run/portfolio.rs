@@ -13,7 +13,7 @@ use dealterms::portfolio::{self, Block};
 use dealterms::report::{self, csv::Column};
 use rayon::prelude::*;
 
-use super::{EvalRequest, Status, ignore_closed_pipe, table_width, temporary_beside};
+use super::{EvalRequest, OutputFile, Status, ignore_closed_pipe, table_width};
 use crate::cli::OutputFormat;
 
 /// Deals without an agreement given a guess at the agreement meant, and the
@@ -298,11 +298,11 @@ fn show_row_problems(series_name: &str, problems: &[portfolio::RowProblem], styl
     eprint!("{}", row_problems(series_name, problems, style));
 }
 
-/// Where the output goes: standard output, or a temporary file that
-/// replaces the output file at the end, if all went well.
+/// Where the output goes: standard output, or an output file written whole
+/// or not at all ([`OutputFile`]).
 enum Sink {
     Stdout(std::io::BufWriter<std::io::Stdout>),
-    File(std::io::BufWriter<tempfile::NamedTempFile>, PathBuf),
+    File(std::io::BufWriter<OutputFile>),
 }
 
 impl Sink {
@@ -313,20 +313,17 @@ impl Sink {
                 std::io::stdout(),
             )));
         };
-        let file = temporary_beside(path).map_err(|error| {
-            eprintln!("deal: cannot write beside `{}`: {error}", path.display());
+        let file = OutputFile::create(path).map_err(|error| {
+            eprintln!("deal: cannot write `{}`: {error}", path.display());
             Status::Failed
         })?;
-        Ok(Sink::File(
-            std::io::BufWriter::with_capacity(1 << 20, file),
-            path.to_path_buf(),
-        ))
+        Ok(Sink::File(std::io::BufWriter::with_capacity(1 << 20, file)))
     }
 
     fn write(&mut self, text: &str) -> Result<(), Status> {
         let written = match self {
             Sink::Stdout(out) => out.write_all(text.as_bytes()),
-            Sink::File(out, _) => out.write_all(text.as_bytes()),
+            Sink::File(out) => out.write_all(text.as_bytes()),
         };
         written.or_else(ignore_closed_pipe).map_err(|error| {
             eprintln!("deal: cannot write the output: {error}");
@@ -342,13 +339,9 @@ impl Sink {
         };
         match self {
             Sink::Stdout(mut out) => out.flush().or_else(ignore_closed_pipe).map_err(fail),
-            Sink::File(out, path) => {
+            Sink::File(out) => {
                 let file = out.into_inner().map_err(|error| fail(error.into_error()))?;
-                if keep {
-                    file.as_file().sync_all().map_err(fail)?;
-                    file.persist(&path).map_err(|error| fail(error.error))?;
-                }
-                Ok(())
+                file.finish(keep).map_err(fail)
             }
         }
     }
