@@ -73,7 +73,7 @@ pub enum Command {
         events: Vec<(String, Date)>,
 
         /// Write the statement to this file (whole or not at all) instead of
-        /// standard output.
+        /// standard output (`-`).
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
 

@@ -305,6 +305,35 @@ fn eval_writes_into_a_pipe_and_leaves_it_one() {
     assert!(buffer[..read].starts_with(b"period,"));
 }
 
+/// A written file has the mode of any new file (0666 less the umask), and
+/// a rewritten one keeps its own, where a temporary file is its owner's only.
+#[cfg(unix)]
+#[test]
+fn written_files_keep_the_usual_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path| std::fs::metadata(path).expect("there").permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let usual = dir.path().join("usual");
+    std::fs::write(&usual, "").expect("written");
+    let statement = dir.path().join("statement.csv");
+    exits(&eval_seed_to(&statement), 0);
+    assert_eq!(mode(&statement), mode(&usual));
+    let agreement = dir.path().join("deal.deal");
+    let seed = std::fs::read_to_string(SEED).expect("seed");
+    std::fs::write(&agreement, seed.replace("payer OpenAI", "payer    OpenAI")).expect("written");
+    std::fs::set_permissions(&agreement, std::fs::Permissions::from_mode(0o640)).expect("mode");
+    exits(&deal(&["fmt", agreement.to_str().expect("UTF-8 path")]), 0);
+    assert_eq!(mode(&agreement), 0o640);
+}
+
+#[test]
+fn eval_output_dash_is_standard_output() {
+    let out = deal(&["eval", SEED, "-s", SEED_SERIES, "-f", "csv", "-o", "-"]);
+    exits(&out, 0);
+    assert!(text(&out.stdout).starts_with("period,"));
+    assert!(!Path::new("-").exists());
+}
+
 /// `-o` naming a symbolic link replaces the file it points to, whole, and
 /// keeps the link.
 #[cfg(unix)]

@@ -69,7 +69,8 @@ pub fn run(cli: Cli) -> ExitCode {
                 format,
                 explain,
                 events: &events,
-                output: output.as_deref(),
+                // `-o -` is standard output, as `--series -` is standard input.
+                output: output.as_deref().filter(|path| *path != Path::new("-")),
                 columns: &columns,
                 style,
             };
@@ -301,21 +302,35 @@ impl OutputFile {
             Ok(metadata) if !metadata.is_file() => Ok(OutputFile::InPlace(
                 std::fs::OpenOptions::new().write(true).open(path)?,
             )),
-            Ok(_) => OutputFile::twin(&std::fs::canonicalize(path)?),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => OutputFile::twin(path),
+            Ok(metadata) => {
+                OutputFile::twin(&std::fs::canonicalize(path)?, Some(metadata.permissions()))
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                OutputFile::twin(path, None)
+            }
             Err(error) => Err(error),
         }
     }
 
-    fn twin(path: &Path) -> std::io::Result<OutputFile> {
+    /// A temporary twin of `path`, with the permissions of the file it will
+    /// replace, or those of any new file (0666 less the umask): a temporary
+    /// file is made for its owner only.
+    fn twin(path: &Path, replaced: Option<std::fs::Permissions>) -> std::io::Result<OutputFile> {
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
         };
-        Ok(OutputFile::Twin(
-            tempfile::NamedTempFile::new_in(dir)?,
-            path.to_path_buf(),
-        ))
+        let mut builder = tempfile::Builder::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let file = builder.tempfile_in(dir)?;
+        if let Some(permissions) = replaced {
+            file.as_file().set_permissions(permissions)?;
+        }
+        Ok(OutputFile::Twin(file, path.to_path_buf()))
     }
 
     /// Makes the output final: the twin, synced, replaces the file when
