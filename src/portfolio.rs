@@ -246,6 +246,11 @@ impl<R: Read> Blocks<R> {
         }
     }
 
+    /// Every deal that had rows, once the blocks are read.
+    pub fn into_seen(self) -> HashSet<String> {
+        self.seen
+    }
+
     /// A block that stops the reading.
     fn fail(&mut self, deal: String, first_row: usize, problem: RowProblem) -> Block {
         self.failed = true;

@@ -73,16 +73,14 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
         explain: request.explain,
     };
     let mut status = Status::Ok;
-    // Deals with series rows: a set, as a portfolio may have 100,000.
-    let mut seen: HashSet<String> = HashSet::new();
     let mut missing: Vec<(String, usize)> = Vec::new();
     let chunk = rayon::current_num_threads().saturating_mul(BLOCKS_PER_CORE);
     // A reader thread parses the next batches while this one evaluates
     // (on every core) and writes; two batches ahead at most, so memory
     // stays flat.
     let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<Block>>(2);
-    std::thread::scope(|scope| -> Result<(), Status> {
-        scope.spawn(move || {
+    let seen = std::thread::scope(|scope| -> Result<HashSet<String>, Status> {
+        let reader = scope.spawn(move || {
             let mut blocks = blocks;
             // The first batches are small, so that every core starts soon.
             let mut size = rayon::current_num_threads();
@@ -93,9 +91,10 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
                 }
                 size = size.saturating_mul(2).min(chunk);
             }
+            // Every deal with series rows, once all are read.
+            blocks.into_seen()
         });
         for batch in batches {
-            seen.extend(batch.iter().map(|block| block.deal.clone()));
             let outcomes: Vec<Outcome> = batch
                 .into_par_iter()
                 .map(|block| outcome(block, &deals, &options, request, &columns, &series_name))
@@ -111,7 +110,10 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
                 }
             }
         }
-        Ok(())
+        match reader.join() {
+            Ok(seen) => Ok(seen),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
     })?;
     let unused: Vec<&str> = deals
         .keys()
