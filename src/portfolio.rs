@@ -62,7 +62,6 @@ pub fn is_long_form(header_line: &str) -> bool {
 
 /// Opens a long-form series: its header must have `deal` and `period`.
 pub fn open<R: Read>(reader: R) -> Result<Blocks<R>, Box<RowProblem>> {
-    // Cells are trimmed where they are read, not copied up front.
     let mut reader = Records::new(reader);
     let mut header = Record::new();
     match reader.read(&mut header) {
@@ -77,7 +76,8 @@ pub fn open<R: Read>(reader: R) -> Result<Blocks<R>, Box<RowProblem>> {
     };
     let cells: Vec<&str> = header
         .iter()
-        .map(|cell| cell.trim_start_matches('\u{feff}').trim())
+        // The reader takes a byte-order mark off the first line.
+        .map(str::trim)
         .collect();
     // Problems show the header as written.
     let text = header.shown();
@@ -150,7 +150,7 @@ impl<R: Read> Iterator for Blocks<R> {
             .map(trim)
             .unwrap_or_default()
             .to_string();
-        let first_row = line_of(&self.record);
+        let first_row = self.record.line();
         if deal.is_empty() || !self.seen.insert(deal.clone()) {
             let problem = Problem::new(
                 ProblemKind::DealRows {
@@ -186,7 +186,7 @@ impl<R: Read> Iterator for Blocks<R> {
                 let before = builder.problem_count();
                 let at = Reordered { row: record, order };
                 let cells = order.iter().map(|at| record.get(*at).unwrap_or_default());
-                let going = with_cells(cells, |cells| builder.row(line_of(record), cells, &at));
+                let going = with_cells(cells, |cells| builder.row(record.line(), cells, &at));
                 for _ in before..builder.problem_count() {
                     texts.push(record.shown());
                 }
@@ -260,10 +260,6 @@ impl<R: Read> Blocks<R> {
             series: Err(vec![problem]),
         }
     }
-}
-
-fn line_of(record: &Record) -> usize {
-    record.line()
 }
 
 /// A row's problems point into the row as written ([`Record::shown`]).
