@@ -53,7 +53,7 @@ pub fn read(text: &str) -> Result<Series, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut header = Record::new();
     let failed = |kind: ProblemKind, records: &Records<&[u8]>| {
-        Problem::new(kind, Line::new(text, bom, records.offset()).span())
+        Problem::new(kind, Line::new(text, bom, records.offset(), None).span())
     };
     match records.read(&mut header) {
         Ok(true) => {}
@@ -65,7 +65,7 @@ pub fn read(text: &str) -> Result<Series, Vec<Problem>> {
             )]);
         }
     };
-    let header_line = Line::new(text, bom, 0);
+    let header_line = Line::new(text, bom, 0, Some(&header));
     let columns = header_columns(&header, &header_line, &mut problems);
     let mut builder = Builder::new(columns);
     builder.problems = problems;
@@ -80,7 +80,7 @@ pub fn read(text: &str) -> Result<Series, Vec<Problem>> {
                 break;
             }
         }
-        let line = Line::new(text, bom, record.byte());
+        let line = Line::new(text, bom, record.byte(), Some(&record));
         if !with_cells(record.iter(), |cells| {
             builder.row(record.line(), cells, &line)
         }) {
@@ -375,6 +375,8 @@ struct Line<'a> {
     /// The file from the line's start on.
     rest: &'a str,
     start: usize,
+    /// The record read from the line, which knows where its cells are.
+    record: Option<&'a Record>,
 }
 
 impl Cells for Line<'_> {
@@ -393,11 +395,12 @@ impl Cells for Line<'_> {
 )]
 impl<'a> Line<'a> {
     /// The line starting `offset` bytes into the body (after any BOM).
-    fn new(text: &'a str, bom: usize, offset: usize) -> Self {
+    fn new(text: &'a str, bom: usize, offset: usize, record: Option<&'a Record>) -> Self {
         let start = bom + offset;
         Line {
             rest: text.get(start..).unwrap_or_default(),
             start,
+            record,
         }
     }
 
@@ -412,22 +415,15 @@ impl<'a> Line<'a> {
     }
 
     /// The span of cell `index` holding `value`, or the whole line when the
-    /// line quotes its cells and cannot be split on commas.
+    /// line quotes its cells (they are not where the record has them).
     fn cell(&self, index: usize, value: &str) -> Span {
-        let text = self.text();
-        if text.contains('"') {
-            return self.span();
-        }
-        let mut offset = 0;
-        for (i, raw) in text.split(',').enumerate() {
-            if i == index {
-                let lead = raw.len() - raw.trim_start().len();
-                let start = self.start + offset + lead;
-                return Span::new(start, start + value.len().min(raw.len()));
+        match self.record {
+            Some(record) if index < record.len() && !self.text().contains('"') => {
+                let (from, to) = record.shown_cell(index, value);
+                Span::new(self.start + from, self.start + to)
             }
-            offset += raw.len() + 1;
+            _ => self.span(),
         }
-        self.span()
     }
 }
 
