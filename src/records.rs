@@ -20,7 +20,7 @@ pub struct Record {
     text: String,
     /// Where each cell is in `text`.
     cells: Vec<(usize, usize)>,
-    line: u64,
+    line: usize,
     /// Where the record starts in the stream, in bytes.
     byte: usize,
     /// Whether `text` is the line as written (a plain line), rather than the
@@ -55,7 +55,7 @@ impl Record {
 
     /// The line the record starts on, from 1.
     pub fn line(&self) -> usize {
-        usize::try_from(self.line).unwrap_or(usize::MAX)
+        self.line
     }
 
     /// Where the record starts in the stream, in bytes.
@@ -128,7 +128,7 @@ pub struct Records<R: Read> {
     lines: Lines<R>,
     parser: csv_core::Reader,
     /// The number of the line `lines` goes on with, from 1.
-    number: u64,
+    number: usize,
     /// Whether the parser stopped inside a line: the rest of it is its.
     inside_line: bool,
     /// Whether a record has been read: the first goes through the parser,
@@ -178,13 +178,13 @@ impl<R: Read> Records<R> {
 
     fn next(&mut self, record: &mut Record) -> Result<bool, ProblemKind> {
         // The line and byte the record starts on, once a byte of it is read.
-        let mut start: Option<(u64, usize)> = None;
+        let mut start: Option<(usize, usize)> = None;
         let (mut written, mut ended) = (0usize, 0usize);
         loop {
             if self.lines.bytes().is_empty() {
                 let number = self.number;
                 self.lines.fill().map_err(|detail| ProblemKind::Csv {
-                    row: row(number),
+                    row: number,
                     detail,
                 })?;
             }
@@ -284,11 +284,11 @@ impl<R: Read> Records<R> {
         record: &mut Record,
         written: usize,
         ended: usize,
-        line: u64,
+        line: usize,
     ) -> Result<(), ProblemKind> {
         // The fields come from checked text, cut at ASCII bytes.
         let not_utf8 = || ProblemKind::Csv {
-            row: row(line),
+            row: line,
             detail: NOT_UTF8.to_string(),
         };
         let fields = self.fields.get(..written).ok_or_else(not_utf8)?;
@@ -341,12 +341,8 @@ fn field_len(text: &str) -> usize {
 
 const BOM: &[u8] = "\u{feff}".as_bytes();
 
-fn breaks(bytes: &[u8]) -> u64 {
-    bytes.iter().map(|&b| u64::from(b == b'\n')).sum()
-}
-
-fn row(line: u64) -> usize {
-    usize::try_from(line).unwrap_or(usize::MAX)
+fn breaks(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
 /// What the line at the start of some text is.
@@ -535,7 +531,7 @@ impl<R: Read> Lines<R> {
 mod tests {
     use super::*;
 
-    type Read = Result<(u64, Vec<String>), String>;
+    type Read = Result<(usize, Vec<String>), String>;
 
     /// Every record as the csv crate reads the whole text.
     fn by_csv(text: &[u8]) -> Vec<Read> {
@@ -597,8 +593,11 @@ mod tests {
         out
     }
 
-    fn lined(record: &csv::StringRecord) -> (u64, Vec<String>) {
-        let line = record.position().map_or(0, csv::Position::line);
+    fn lined(record: &csv::StringRecord) -> (usize, Vec<String>) {
+        let line = record
+            .position()
+            .and_then(|p| usize::try_from(p.line()).ok())
+            .unwrap_or(0);
         (line, record.iter().map(str::to_string).collect())
     }
 
@@ -609,7 +608,7 @@ mod tests {
             .collect()
     }
 
-    fn lines(reads: &[Read]) -> Vec<u64> {
+    fn lines(reads: &[Read]) -> Vec<usize> {
         reads
             .iter()
             .filter_map(|read| read.as_ref().ok().map(|(line, _)| *line))
@@ -832,7 +831,7 @@ mod tests {
 
     /// Where each record of a text without quotes starts: at a byte that is
     /// no line break, first on its line or after a carriage return.
-    fn starts(text: &str) -> Vec<u64> {
+    fn starts(text: &str) -> Vec<usize> {
         let bytes = text.as_bytes();
         let mut line = 1;
         let mut starts = Vec::new();
