@@ -16,9 +16,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
-use crate::agreement::{
-    Agreement, Band, Calendar, Clause, ClauseKind, Limit, Rate, Share, Span, Step,
-};
+use crate::agreement::{Agreement, Calendar, Clause, ClauseKind, Rate, Share, Span};
 use crate::diagnostics::{Problem, ProblemKind, suggest};
 use crate::money::{self, readable};
 use crate::period::{Period, granularity_word};
@@ -63,49 +61,34 @@ const FIRST_PERIOD: Period = Period {
 /// as 38000000000.00: each period then adds and compares amounts of one
 /// scale, which Decimal does without rescaling. No figure changes.
 fn at_minor_units(share: &Share, minor_units: u32) -> Share {
-    let widen = |amount: Decimal| {
-        let mut widened = amount;
-        if widened.scale() < minor_units {
+    let widen = |amount: &mut Decimal| {
+        if amount.scale() < minor_units {
             // Decimal keeps the value whole, at a smaller scale if it must.
-            widened.rescale(minor_units);
+            amount.rescale(minor_units);
         }
-        widened
     };
-    let limit = |limit: &Limit| Limit {
-        amount: widen(limit.amount),
-        ..limit.clone()
-    };
-    let rate = match &share.rate {
-        Rate::Flat(rate) => Rate::Flat(*rate),
-        Rate::Bands { bands, reset } => Rate::Bands {
-            bands: bands
-                .iter()
-                .map(|band| Band {
-                    rate: band.rate,
-                    up_to: band.up_to.map(widen),
-                })
-                .collect(),
-            reset: *reset,
-        },
-        Rate::Steps(steps) => Rate::Steps(
-            steps
-                .iter()
-                .map(|step| Step {
-                    rate: step.rate,
-                    until_paid: step.until_paid.map(widen),
-                })
-                .collect(),
-        ),
-    };
-    Share {
-        basis: share.basis.clone(),
-        rate,
-        caps: share.caps.iter().map(limit).collect(),
-        threshold: share.threshold.as_ref().map(limit),
-        floor: share.floor.as_ref().map(limit),
-        minimum: share.minimum.as_ref().map(limit),
-        window: share.window.clone(),
+    let mut share = share.clone();
+    for limit in share
+        .caps
+        .iter_mut()
+        .chain(&mut share.threshold)
+        .chain(&mut share.floor)
+        .chain(&mut share.minimum)
+    {
+        widen(&mut limit.amount);
     }
+    match &mut share.rate {
+        Rate::Flat(_) => {}
+        Rate::Bands { bands, .. } => bands
+            .iter_mut()
+            .filter_map(|b| b.up_to.as_mut())
+            .for_each(widen),
+        Rate::Steps(steps) => steps
+            .iter_mut()
+            .filter_map(|s| s.until_paid.as_mut())
+            .for_each(widen),
+    }
+    share
 }
 
 /// The label of the rows that offset flows between two parties who settle net.
