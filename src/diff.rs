@@ -174,7 +174,7 @@ fn clause_changes(
                         .map(limit_amount)
                         .unwrap_or_default()
                 };
-                compare(&format!("cap{}", per_words(per)), cap(a), cap(b));
+                compare(&format!("cap{}", Calendar::per_words(per)), cap(a), cap(b));
             }
             let limit = |l: &Option<Limit>| l.as_ref().map(limit_text).unwrap_or_default();
             compare("threshold", limit(&a.threshold), limit(&b.threshold));
@@ -275,7 +275,7 @@ fn rate_text(rate: &Rate) -> String {
                     None => format!("{} above", percent(band.rate)),
                 })
                 .collect();
-            format!("{}{}", tiers.join(", "), per_words(*reset))
+            format!("{}{}", tiers.join(", "), Calendar::per_words(*reset))
         }
         Rate::Steps(steps) => steps
             .iter()
@@ -293,12 +293,11 @@ fn limit_amount(limit: &Limit) -> String {
 }
 
 fn limit_text(limit: &Limit) -> String {
-    format!("{}{}", compact(limit.amount), per_words(limit.per))
-}
-
-fn per_words(per: Option<Calendar>) -> String {
-    per.map(|unit| format!(" per {}", unit.keyword()))
-        .unwrap_or_default()
+    format!(
+        "{}{}",
+        compact(limit.amount),
+        Calendar::per_words(limit.per)
+    )
 }
 
 fn bound_text(agreement: &Agreement, bound: Option<Bound>) -> String {

@@ -196,7 +196,7 @@ fn threshold(
     let after = arith::add(before, basis)?;
     running.total = after;
     let counted = arith::sub(after, limit.amount.max(before))?.max(Decimal::ZERO);
-    let per = per_words(limit.per);
+    let per = Calendar::per_words(limit.per);
     if before <= limit.amount && after > limit.amount {
         out.events.push((
             EventKind::ThresholdCrossed,
@@ -393,7 +393,7 @@ fn minimum_true_up(
     };
     let last_of_unit = ctx.period.ends(unit) || ctx.next_active == Some(false);
     let so_far = arith::add(running.total, raw)?;
-    let per = per_words(minimum.per);
+    let per = Calendar::per_words(minimum.per);
     let during = within(ctx.period, Some(unit));
     if !last_of_unit {
         if ctx.next_active.is_none() && so_far < minimum.amount {
@@ -453,7 +453,7 @@ fn caps(
             state.earned
         };
         let room = arith::sub(cap.amount, so_far)?.max(Decimal::ZERO);
-        let per = per_words(cap.per);
+        let per = Calendar::per_words(cap.per);
         if amount >= room && !(amount.is_zero() && room.is_zero()) {
             if room.is_zero() {
                 out.explain(ctx, || {
@@ -530,15 +530,5 @@ impl std::fmt::Display for Within {
             Calendar::Quarter => write!(f, "in {year}Q{index}"),
             Calendar::Month => write!(f, "in {year}-{index:02}"),
         }
-    }
-}
-
-/// ` per year` (or quarter, month), or nothing for a lifetime figure.
-fn per_words(per: Option<Calendar>) -> &'static str {
-    match per {
-        Some(Calendar::Year) => " per year",
-        Some(Calendar::Quarter) => " per quarter",
-        Some(Calendar::Month) => " per month",
-        None => "",
     }
 }

@@ -302,6 +302,16 @@ impl Calendar {
             Calendar::Month => "month",
         }
     }
+
+    /// ` per year` after an amount, or nothing for a lifetime limit.
+    pub fn per_words(per: Option<Calendar>) -> &'static str {
+        match per {
+            Some(Calendar::Year) => " per year",
+            Some(Calendar::Quarter) => " per quarter",
+            Some(Calendar::Month) => " per month",
+            None => "",
+        }
+    }
 }
 
 /// A date or an event name, in a window.
