@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use crate::agreement::{Agreement, Bound, Calendar, Clause, ClauseKind, Limit, Rate, Share};
 use crate::eval::arith::{self, Fault};
-use crate::eval::statement::{Event, Row, Statement};
+use crate::eval::statement::{Event, EventKind, Row, Statement};
 use crate::money::{compact, percent};
 use crate::period::Period;
 
@@ -434,7 +434,9 @@ pub fn money(old: &Statement, new: &Statement) -> Result<MoneyDiff, Fault> {
         });
     // An event is the same in both when its clause, kind and period are:
     // looked up in a set, as a long series may have thousands of events.
-    let key = |e: &Event| (e.clause.clone(), e.kind, e.period);
+    fn key(e: &Event) -> (&str, EventKind, Option<Period>) {
+        (&e.clause, e.kind, e.period)
+    }
     let (in_old, in_new): (HashSet<_>, HashSet<_>) = (
         old.events.iter().map(key).collect(),
         new.events.iter().map(key).collect(),
