@@ -305,10 +305,7 @@ impl Lower<'_> {
         // Most expressions are one literal or name: no operators to order.
         let mut children = pair.clone().into_inner();
         if let (Some(only), None) = (children.next(), children.next()) {
-            let mut problems = Vec::new();
-            let result = primary(only, &mut problems);
-            self.problems.append(&mut problems);
-            return result;
+            return primary(only, self.problems);
         }
         let span = span_of(&pair);
         let operands = pair
