@@ -551,12 +551,13 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
     }
 }
 
-/// What the grammar skips as white space (`WHITESPACE`): white space but
-/// the line and paragraph separators, NEL, vertical tab and form feed; and a
-/// byte-order mark.
+/// What the grammar skips as white space (`WHITESPACE`, Unicode's white
+/// space). The scan has refused the line breaks the grammar does not take
+/// (NEL, U+2028, U+2029, vertical tab, form feed) before any text is lowered,
+/// and a byte-order mark is accepted only where the file starts, so no
+/// trailing trivia holds either.
 fn is_blank(c: char) -> bool {
-    (c.is_whitespace() && !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{b}' | '\u{c}'))
-        || c == '\u{feff}'
+    c.is_whitespace()
 }
 
 /// Rules that end in an optional or repeated part, or in a rule that does.
