@@ -22,27 +22,32 @@ pub struct Located<'a> {
 /// will show, so it costs the few lines around the span.
 pub struct Windowed {
     text: String,
-    /// Where each line starts: after `\n`, `\r\n` or a lone `\r`, as miette
-    /// counts lines.
     lines: Vec<usize>,
 }
 
 impl Windowed {
     pub fn new(text: String) -> Self {
-        let mut lines = vec![0];
-        let mut bytes = text.bytes().enumerate().peekable();
-        while let Some((at, byte)) = bytes.next() {
-            let end = match byte {
-                b'\r' => bytes
-                    .next_if(|(_, next)| *next == b'\n')
-                    .map_or(at, |(at, _)| at),
-                b'\n' => at,
-                _ => continue,
-            };
-            lines.push(end.saturating_add(1));
-        }
+        let lines = line_starts(&text);
         Windowed { text, lines }
     }
+}
+
+/// Where each line of a text starts: after `\n`, `\r\n` or a lone `\r`, as
+/// miette counts lines, so that a problem's line is the same in every style.
+fn line_starts(text: &str) -> Vec<usize> {
+    let mut lines = vec![0];
+    let mut bytes = text.bytes().enumerate().peekable();
+    while let Some((at, byte)) = bytes.next() {
+        let end = match byte {
+            b'\r' => bytes
+                .next_if(|(_, next)| *next == b'\n')
+                .map_or(at, |(at, _)| at),
+            b'\n' => at,
+            _ => continue,
+        };
+        lines.push(end.saturating_add(1));
+    }
+    lines
 }
 
 impl SourceCode for Windowed {
@@ -132,8 +137,8 @@ pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
     Lines::new(source).line_column(offset)
 }
 
-/// Where each line of a text starts (after each line feed), found once, so
-/// that locating many problems does not rescan the text for each.
+/// Where each line of a text starts ([`line_starts`]), found once, so that
+/// locating many problems does not rescan the text for each.
 struct Lines<'s> {
     source: &'s str,
     starts: Vec<usize>,
@@ -145,16 +150,10 @@ struct Lines<'s> {
 )]
 impl<'s> Lines<'s> {
     fn new(source: &'s str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(
-                source
-                    .bytes()
-                    .enumerate()
-                    .filter(|(_, b)| *b == b'\n')
-                    .map(|(at, _)| at + 1),
-            )
-            .collect();
-        Lines { source, starts }
+        Lines {
+            source,
+            starts: line_starts(source),
+        }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -293,6 +292,8 @@ mod tests {
             let column = before[start..].chars().count() + 1;
             assert_eq!(line_column(text, offset), (line, column), "at {offset}");
         }
+        // A lone carriage return ends a line, as miette shows it.
+        assert_eq!(line_column("a\rbc", 3), (2, 2));
     }
 
     /// Every problem renders exactly as miette renders it from the whole
