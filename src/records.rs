@@ -71,12 +71,7 @@ impl Record {
             return self.text.clone();
         }
         let mut out = String::with_capacity(self.text.len().saturating_add(self.cells.len()));
-        for (index, cell) in self.iter().enumerate() {
-            if index > 0 {
-                out.push(',');
-            }
-            write_field(&mut out, cell);
-        }
+        write_fields(&mut out, self.iter());
         out
     }
 
@@ -305,6 +300,16 @@ impl<R: Read> Records<R> {
         }
         record.line = line;
         Ok(())
+    }
+}
+
+/// Appends CSV fields separated by commas, each as [`write_field`] writes it.
+pub(crate) fn write_fields<'f>(out: &mut String, fields: impl IntoIterator<Item = &'f str>) {
+    for (index, text) in fields.into_iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        write_field(out, text);
     }
 }
 

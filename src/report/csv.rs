@@ -3,7 +3,7 @@
 
 use crate::eval::statement::Statement;
 use crate::money::{fixed, write_fixed, write_plain};
-use crate::records::write_field as field;
+use crate::records::{write_field as field, write_fields};
 
 /// A column of the CSV statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,12 +162,7 @@ fn end_record(out: &mut String, start: usize) {
 /// Appends one record of text fields.
 fn record<'f>(out: &mut String, fields: impl IntoIterator<Item = &'f str>) {
     let start = out.len();
-    for (index, text) in fields.into_iter().enumerate() {
-        if index > 0 {
-            out.push(',');
-        }
-        field(out, text);
-    }
+    write_fields(out, fields);
     end_record(out, start);
 }
 
