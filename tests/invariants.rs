@@ -169,6 +169,8 @@ proptest! {
         for total in &statement.totals {
             let received: Decimal = statement.rows.iter().filter(|r| statement.payee(r) == total.party).map(|r| r.amount).sum();
             prop_assert_eq!(received, total.received);
+            let paid: Decimal = statement.rows.iter().filter(|r| statement.payer(r) == total.party).map(|r| r.amount).sum();
+            prop_assert_eq!(paid, total.paid);
         }
     }
 

@@ -685,19 +685,31 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// What each party received and paid over the series.
+    /// What each party received and paid over the series: the sum of
+    /// every row is the sum of each clause's running total (and of each
+    /// settlement's), which the engine already keeps, so the rows are not
+    /// read again.
     fn totals(&self) -> Result<Vec<Total>, Problem> {
         let overflow = |fault| {
             let period = self.series.periods.last().copied().unwrap_or(FIRST_PERIOD);
             eval_problem(fault, "totals", period, Span::default())
         };
-        // One pass over the rows, whatever the number of parties.
         let mut received = vec![Decimal::ZERO; self.agreement.parties.len()];
         let mut paid = received.clone();
-        for row in &self.rows {
-            for (sums, party) in [(&mut received, row.payee), (&mut paid, row.payer)] {
+        let clauses = self
+            .agreement
+            .clauses
+            .iter()
+            .zip(&self.clauses)
+            .map(|(clause, prepared)| (clause.payer, clause.payee, prepared.cumulative));
+        let settled = self
+            .settled
+            .iter()
+            .map(|(&(payer, payee), &cumulative)| (payer, payee, cumulative));
+        for (payer, payee, cumulative) in clauses.chain(settled) {
+            for (sums, party) in [(&mut received, payee), (&mut paid, payer)] {
                 if let Some(sum) = sums.get_mut(party) {
-                    *sum = arith::add(*sum, row.amount).map_err(overflow)?;
+                    *sum = arith::add(*sum, cumulative).map_err(overflow)?;
                 }
             }
         }
