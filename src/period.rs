@@ -129,42 +129,83 @@ impl Period {
 }
 
 impl Period {
-    /// The period's label (`2025`, `2025Q3`, `2025-07`), built on the stack:
-    /// a statement prints one per row.
-    pub fn label(&self) -> Label {
-        let digit = |n: u16| b'0'.saturating_add(u8::try_from(n % 10).unwrap_or(0));
-        let year = self.year.unsigned_abs();
-        let [a, b, c, d] = [year / 1000, year / 100, year / 10, year].map(digit);
-        let index = u16::from(self.index);
-        let (bytes, len) = match self.granularity {
-            Calendar::Year => ([a, b, c, d, 0, 0, 0], 4),
-            Calendar::Quarter => ([a, b, c, d, b'Q', digit(index), 0], 6),
-            Calendar::Month => ([a, b, c, d, b'-', digit(index / 10), digit(index)], 7),
+    /// The period's label (`2025`, `2025Q3`, `2025-07`) as two slices of
+    /// text made at compile time, the year and then `Q3` or `-07`: a
+    /// statement prints one per row, and checking a label built at run time
+    /// as UTF-8 cost more than the rest of writing it.
+    fn label(&self) -> (&'static str, &'static str) {
+        let year = usize::from(self.year.unsigned_abs() % 10_000);
+        let suffix = match self.granularity {
+            Calendar::Year => "",
+            Calendar::Quarter => quarter_suffix(self.index),
+            Calendar::Month => month_suffix(self.index),
         };
-        Label { bytes, len }
+        let at = year.saturating_mul(4);
+        (
+            YEARS.get(at..at.saturating_add(4)).unwrap_or_default(),
+            suffix,
+        )
     }
-}
 
-/// A period's label, held on the stack.
-pub struct Label {
-    bytes: [u8; 7],
-    len: usize,
-}
-
-impl Label {
-    pub fn as_str(&self) -> &str {
-        // Only ASCII digits, `Q` and `-` are ever written.
-        self.bytes
-            .get(..self.len)
-            .and_then(|bytes| std::str::from_utf8(bytes).ok())
-            .unwrap_or_default()
+    /// Appends the period's label to `out`.
+    pub fn write_label(&self, out: &mut String) {
+        let (year, suffix) = self.label();
+        out.push_str(year);
+        out.push_str(suffix);
     }
 }
 
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label().as_str())
+        let (year, suffix) = self.label();
+        f.write_str(year)?;
+        f.write_str(suffix)
     }
+}
+
+/// `0000` to `9999`, four digits each.
+#[allow(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_truncation,
+    reason = "a table built at compile time: its indices and digits are checked there"
+)]
+static YEAR_DIGITS: [u8; 40_000] = {
+    let mut bytes = [0u8; 40_000];
+    let mut year = 0;
+    while year < 10_000 {
+        let mut place = 0;
+        let mut rest = year;
+        while place < 4 {
+            bytes[year * 4 + 3 - place] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            place += 1;
+        }
+        year += 1;
+    }
+    bytes
+};
+
+/// [`YEAR_DIGITS`] as text, checked once, at compile time.
+const YEARS: &str = match std::str::from_utf8(&YEAR_DIGITS) {
+    Ok(text) => text,
+    Err(_) => panic!("the year digits are ASCII"),
+};
+
+fn quarter_suffix(index: u8) -> &'static str {
+    ["Q1", "Q2", "Q3", "Q4"]
+        .get(usize::from(index).wrapping_sub(1))
+        .copied()
+        .unwrap_or_default()
+}
+
+fn month_suffix(index: u8) -> &'static str {
+    [
+        "-01", "-02", "-03", "-04", "-05", "-06", "-07", "-08", "-09", "-10", "-11", "-12",
+    ]
+    .get(usize::from(index).wrapping_sub(1))
+    .copied()
+    .unwrap_or_default()
 }
 
 /// `yearly`, `quarterly`, `monthly`: a series' granularity in words.

@@ -121,7 +121,7 @@ pub fn write_rows(out: &mut String, statement: &Statement, deal: Option<&str>, c
             }
             match column {
                 Column::Deal => out.push_str(&deal_field),
-                Column::Period => out.push_str(row.period.label().as_str()),
+                Column::Period => row.period.write_label(out),
                 Column::Clause => out.push_str(name(&clauses, row.clause)),
                 Column::Payer => out.push_str(name(&parties, row.payer)),
                 Column::Party => out.push_str(name(&parties, row.payee)),
