@@ -187,7 +187,7 @@ static YEAR_DIGITS: [u8; 40_000] = {
 };
 
 /// [`YEAR_DIGITS`] as text, checked once, at compile time.
-const YEARS: &str = match std::str::from_utf8(&YEAR_DIGITS) {
+static YEARS: &str = match std::str::from_utf8(&YEAR_DIGITS) {
     Ok(text) => text,
     Err(_) => panic!("the year digits are ASCII"),
 };

@@ -91,6 +91,17 @@ fn at_minor_units(share: &Share, minor_units: u32) -> Share {
     share
 }
 
+/// Where a fault in a period arose: at a clause or a settlement, by index.
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    Clause(usize),
+    Settlement(usize),
+}
+
+/// A step of a period's evaluation: a fault carries only where it arose,
+/// and is put in words once ([`Engine::problem`]), off the path of every row.
+type Step<T> = Result<T, (arith::Fault, Place)>;
+
 /// The label of the rows that offset flows between two parties who settle net.
 pub const SETTLEMENT_LABEL: &str = "net settlement";
 
@@ -263,7 +274,8 @@ impl<'a> Engine<'a> {
 
     fn run(mut self) -> Result<Statement, Problem> {
         for t in 0..self.series.periods.len() {
-            self.period(t)?;
+            self.period(t)
+                .map_err(|(fault, place)| self.problem(fault, place, t))?;
         }
         self.unrecouped();
         let totals = self.totals()?;
@@ -287,13 +299,13 @@ impl<'a> Engine<'a> {
     /// Evaluates every clause in period `t`. Rows are pushed once, in
     /// clause order, and completed in place: shares first, since recoupment
     /// and `rest of` need their earnings.
-    fn period(&mut self, t: usize) -> Result<(), Problem> {
+    fn period(&mut self, t: usize) -> Step<()> {
         let period = self.series.periods.get(t).copied().unwrap_or(FIRST_PERIOD);
         let agreement = self.agreement;
         let first = self.rows.len();
         for (index, clause) in agreement.clauses.iter().enumerate() {
             let basis = match clause.kind {
-                ClauseKind::Share(_) => Some(self.basis(index, clause, t, period)?),
+                ClauseKind::Share(_) => Some(self.basis(index, t)?),
                 _ => None,
             };
             self.rows.push(self.blank_row(index, clause, period, basis));
@@ -314,7 +326,8 @@ impl<'a> Engine<'a> {
             if let (Some(prepared), Some(row)) =
                 (self.clauses.get_mut(index), self.rows.get_mut(at))
             {
-                prepared.cumulative = money_add(prepared.cumulative, row.amount, clause, period)?;
+                prepared.cumulative = arith::add(prepared.cumulative, row.amount)
+                    .map_err(|fault| (fault, Place::Clause(index)))?;
                 row.cumulative = prepared.cumulative;
             }
         }
@@ -330,7 +343,7 @@ impl<'a> Engine<'a> {
         basis: Decimal,
         t: usize,
         period: Period,
-    ) -> Result<Decimal, Problem> {
+    ) -> Step<Decimal> {
         let (
             Some(Prepared {
                 share: Some(share),
@@ -364,7 +377,7 @@ impl<'a> Engine<'a> {
             events: &mut self.period_events,
         };
         let earned = share::evaluate(share, state, basis, &ctx, &mut out)
-            .map_err(|fault| eval_problem(fault, &clause.label, period, clause.span))?;
+            .map_err(|fault| (fault, Place::Clause(index)))?;
         row.amount = earned;
         if self.explain {
             let verb = if self.recouping.contains(&index) {
@@ -440,7 +453,7 @@ impl<'a> Engine<'a> {
         clause: &Clause,
         t: usize,
         period: Period,
-    ) -> Result<(), Problem> {
+    ) -> Step<()> {
         let row = self.other_row(index, clause, t, period)?;
         if let Some(slot) = self.rows.get_mut(first.saturating_add(index)) {
             *slot = row;
@@ -449,16 +462,11 @@ impl<'a> Engine<'a> {
     }
 
     /// The row of a `rest of` or an advance.
-    fn other_row(
-        &mut self,
-        index: usize,
-        clause: &Clause,
-        t: usize,
-        period: Period,
-    ) -> Result<Row, Problem> {
+    fn other_row(&mut self, index: usize, clause: &Clause, t: usize, period: Period) -> Step<Row> {
+        let fault_here = |fault| (fault, Place::Clause(index));
         match &clause.kind {
             ClauseKind::Rest(basis_def) => {
-                let basis = self.basis(index, clause, t, period)?;
+                let basis = self.basis(index, t)?;
                 let mut row = self.blank_row(index, clause, period, Some(basis));
                 let mut taken = Decimal::ZERO;
                 let mut parts = Vec::new();
@@ -468,14 +476,13 @@ impl<'a> Engine<'a> {
                     .map_or(&[][..], |p| p.remainder_of.as_slice());
                 for &share_index in shares {
                     let earned = self.earned.get(share_index).copied().unwrap_or_default();
-                    taken = money_add(taken, earned, clause, period)?;
+                    taken = arith::add(taken, earned).map_err(fault_here)?;
                     if self.explain {
                         let label = self.labels.get(share_index).map_or("", String::as_str);
                         parts.push(format!("{} to `{label}`", readable(earned)));
                     }
                 }
-                let remainder = arith::sub(basis, taken)
-                    .map_err(|fault| eval_problem(fault, &clause.label, period, clause.span))?;
+                let remainder = arith::sub(basis, taken).map_err(fault_here)?;
                 let rounded = money::round(
                     remainder,
                     self.agreement.currency.minor_units,
@@ -558,9 +565,9 @@ impl<'a> Engine<'a> {
 
     /// Offsets the flows between parties who settle net: each gets one
     /// offset row, so that what a party receives in the period is the net.
-    fn settle(&mut self, first: usize, period: Period) -> Result<(), Problem> {
-        for settlement in &self.agreement.settlements {
-            let overflow = |fault| eval_problem(fault, SETTLEMENT_LABEL, period, settlement.span);
+    fn settle(&mut self, first: usize, period: Period) -> Step<()> {
+        for (which, settlement) in self.agreement.settlements.iter().enumerate() {
+            let overflow = |fault| (fault, Place::Settlement(which));
             let (a, b) = (settlement.first, settlement.second);
             let rows = self.rows.get(first..).unwrap_or_default();
             let flow = |from: usize, to: usize| {
@@ -622,22 +629,37 @@ impl<'a> Engine<'a> {
     }
 
     /// The basis of clause `index` in period `t` (zero for an advance).
-    fn basis(
-        &self,
-        index: usize,
-        clause: &Clause,
-        t: usize,
-        period: Period,
-    ) -> Result<Decimal, Problem> {
+    fn basis(&self, index: usize, t: usize) -> Step<Decimal> {
         let Some(prepared) = self.clauses.get(index) else {
             return Ok(Decimal::ZERO);
         };
         match &prepared.basis {
             Some(basis) => basis
                 .at(self.series, t)
-                .map_err(|fault| eval_problem(fault, &clause.label, period, clause.span)),
+                .map_err(|fault| (fault, Place::Clause(index))),
             None => Ok(Decimal::ZERO),
         }
+    }
+
+    /// A fault in period `t` as a problem, located at its clause or settlement.
+    #[cold]
+    fn problem(&self, fault: arith::Fault, place: Place, t: usize) -> Problem {
+        let period = self.series.periods.get(t).copied().unwrap_or(FIRST_PERIOD);
+        let (label, span) = match place {
+            Place::Clause(index) => self
+                .agreement
+                .clauses
+                .get(index)
+                .map_or(("", Span::default()), |c| (c.label.as_str(), c.span)),
+            Place::Settlement(which) => (
+                SETTLEMENT_LABEL,
+                self.agreement
+                    .settlements
+                    .get(which)
+                    .map_or(Span::default(), |s| s.span),
+            ),
+        };
+        eval_problem(fault, label, period, span)
     }
 
     fn blank_row(
@@ -788,11 +810,6 @@ fn missing_column(column: &str, series: &Series, span: Span) -> Problem {
         },
         span,
     )
-}
-
-/// `a + b` for a running total of `clause`, or the overflow located at it.
-fn money_add(a: Decimal, b: Decimal, clause: &Clause, period: Period) -> Result<Decimal, Problem> {
-    arith::add(a, b).map_err(|fault| eval_problem(fault, &clause.label, period, clause.span))
 }
 
 fn eval_problem(fault: arith::Fault, label: &str, period: Period, span: Span) -> Problem {
