@@ -207,8 +207,48 @@ pub fn fixed(amount: Decimal, minor_units: u32) -> String {
 
 /// Appends [`fixed`]'s text to `out`.
 pub fn write_fixed(out: &mut String, amount: Decimal, minor_units: u32) {
-    Digits::of(&mut itoa::Buffer::new(), at_most(amount, minor_units))
-        .write(out, minor_units as usize);
+    let shown = at_most(amount, minor_units);
+    if !write_fixed_small(out, shown, minor_units) {
+        Digits::of(&mut itoa::Buffer::new(), shown).write(out, minor_units as usize);
+    }
+}
+
+/// [`write_fixed`] for an amount whose figure at the minor unit fits a
+/// u64 (a statement's amounts almost always do): the whole part and the
+/// minor digits as two integers, with no digit-by-digit assembly; a
+/// statement writes one or two per row. `false`, writing nothing, when the
+/// amount is too large.
+fn write_fixed_small(out: &mut String, shown: Decimal, minor_units: u32) -> bool {
+    let Ok(magnitude) = u64::try_from(shown.mantissa().unsigned_abs()) else {
+        return false;
+    };
+    // `shown` has no more than `minor_units` decimals: widen it to exactly that.
+    let widen = minor_units.saturating_sub(shown.scale());
+    let (Some(widen), Some(unit)) = (ten_to(widen), ten_to(minor_units)) else {
+        return false;
+    };
+    let (Ok(widen), Ok(unit)) = (u64::try_from(widen), u64::try_from(unit)) else {
+        return false;
+    };
+    let Some(figure) = magnitude.checked_mul(widen) else {
+        return false;
+    };
+    let (Some(whole), Some(fraction)) = (figure.checked_div(unit), figure.checked_rem(unit)) else {
+        return false;
+    };
+    if figure != 0 && shown.is_sign_negative() {
+        out.push('-');
+    }
+    let mut buffer = itoa::Buffer::new();
+    out.push_str(buffer.format(whole));
+    if minor_units > 0 {
+        out.push('.');
+        let digits = buffer.format(fraction);
+        let padding = (minor_units as usize).saturating_sub(digits.len());
+        out.push_str(ZEROS.get(..padding).unwrap_or_default());
+        out.push_str(digits);
+    }
+    true
 }
 
 /// `amount` with no more than `minor_units` decimals (Decimal's rescaling
@@ -480,6 +520,14 @@ mod tests {
             let fixed_text = fixed(amount, 20);
             proptest::prop_assert_eq!(Decimal::from_str(&fixed_text).unwrap(), amount);
             proptest::prop_assert_eq!(fixed_text.split_once('.').unwrap().1.len(), 20);
+            // At a currency's few minor units, as a statement writes amounts.
+            for minor in 0..=4u32 {
+                let text = fixed(amount, minor);
+                let decimals = text.split_once('.').map_or(0, |(_, after)| after.len());
+                proptest::prop_assert_eq!(decimals, minor as usize, "{}", text);
+                proptest::prop_assert_eq!(Decimal::from_str(&text).unwrap(), at_most(amount, minor));
+                proptest::prop_assert!(!text.starts_with("-0") || text.bytes().any(|b| (b'1'..=b'9').contains(&b)), "{}", text);
+            }
             let percent_text = percent(amount);
             let hundred = (amount * Decimal::ONE_HUNDRED).normalize();
             proptest::prop_assert_eq!(percent_text, format!("{hundred}%"));
