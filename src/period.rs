@@ -16,37 +16,44 @@ pub struct Period {
 }
 
 impl Period {
-    /// Parses `2025`, `2025Q3` or `2025-07`; years 1 to 9999.
+    /// Parses `2025`, `2025Q3` or `2025-07`; years 1 to 9999. By the
+    /// label's shape and its digits' values, without `str::parse`: a
+    /// series has a label on every row.
     pub fn parse(label: &str) -> Option<Period> {
-        let bytes = label.as_bytes();
-        let year_digits = label.get(..4)?;
-        if !year_digits.bytes().all(|b| b.is_ascii_digit()) {
+        let (year, index, granularity) = match *label.as_bytes() {
+            [a, b, c, d] => ([a, b, c, d], None, Calendar::Year),
+            [a, b, c, d, b'Q', quarter] => ([a, b, c, d], Some([b'0', quarter]), Calendar::Quarter),
+            [a, b, c, d, b'-', tens, ones] => ([a, b, c, d], Some([tens, ones]), Calendar::Month),
+            _ => return None,
+        };
+        let [a, b, c, d] = year.map(|byte| byte.wrapping_sub(b'0'));
+        if a.max(b).max(c).max(d) > 9 {
             return None;
         }
-        let year: i16 = year_digits.parse().ok()?;
+        let year = [a, b, c, d].into_iter().fold(0i16, |year, digit| {
+            year.wrapping_mul(10).wrapping_add(i16::from(digit))
+        });
         if year < 1 {
             return None;
         }
-        let two_digits = |text: &str| -> Option<u8> {
-            (text.len() == 2 && text.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| text.parse().ok())
-                .flatten()
-        };
-        let (index, granularity) = match bytes.get(4) {
-            None => (0, Calendar::Year),
-            Some(b'Q') if label.len() == 6 => {
-                let quarter = label.get(5..)?.parse::<u8>().ok()?;
-                (
-                    (1..=4).contains(&quarter).then_some(quarter)?,
-                    Calendar::Quarter,
-                )
+        let index = match index {
+            None => 0,
+            Some(digits) => {
+                let [tens, ones] = digits.map(|byte| byte.wrapping_sub(b'0'));
+                if tens.max(ones) > 9 {
+                    return None;
+                }
+                tens.wrapping_mul(10).wrapping_add(ones)
             }
-            Some(b'-') => {
-                let month = two_digits(label.get(5..)?)?;
-                ((1..=12).contains(&month).then_some(month)?, Calendar::Month)
-            }
-            _ => return None,
         };
+        let last = match granularity {
+            Calendar::Year => 0,
+            Calendar::Quarter => 4,
+            Calendar::Month => 12,
+        };
+        if index > last || (index == 0 && granularity != Calendar::Year) {
+            return None;
+        }
         Some(Period {
             year,
             index,
@@ -240,6 +247,51 @@ mod tests {
     fn labels_round_trip() {
         for label in ["2025", "2025Q3", "2025-07", "0001", "9999-12"] {
             assert_eq!(Period::parse(label).unwrap().to_string(), label);
+        }
+    }
+
+    /// The parser as it was, with `str::parse`: the reference.
+    fn parse_by_str(label: &str) -> Option<Period> {
+        let year_digits = label.get(..4)?;
+        if !year_digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let year: i16 = year_digits.parse().ok()?;
+        if year < 1 {
+            return None;
+        }
+        let two_digits = |text: &str| -> Option<u8> {
+            (text.len() == 2 && text.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| text.parse().ok())
+                .flatten()
+        };
+        let (index, granularity) = match label.as_bytes().get(4) {
+            None => (0, Calendar::Year),
+            Some(b'Q') if label.len() == 6 => {
+                let quarter = label.get(5..)?.parse::<u8>().ok()?;
+                (
+                    (1..=4).contains(&quarter).then_some(quarter)?,
+                    Calendar::Quarter,
+                )
+            }
+            Some(b'-') => {
+                let month = two_digits(label.get(5..)?)?;
+                ((1..=12).contains(&month).then_some(month)?, Calendar::Month)
+            }
+            _ => return None,
+        };
+        Some(Period {
+            year,
+            index,
+            granularity,
+        })
+    }
+
+    proptest::proptest! {
+        /// Byte by byte, labels read as `str::parse` reads them.
+        #[test]
+        fn labels_parse_as_str_parse_reads_them(label in "[0-9]{0,5}[-Q+ é]?[0-9+]{0,3}") {
+            proptest::prop_assert_eq!(Period::parse(&label), parse_by_str(&label));
         }
     }
 

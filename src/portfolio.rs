@@ -50,7 +50,13 @@ pub struct Blocks<R: Read> {
     seen: HashSet<String>,
     /// Set once reading cannot go on.
     failed: bool,
+    /// The rows of the block before, as room for the next one's columns
+    /// (no more than [`MAX_ROOM`]: a block may be far longer than the next).
+    rows: usize,
 }
+
+/// The most rows a block's columns are given room for before it is read.
+const MAX_ROOM: usize = 4096;
 
 /// Whether a CSV header line names a `deal` column: a long-form series.
 pub fn is_long_form(header_line: &str) -> bool {
@@ -127,6 +133,7 @@ pub fn open<R: Read>(reader: R) -> Result<Blocks<R>, Box<RowProblem>> {
         pending: false,
         seen: HashSet::new(),
         failed: false,
+        rows: 0,
     })
 }
 
@@ -164,7 +171,9 @@ impl<R: Read> Iterator for Blocks<R> {
         }
         // The builder counts cells without the deal column; rows and
         // problems show the row whole.
-        let mut builder = Builder::new(self.header.values.clone()).with_extra_columns(1);
+        let mut builder = Builder::new(self.header.values.clone())
+            .with_extra_columns(1)
+            .with_room(self.rows);
         let mut texts: Vec<String> = Vec::new();
         loop {
             let record = &self.record;
@@ -209,7 +218,11 @@ impl<R: Read> Iterator for Blocks<R> {
                 }
             }
         }
-        let series = builder.finish(Span::default()).map_err(|problems| {
+        let series = builder.finish(Span::default());
+        if let Ok(series) = &series {
+            self.rows = series.periods.len().min(MAX_ROOM);
+        }
+        let series = series.map_err(|problems| {
             problems
                 .into_iter()
                 .zip(texts.into_iter().chain(std::iter::repeat(String::new())))
@@ -239,7 +252,7 @@ impl<R: Read> Blocks<R> {
         loop {
             match self.reader.read(&mut self.record) {
                 Ok(false) => return None,
-                Ok(true) if self.record.iter().all(|cell| trim(cell).is_empty()) => continue,
+                Ok(true) if self.record.is_blank() => continue,
                 Ok(true) => return Some(Ok(())),
                 Err(kind) => return Some(Err(csv_problem(kind))),
             }

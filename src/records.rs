@@ -11,7 +11,7 @@
 use std::io::Read;
 
 use crate::diagnostics::ProblemKind;
-use crate::series::NOT_UTF8;
+use crate::series::{NOT_UTF8, trim};
 
 /// One record: its cells, and the line and byte it starts on.
 #[derive(Debug, Clone, Default)]
@@ -34,6 +34,7 @@ impl Record {
     }
 
     /// Cell `index`, if the record has that many.
+    #[inline]
     pub fn get(&self, index: usize) -> Option<&str> {
         let (from, to) = *self.cells.get(index)?;
         self.text.get(from..to)
@@ -45,6 +46,17 @@ impl Record {
 
     pub fn is_empty(&self) -> bool {
         self.cells.is_empty()
+    }
+
+    /// Whether every cell is empty or white space (a line of commas, say).
+    /// A record whose text starts with a byte that is neither white space
+    /// nor a comma has a cell that is neither: the usual row is told so
+    /// by its first byte, without a look at each cell.
+    pub fn is_blank(&self) -> bool {
+        match self.text.as_bytes().first() {
+            Some(byte) if byte.is_ascii_graphic() && *byte != b',' => false,
+            _ => self.iter().all(|cell| trim(cell).is_empty()),
+        }
     }
 
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + Clone {

@@ -136,6 +136,17 @@ impl Builder {
         self
     }
 
+    /// The same builder, with room for `rows` rows in each column: the
+    /// deals of a portfolio mostly have as many rows as the one before,
+    /// and a column grown row by row is copied again at each doubling.
+    pub fn with_room(mut self, rows: usize) -> Self {
+        self.series.periods.reserve(rows);
+        for column in &mut self.series.values {
+            column.reserve(rows);
+        }
+        self
+    }
+
     /// A builder for a series with these columns (`period` not included).
     pub fn new(columns: Vec<String>) -> Self {
         Builder {
