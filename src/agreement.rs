@@ -132,33 +132,89 @@ pub enum ClauseKind {
 
 /// A share of a basis, with everything that limits it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Share {
+///
+/// Its figures are exact decimals; evaluation may hold them as another
+/// kind of figure `N` ([`Share::map`]): `src/eval/fixed.rs`.
+pub struct Share<N = Decimal> {
     pub basis: Basis,
-    pub rate: Rate,
+    pub rate: Rate<N>,
     /// Lifetime (`per: None`) and calendar caps, at most one of each period.
-    pub caps: Vec<Limit>,
+    pub caps: Vec<Limit<N>>,
     /// `above 100M`: only the basis beyond this cumulative threshold counts.
-    pub threshold: Option<Limit>,
+    pub threshold: Option<Limit<N>>,
     /// `floor 20K per quarter`
-    pub floor: Option<Limit>,
+    pub floor: Option<Limit<N>>,
     /// `minimum 1M per year`
-    pub minimum: Option<Limit>,
+    pub minimum: Option<Limit<N>>,
     pub window: Window,
+}
+
+impl<N: Copy> Share<N> {
+    /// The same terms with every figure (rates, amounts, band and step
+    /// limits) passed through `figure`; the first error stops it.
+    pub fn map<M, E>(&self, mut figure: impl FnMut(N) -> Result<M, E>) -> Result<Share<M>, E> {
+        let mut limit = |limit: &Limit<N>| -> Result<Limit<M>, E> {
+            Ok(Limit {
+                amount: figure(limit.amount)?,
+                per: limit.per,
+                span: limit.span,
+            })
+        };
+        let caps = self.caps.iter().map(&mut limit).collect::<Result<_, E>>()?;
+        let threshold = self.threshold.as_ref().map(&mut limit).transpose()?;
+        let floor = self.floor.as_ref().map(&mut limit).transpose()?;
+        let minimum = self.minimum.as_ref().map(&mut limit).transpose()?;
+        let rate = match &self.rate {
+            Rate::Flat(rate) => Rate::Flat(figure(*rate)?),
+            Rate::Bands { bands, reset } => Rate::Bands {
+                bands: bands
+                    .iter()
+                    .map(|band| {
+                        Ok(Band {
+                            rate: figure(band.rate)?,
+                            up_to: band.up_to.map(&mut figure).transpose()?,
+                        })
+                    })
+                    .collect::<Result<_, E>>()?,
+                reset: *reset,
+            },
+            Rate::Steps(steps) => Rate::Steps(
+                steps
+                    .iter()
+                    .map(|step| {
+                        Ok(Step {
+                            rate: figure(step.rate)?,
+                            until_paid: step.until_paid.map(&mut figure).transpose()?,
+                        })
+                    })
+                    .collect::<Result<_, E>>()?,
+            ),
+        };
+        Ok(Share {
+            basis: self.basis.clone(),
+            rate,
+            caps,
+            threshold,
+            floor,
+            minimum,
+            window: self.window.clone(),
+        })
+    }
 }
 
 /// How the rate is set.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Rate {
+pub enum Rate<N = Decimal> {
     /// `20%`, as a fraction (0.2).
-    Flat(Decimal),
+    Flat(N),
     /// Marginal bands on the cumulative basis, reset each calendar period if
     /// `reset` is set.
     Bands {
-        bands: Vec<Band>,
+        bands: Vec<Band<N>>,
         reset: Option<Calendar>,
     },
     /// Step-down on the clause's own cumulative payments.
-    Steps(Vec<Step>),
+    Steps(Vec<Step<N>>),
 }
 
 impl Rate {
@@ -174,22 +230,22 @@ impl Rate {
 
 /// `25% up to 5M`; `up_to: None` for the open band (`20% above`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Band {
-    pub rate: Decimal,
-    pub up_to: Option<Decimal>,
+pub struct Band<N = Decimal> {
+    pub rate: N,
+    pub up_to: Option<N>,
 }
 
 /// `10% until paid 400K`; `until_paid: None` for the last, open step.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Step {
-    pub rate: Decimal,
-    pub until_paid: Option<Decimal>,
+pub struct Step<N = Decimal> {
+    pub rate: N,
+    pub until_paid: Option<N>,
 }
 
 /// An amount that applies over the lifetime (`per: None`) or per calendar period.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Limit {
-    pub amount: Decimal,
+pub struct Limit<N = Decimal> {
+    pub amount: N,
     pub per: Option<Calendar>,
     pub span: Span,
 }

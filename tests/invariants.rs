@@ -136,6 +136,21 @@ fn evaluate(deal: &str, series: &str) -> Option<(Agreement, Series, Statement)> 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
+    /// Fixed figures (src/eval/fixed.rs) give every figure, note, event and
+    /// step of the derivation that decimals give, or leave it to decimals.
+    #[test]
+    fn fixed_figures_and_decimals_give_the_same_statement((deal, _, _) in deal(false), series in series()) {
+        let Ok((agreement, _)) = dealterms::compile(&deal) else {
+            return Err(TestCaseError::reject("the generated deal does not check"));
+        };
+        let series = dealterms::series::read(&series).expect("generated series are valid");
+        let statement = |decimals_only| {
+            let options = Options { explain: true, decimals_only, ..Options::default() };
+            eval::evaluate(&agreement, &series, &options).expect("evaluation succeeds")
+        };
+        prop_assert_eq!(statement(false), statement(true));
+    }
+
     #[test]
     fn caps_hold_totals_grow_and_everything_adds_up((deal, _, _) in deal(false), series in series()) {
         let Some((agreement, _, statement)) = evaluate(&deal, &series) else {

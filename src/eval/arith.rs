@@ -1,34 +1,98 @@
-//! Checked arithmetic on exact decimals: evaluation never panics on a
-//! figure out of range; it reports it against the clause and period.
+//! Checked arithmetic on exact figures: evaluation never panics on a figure
+//! out of range; it reports it against the clause and period.
+//!
+//! The rules of a share clause (src/eval/share.rs) are written once, over
+//! [`Num`]: exact decimals, or [`super::fixed::Fixed`] figures, integers at
+//! one scale that give the very same figures faster and refuse what they
+//! cannot hold exactly.
 
 use rust_decimal::Decimal;
+
+use crate::agreement::RoundingMode;
+use crate::money;
 
 /// Why a figure could not be computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
     Overflow,
     DivisionByZero,
+    /// A [`super::fixed::Fixed`] figure cannot hold the result exactly: the
+    /// clause is evaluated again with decimals, which can. Never reported.
+    Inexact,
 }
 
-pub type Figure = Result<Decimal, Fault>;
+pub type Figure<N = Decimal> = Result<N, Fault>;
 
-pub fn add(a: Decimal, b: Decimal) -> Figure {
-    a.checked_add(b).ok_or(Fault::Overflow)
+/// A kind of figure a share clause is evaluated with.
+pub trait Num: Copy + Ord + Default + std::fmt::Debug {
+    const ZERO: Self;
+    fn try_add(self, other: Self) -> Figure<Self>;
+    fn try_sub(self, other: Self) -> Figure<Self>;
+    fn try_mul(self, other: Self) -> Figure<Self>;
+    /// Division by zero is [`Fault::DivisionByZero`].
+    fn try_div(self, other: Self) -> Figure<Self>;
+    /// Rounded to `minor_units` decimals ([`money::round`]).
+    fn round_to(self, minor_units: u32, mode: RoundingMode) -> Figure<Self>;
+    fn is_zero(self) -> bool;
+    /// Whether the sign is negative; a decimal zero may have one.
+    fn is_sign_negative(self) -> bool;
+    /// The figure as an exact decimal, for notes and words.
+    fn decimal(self) -> Decimal;
 }
 
-pub fn sub(a: Decimal, b: Decimal) -> Figure {
-    a.checked_sub(b).ok_or(Fault::Overflow)
-}
+impl Num for Decimal {
+    const ZERO: Self = Decimal::ZERO;
 
-pub fn mul(a: Decimal, b: Decimal) -> Figure {
-    a.checked_mul(b).ok_or(Fault::Overflow)
-}
-
-pub fn div(a: Decimal, b: Decimal) -> Figure {
-    if b.is_zero() {
-        return Err(Fault::DivisionByZero);
+    fn try_add(self, other: Self) -> Figure {
+        self.checked_add(other).ok_or(Fault::Overflow)
     }
-    a.checked_div(b).ok_or(Fault::Overflow)
+
+    fn try_sub(self, other: Self) -> Figure {
+        self.checked_sub(other).ok_or(Fault::Overflow)
+    }
+
+    fn try_mul(self, other: Self) -> Figure {
+        self.checked_mul(other).ok_or(Fault::Overflow)
+    }
+
+    fn try_div(self, other: Self) -> Figure {
+        if other.is_zero() {
+            return Err(Fault::DivisionByZero);
+        }
+        self.checked_div(other).ok_or(Fault::Overflow)
+    }
+
+    fn round_to(self, minor_units: u32, mode: RoundingMode) -> Figure {
+        Ok(money::round(self, minor_units, mode))
+    }
+
+    fn is_zero(self) -> bool {
+        Decimal::is_zero(&self)
+    }
+
+    fn is_sign_negative(self) -> bool {
+        Decimal::is_sign_negative(&self)
+    }
+
+    fn decimal(self) -> Decimal {
+        self
+    }
+}
+
+pub fn add<N: Num>(a: N, b: N) -> Figure<N> {
+    a.try_add(b)
+}
+
+pub fn sub<N: Num>(a: N, b: N) -> Figure<N> {
+    a.try_sub(b)
+}
+
+pub fn mul<N: Num>(a: N, b: N) -> Figure<N> {
+    a.try_mul(b)
+}
+
+pub fn div<N: Num>(a: N, b: N) -> Figure<N> {
+    a.try_div(b)
 }
 
 pub use crate::money::negate;

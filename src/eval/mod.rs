@@ -7,6 +7,7 @@
 
 pub mod arith;
 mod basis;
+pub mod fixed;
 mod share;
 pub mod statement;
 mod window;
@@ -21,7 +22,9 @@ use crate::diagnostics::{Problem, ProblemKind, suggest};
 use crate::money::{self, readable};
 use crate::period::{Period, granularity_word};
 use crate::series::Series;
+use arith::Num;
 use basis::Compiled;
+use fixed::Fixed;
 use share::{Context, ShareState};
 use statement::{Event, EventKind, Note, Notes, Row, Statement, Total};
 
@@ -32,6 +35,10 @@ pub struct Options {
     pub event_dates: HashMap<String, Date>,
     /// Whether to record each figure's derivation, step by step.
     pub explain: bool,
+    /// Evaluate every clause with decimals, never with fixed figures
+    /// ([`fixed`]), which give the same figures: for the tests that hold
+    /// them to it.
+    pub decimals_only: bool,
 }
 
 /// The period an advance is paid in: the one containing its date, the first
@@ -111,17 +118,40 @@ pub fn evaluate(
     series: &Series,
     options: &Options,
 ) -> Result<Statement, Problem> {
-    Engine::new(agreement, series, options)?.run()
+    let fixed = !options.decimals_only;
+    match Engine::new(agreement, series, options, fixed)?.run() {
+        Ok(statement) => Ok(statement),
+        Err(Stopped::Problem(problem)) => Err(problem),
+        // A figure the fixed figures could not hold: decimals can, or can
+        // tell what went wrong.
+        Err(Stopped::Again) => match Engine::new(agreement, series, options, false)?.run() {
+            Ok(statement) => Ok(statement),
+            Err(Stopped::Problem(problem)) => Err(problem),
+            Err(Stopped::Again) => Err(Problem::new(
+                ProblemKind::Internal {
+                    detail: "evaluation with decimals asked to start again".into(),
+                },
+                Span::default(),
+            )),
+        },
+    }
+}
+
+/// Why an evaluation stopped.
+enum Stopped {
+    Problem(Problem),
+    /// A fault while some clause was evaluated with fixed figures: start
+    /// again with decimals.
+    Again,
 }
 
 /// One clause made ready for a series.
 struct Prepared {
     basis: Option<Compiled>,
-    /// A share clause's terms, amounts at the minor unit: [`at_minor_units`].
-    share: Option<Share>,
+    /// A share clause's terms and state, in the figures it is evaluated with.
+    kernel: Option<Kernel>,
     /// Whether the clause is in force, period by period.
     active: Vec<bool>,
-    state: ShareState,
     /// What the clause has paid out so far.
     cumulative: Decimal,
     /// For a `rest of`: the share clauses on the same basis, found once.
@@ -130,6 +160,48 @@ struct Prepared {
     /// whether it was paid before the series; found once, not each period.
     paid_at: Option<usize>,
     paid_before_series: bool,
+}
+
+/// A share clause's terms and what it carries from period to period, in
+/// the figures it is evaluated with: one set of rules ([`share::evaluate`])
+/// serves both.
+enum Kernel {
+    /// Exact decimals, the terms' amounts at the minor unit ([`at_minor_units`]).
+    Decimal(Share, ShareState<Decimal>),
+    /// Fixed figures ([`fixed`]): the same figures at a fraction of the cost,
+    /// for terms with at most four decimals. A figure they cannot hold
+    /// stops the evaluation, which starts again with decimals ([`evaluate`]).
+    Fixed(Share<Fixed>, ShareState<Fixed>),
+}
+
+impl Kernel {
+    fn new(share: &Share, minor_units: u32, decimals_only: bool) -> Kernel {
+        match share.map(Fixed::from_decimal) {
+            Ok(terms) if !decimals_only => Kernel::Fixed(terms, ShareState::default()),
+            _ => Kernel::Decimal(at_minor_units(share, minor_units), ShareState::default()),
+        }
+    }
+
+    fn is_fixed(&self) -> bool {
+        matches!(self, Kernel::Fixed(..))
+    }
+
+    /// What the clause earns on `basis` this period.
+    fn evaluate(
+        &mut self,
+        basis: Decimal,
+        ctx: &Context,
+        out: &mut share::Outcome<'_>,
+    ) -> arith::Figure {
+        match self {
+            Kernel::Decimal(terms, state) => share::evaluate(terms, state, basis, ctx, out),
+            Kernel::Fixed(terms, state) => {
+                let basis = Fixed::from_decimal(basis)?;
+                share::evaluate(terms, state, basis, ctx, out)
+                    .map(|earned| earned.at_minor_units(ctx.minor_units))
+            }
+        }
+    }
 }
 
 struct Engine<'a> {
@@ -156,10 +228,13 @@ struct Engine<'a> {
 }
 
 impl<'a> Engine<'a> {
+    /// With `fixed`, share clauses whose terms allow it are evaluated with
+    /// fixed figures ([`Kernel`]).
     fn new(
         agreement: &'a Agreement,
         series: &'a Series,
         options: &Options,
+        fixed: bool,
     ) -> Result<Self, Problem> {
         let event_dates: Vec<Option<Date>> = agreement
             .events
@@ -204,9 +279,9 @@ impl<'a> Engine<'a> {
                     .collect(),
                 _ => Vec::new(),
             };
-            let share = match &clause.kind {
+            let kernel = match &clause.kind {
                 ClauseKind::Share(share) => {
-                    Some(at_minor_units(share, agreement.currency.minor_units))
+                    Some(Kernel::new(share, agreement.currency.minor_units, !fixed))
                 }
                 _ => None,
             };
@@ -221,11 +296,10 @@ impl<'a> Engine<'a> {
             };
             clauses.push(Prepared {
                 basis,
-                share,
+                kernel,
                 paid_at,
                 paid_before_series,
                 active,
-                state: ShareState::default(),
                 cumulative: Decimal::ZERO,
                 remainder_of,
             });
@@ -272,13 +346,22 @@ impl<'a> Engine<'a> {
         })
     }
 
-    fn run(mut self) -> Result<Statement, Problem> {
+    fn run(mut self) -> Result<Statement, Stopped> {
         for t in 0..self.series.periods.len() {
-            self.period(t)
-                .map_err(|(fault, place)| self.problem(fault, place, t))?;
+            if let Err((fault, place)) = self.period(t) {
+                let fixed = self
+                    .clauses
+                    .iter()
+                    .any(|p| p.kernel.as_ref().is_some_and(Kernel::is_fixed));
+                return Err(if fixed {
+                    Stopped::Again
+                } else {
+                    Stopped::Problem(self.problem(fault, place, t))
+                });
+            }
         }
         self.unrecouped();
-        let totals = self.totals()?;
+        let totals = self.totals().map_err(Stopped::Problem)?;
         // By period, then in the order things happen within it.
         self.events
             .sort_by_key(|event| (event.period, event.kind.order()));
@@ -346,8 +429,7 @@ impl<'a> Engine<'a> {
     ) -> Step<Decimal> {
         let (
             Some(Prepared {
-                share: Some(share),
-                state,
+                kernel: Some(kernel),
                 active,
                 ..
             }),
@@ -376,7 +458,8 @@ impl<'a> Engine<'a> {
             explain: &mut row.explain,
             events: &mut self.period_events,
         };
-        let earned = share::evaluate(share, state, basis, &ctx, &mut out)
+        let earned = kernel
+            .evaluate(basis, &ctx, &mut out)
             .map_err(|fault| (fault, Place::Clause(index)))?;
         row.amount = earned;
         if self.explain {
@@ -818,6 +901,11 @@ fn eval_problem(fault: arith::Fault, label: &str, period: Period, span: Span) ->
     let kind = match fault {
         arith::Fault::Overflow => ProblemKind::EvalOverflow { clause, period },
         arith::Fault::DivisionByZero => ProblemKind::EvalDivisionByZero { clause, period },
+        // Only fixed figures refuse a figure as inexact, and the evaluation
+        // then starts again with decimals: never reported.
+        arith::Fault::Inexact => ProblemKind::Internal {
+            detail: format!("a figure of `{clause}` in {period} was inexact"),
+        },
     };
     Problem::new(kind, span)
 }

@@ -1,29 +1,27 @@
 //! One share clause, one period: threshold, rate schedule (flat, bands or
 //! steps), floor, minimum, rounding and caps, in that order.
 
-use rust_decimal::Decimal;
-
-use super::arith::{self, Figure};
+use super::arith::{self, Figure, Num};
 use super::statement::{EventKind, Note, Notes};
 use crate::agreement::{Calendar, Limit, Rate, RoundingMode, Share};
-use crate::money::{self, percent, readable};
+use crate::money::{percent, readable};
 use crate::period::Period;
 
 /// A total that starts again each calendar period (or never, for lifetime).
 #[derive(Debug, Clone, Default)]
-pub struct Running {
+pub struct Running<N> {
     key: Option<(i16, u8)>,
-    pub total: Decimal,
+    pub total: N,
 }
 
-impl Running {
+impl<N: Num> Running<N> {
     /// Moves into `period`, starting from zero if its calendar `per` changed.
     pub fn enter(&mut self, period: Period, per: Option<Calendar>) {
         if let Some(unit) = per {
             let key = period.key(unit);
             if self.key != Some(key) {
                 self.key = Some(key);
-                self.total = Decimal::ZERO;
+                self.total = N::ZERO;
             }
         }
     }
@@ -31,13 +29,13 @@ impl Running {
 
 /// What a share clause carries from one period to the next.
 #[derive(Debug, Clone, Default)]
-pub struct ShareState {
-    threshold: Running,
-    bands: Running,
+pub struct ShareState<N> {
+    threshold: Running<N>,
+    bands: Running<N>,
     /// The clause's lifetime earnings, rounded: steps and lifetime caps read it.
-    pub earned: Decimal,
-    caps: Vec<Running>,
-    minimum: Running,
+    pub earned: N,
+    caps: Vec<Running<N>>,
+    minimum: Running<N>,
 }
 
 /// The period being evaluated, and how to round.
@@ -70,22 +68,25 @@ impl Outcome<'_> {
 
 /// Evaluates `share` on `basis` in one active period: what the clause earns,
 /// rounded and capped, with its reasons recorded in `out`.
-pub fn evaluate(
-    share: &Share,
-    state: &mut ShareState,
-    basis: Decimal,
+pub fn evaluate<N: Num>(
+    share: &Share<N>,
+    state: &mut ShareState<N>,
+    basis: N,
     ctx: &Context,
     out: &mut Outcome<'_>,
-) -> Figure {
+) -> Figure<N> {
     if state.caps.len() != share.caps.len() {
         state.caps = vec![Running::default(); share.caps.len()];
     }
     let positive = if basis.is_sign_negative() {
         out.notes.push(Note::NegativeBasis);
         out.explain(ctx, || {
-            format!("basis {} is negative: nothing is shared", readable(basis))
+            format!(
+                "basis {} is negative: nothing is shared",
+                readable(basis.decimal())
+            )
         });
-        Decimal::ZERO
+        N::ZERO
     } else {
         basis
     };
@@ -111,21 +112,21 @@ pub fn evaluate(
         out.explain(ctx, || {
             format!(
                 "below the floor of {}: pays the floor",
-                readable(floor.amount)
+                readable(floor.amount.decimal())
             )
         });
         out.notes.push(Note::Floor {
-            floor: floor.amount,
+            floor: floor.amount.decimal(),
         });
         raw = floor.amount;
     }
-    let mut rounded = money::round(raw, ctx.minor_units, ctx.rounding);
+    let mut rounded = raw.round_to(ctx.minor_units, ctx.rounding)?;
     if ctx.explain && rounded != raw {
         out.explain(ctx, || {
             format!(
                 "rounded {} to {} ({})",
-                readable(raw),
-                readable(rounded),
+                readable(raw.decimal()),
+                readable(rounded.decimal()),
                 ctx.rounding.keyword()
             )
         });
@@ -134,7 +135,7 @@ pub fn evaluate(
     // rounding again only matters for a minimum finer than the minor unit.
     if let Some(minimum) = &share.minimum {
         let topped = minimum_true_up(minimum, &mut state.minimum, rounded, ctx, out)?;
-        rounded = money::round(topped, ctx.minor_units, ctx.rounding);
+        rounded = topped.round_to(ctx.minor_units, ctx.rounding)?;
     }
     let earned = if share.caps.is_empty() {
         rounded
@@ -156,53 +157,50 @@ pub fn evaluate(
 }
 
 /// `rate` of `basis`, with its explanation and note.
-fn slice(rate: Decimal, basis: Decimal, ctx: &Context, out: &mut Outcome<'_>) -> Figure {
+fn slice<N: Num>(rate: N, basis: N, ctx: &Context, out: &mut Outcome<'_>) -> Figure<N> {
     Ok(noted(rate, basis, arith::mul(rate, basis)?, ctx, out))
 }
 
 /// Records that `rate` of `basis` pays `pays`, already computed.
-fn noted(
-    rate: Decimal,
-    basis: Decimal,
-    pays: Decimal,
-    ctx: &Context,
-    out: &mut Outcome<'_>,
-) -> Decimal {
+fn noted<N: Num>(rate: N, basis: N, pays: N, ctx: &Context, out: &mut Outcome<'_>) -> N {
     out.explain(ctx, || {
         format!(
             "{} of {} = {}",
-            percent(rate),
-            readable(basis),
-            readable(pays)
+            percent(rate.decimal()),
+            readable(basis.decimal()),
+            readable(pays.decimal())
         )
     });
     if !rate.is_zero() && !basis.is_zero() {
-        out.notes.push(Note::Share { rate, basis });
+        out.notes.push(Note::Share {
+            rate: rate.decimal(),
+            basis: basis.decimal(),
+        });
     }
     pays
 }
 
 /// The part of the basis beyond a cumulative threshold (`above X`).
-fn threshold(
-    limit: Option<&Limit>,
-    running: &mut Running,
-    basis: Decimal,
+fn threshold<N: Num>(
+    limit: Option<&Limit<N>>,
+    running: &mut Running<N>,
+    basis: N,
     ctx: &Context,
     out: &mut Outcome<'_>,
-) -> Figure {
+) -> Figure<N> {
     let Some(limit) = limit else { return Ok(basis) };
     running.enter(ctx.period, limit.per);
     let before = running.total;
     let after = arith::add(before, basis)?;
     running.total = after;
-    let counted = arith::sub(after, limit.amount.max(before))?.max(Decimal::ZERO);
+    let counted = arith::sub(after, limit.amount.max(before))?.max(N::ZERO);
     let per = Calendar::per_words(limit.per);
     if before <= limit.amount && after > limit.amount {
         out.events.push((
             EventKind::ThresholdCrossed,
             format!(
                 "cumulative basis passed the threshold of {}{per}",
-                readable(limit.amount)
+                readable(limit.amount.decimal())
             ),
         ));
     }
@@ -210,29 +208,29 @@ fn threshold(
     out.explain(ctx, || {
         format!(
             "basis {during} goes from {} to {}; {} of it is above {}",
-            readable(before),
-            readable(after),
-            readable(counted),
-            readable(limit.amount)
+            readable(before.decimal()),
+            readable(after.decimal()),
+            readable(counted.decimal()),
+            readable(limit.amount.decimal())
         )
     });
     if counted < basis {
         out.notes.push(Note::AboveOnly {
-            threshold: limit.amount,
+            threshold: limit.amount.decimal(),
         });
     }
     Ok(counted)
 }
 
 /// Marginal bands over the cumulative basis: each slice at its band's rate.
-fn bands_raw(
-    bands: &[crate::agreement::Band],
+fn bands_raw<N: Num>(
+    bands: &[crate::agreement::Band<N>],
     reset: Option<Calendar>,
-    running: &mut Running,
-    counted: Decimal,
+    running: &mut Running<N>,
+    counted: N,
     ctx: &Context,
     out: &mut Outcome<'_>,
-) -> Figure {
+) -> Figure<N> {
     let from = running.total;
     let to = arith::add(from, counted)?;
     if !counted.is_zero() {
@@ -240,13 +238,13 @@ fn bands_raw(
         out.explain(ctx, || {
             format!(
                 "basis {during} goes from {} to {}",
-                readable(from),
-                readable(to)
+                readable(from.decimal()),
+                readable(to.decimal())
             )
         });
     }
-    let mut raw = Decimal::ZERO;
-    let mut lower = Decimal::ZERO;
+    let mut raw = N::ZERO;
+    let mut lower = N::ZERO;
     for band in bands {
         let upper = band.up_to;
         match upper {
@@ -267,19 +265,19 @@ fn bands_raw(
             raw = arith::add(raw, pays)?;
             out.explain(ctx, || {
                 let range = match upper {
-                    Some(upper) => format!("band up to {}", readable(upper)),
-                    None => format!("band above {}", readable(lower)),
+                    Some(upper) => format!("band up to {}", readable(upper.decimal())),
+                    None => format!("band above {}", readable(lower.decimal())),
                 };
                 format!(
                     "{} of {} ({range}) = {}",
-                    percent(band.rate),
-                    readable(slice),
-                    readable(pays)
+                    percent(band.rate.decimal()),
+                    readable(slice.decimal()),
+                    readable(pays.decimal())
                 )
             });
             out.notes.push(Note::Share {
-                rate: band.rate,
-                basis: slice,
+                rate: band.rate.decimal(),
+                basis: slice.decimal(),
             });
         }
         if let Some(upper) = upper {
@@ -289,8 +287,8 @@ fn bands_raw(
                     EventKind::BandChanged,
                     format!(
                         "cumulative basis reached {}: the {} band ends",
-                        readable(upper),
-                        percent(band.rate)
+                        readable(upper.decimal()),
+                        percent(band.rate.decimal())
                     ),
                 ));
             }
@@ -303,52 +301,52 @@ fn bands_raw(
 
 /// A step-down on the clause's own cumulative earnings: the crossing
 /// period's basis is split at the exact point where the step limit is reached.
-fn steps_raw(
-    steps: &[crate::agreement::Step],
-    earned_before: Decimal,
-    counted: Decimal,
+fn steps_raw<N: Num>(
+    steps: &[crate::agreement::Step<N>],
+    earned_before: N,
+    counted: N,
     ctx: &Context,
     out: &mut Outcome<'_>,
-) -> Figure {
-    let mut raw = Decimal::ZERO;
+) -> Figure<N> {
+    let mut raw = N::ZERO;
     let mut left = counted;
     if !counted.is_zero() {
         out.explain(ctx, || {
-            format!("earned so far: {}", readable(earned_before))
+            format!("earned so far: {}", readable(earned_before.decimal()))
         });
     }
     for step in steps {
-        if left <= Decimal::ZERO {
+        if left <= N::ZERO {
             break;
         }
         let paid = arith::add(earned_before, raw)?;
         let Some(limit) = step.until_paid else {
             raw = arith::add(raw, slice(step.rate, left, ctx, out)?)?;
-            left = Decimal::ZERO;
+            left = N::ZERO;
             break;
         };
         let room = arith::sub(limit, paid)?;
-        if room <= Decimal::ZERO {
+        if room <= N::ZERO {
             continue;
         }
         let full = arith::mul(step.rate, left)?;
         if full < room {
             raw = arith::add(raw, noted(step.rate, left, full, ctx, out))?;
-            left = Decimal::ZERO;
+            left = N::ZERO;
         } else {
             let used = arith::div(room, step.rate)?;
             out.explain(ctx, || {
                 format!(
                     "{} of {} = {} reaches the step limit of {}",
-                    percent(step.rate),
-                    readable(used),
-                    readable(room),
-                    readable(limit)
+                    percent(step.rate.decimal()),
+                    readable(used.decimal()),
+                    readable(room.decimal()),
+                    readable(limit.decimal())
                 )
             });
             out.notes.push(Note::Share {
-                rate: step.rate,
-                basis: used,
+                rate: step.rate.decimal(),
+                basis: used.decimal(),
             });
             raw = arith::add(raw, room)?;
             left = arith::sub(left, used)?;
@@ -356,13 +354,13 @@ fn steps_raw(
                 EventKind::StepChanged,
                 format!(
                     "earnings reached {}: the {} step ends",
-                    readable(limit),
-                    percent(step.rate)
+                    readable(limit.decimal()),
+                    percent(step.rate.decimal())
                 ),
             ));
         }
     }
-    if left > Decimal::ZERO && steps.last().is_some_and(|s| s.until_paid.is_some()) {
+    if left > N::ZERO && steps.last().is_some_and(|s| s.until_paid.is_some()) {
         let paid = arith::add(earned_before, raw)?;
         if steps
             .iter()
@@ -371,7 +369,7 @@ fn steps_raw(
             out.explain(ctx, || {
                 format!(
                     "the schedule is complete: {} of basis pays nothing",
-                    readable(left)
+                    readable(left.decimal())
                 )
             });
         }
@@ -380,13 +378,13 @@ fn steps_raw(
 }
 
 /// Adds the year's (or quarter's) shortfall in its last active period.
-fn minimum_true_up(
-    minimum: &Limit,
-    running: &mut Running,
-    raw: Decimal,
+fn minimum_true_up<N: Num>(
+    minimum: &Limit<N>,
+    running: &mut Running<N>,
+    raw: N,
     ctx: &Context,
     out: &mut Outcome<'_>,
-) -> Figure {
+) -> Figure<N> {
     running.enter(ctx.period, minimum.per);
     let Some(unit) = minimum.per else {
         return Ok(raw);
@@ -401,9 +399,9 @@ fn minimum_true_up(
                 EventKind::MinimumPending,
                 format!(
                     "minimum of {}{per} not yet trued up: the series ends before the {} does ({} earned {during})",
-                    readable(minimum.amount),
+                    readable(minimum.amount.decimal()),
                     unit.keyword(),
-                    readable(so_far)
+                    readable(so_far.decimal())
                 ),
             ));
         }
@@ -416,18 +414,20 @@ fn minimum_true_up(
     out.explain(ctx, || {
         format!(
             "earnings {during} total {} against a minimum of {}: adds the shortfall of {}",
-            readable(so_far),
-            readable(minimum.amount),
-            readable(shortfall)
+            readable(so_far.decimal()),
+            readable(minimum.amount.decimal()),
+            readable(shortfall.decimal())
         )
     });
-    out.notes.push(Note::MinimumTrueUp { shortfall });
+    out.notes.push(Note::MinimumTrueUp {
+        shortfall: shortfall.decimal(),
+    });
     out.events.push((
         EventKind::MinimumTrueUp,
         format!(
             "minimum of {}{per} trued up by {}",
-            readable(minimum.amount),
-            readable(shortfall)
+            readable(minimum.amount.decimal()),
+            readable(shortfall.decimal())
         ),
     ));
     arith::add(raw, shortfall)
@@ -436,14 +436,14 @@ fn minimum_true_up(
 /// Applies every cap: lifetime against lifetime earnings, calendar caps
 /// against the earnings of their year, quarter or month. The cap prevails
 /// over floors and minimums.
-fn caps(
-    caps: &[Limit],
-    state: &mut ShareState,
-    amount: Decimal,
+fn caps<N: Num>(
+    caps: &[Limit<N>],
+    state: &mut ShareState<N>,
+    amount: N,
     topped_up: bool,
     ctx: &Context,
     out: &mut Outcome<'_>,
-) -> Figure {
+) -> Figure<N> {
     let mut amount = amount;
     for (cap, running) in caps.iter().zip(state.caps.iter_mut()) {
         running.enter(ctx.period, cap.per);
@@ -452,15 +452,18 @@ fn caps(
         } else {
             state.earned
         };
-        let room = arith::sub(cap.amount, so_far)?.max(Decimal::ZERO);
+        let room = arith::sub(cap.amount, so_far)?.max(N::ZERO);
         let per = Calendar::per_words(cap.per);
         if amount >= room && !(amount.is_zero() && room.is_zero()) {
             if room.is_zero() {
                 out.explain(ctx, || {
-                    format!("cap {}{per} already reached", readable(cap.amount))
+                    format!(
+                        "cap {}{per} already reached",
+                        readable(cap.amount.decimal())
+                    )
                 });
                 out.notes.push(Note::Cap {
-                    cap: cap.amount,
+                    cap: cap.amount.decimal(),
                     per: cap.per,
                     earlier: true,
                 });
@@ -468,7 +471,7 @@ fn caps(
                 let paid = match cap.per {
                     Some(_) => format!(
                         " ({} earned {})",
-                        readable(so_far),
+                        readable(so_far.decimal()),
                         within(ctx.period, cap.per)
                     ),
                     None => String::new(),
@@ -481,24 +484,24 @@ fn caps(
                 out.explain(ctx, || {
                     format!(
                         "cap {}{per}{paid} leaves {}: cap reached{prevails}",
-                        readable(cap.amount),
-                        readable(room)
+                        readable(cap.amount.decimal()),
+                        readable(room.decimal())
                     )
                 });
                 out.notes.push(Note::Cap {
-                    cap: cap.amount,
+                    cap: cap.amount.decimal(),
                     per: cap.per,
                     earlier: false,
                 });
                 out.events.push((
                     EventKind::CapReached,
-                    format!("cap of {}{per} reached", readable(cap.amount)),
+                    format!("cap of {}{per} reached", readable(cap.amount.decimal())),
                 ));
             }
             amount = room;
         } else if amount.is_zero() && room.is_zero() {
             out.notes.push(Note::Cap {
-                cap: cap.amount,
+                cap: cap.amount.decimal(),
                 per: cap.per,
                 earlier: true,
             });

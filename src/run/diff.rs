@@ -55,7 +55,7 @@ pub(super) fn diff(
             }
             let options = Options {
                 event_dates: events.iter().cloned().collect(),
-                explain: false,
+                ..Options::default()
             };
             let evaluate = |(name, text, agreement): &(String, String, Agreement)| {
                 eval::evaluate(agreement, &series, &options).map_err(|problem| {

@@ -71,6 +71,7 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
     let options = Options {
         event_dates: request.events.iter().cloned().collect(),
         explain: request.explain,
+        ..Options::default()
     };
     let mut status = Status::Ok;
     let mut missing: Vec<(String, usize)> = Vec::new();
