@@ -70,8 +70,7 @@ impl Fixed {
     pub fn at_minor_units(self, minor_units: u32) -> Decimal {
         let exact = SCALE
             .checked_sub(minor_units)
-            .and_then(ten_to)
-            .and_then(|divisor| quotient_and_remainder(self.0, divisor))
+            .and_then(|exponent| by_ten_to(self.0, exponent))
             .and_then(|(units, remainder)| (remainder == 0).then_some(units));
         match exact {
             Some(units) => {
@@ -95,7 +94,10 @@ impl Num for Fixed {
 
     fn try_mul(self, other: Self) -> Figure<Self> {
         let product = times(self.0, other.0).ok_or(Fault::Inexact)?;
-        Fixed::exactly(product, UNIT)
+        match by_ten_to(product, SCALE) {
+            Some((units, 0)) => Fixed::new(units),
+            _ => Err(Fault::Inexact),
+        }
     }
 
     fn try_div(self, other: Self) -> Figure<Self> {
@@ -106,17 +108,17 @@ impl Num for Fixed {
     /// As [`crate::money::round`] rounds a decimal: the magnitude, by
     /// `mode`, to `minor_units` decimals.
     fn round_to(self, minor_units: u32, mode: RoundingMode) -> Figure<Self> {
-        let Some(divisor) = SCALE.checked_sub(minor_units).and_then(ten_to) else {
+        let Some(exponent) = SCALE.checked_sub(minor_units) else {
             // Four decimals or fewer are already within the minor unit.
             return Ok(self);
         };
         let magnitude = self.0.checked_abs().ok_or(Fault::Inexact)?;
-        let (Some((quotient, remainder)), Some(half)) = (
-            quotient_and_remainder(magnitude, divisor),
-            divisor.checked_div(2),
-        ) else {
+        let (Some(divisor), Some((quotient, remainder))) =
+            (ten_to(exponent), by_ten_to(magnitude, exponent))
+        else {
             return Err(Fault::Inexact);
         };
+        let half = divisor / 2;
         if remainder == 0 {
             return Ok(self);
         }
@@ -164,9 +166,25 @@ fn times(a: i128, b: i128) -> Option<i128> {
     }
 }
 
+/// `units / 10^exponent` and `units % 10^exponent`: by a constant for the
+/// exponents fixed figures use (up to [`SCALE`]), which compiles to a
+/// multiplication where a division by a variable takes tens of cycles.
+#[inline]
+fn by_ten_to(units: i128, exponent: u32) -> Option<(i128, i128)> {
+    match exponent {
+        0 => Some((units, 0)),
+        1 => quotient_and_remainder(units, 10),
+        2 => quotient_and_remainder(units, 100),
+        3 => quotient_and_remainder(units, 1_000),
+        4 => quotient_and_remainder(units, UNIT),
+        _ => quotient_and_remainder(units, ten_to(exponent)?),
+    }
+}
+
 /// `a / b` and `a % b` (truncated toward zero), or `None` when `b` is zero.
 /// In 64 bits where both fit, where a division is one instruction rather
 /// than a call.
+#[inline]
 fn quotient_and_remainder(a: i128, b: i128) -> Option<(i128, i128)> {
     if let (Ok(a), Ok(b)) = (i64::try_from(a), i64::try_from(b)) {
         return Some((i128::from(a.checked_div(b)?), i128::from(a.checked_rem(b)?)));
