@@ -19,6 +19,7 @@ impl Period {
     /// Parses `2025`, `2025Q3` or `2025-07`; years 1 to 9999. By the
     /// label's shape and its digits' values, without `str::parse`: a
     /// series has a label on every row.
+    #[inline]
     pub fn parse(label: &str) -> Option<Period> {
         let (year, index, granularity) = match *label.as_bytes() {
             [a, b, c, d] => ([a, b, c, d], None, Calendar::Year),

@@ -177,7 +177,7 @@ impl<R: Read> Iterator for Blocks<R> {
         let mut texts: Vec<String> = Vec::new();
         loop {
             let record = &self.record;
-            if record.get(deal_at).map(trim) != Some(deal.as_str()) {
+            if !names(record, deal_at, &deal) {
                 self.pending = true;
                 break;
             }
@@ -234,6 +234,52 @@ impl<R: Read> Iterator for Blocks<R> {
             first_row,
             series,
         })
+    }
+}
+
+/// Whether cell `at` of `record`, trimmed, is `deal`. The usual cell has no
+/// white space around it: its bytes are compared with the name's first,
+/// without a call to `memcmp` (a portfolio has a deal cell on every row).
+#[inline]
+fn names(record: &Record, at: usize, deal: &str) -> bool {
+    if record
+        .get_bytes(at)
+        .is_some_and(|cell| same_bytes(cell, deal.as_bytes()))
+    {
+        return true;
+    }
+    match record.get(at) {
+        Some(cell) => {
+            let trimmed = trim(cell);
+            trimmed.len() != cell.len() && trimmed == deal
+        }
+        None => false,
+    }
+}
+
+/// Whether two byte strings are equal; up to sixteen bytes are compared as
+/// two pairs of words, the first and the last bytes (which overlap when
+/// there are fewer than twice as many).
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    fn word<const N: usize>(bytes: &[u8], from: usize) -> Option<[u8; N]> {
+        bytes
+            .get(from..from.saturating_add(N))
+            .and_then(|word| word.try_into().ok())
+    }
+    let len = a.len();
+    if len != b.len() {
+        return false;
+    }
+    let last = |width: usize| len.saturating_sub(width);
+    match len {
+        8..=16 => {
+            word::<8>(a, 0) == word::<8>(b, 0) && word::<8>(a, last(8)) == word::<8>(b, last(8))
+        }
+        4..=7 => {
+            word::<4>(a, 0) == word::<4>(b, 0) && word::<4>(a, last(4)) == word::<4>(b, last(4))
+        }
+        _ => a == b,
     }
 }
 
@@ -313,5 +359,32 @@ fn csv_problem(kind: ProblemKind) -> RowProblem {
     RowProblem {
         problem: Problem::new(kind, Span::default()),
         text: String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Words compared from both ends say what `==` says, at every
+        /// length either side of four, eight and sixteen bytes.
+        #[test]
+        fn bytes_compare_as_slices_do(a in "[ab]{0,20}", b in "[ab]{0,20}") {
+            proptest::prop_assert_eq!(same_bytes(a.as_bytes(), b.as_bytes()), a == b);
+            let c = a.clone();
+            proptest::prop_assert!(same_bytes(a.as_bytes(), c.as_bytes()));
+        }
+
+        /// A deal cell names the deal as its trimmed text does.
+        #[test]
+        fn a_cell_names_a_deal_as_its_trimmed_text(cell in "[ d1\t\u{a0}]{0,10}", deal in "[d1]{1,9}") {
+            let text = format!("x,{cell}\n");
+            let mut records = Records::new(text.as_bytes());
+            let mut record = Record::new();
+            proptest::prop_assume!(records.read(&mut record) == Ok(true));
+            let expected = record.get(1).map(str::trim) == Some(deal.as_str());
+            proptest::prop_assert_eq!(names(&record, 1, &deal), expected);
+        }
     }
 }

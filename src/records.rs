@@ -40,6 +40,15 @@ impl Record {
         self.text.get(from..to)
     }
 
+    /// Cell `index` as bytes, if the record has that many: without the
+    /// checks of where characters start that [`Record::get`] makes, for
+    /// comparing a cell with a text.
+    #[inline]
+    pub fn get_bytes(&self, index: usize) -> Option<&[u8]> {
+        let (from, to) = *self.cells.get(index)?;
+        self.text.as_bytes().get(from..to)
+    }
+
     pub fn len(&self) -> usize {
         self.cells.len()
     }
@@ -52,6 +61,7 @@ impl Record {
     /// A record whose text starts with a byte that is neither white space
     /// nor a comma has a cell that is neither: the usual row is told so
     /// by its first byte, without a look at each cell.
+    #[inline]
     pub fn is_blank(&self) -> bool {
         match self.text.as_bytes().first() {
             Some(byte) if byte.is_ascii_graphic() && *byte != b',' => false,

@@ -110,6 +110,7 @@ pub fn with_cells<'c, T>(
 
 /// A cell without its surrounding white space (Unicode's, as `str::trim`),
 /// at the cost of two byte tests for the usual cell, which has none.
+#[inline]
 pub(crate) fn trim(cell: &str) -> &str {
     match (cell.as_bytes().first(), cell.as_bytes().last()) {
         (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => cell,
