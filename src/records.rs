@@ -188,6 +188,19 @@ impl<R: Read> Records<R> {
         if self.failed {
             return Ok(false);
         }
+        // The usual record, a plain line at the start of the rest, read
+        // without the general loop's bookkeeping; anything else goes there.
+        if self.begun
+            && !self.inside_line
+            && let Plain::Record(taken) = plain(self.lines.rest(), record)
+        {
+            record.plain = true;
+            record.line = self.number;
+            record.byte = self.lines.offset();
+            self.lines.take(taken);
+            self.number = self.number.saturating_add(1);
+            return Ok(true);
+        }
         let read = self.next(record);
         self.failed = read.is_err();
         read
