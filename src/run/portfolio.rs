@@ -3,7 +3,7 @@
 //! chunk at a time, and written in order, so memory holds one chunk however
 //! large the portfolio, and the output order is the series' own.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -73,14 +73,14 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
         explain: request.explain,
         ..Options::default()
     };
-    let mut status = Status::Ok;
-    let mut missing: Vec<(String, usize)> = Vec::new();
     let chunk = rayon::current_num_threads().saturating_mul(BLOCKS_PER_CORE);
-    // A reader thread parses the next batches while this one evaluates
-    // (on every core) and writes; two batches ahead at most, so memory
-    // stays flat.
+    // A reader thread parses the next batches while this one evaluates them
+    // (on every core) and a writer thread writes the last, in order: two
+    // batches ahead at most each way, so memory stays flat, and no core
+    // waits on the output while there is a batch to evaluate.
     let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<Block>>(2);
-    let seen = std::thread::scope(|scope| -> Result<HashSet<String>, Status> {
+    let (evaluated, to_write) = std::sync::mpsc::sync_channel::<Vec<Outcome>>(2);
+    let (seen, written) = std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
             let mut blocks = blocks;
             // The first batches are small, so that every core starts soon.
@@ -95,27 +95,30 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
             // Every deal with series rows, once all are read.
             blocks.into_seen()
         });
+        let writer = scope.spawn(move || write_outcomes(sink, to_write));
         for batch in batches {
             let outcomes: Vec<Outcome> = batch
                 .into_par_iter()
                 .map(|block| outcome(block, &deals, &options, request, &columns, &series_name))
                 .collect();
-            for outcome in outcomes {
-                match outcome {
-                    Outcome::Rendered(text) => sink.write(&text)?,
-                    Outcome::Failed(text) => {
-                        eprint!("{text}");
-                        status = Status::Invalid;
-                    }
-                    Outcome::NoAgreement { deal, row } => missing.push((deal, row)),
-                }
+            // The writer stops early only when writing failed.
+            if evaluated.send(outcomes).is_err() {
+                break;
             }
         }
-        match reader.join() {
-            Ok(seen) => Ok(seen),
-            Err(panic) => std::panic::resume_unwind(panic),
+        drop(evaluated);
+        let written = writer.join();
+        let seen = reader.join();
+        match (seen, written) {
+            (Ok(seen), Ok(written)) => (seen, written),
+            (Err(panic), _) | (_, Err(panic)) => std::panic::resume_unwind(panic),
         }
-    })?;
+    });
+    let Written {
+        sink,
+        mut status,
+        missing,
+    } = written?;
     let unused: Vec<&str> = deals
         .keys()
         .filter(|deal| !seen.contains(*deal))
@@ -196,6 +199,39 @@ fn agreements(paths: &[PathBuf]) -> Result<BTreeMap<String, PathBuf>, Status> {
         }
     }
     Ok(deals)
+}
+
+/// What the writer thread leaves: the output, still to be finished, whether
+/// a deal failed, and the deals with rows but no agreement.
+struct Written {
+    sink: Sink,
+    status: Status,
+    missing: Vec<(String, usize)>,
+}
+
+/// Writes each batch of outcomes in order as it comes: statements to the
+/// sink, problems to standard error.
+fn write_outcomes(
+    mut sink: Sink,
+    batches: std::sync::mpsc::Receiver<Vec<Outcome>>,
+) -> Result<Written, Status> {
+    let mut status = Status::Ok;
+    let mut missing = Vec::new();
+    for outcome in batches.into_iter().flatten() {
+        match outcome {
+            Outcome::Rendered(text) => sink.write(&text)?,
+            Outcome::Failed(text) => {
+                eprint!("{text}");
+                status = Status::Invalid;
+            }
+            Outcome::NoAgreement { deal, row } => missing.push((deal, row)),
+        }
+    }
+    Ok(Written {
+        sink,
+        status,
+        missing,
+    })
 }
 
 /// Evaluates one block: its agreement over its rows.
