@@ -387,14 +387,19 @@ impl<'a> Engine<'a> {
         let agreement = self.agreement;
         let first = self.rows.len();
         for (index, clause) in agreement.clauses.iter().enumerate() {
-            let basis = match clause.kind {
-                ClauseKind::Share(_) => Some(self.basis(index, t)?),
-                _ => None,
-            };
-            self.rows.push(self.blank_row(index, clause, period, basis));
-            let earned = match basis {
-                Some(basis) => self.share(index, clause, basis, t, period)?,
-                None => Decimal::ZERO,
+            // The basis goes straight into the pushed row: an
+            // `Option<Decimal>` held for `blank_row` was stored a field at a
+            // time and read back whole, stalling the processor every row.
+            self.rows.push(self.blank_row(index, clause, period, None));
+            let earned = match clause.kind {
+                ClauseKind::Share(_) => {
+                    let basis = self.basis(index, t)?;
+                    if let Some(row) = self.rows.last_mut() {
+                        row.basis = Some(basis);
+                    }
+                    self.share(index, clause, basis, t, period)?
+                }
+                _ => Decimal::ZERO,
             };
             if let Some(slot) = self.earned.get_mut(index) {
                 *slot = earned;
