@@ -61,9 +61,7 @@ impl Fixed {
             _ => Err(Fault::Inexact),
         }
     }
-}
 
-impl Fixed {
     /// The figure as a decimal with `minor_units` decimals where that is
     /// exact (a rounded payment always is): the scale decimals would give it,
     /// so that what reads and writes it later need not rescale.
