@@ -54,12 +54,12 @@ fn series(values: &[&str]) -> String {
 /// that reaches it pays the cap's own figure, unrounded (three decimals
 /// with decimals, four with fixed figures). The effective rate of that row
 /// is `amount / basis` at ten decimals, in integers unless they overflow
-/// (`statement::ratio`), else by a Decimal division rounded twice: the
-/// scale of the amount decides which, and here the two differ in the last
-/// digit (0.2000000000 against 0.2000000001; exactly, 0.20000000005 and a
-/// little more).
+/// (`statement::ratio`), else by a Decimal division rounded twice. The
+/// scale of the amount once decided which, and the two differed in the
+/// last digit (0.2000000000 against 0.2000000001; exactly, 0.20000000005
+/// and a little more); the integers are now tried again on the figures
+/// without trailing zeros, whatever their scale.
 #[test]
-#[ignore = "fails: fixed figures print 0.2, decimals 0.2000000001 (statement::ratio's fallback rounds twice)"]
 fn a_cap_finer_than_the_minor_unit_gives_the_same_effective_rate() {
     let deal = deal(
         "USD",

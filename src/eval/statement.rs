@@ -92,7 +92,13 @@ impl Row {
         let basis = self
             .basis
             .filter(|basis| basis.is_sign_positive() && !basis.is_zero())?;
-        Some(ratio(self.amount, basis).unwrap_or_else(|| {
+        // The integers depend on the figures' scales, not only their values:
+        // trailing zeros taken off, more figures fit, and the rate never
+        // depends on the scale an amount happens to have (fixed figures
+        // give some amounts four decimals where decimals give three).
+        let exact =
+            ratio(self.amount, basis).or_else(|| ratio(self.amount.normalize(), basis.normalize()));
+        Some(exact.unwrap_or_else(|| {
             self.amount
                 .checked_div(basis)
                 .unwrap_or_default()
