@@ -43,6 +43,27 @@ pub(crate) fn ten_to(exponent: u32) -> Option<i128> {
     POWERS_OF_TEN.get(usize::try_from(exponent).ok()?).copied()
 }
 
+/// Whether rounding under `mode` moves a figure's magnitude up to the next
+/// kept digit: `dropped` is how the digits dropped compare with half of
+/// one kept, `nothing_dropped` whether they are all zero, `odd` whether the
+/// last kept digit is odd. The one table of the rounding modes, for every
+/// kind of figure ([`round`], `eval::fixed`, effective rates).
+pub(crate) fn rounds_away(
+    mode: RoundingMode,
+    dropped: std::cmp::Ordering,
+    nothing_dropped: bool,
+    odd: bool,
+) -> bool {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    match mode {
+        RoundingMode::HalfEven => dropped == Greater || (dropped == Equal && odd),
+        RoundingMode::HalfUp => dropped != Less,
+        RoundingMode::HalfDown => dropped == Greater,
+        RoundingMode::Up => !nothing_dropped,
+        RoundingMode::Down => false,
+    }
+}
+
 /// [`round`] in u64 arithmetic, for a mantissa that fits one (a payment
 /// almost always does): Decimal's own rounding works on 96 bits, digit
 /// group by digit group. `None` when the figure is too large.
@@ -55,13 +76,12 @@ fn round_small(amount: Decimal, minor_units: u32, mode: RoundingMode) -> Option<
     );
     // The divisor is a power of ten of at least 10, so it halves exactly.
     let half = divisor.checked_div(2)?;
-    let up = match mode {
-        RoundingMode::HalfEven => remainder > half || (remainder == half && quotient % 2 == 1),
-        RoundingMode::HalfUp => remainder >= half,
-        RoundingMode::HalfDown => remainder > half,
-        RoundingMode::Up => remainder > 0,
-        RoundingMode::Down => false,
-    };
+    let up = rounds_away(
+        mode,
+        remainder.cmp(&half),
+        remainder == 0,
+        quotient % 2 == 1,
+    );
     let rounded = quotient.checked_add(u64::from(up))?;
     // Split into Decimal's 32-bit words; the sign is kept, even on a zero,
     // as Decimal's own rounding keeps it.

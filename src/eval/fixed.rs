@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 
 use super::arith::{Fault, Figure, Num};
 use crate::agreement::RoundingMode;
-use crate::money::ten_to;
+use crate::money::{self, ten_to};
 
 /// The decimals a [`Fixed`] figure holds: a rate with two (`12%`, `0.12`)
 /// times an amount in cents has four.
@@ -120,14 +120,7 @@ impl Num for Fixed {
         if remainder == 0 {
             return Ok(self);
         }
-        let odd = quotient & 1 == 1;
-        let up = match mode {
-            RoundingMode::HalfEven => remainder > half || (remainder == half && odd),
-            RoundingMode::HalfUp => remainder >= half,
-            RoundingMode::HalfDown => remainder > half,
-            RoundingMode::Up => true,
-            RoundingMode::Down => false,
-        };
+        let up = money::rounds_away(mode, remainder.cmp(&half), false, quotient & 1 == 1);
         let rounded = quotient
             .checked_add(i128::from(up))
             .and_then(|units| times(units, divisor))

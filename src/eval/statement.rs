@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 
 use jiff::civil::Date;
 
-use crate::agreement::Calendar;
+use crate::agreement::{Calendar, RoundingMode};
 use crate::money::{write_percent, write_readable};
 use crate::period::Period;
 
@@ -124,12 +124,12 @@ fn ratio(a: Decimal, b: Decimal) -> Option<Decimal> {
     // One division, not two: the remainder from the quotient.
     let remainder = numerator.checked_sub(quotient.checked_mul(denominator)?)?;
     let twice = remainder.checked_mul(2)?.checked_abs()?;
-    let half_or_more = twice.cmp(&denominator.checked_abs()?);
-    let away = match half_or_more {
-        std::cmp::Ordering::Greater => true,
-        std::cmp::Ordering::Equal => quotient.checked_rem(2)? != 0,
-        std::cmp::Ordering::Less => false,
-    };
+    let away = crate::money::rounds_away(
+        RoundingMode::HalfEven,
+        twice.cmp(&denominator.checked_abs()?),
+        remainder == 0,
+        quotient.checked_rem(2)? != 0,
+    );
     let step = if numerator.is_negative() != denominator.is_negative() {
         -1
     } else {
