@@ -194,16 +194,23 @@ impl<R: Read> Records<R> {
             && !self.inside_line
             && let Plain::Record(taken) = plain(self.lines.rest(), record)
         {
-            record.plain = true;
-            record.line = self.number;
-            record.byte = self.lines.offset();
-            self.lines.take(taken);
-            self.number = self.number.saturating_add(1);
+            self.took_plain(record, taken);
             return Ok(true);
         }
         let read = self.next(record);
         self.failed = read.is_err();
         read
+    }
+
+    /// Completes `record`, split by [`plain`] from a line of `taken` bytes
+    /// (with its line break) at the start of the rest, and moves past it.
+    #[inline]
+    fn took_plain(&mut self, record: &mut Record, taken: usize) {
+        record.plain = true;
+        record.line = self.number;
+        record.byte = self.lines.offset();
+        self.lines.take(taken);
+        self.number = self.number.saturating_add(1);
     }
 
     fn next(&mut self, record: &mut Record) -> Result<bool, ProblemKind> {
@@ -224,11 +231,7 @@ impl<R: Read> Records<R> {
             {
                 match plain(self.lines.rest(), record) {
                     Plain::Record(taken) => {
-                        record.plain = true;
-                        record.line = self.number;
-                        record.byte = self.lines.offset();
-                        self.lines.take(taken);
-                        self.number = self.number.saturating_add(1);
+                        self.took_plain(record, taken);
                         return Ok(true);
                     }
                     Plain::Blank(taken) => {
