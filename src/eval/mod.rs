@@ -118,23 +118,14 @@ pub fn evaluate(
     series: &Series,
     options: &Options,
 ) -> Result<Statement, Problem> {
-    let fixed = !options.decimals_only;
-    match Engine::new(agreement, series, options, fixed)?.run() {
-        Ok(statement) => Ok(statement),
-        Err(Stopped::Problem(problem)) => Err(problem),
+    let run = |fixed| Engine::new(agreement, series, options, fixed).map(Engine::run);
+    match run(!options.decimals_only)? {
         // A figure the fixed figures could not hold: decimals can, or can
         // tell what went wrong.
-        Err(Stopped::Again) => match Engine::new(agreement, series, options, false)?.run() {
-            Ok(statement) => Ok(statement),
-            Err(Stopped::Problem(problem)) => Err(problem),
-            Err(Stopped::Again) => Err(Problem::new(
-                ProblemKind::Internal {
-                    detail: "evaluation with decimals asked to start again".into(),
-                },
-                Span::default(),
-            )),
-        },
+        Err(Stopped::Again) => run(false)?,
+        done => done,
     }
+    .map_err(Stopped::into_problem)
 }
 
 /// Why an evaluation stopped.
@@ -143,6 +134,22 @@ enum Stopped {
     /// A fault while some clause was evaluated with fixed figures: start
     /// again with decimals.
     Again,
+}
+
+impl Stopped {
+    /// The problem to report; an evaluation with decimals only never asks
+    /// to start again.
+    fn into_problem(self) -> Problem {
+        match self {
+            Stopped::Problem(problem) => problem,
+            Stopped::Again => Problem::new(
+                ProblemKind::Internal {
+                    detail: "evaluation with decimals asked to start again".into(),
+                },
+                Span::default(),
+            ),
+        }
+    }
 }
 
 /// One clause made ready for a series.
@@ -175,11 +182,12 @@ enum Kernel {
 }
 
 impl Kernel {
-    fn new(share: &Share, minor_units: u32, decimals_only: bool) -> Kernel {
-        match share.map(Fixed::from_decimal) {
-            Ok(terms) if !decimals_only => Kernel::Fixed(terms, ShareState::default()),
-            _ => Kernel::Decimal(at_minor_units(share, minor_units), ShareState::default()),
+    /// With fixed figures when `fixed` allows and the terms fit them.
+    fn new(share: &Share, minor_units: u32, fixed: bool) -> Kernel {
+        if fixed && let Ok(terms) = share.map(Fixed::from_decimal) {
+            return Kernel::Fixed(terms, ShareState::default());
         }
+        Kernel::Decimal(at_minor_units(share, minor_units), ShareState::default())
     }
 
     fn is_fixed(&self) -> bool {
@@ -281,7 +289,7 @@ impl<'a> Engine<'a> {
             };
             let kernel = match &clause.kind {
                 ClauseKind::Share(share) => {
-                    Some(Kernel::new(share, agreement.currency.minor_units, !fixed))
+                    Some(Kernel::new(share, agreement.currency.minor_units, fixed))
                 }
                 _ => None,
             };
