@@ -7,8 +7,8 @@ use std::collections::HashSet;
 use std::io::Read;
 
 use crate::diagnostics::{Problem, ProblemKind};
-use crate::records::{Record, Records};
-use crate::series::{Builder, Cells, Series, trim, with_cells};
+use crate::records::{Record, Records, trim};
+use crate::series::{Builder, Cells, Series, with_cells};
 use crate::syntax::ast::Span;
 
 /// The header of a long-form series: where the deal and period are, and the
@@ -85,8 +85,6 @@ pub fn open<R: Read>(reader: R) -> Result<Blocks<R>, Box<RowProblem>> {
         // The reader takes a byte-order mark off the first line.
         .map(str::trim)
         .collect();
-    // Problems show the header as written.
-    let text = header.shown();
     let find = |name: &str| cells.iter().position(|cell| *cell == name);
     let (Some(deal), Some(period)) = (find("deal"), find("period")) else {
         let missing = if find("deal").is_none() {
@@ -94,6 +92,8 @@ pub fn open<R: Read>(reader: R) -> Result<Blocks<R>, Box<RowProblem>> {
         } else {
             "period"
         };
+        // Problems show the header as written.
+        let text = header.shown();
         return Err(Box::new(RowProblem {
             problem: Problem::new(
                 ProblemKind::PortfolioHeader { missing },
@@ -116,7 +116,7 @@ pub fn open<R: Read>(reader: R) -> Result<Blocks<R>, Box<RowProblem>> {
                     },
                     span,
                 ),
-                text,
+                text: header.shown(),
             }));
         }
         values.push((*name).to_string());

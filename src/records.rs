@@ -11,7 +11,19 @@
 use std::io::Read;
 
 use crate::diagnostics::ProblemKind;
-use crate::series::{NOT_UTF8, trim};
+
+/// What a CSV reader says of bytes that are not UTF-8.
+pub(crate) const NOT_UTF8: &str = "the file is not UTF-8 text";
+
+/// A cell without its surrounding white space (Unicode's, as `str::trim`),
+/// at the cost of two byte tests for the usual cell, which has none.
+#[inline]
+pub(crate) fn trim(cell: &str) -> &str {
+    match (cell.as_bytes().first(), cell.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => cell,
+        _ => cell.trim(),
+    }
+}
 
 /// One record: its cells, and the line and byte it starts on.
 #[derive(Debug, Clone, Default)]
@@ -100,10 +112,11 @@ impl Record {
     /// Where `value` (cell `index`, perhaps trimmed) is in [`Record::shown`];
     /// the end of the row for a cell the record lacks.
     pub fn shown_cell(&self, index: usize, value: &str) -> (usize, usize) {
-        let (Some(&(from, to)), Some(cell)) = (self.cells.get(index), self.get(index)) else {
+        let Some(&(from, to)) = self.cells.get(index) else {
             let end = self.shown_len();
             return (end, end);
         };
+        let cell = self.text.get(from..to).unwrap_or_default();
         let lead = cell.len().saturating_sub(cell.trim_start().len());
         let start = if self.plain {
             from.saturating_add(lead)

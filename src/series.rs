@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use crate::agreement::Calendar;
 use crate::diagnostics::{Problem, ProblemKind};
 use crate::period::{Period, granularity_word};
-use crate::records::{Record, Records};
+use crate::records::{Record, Records, trim};
 use crate::syntax::ast::Span;
 
 /// Problems reported for one series before reading stops: a file wrong on
@@ -105,16 +105,6 @@ pub fn with_cells<'c, T>(
             f(slots)
         }
         None => f(&cells.collect::<Vec<_>>()),
-    }
-}
-
-/// A cell without its surrounding white space (Unicode's, as `str::trim`),
-/// at the cost of two byte tests for the usual cell, which has none.
-#[inline]
-pub(crate) fn trim(cell: &str) -> &str {
-    match (cell.as_bytes().first(), cell.as_bytes().last()) {
-        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => cell,
-        _ => cell.trim(),
     }
 }
 
@@ -578,9 +568,6 @@ impl<'a> Line<'a> {
         }
     }
 }
-
-/// What a CSV reader says of bytes that are not UTF-8.
-pub(crate) const NOT_UTF8: &str = "the file is not UTF-8 text";
 
 #[cfg(test)]
 mod tests {
