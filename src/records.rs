@@ -675,7 +675,9 @@ mod tests {
         by_records(Records::new(text))
     }
 
-    /// A stream that gives at most `step` bytes a read.
+    /// A stream that gives at most `step` bytes a read. The records fuzz
+    /// target (fuzz/fuzz_targets/records.rs) has the same one: a separate
+    /// crate, it cannot reach test code.
     struct Trickle<'t> {
         text: &'t [u8],
         step: usize,

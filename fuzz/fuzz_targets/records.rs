@@ -7,7 +7,8 @@
 use dealterms::records::{Record, Records};
 use libfuzzer_sys::fuzz_target;
 
-/// A stream that gives at most `step` bytes a read.
+/// A stream that gives at most `step` bytes a read: the same as the one in
+/// src/records.rs's tests, which this crate cannot reach.
 struct Trickle<'t> {
     text: &'t [u8],
     step: usize,

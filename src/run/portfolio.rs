@@ -297,6 +297,7 @@ fn outcome(
 /// agreement of a few hundred bytes; a portfolio opens thousands).
 fn read_small(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::with_capacity(4096);
+    // Through `Take`: `File`'s own `read_to_end` asks the size first.
     std::fs::File::open(path)?
         .take(u64::MAX)
         .read_to_end(&mut bytes)?;
