@@ -271,6 +271,13 @@ pub fn hint(positives: &[Rule], before: &str, rest: &str) -> Option<String> {
         && !RESERVED.contains(&previous_word)
         && before.ends_with(|c: char| c.is_whitespace())
     {
+        // `until payed 500K`: most likely misspelt, a keyword an amount follows.
+        let before_amounts = ["paid", "to", "cap", "above", "floor", "minimum"];
+        if let Some(keyword) = suggest(previous_word, before_amounts) {
+            return Some(format!(
+                "`{previous_word}` was read as a name; did you mean `{keyword}`?"
+            ));
+        }
         return Some(format!(
             "`{previous_word}` was read as a name; put the amount right after the keyword, as in `minimum {word}`"
         ));
