@@ -633,6 +633,48 @@ fn eval_of_a_portfolio_writes_the_chosen_columns() {
     assert_eq!(lines.len(), 25, "{stdout}");
 }
 
+/// An output of several megabytes, synced as it is written (src/run/mod.rs,
+/// `OutputFile`), is the same file as standard output gives.
+#[test]
+fn eval_of_a_large_portfolio_writes_the_same_file_as_standard_output() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::create_dir(dir.path().join("deals")).expect("deals/");
+    let mut series = String::from("deal,period,revenue\n");
+    for deal in 0..300 {
+        std::fs::write(
+            dir.path().join(format!("deals/d{deal}.deal")),
+            format!(
+                "agreement \"d{deal}\" {{\n  parties Company, Partner\n  payer Company\n  \
+                 share {}% of revenue to Partner cap 40M\n}}\n",
+                deal % 30 + 1
+            ),
+        )
+        .expect("deal");
+        for month in 0..120 {
+            let revenue = 1_000_000 + deal * 7_919 + month * 104_729;
+            series.push_str(&format!(
+                "d{deal},{}-{:02},{revenue}.{:02}\n",
+                2015 + month / 12,
+                month % 12 + 1,
+                month % 100
+            ));
+        }
+    }
+    std::fs::write(dir.path().join("sales.csv"), series).expect("series");
+    let output = dir.path().join("out.csv");
+    let output = output.to_string_lossy();
+    let to_file = eval_portfolio(&dir, &["-o", &output]);
+    exits(&to_file, 0);
+    let to_stdout = eval_portfolio(&dir, &[]);
+    exits(&to_stdout, 0);
+    let written = std::fs::read(output.as_ref()).expect("the output file");
+    assert!(written.len() > 3 << 20, "{} bytes", written.len());
+    assert!(
+        written == to_stdout.stdout,
+        "the file differs from standard output"
+    );
+}
+
 #[test]
 fn eval_of_a_portfolio_names_missing_agreements_and_missing_rows() {
     let dir = portfolio(&["alpha", "delta"]);
@@ -649,6 +691,17 @@ fn eval_of_a_portfolio_names_missing_agreements_and_missing_rows() {
         "{stderr}"
     );
     assert!(!Path::new(&output).exists(), "nothing is written on error");
+}
+
+#[test]
+fn eval_of_a_portfolio_lists_the_first_twenty_deals_without_an_agreement() {
+    let names: Vec<String> = (0..25).map(|i| format!("x{i:02}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let dir = portfolio(&names);
+    let out = eval_portfolio(&dir, &[]);
+    let stderr = exits(&out, 1);
+    assert!(stderr.contains("`x19` (row 154) and 5 more\n"), "{stderr}");
+    assert!(!stderr.contains("`x20`"), "{stderr}");
 }
 
 #[test]

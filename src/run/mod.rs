@@ -291,10 +291,26 @@ fn columns_or<T: std::str::FromStr>(default: T) -> T {
 /// a pipe, a terminal) is written in place: a rename would replace the
 /// device itself. A symbolic link to a file has the file replaced, not the
 /// link.
+///
+/// The twin is synced before it replaces the file, so that a crash never
+/// leaves a replaced output half on disk. A large output is synced as it
+/// is written, a few megabytes at a time (on the writing thread, while
+/// the rest is still being evaluated), so that the last sync has little
+/// left to wait for: ext4 flushes a file renamed over another at the
+/// rename anyway, and that wait (6 ms of a 70 ms portfolio run) was
+/// spent with every core idle.
 pub(super) enum OutputFile {
-    Twin(tempfile::NamedTempFile, PathBuf),
+    Twin {
+        file: tempfile::NamedTempFile,
+        path: PathBuf,
+        /// Bytes written since the last sync.
+        unsynced: usize,
+    },
     InPlace(std::fs::File),
 }
+
+/// How many bytes a twin is written between syncs: [`OutputFile`].
+const SYNC_EVERY: usize = 1 << 20;
 
 impl OutputFile {
     pub(super) fn create(path: &Path) -> std::io::Result<OutputFile> {
@@ -330,14 +346,18 @@ impl OutputFile {
         if let Some(permissions) = replaced {
             file.as_file().set_permissions(permissions)?;
         }
-        Ok(OutputFile::Twin(file, path.to_path_buf()))
+        Ok(OutputFile::Twin {
+            file,
+            path: path.to_path_buf(),
+            unsynced: 0,
+        })
     }
 
     /// Makes the output final: the twin, synced, replaces the file when
     /// `keep`, and is removed otherwise.
     pub(super) fn finish(self, keep: bool) -> std::io::Result<()> {
         match self {
-            OutputFile::Twin(file, path) => {
+            OutputFile::Twin { file, path, .. } => {
                 if keep {
                     file.as_file().sync_all()?;
                     file.persist(path).map_err(|error| error.error)?;
@@ -352,14 +372,22 @@ impl OutputFile {
 impl Write for OutputFile {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         match self {
-            OutputFile::Twin(file, _) => file.write(bytes),
+            OutputFile::Twin { file, unsynced, .. } => {
+                let written = file.write(bytes)?;
+                *unsynced = unsynced.saturating_add(written);
+                if *unsynced >= SYNC_EVERY {
+                    file.as_file().sync_data()?;
+                    *unsynced = 0;
+                }
+                Ok(written)
+            }
             OutputFile::InPlace(file) => file.write(bytes),
         }
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
         match self {
-            OutputFile::Twin(file, _) => file.flush(),
+            OutputFile::Twin { file, .. } => file.flush(),
             OutputFile::InPlace(file) => file.flush(),
         }
     }

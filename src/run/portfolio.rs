@@ -21,6 +21,9 @@ use crate::cli::OutputFormat;
 const MAX_GUESSES: usize = 10;
 const MAX_GUESSED_AMONG: usize = 10_000;
 
+/// Deals named in a list of those without rows or without an agreement.
+const MAX_LISTED: usize = 20;
+
 /// Blocks evaluated together, per core: enough to keep every core busy,
 /// few enough to keep memory flat.
 const BLOCKS_PER_CORE: usize = 32;
@@ -148,19 +151,30 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
             .collect();
         eprintln!(
             "deal: series rows without an agreement: {}",
-            listed.join(", ")
+            first_few(&listed)
         );
         status = Status::Invalid;
     }
     if !unused.is_empty() {
         eprintln!(
             "deal: agreements without series rows: {}",
-            unused.join(", ")
+            first_few(&unused)
         );
         status = Status::Invalid;
     }
     sink.finish(status == Status::Ok)?;
     Ok(status)
+}
+
+/// The first [`MAX_LISTED`] of `names`, and how many more: a series for
+/// the wrong portfolio would otherwise name every agreement, a screenful
+/// for each hundred.
+fn first_few<S: AsRef<str>>(names: &[S]) -> String {
+    let shown: Vec<&str> = names.iter().take(MAX_LISTED).map(AsRef::as_ref).collect();
+    match names.len().saturating_sub(MAX_LISTED) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
+    }
 }
 
 /// The agreements named on the command line, by deal name (the file name
