@@ -151,6 +151,27 @@ proptest! {
         prop_assert_eq!(statement(false), statement(true));
     }
 
+    /// Without notes (a portfolio's CSV without the `note` column), the
+    /// statement is the same in every other respect: the notes are only ever
+    /// put in words.
+    #[test]
+    fn leaving_notes_out_changes_nothing_else((deal, _, _) in deal(true), series in series()) {
+        let Ok((agreement, _)) = dealterms::compile(&deal) else {
+            return Err(TestCaseError::reject("the generated deal does not check"));
+        };
+        let series = dealterms::series::read(&series).expect("generated series are valid");
+        let statement = |without_notes| {
+            let options = Options { explain: true, without_notes, ..Options::default() };
+            eval::evaluate(&agreement, &series, &options).expect("evaluation succeeds")
+        };
+        let (mut with, without) = (statement(false), statement(true));
+        prop_assert!(without.rows.iter().all(|row| row.notes.is_empty()));
+        for row in &mut with.rows {
+            row.notes.clear();
+        }
+        prop_assert_eq!(with, without);
+    }
+
     #[test]
     fn caps_hold_totals_grow_and_everything_adds_up((deal, _, _) in deal(false), series in series()) {
         let Some((agreement, _, statement)) = evaluate(&deal, &series) else {

@@ -11,8 +11,12 @@ use rust_decimal::Decimal;
 use crate::agreement::RoundingMode;
 use crate::money;
 
-/// Why a figure could not be computed.
+/// Why a figure could not be computed. In 32 bits: a result's error then
+/// lies over its figure's first word whole, never across it at an odd
+/// offset, which stalled reading a result back (see `Place` in
+/// src/eval/mod.rs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
 pub enum Fault {
     Overflow,
     DivisionByZero,

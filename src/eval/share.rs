@@ -47,6 +47,8 @@ pub struct Context {
     pub minor_units: u32,
     pub rounding: RoundingMode,
     pub explain: bool,
+    /// Whether rows keep their notes ([`super::Options::without_notes`]).
+    pub notes: bool,
 }
 
 /// Where one period's reasons go for one share: straight into its row, so
@@ -64,6 +66,13 @@ impl Outcome<'_> {
             self.explain.push(line());
         }
     }
+
+    /// Records a reason, made only when rows keep their notes.
+    fn note(&mut self, ctx: &Context, note: impl FnOnce() -> Note) {
+        if ctx.notes {
+            self.notes.push(note());
+        }
+    }
 }
 
 /// Evaluates `share` on `basis` in one active period: what the clause earns,
@@ -79,7 +88,7 @@ pub fn evaluate<N: Num>(
         state.caps = vec![Running::default(); share.caps.len()];
     }
     let positive = if basis.is_sign_negative() {
-        out.notes.push(Note::NegativeBasis);
+        out.note(ctx, || Note::NegativeBasis);
         out.explain(ctx, || {
             format!(
                 "basis {} is negative: nothing is shared",
@@ -115,7 +124,7 @@ pub fn evaluate<N: Num>(
                 readable(floor.amount.decimal())
             )
         });
-        out.notes.push(Note::Floor {
+        out.note(ctx, || Note::Floor {
             floor: floor.amount.decimal(),
         });
         raw = floor.amount;
@@ -172,7 +181,7 @@ fn noted<N: Num>(rate: N, basis: N, pays: N, ctx: &Context, out: &mut Outcome<'_
         )
     });
     if !rate.is_zero() && !basis.is_zero() {
-        out.notes.push(Note::Share {
+        out.note(ctx, || Note::Share {
             rate: rate.decimal(),
             basis: basis.decimal(),
         });
@@ -215,7 +224,7 @@ fn threshold<N: Num>(
         )
     });
     if counted < basis {
-        out.notes.push(Note::AboveOnly {
+        out.note(ctx, || Note::AboveOnly {
             threshold: limit.amount.decimal(),
         });
     }
@@ -275,7 +284,7 @@ fn bands_raw<N: Num>(
                     readable(pays.decimal())
                 )
             });
-            out.notes.push(Note::Share {
+            out.note(ctx, || Note::Share {
                 rate: band.rate.decimal(),
                 basis: slice.decimal(),
             });
@@ -344,7 +353,7 @@ fn steps_raw<N: Num>(
                     readable(limit.decimal())
                 )
             });
-            out.notes.push(Note::Share {
+            out.note(ctx, || Note::Share {
                 rate: step.rate.decimal(),
                 basis: used.decimal(),
             });
@@ -419,7 +428,7 @@ fn minimum_true_up<N: Num>(
             readable(shortfall.decimal())
         )
     });
-    out.notes.push(Note::MinimumTrueUp {
+    out.note(ctx, || Note::MinimumTrueUp {
         shortfall: shortfall.decimal(),
     });
     out.events.push((
@@ -462,7 +471,7 @@ fn caps<N: Num>(
                         readable(cap.amount.decimal())
                     )
                 });
-                out.notes.push(Note::Cap {
+                out.note(ctx, || Note::Cap {
                     cap: cap.amount.decimal(),
                     per: cap.per,
                     earlier: true,
@@ -488,7 +497,7 @@ fn caps<N: Num>(
                         readable(room.decimal())
                     )
                 });
-                out.notes.push(Note::Cap {
+                out.note(ctx, || Note::Cap {
                     cap: cap.amount.decimal(),
                     per: cap.per,
                     earlier: false,
@@ -500,7 +509,7 @@ fn caps<N: Num>(
             }
             amount = room;
         } else if amount.is_zero() && room.is_zero() {
-            out.notes.push(Note::Cap {
+            out.note(ctx, || Note::Cap {
                 cap: cap.amount.decimal(),
                 per: cap.per,
                 earlier: true,

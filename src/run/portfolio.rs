@@ -74,6 +74,8 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
     let options = Options {
         event_dates: request.events.iter().cloned().collect(),
         explain: request.explain,
+        // Notes are put in words only in their own column.
+        without_notes: request.format == OutputFormat::Csv && !columns.contains(&Column::Note),
         ..Options::default()
     };
     let chunk = rayon::current_num_threads().saturating_mul(BLOCKS_PER_CORE);
