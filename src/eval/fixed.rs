@@ -110,6 +110,24 @@ impl Num for Fixed {
             // Four decimals or fewer are already within the minor unit.
             return Ok(self);
         };
+        // A figure of 64 bits (almost every one), by a constant divisor.
+        let small = match (u64::try_from(self.0.unsigned_abs()), exponent) {
+            (_, 0) => return Ok(self),
+            (Ok(magnitude), 1) => round_by::<10>(magnitude, mode),
+            (Ok(magnitude), 2) => round_by::<100>(magnitude, mode),
+            (Ok(magnitude), 3) => round_by::<1_000>(magnitude, mode),
+            (Ok(magnitude), 4) => round_by::<10_000>(magnitude, mode),
+            _ => None,
+        };
+        if let Some(rounded) = small {
+            let rounded = i128::from(rounded);
+            let signed = if self.0 < 0 {
+                rounded.checked_neg()
+            } else {
+                Some(rounded)
+            };
+            return Fixed::new(signed.ok_or(Fault::Inexact)?);
+        }
         let magnitude = self.0.checked_abs().ok_or(Fault::Inexact)?;
         let (Some(divisor), Some((quotient, remainder))) =
             (ten_to(exponent), by_ten_to(magnitude, exponent))
@@ -145,6 +163,19 @@ impl Num for Fixed {
         // Below 2^96 in magnitude, at four decimals: always a decimal.
         Decimal::try_from_i128_with_scale(self.0, SCALE).unwrap_or_default()
     }
+}
+
+/// `magnitude` rounded by `mode` to a multiple of `UNIT`, a power of ten
+/// of at least ten; `None` past a u64. The figure's sign is the caller's.
+#[inline]
+fn round_by<const UNIT: u64>(magnitude: u64, mode: RoundingMode) -> Option<u64> {
+    // By a constant: the checks fold away, and the division is a multiplication.
+    let (quotient, remainder) = (magnitude.checked_div(UNIT)?, magnitude.checked_rem(UNIT)?);
+    if remainder == 0 {
+        return Some(magnitude);
+    }
+    let up = money::rounds_away(mode, remainder.cmp(&(UNIT / 2)), false, quotient & 1 == 1);
+    quotient.checked_add(u64::from(up))?.checked_mul(UNIT)
 }
 
 /// `a * b`, or `None` past an i128. Figures that fit 64 bits (almost all)
