@@ -441,7 +441,10 @@ impl<'a> Engine<'a> {
                 *slot = earned;
             }
         }
-        self.recoup(first, t, period);
+        // Most agreements have no advance to recoup.
+        if !self.recouping.is_empty() {
+            self.recoup(first, t, period);
+        }
         for (index, clause) in agreement.clauses.iter().enumerate() {
             if !matches!(clause.kind, ClauseKind::Share(_)) {
                 self.other(first, index, clause, t, period)?;
@@ -513,6 +516,10 @@ impl<'a> Engine<'a> {
                 "pays"
             };
             row.explain.push(format!("{verb} {}", readable(earned)));
+        }
+        // Most periods have no event: no drain to set up and take down.
+        if self.period_events.is_empty() {
+            return Ok(earned);
         }
         for (kind, text) in self.period_events.drain(..) {
             self.events.push(Event {
