@@ -49,5 +49,5 @@ echo
 echo "latency of the seed example (instructions are stable; seconds are not):"
 for command in "check examples/openai-microsoft.deal" "eval examples/openai-microsoft.deal --series examples/openai-microsoft.csv"; do
   instructions=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$deal" $command 2>&1 >/dev/null | sed -n 's/.*Collected : //p')
-  python3 benches/portfolio/timeit.py 20 "$deal $command > /dev/null" | head -1 | sed "s|^|  $instructions instructions; |"
+  python3 benches/portfolio/timeit.py 20 "$deal $command" | head -1 | sed "s|^|  $instructions instructions; |"
 done

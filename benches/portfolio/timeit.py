@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """Times whole commands, alternating them, and prints each median and how
 many times faster each is than the last (the baseline):
-`timeit.py RUNS CMD1 ... BASELINE` (each command a single shell string)."""
+`timeit.py RUNS CMD1 ... BASELINE` (each command one string of words).
+
+Each command is run directly, not through a shell (whose start-up, a
+millisecond or two, would be timed with it), its standard output thrown
+away."""
+import shlex
 import statistics
 import subprocess
 import sys
@@ -11,10 +16,11 @@ import time
 def main() -> None:
     runs, commands = int(sys.argv[1]), sys.argv[2:]
     times = {c: [] for c in commands}
+    words = {c: shlex.split(c) for c in commands}
     for _ in range(runs):
         for command in commands:
             start = time.perf_counter()
-            subprocess.run(command, shell=True, check=True)
+            subprocess.run(words[command], stdout=subprocess.DEVNULL, check=True)
             times[command].append(time.perf_counter() - start)
     medians = {c: statistics.median(t) for c, t in times.items()}
     for command, median in medians.items():
