@@ -62,6 +62,55 @@ impl Period {
         })
     }
 
+    /// The period after this one, of its granularity, if `text` starts
+    /// with that period's label; and the label's length. A series' rows
+    /// mostly come in order: the label expected is compared byte for byte,
+    /// without parsing, and what [`Period::parse`] reads it as is this
+    /// period (a period has one label, which parses back to it). `None` for
+    /// anything else, to be parsed.
+    #[inline]
+    pub fn next_labelled(self, text: &[u8]) -> Option<(Period, usize)> {
+        let (year, index) = match (self.granularity, self.index) {
+            (Calendar::Year, _) | (Calendar::Quarter, 4..) | (Calendar::Month, 12..) => (
+                self.year.checked_add(1)?,
+                u8::from(self.granularity != Calendar::Year),
+            ),
+            (_, index) => (self.year, index.checked_add(1)?),
+        };
+        let at = usize::try_from(year).ok()?.checked_mul(4)?;
+        let digits: [u8; 4] = YEAR_DIGITS.get(at..at.checked_add(4)?)?.try_into().ok()?;
+        let head: [u8; 4] = text.get(..4)?.try_into().ok()?;
+        if year < 1 || head != digits {
+            return None;
+        }
+        let len = match self.granularity {
+            Calendar::Year => 4,
+            Calendar::Quarter => {
+                let suffix: [u8; 2] = text.get(4..6)?.try_into().ok()?;
+                if suffix != [b'Q', b'0'.wrapping_add(index)] {
+                    return None;
+                }
+                6
+            }
+            Calendar::Month => {
+                let suffix: [u8; 3] = text.get(4..7)?.try_into().ok()?;
+                let (tens, ones) = (index / 10, index % 10);
+                if suffix != [b'-', b'0'.wrapping_add(tens), b'0'.wrapping_add(ones)] {
+                    return None;
+                }
+                7
+            }
+        };
+        Some((
+            Period {
+                year,
+                index,
+                granularity: self.granularity,
+            },
+            len,
+        ))
+    }
+
     /// The first day of the period.
     pub fn start(self) -> Date {
         let month = match self.granularity {
@@ -286,6 +335,61 @@ mod tests {
             index,
             granularity,
         })
+    }
+
+    /// The label expected after a period is read as [`Period::parse`]
+    /// reads it, and is the period that [`Period::follows`] it; any other
+    /// text is left to be parsed.
+    #[test]
+    fn the_next_label_is_read_as_parsed() {
+        let mut periods: Vec<Period> = Vec::new();
+        for year in [1, 2, 999, 2024, 2025, 9998, 9999] {
+            periods.push(Period {
+                year,
+                index: 0,
+                granularity: Calendar::Year,
+            });
+            for index in 1..=4 {
+                periods.push(Period {
+                    year,
+                    index,
+                    granularity: Calendar::Quarter,
+                });
+            }
+            for index in 1..=12 {
+                periods.push(Period {
+                    year,
+                    index,
+                    granularity: Calendar::Month,
+                });
+            }
+        }
+        let mut labels: Vec<String> = periods.iter().map(Period::to_string).collect();
+        labels.extend(
+            ["", "2025Q", "2025-1", "10000", "2025Q5", "2025-13", "0000"].map(String::from),
+        );
+        for previous in &periods {
+            for label in &labels {
+                let expected = Period::parse(label)
+                    .filter(|period| period.follows(*previous) && period > previous);
+                for text in [label.clone(), format!("{label},1"), format!("{label}\r\n")] {
+                    let next = previous.next_labelled(text.as_bytes());
+                    // What it finds is a label that parses to the next period.
+                    if let Some((period, len)) = next {
+                        assert_eq!(text.get(..len).and_then(Period::parse), Some(period));
+                        assert!(period.follows(*previous) && period > *previous);
+                    }
+                    // The next period's label is always found.
+                    if let Some(period) = expected {
+                        assert_eq!(
+                            next,
+                            Some((period, label.len())),
+                            "{label:?} after {previous}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     proptest::proptest! {

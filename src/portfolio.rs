@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::io::Read;
 
 use crate::diagnostics::{Problem, ProblemKind};
-use crate::records::{Record, Records, trim};
+use crate::records::{Record, Records, cell_end, trim};
 use crate::series::{Builder, Cells, Series, with_cells};
 use crate::syntax::ast::Span;
 
@@ -20,7 +20,22 @@ struct Header {
     values: Vec<String>,
     /// Where the builder's cells are in a row: [`cell_order`].
     order: Vec<usize>,
+    /// What each column holds, in the order of the file, for
+    /// [`Blocks::quick_row`].
+    columns: Vec<Column>,
 }
+
+/// What a column of a long-form series holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Deal,
+    Period,
+    Value,
+}
+
+/// The most value columns [`Blocks::quick_row`] reads; a row with more
+/// goes the general way.
+const QUICK_VALUES: usize = 8;
 
 /// A problem in a long-form series, with the text of its row to show it on
 /// (the file itself is never held in memory).
@@ -53,6 +68,9 @@ pub struct Blocks<R: Read> {
     /// The rows of the block before, as room for the next one's columns
     /// (no more than [`MAX_ROOM`]: a block may be far longer than the next).
     rows: usize,
+    /// Whether usual rows are read by [`Blocks::quick_row`] (tests turn
+    /// it off, to compare it with the general way).
+    quick: bool,
 }
 
 /// The most rows a block's columns are given room for before it is read.
@@ -128,12 +146,20 @@ pub fn open<R: Read>(reader: R) -> Result<Blocks<R>, Box<RowProblem>> {
             period,
             values,
             order: cell_order(cells.len(), deal, period),
+            columns: (0..cells.len())
+                .map(|index| match index {
+                    _ if index == deal => Column::Deal,
+                    _ if index == period => Column::Period,
+                    _ => Column::Value,
+                })
+                .collect(),
         },
         record: Record::new(),
         pending: false,
         seen: HashSet::new(),
         failed: false,
         rows: 0,
+        quick: true,
     })
 }
 
@@ -175,6 +201,12 @@ impl<R: Read> Iterator for Blocks<R> {
             .with_extra_columns(1)
             .with_room(self.rows);
         let mut texts: Vec<String> = Vec::new();
+        // A name with a byte that ends or quotes a cell is never found by
+        // comparing bytes where a plain line's cell starts.
+        let quick = self.quick
+            && !deal
+                .bytes()
+                .any(|byte| matches!(byte, b',' | b'"' | b'\r' | b'\n'));
         loop {
             let record = &self.record;
             if !names(record, deal_at, &deal) {
@@ -205,6 +237,7 @@ impl<R: Read> Iterator for Blocks<R> {
                 self.failed = true;
                 break;
             }
+            while quick && self.quick_row(deal.as_bytes(), &mut builder) {}
             match self.next_record() {
                 None => break,
                 Some(Ok(())) => {}
@@ -292,6 +325,82 @@ fn cell_order(width: usize, deal: usize, period: usize) -> Vec<usize> {
 }
 
 impl<R: Read> Blocks<R> {
+    /// Adds the line at the start of the rest to `builder` if it is the
+    /// usual row, read in one pass over its bytes, without a [`Record`]: a
+    /// plain line of the header's width, whose cells are `deal` as written,
+    /// the label of the period after the row before, and an amount in each
+    /// value column, none with white space around it. `false` for any other
+    /// line, which is left for [`Blocks::next_record`] and
+    /// [`Builder::row`] to read as they read every line: a property test
+    /// holds the two ways to the same blocks.
+    #[inline]
+    fn quick_row(&mut self, deal: &[u8], builder: &mut Builder) -> bool {
+        let (Some(previous), Some(line)) = (builder.quick_previous(), self.reader.line_start())
+        else {
+            return false;
+        };
+        let mut values = [(0usize, 0usize); QUICK_VALUES];
+        let mut count = 0usize;
+        let mut period = None;
+        let mut at = 0usize;
+        for (index, column) in self.header.columns.iter().enumerate() {
+            if index > 0 {
+                if line.get(at) != Some(&b',') {
+                    return false;
+                }
+                at = at.saturating_add(1);
+            }
+            let rest = line.get(at..).unwrap_or_default();
+            at = match column {
+                Column::Deal => {
+                    if !rest
+                        .get(..deal.len())
+                        .is_some_and(|cell| same_bytes(cell, deal))
+                    {
+                        return false;
+                    }
+                    at.saturating_add(deal.len())
+                }
+                Column::Period => {
+                    let Some((next, len)) = previous.next_labelled(rest) else {
+                        return false;
+                    };
+                    period = Some(next);
+                    at.saturating_add(len)
+                }
+                Column::Value => {
+                    let end = cell_end(line, at);
+                    let Some(slot) = values.get_mut(count) else {
+                        return false;
+                    };
+                    *slot = (at, end);
+                    count = count.saturating_add(1);
+                    end
+                }
+            };
+        }
+        // The line ends there: a line feed, a carriage return before one,
+        // or the end of the stream.
+        let taken = match line.get(at) {
+            None => at,
+            Some(b'\n') => at.saturating_add(1),
+            Some(b'\r') if line.get(at.saturating_add(1)) == Some(&b'\n') => at.saturating_add(2),
+            Some(_) => return false,
+        };
+        let Some(period) = period else {
+            return false;
+        };
+        let cell = |index: usize| {
+            let &(from, to) = values.get(index)?;
+            line.get(from..to)
+        };
+        if !builder.quick_row(period, cell) {
+            return false;
+        }
+        self.reader.skip_line(taken);
+        true
+    }
+
     /// Reads the next record that is not a blank line into `record`; `None`
     /// at the end of the file.
     fn next_record(&mut self) -> Option<Result<(), RowProblem>> {
@@ -365,6 +474,162 @@ fn csv_problem(kind: ProblemKind) -> RowProblem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The blocks of a series and the deals seen, in words: read with
+    /// [`Blocks::quick_row`] or without it.
+    fn read(text: &[u8], quick: bool) -> String {
+        match open(text) {
+            Err(problem) => format!("{problem:?}"),
+            Ok(mut blocks) => {
+                blocks.quick = quick;
+                let read: Vec<Block> = blocks.by_ref().collect();
+                let mut seen: Vec<String> = blocks.into_seen().into_iter().collect();
+                seen.sort();
+                format!("{read:#?}\n{seen:?}")
+            }
+        }
+    }
+
+    /// A series from a list of choices, each row mostly the usual one (the
+    /// next month of the same deal, a plain amount) and sometimes not:
+    /// another deal, a gap, a period repeated or of another granularity, a
+    /// label past 9999, white space, quotes, an amount that is none, a
+    /// blank line, a line of commas, a ragged row, CRLF or a lone CR. A row
+    /// is `(kind, noise, end, amount)`: kind 0 to 3 moves to another deal or
+    /// period; noise below 128 picks what is unusual in the row (above, none);
+    /// end 0 to 2 is an unusual line end.
+    fn series(layout: usize, rows: &[(u8, u8, u8, String)]) -> String {
+        let (header, deal_at, period_at, width) = match layout % 5 {
+            0 => ("deal,period,revenue", 0, 1, 3),
+            1 => ("period,deal,revenue", 1, 0, 3),
+            2 => ("revenue,deal,period", 1, 2, 3),
+            3 => ("deal,period,revenue,cost", 0, 1, 4),
+            _ => ("\u{feff}revenue , period,cost,deal", 3, 1, 4),
+        };
+        let mut text = format!("{header}\n");
+        let mut month: i32 = 2015 * 12;
+        let mut deal = 0u8;
+        for (index, (kind, noise, end, amount)) in rows.iter().enumerate() {
+            match kind {
+                0 => deal = noise % 6,
+                1 => month += 1,
+                2 => month -= 1,
+                3 => month = 9999 * 12 + 10,
+                _ => {}
+            }
+            // What is unusual in the row, if anything.
+            let odd = |of: u8| if *noise < 128 { noise % of } else { of };
+            let mut cells = vec![String::new(); width];
+            // A name with a comma or a quote is one cell only when quoted.
+            let name = ["d1", "d2", "d 3", "d4", "d,5", "d\"6"][usize::from(deal)];
+            cells[deal_at] = match odd(23) {
+                0 => format!(" {name}"),
+                1 | 15 => format!("\"{}\"", name.replace('"', "\"\"")),
+                2 => format!("{name}\t"),
+                _ => name.to_string(),
+            };
+            let (year, of_year) = (month.div_euclid(12), month.rem_euclid(12) + 1);
+            cells[period_at] = match odd(29) {
+                3 => format!("{year:04}Q{}", (of_year + 2) / 3),
+                4 => format!("{year:04}"),
+                5 => format!("{year:04}-{of_year}"),
+                6 => format!(" {year:04}-{of_year:02}"),
+                7 => format!("\"{year:04}-{of_year:02}\""),
+                _ => format!("{year:04}-{of_year:02}"),
+            };
+            for (at, cell) in cells.iter_mut().enumerate() {
+                if at != deal_at && at != period_at {
+                    // Each value column its own way.
+                    *cell = match odd(31).wrapping_add(7 * at as u8) % 31 {
+                        8 => format!(" {amount}"),
+                        9 => format!("\"{amount}\""),
+                        10 => String::new(),
+                        _ => amount.clone(),
+                    };
+                }
+            }
+            match odd(37) {
+                11 => cells.push("1".into()),
+                12 => {
+                    cells.pop();
+                }
+                13 => text.push_str(",,,\n"),
+                14 => text.push('\n'),
+                _ => {}
+            }
+            text.push_str(&cells.join(","));
+            let last = index + 1 == rows.len();
+            text.push_str(match end {
+                0 => "\r\n",
+                1 => "\r",
+                2 if last => "",
+                _ => "\n",
+            });
+            month += 1;
+        }
+        text
+    }
+
+    #[test]
+    fn a_name_that_a_plain_line_splits_is_not_found_in_one() {
+        let text = "deal,period,revenue\n\"d,5\",2015-01,1\nd,5,2015-02,2\n";
+        let quick = read(text.as_bytes(), true);
+        assert!(quick.contains("deal: \"d\"") && quick.contains("Ragged"));
+        assert_eq!(quick, read(text.as_bytes(), false));
+    }
+
+    #[test]
+    fn a_long_series_reads_the_same_either_way() {
+        // Past a chunk of the reader (64 KB), with rows of every kind
+        // spread through it by a fixed pseudo-random sequence.
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for layout in 0..5 {
+            let rows: Vec<(u8, u8, u8, String)> = (0..6000)
+                .map(|_| {
+                    let [kind, noise, end, cents, ..] = next().to_le_bytes();
+                    let amount = if cents < 8 {
+                        "12a".to_string()
+                    } else {
+                        format!("{}.{:02}", next() % 10_000_000, cents % 100)
+                    };
+                    // One row in sixteen unusual, in one of 128 ways.
+                    let noise = if noise < 16 {
+                        noise.wrapping_mul(8) | (end & 7)
+                    } else {
+                        255
+                    };
+                    (kind % 64, noise, end % 64, amount)
+                })
+                .collect();
+            let text = series(layout, &rows);
+            assert!(text.len() > 100_000);
+            assert_eq!(read(text.as_bytes(), true), read(text.as_bytes(), false));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+        /// Whatever the rows, the quick way reads what the general way does:
+        /// the same blocks, figures, problems, spans and rows shown.
+        #[test]
+        fn quick_rows_read_as_the_general_way(
+            layout in 0usize..5,
+            rows in proptest::collection::vec(
+                (0u8..40, proptest::prelude::any::<u8>(), 0u8..20, "[-+]?[0-9]{0,19}(\\.[0-9]{0,4})?"),
+                0..40,
+            ),
+        ) {
+            let rows: Vec<(u8, u8, u8, String)> = rows;
+            let text = series(layout, &rows);
+            proptest::prop_assert_eq!(read(text.as_bytes(), true), read(text.as_bytes(), false));
+        }
+    }
 
     proptest::proptest! {
         /// Words compared from both ends say what `==` says, at every

@@ -215,6 +215,29 @@ impl<R: Read> Records<R> {
         read
     }
 
+    /// The rest of the stream from the start of a line, for a caller that
+    /// reads a usual line itself and moves past it with
+    /// [`Records::skip_line`], as [`Records::read`] would have read it as a
+    /// plain record. `None` where `read` must go on: before the first record
+    /// (the parser takes off a byte-order mark), inside a line, after a
+    /// problem, and once the lines read so far are all taken.
+    #[inline]
+    pub fn line_start(&self) -> Option<&[u8]> {
+        if !self.begun || self.inside_line || self.failed {
+            return None;
+        }
+        Some(self.lines.bytes()).filter(|rest| !rest.is_empty())
+    }
+
+    /// Moves past a line of `taken` bytes, its line break included, at the
+    /// start of [`Records::line_start`]'s rest: a plain line, with one line
+    /// break, that its caller read.
+    #[inline]
+    pub fn skip_line(&mut self, taken: usize) {
+        self.lines.take(taken);
+        self.number = self.number.saturating_add(1);
+    }
+
     /// Completes `record`, split by [`plain`] from a line of `taken` bytes
     /// (with its line break) at the start of the rest, and moves past it.
     #[inline]
@@ -469,6 +492,31 @@ fn plain(text: &str, record: &mut Record) -> Plain {
 
 /// Bytes [`plain`] looks at a time.
 const WORD: usize = 8;
+
+/// Where a cell that starts at `from` in `bytes` ends, for a caller that
+/// expects digits, a point, dashes or letters there (an amount, with a sign
+/// first, or a label): at the first byte after `from` below `-`, which a
+/// comma, a line break, a quote, white space and a sign all are, or at the
+/// end of the bytes. Eight bytes are looked at a time, as in [`plain`].
+#[inline]
+pub(crate) fn cell_end(bytes: &[u8], from: usize) -> usize {
+    let mut at = from.saturating_add(1);
+    while let Some(word) = bytes.get(at..at.saturating_add(WORD)) {
+        let marks = below_dash(u64::from_le_bytes(word.try_into().unwrap_or_default()));
+        if marks != 0 {
+            // The lowest mark is exact: a borrow runs only upwards.
+            return at.saturating_add(marks.trailing_zeros() as usize / 8);
+        }
+        at = at.saturating_add(WORD);
+    }
+    while let Some(&byte) = bytes.get(at) {
+        if byte < b'-' {
+            return at;
+        }
+        at = at.saturating_add(1);
+    }
+    bytes.len().max(from)
+}
 
 /// The high bit of each byte of `word` (in memory order, least significant
 /// first) that is below `-`, and perhaps of bytes above such a byte that

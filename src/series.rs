@@ -223,7 +223,7 @@ impl Builder {
             .enumerate()
         {
             let cell = trim(cell);
-            match parse_amount(cell) {
+            match parse_amount(cell.as_bytes()) {
                 Some(amount) => column.push(amount),
                 None => {
                     self.problems.push(Problem::new(
@@ -238,6 +238,51 @@ impl Builder {
                 }
             }
         }
+        true
+    }
+
+    /// The period of the row before, if the next row may be added by
+    /// [`Builder::quick_row`]: while there are few enough problems to go
+    /// on, after a row of the series' granularity (any other row before is
+    /// for [`Builder::row`] to compare with).
+    #[inline]
+    pub fn quick_previous(&self) -> Option<Period> {
+        let previous = self.previous?;
+        (self.problems.len() < MAX_PROBLEMS && self.granularity == Some(previous.granularity))
+            .then_some(previous)
+    }
+
+    /// Adds a row that [`Builder::row`] would add without a problem, read by
+    /// its caller: `period`, the one straight after
+    /// [`Builder::quick_previous`] (as [`Period::next_labelled`] finds it),
+    /// and the amount in cell `index` of `cell(index)` for each column,
+    /// untrimmed (a cell with white space around it is no amount here).
+    /// `false`, with nothing added, if a cell is not an amount: the row is
+    /// then [`Builder::row`]'s, which says why.
+    #[inline]
+    pub fn quick_row<'c>(
+        &mut self,
+        period: Period,
+        mut cell: impl FnMut(usize) -> Option<&'c [u8]>,
+    ) -> bool {
+        debug_assert!(
+            self.quick_previous()
+                .is_some_and(|previous| period.follows(previous) && period > previous)
+        );
+        for (index, column) in self.series.values.iter_mut().enumerate() {
+            match cell(index).and_then(parse_amount) {
+                Some(amount) => column.push(amount),
+                None => {
+                    for column in self.series.values.iter_mut().take(index) {
+                        column.pop();
+                    }
+                    return false;
+                }
+            }
+        }
+        self.series.granularity = period.granularity;
+        self.series.periods.push(period);
+        self.previous = Some(period);
         true
     }
 
@@ -335,13 +380,15 @@ fn follows(
     false
 }
 
-/// An exact decimal: digits with an optional sign and decimal point, nothing else.
+/// An exact decimal: digits with an optional sign and decimal point, nothing
+/// else (no white space either: a cell is trimmed first). Bytes, which need
+/// no check as UTF-8: whatever is not a digit, a point or the sign is refused.
 #[inline]
-fn parse_amount(cell: &str) -> Option<Decimal> {
-    let (negative, digits) = match cell.as_bytes().first() {
-        Some(b'-') => (true, cell.as_bytes().get(1..)?),
-        Some(b'+') => (false, cell.as_bytes().get(1..)?),
-        _ => (false, cell.as_bytes()),
+pub(crate) fn parse_amount(cell: &[u8]) -> Option<Decimal> {
+    let (negative, digits) = match cell.first() {
+        Some(b'-') => (true, cell.get(1..)?),
+        Some(b'+') => (false, cell.get(1..)?),
+        _ => (false, cell),
     };
     if digits.len() > WIDE {
         return long_amount(cell, negative, digits);
@@ -483,7 +530,7 @@ fn eight_digits(word: u64) -> u64 {
 /// [`parse_amount`] for more than [`WIDE`] digits and point: up to 18
 /// digits fit a u64 exactly, read in one pass; longer figures go to
 /// Decimal's own parser once every byte is known to be a digit or the point.
-fn long_amount(cell: &str, negative: bool, digits: &[u8]) -> Option<Decimal> {
+fn long_amount(cell: &[u8], negative: bool, digits: &[u8]) -> Option<Decimal> {
     let mut mantissa: u64 = 0;
     let mut count: usize = 0;
     let mut point: Option<usize> = None;
@@ -503,7 +550,8 @@ fn long_amount(cell: &str, negative: bool, digits: &[u8]) -> Option<Decimal> {
         return None;
     }
     if count > 18 {
-        return Decimal::from_str_exact(cell).ok();
+        // Digits, a point and a sign: ASCII.
+        return Decimal::from_str_exact(std::str::from_utf8(cell).ok()?).ok();
     }
     let scale = count.saturating_sub(point.unwrap_or(count));
     let mut amount = Decimal::try_from_i128_with_scale(i128::from(mantissa), scale as u32).ok()?;
@@ -590,7 +638,7 @@ mod tests {
             } else {
                 None
             };
-            let parsed = parse_amount(&cell);
+            let parsed = parse_amount(cell.as_bytes());
             proptest::prop_assert_eq!(parsed, expected);
             if let (Some(parsed), Some(expected)) = (parsed, expected) {
                 proptest::prop_assert_eq!(parsed.scale(), expected.scale());
@@ -607,7 +655,7 @@ mod tests {
             Some(b'+') => (false, cell.as_bytes().get(1..)?),
             _ => (false, cell.as_bytes()),
         };
-        long_amount(cell, negative, digits)
+        long_amount(cell.as_bytes(), negative, digits)
     }
 
     fn same_amount(ours: Option<Decimal>, theirs: Option<Decimal>) -> bool {
@@ -624,7 +672,7 @@ mod tests {
         /// of the digits, a second point, signs, letters, non-ASCII.
         #[test]
         fn amounts_read_as_one_byte_at_a_time(cell in "[-+]?[0-9./:+a\u{e9}\u{660}-]{0,20}") {
-            proptest::prop_assert!(same_amount(parse_amount(&cell), one_byte_at_a_time(&cell)), "{:?}", cell);
+            proptest::prop_assert!(same_amount(parse_amount(cell.as_bytes()), one_byte_at_a_time(&cell)), "{:?}", cell);
         }
 
         /// Every length up to seventeen, with the point anywhere.
@@ -632,9 +680,9 @@ mod tests {
         fn amounts_of_every_length_read_as_one_byte_at_a_time(digits in "[0-9]{1,17}", at in 0usize..18, sign in "[-+]?") {
             let at = at.min(digits.len());
             let cell = format!("{sign}{}.{}", &digits[..at], &digits[at..]);
-            proptest::prop_assert!(same_amount(parse_amount(&cell), one_byte_at_a_time(&cell)), "{:?}", cell);
+            proptest::prop_assert!(same_amount(parse_amount(cell.as_bytes()), one_byte_at_a_time(&cell)), "{:?}", cell);
             let cell = format!("{sign}{digits}");
-            proptest::prop_assert!(same_amount(parse_amount(&cell), one_byte_at_a_time(&cell)), "{:?}", cell);
+            proptest::prop_assert!(same_amount(parse_amount(cell.as_bytes()), one_byte_at_a_time(&cell)), "{:?}", cell);
         }
     }
 
@@ -648,7 +696,7 @@ mod tests {
             {
                 for cell in [cell.clone(), format!("-{cell}")] {
                     let theirs = Decimal::from_str_exact(&cell).ok();
-                    assert!(same_amount(parse_amount(&cell), theirs), "{cell}");
+                    assert!(same_amount(parse_amount(cell.as_bytes()), theirs), "{cell}");
                 }
             }
         }
@@ -657,7 +705,10 @@ mod tests {
     #[test]
     fn signed_zeros_and_bare_points_read_as_decimal_reads_them() {
         for cell in ["-0", "-0.00", "+0", "-.5", "0.", "-007.50", "+12"] {
-            let (ours, theirs) = (parse_amount(cell), Decimal::from_str_exact(cell).ok());
+            let (ours, theirs) = (
+                parse_amount(cell.as_bytes()),
+                Decimal::from_str_exact(cell).ok(),
+            );
             assert_eq!(ours, theirs, "{cell}");
             let (ours, theirs) = (ours.unwrap(), theirs.unwrap());
             assert_eq!(ours.scale(), theirs.scale(), "{cell}");
@@ -668,7 +719,7 @@ mod tests {
     #[test]
     fn amounts_refuse_what_is_not_a_plain_decimal() {
         for cell in ["", "-", ".", "1.2.3", "1e5", "1,000", "12a", "--1", " 1"] {
-            assert_eq!(parse_amount(cell), None, "{cell:?}");
+            assert_eq!(parse_amount(cell.as_bytes()), None, "{cell:?}");
         }
     }
 }
