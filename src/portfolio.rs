@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use std::io::Read;
 
 use crate::diagnostics::{Problem, ProblemKind};
+use crate::period::Period;
 use crate::records::{Record, Records, cell_end, trim};
 use crate::series::{Builder, Cells, Series, with_cells};
 use crate::syntax::ast::Span;
@@ -21,7 +22,7 @@ struct Header {
     /// Where the builder's cells are in a row: [`cell_order`].
     order: Vec<usize>,
     /// What each column holds, in the order of the file, for
-    /// [`Blocks::quick_row`].
+    /// [`Blocks::quick_rows`].
     columns: Vec<Column>,
 }
 
@@ -33,7 +34,7 @@ enum Column {
     Value,
 }
 
-/// The most value columns [`Blocks::quick_row`] reads; a row with more
+/// The most value columns [`Blocks::quick_rows`] reads; a row with more
 /// goes the general way.
 const QUICK_VALUES: usize = 8;
 
@@ -68,7 +69,7 @@ pub struct Blocks<R: Read> {
     /// The rows of the block before, as room for the next one's columns
     /// (no more than [`MAX_ROOM`]: a block may be far longer than the next).
     rows: usize,
-    /// Whether usual rows are read by [`Blocks::quick_row`] (tests turn
+    /// Whether usual rows are read by [`Blocks::quick_rows`] (tests turn
     /// it off, to compare it with the general way).
     quick: bool,
 }
@@ -237,7 +238,9 @@ impl<R: Read> Iterator for Blocks<R> {
                 self.failed = true;
                 break;
             }
-            while quick && self.quick_row(deal.as_bytes(), &mut builder) {}
+            if quick {
+                self.quick_rows(deal.as_bytes(), &mut builder);
+            }
             match self.next_record() {
                 None => break,
                 Some(Ok(())) => {}
@@ -268,6 +271,71 @@ impl<R: Read> Iterator for Blocks<R> {
             series,
         })
     }
+}
+
+/// Adds the line at the start of `text` to `builder` if it is the usual
+/// row: a plain line of the header's width (`columns`), whose cells are
+/// `deal` as written, the label of the period after `previous`, and an
+/// amount in each value column, none with white space around it. The
+/// period and the line's length with its line break; `None`, with nothing
+/// added, for any other line.
+#[inline]
+fn quick_line(
+    text: &[u8],
+    columns: &[Column],
+    deal: &[u8],
+    previous: Period,
+    builder: &mut Builder,
+) -> Option<(Period, usize)> {
+    let mut values = [(0usize, 0usize); QUICK_VALUES];
+    let mut count = 0usize;
+    let mut period = None;
+    let mut at = 0usize;
+    for (index, column) in columns.iter().enumerate() {
+        if index > 0 {
+            if text.get(at) != Some(&b',') {
+                return None;
+            }
+            at = at.saturating_add(1);
+        }
+        let rest = text.get(at..)?;
+        at = match column {
+            Column::Deal => {
+                if !rest
+                    .get(..deal.len())
+                    .is_some_and(|cell| same_bytes(cell, deal))
+                {
+                    return None;
+                }
+                at.saturating_add(deal.len())
+            }
+            Column::Period => {
+                let (next, len) = previous.next_labelled(rest)?;
+                period = Some(next);
+                at.saturating_add(len)
+            }
+            Column::Value => {
+                let end = cell_end(text, at);
+                *values.get_mut(count)? = (at, end);
+                count = count.saturating_add(1);
+                end
+            }
+        };
+    }
+    // The line ends there: a line feed, a carriage return before one, or
+    // the end of the stream.
+    let taken = match text.get(at) {
+        None => at,
+        Some(b'\n') => at.saturating_add(1),
+        Some(b'\r') if text.get(at.saturating_add(1)) == Some(&b'\n') => at.saturating_add(2),
+        Some(_) => return None,
+    };
+    let period = period?;
+    let cell = |index: usize| {
+        let &(from, to) = values.get(index)?;
+        text.get(from..to)
+    };
+    builder.quick_row(period, cell).then_some((period, taken))
 }
 
 /// Whether cell `at` of `record`, trimmed, is `deal`. The usual cell has no
@@ -325,80 +393,30 @@ fn cell_order(width: usize, deal: usize, period: usize) -> Vec<usize> {
 }
 
 impl<R: Read> Blocks<R> {
-    /// Adds the line at the start of the rest to `builder` if it is the
-    /// usual row, read in one pass over its bytes, without a [`Record`]: a
-    /// plain line of the header's width, whose cells are `deal` as written,
-    /// the label of the period after the row before, and an amount in each
-    /// value column, none with white space around it. `false` for any other
-    /// line, which is left for [`Blocks::next_record`] and
-    /// [`Builder::row`] to read as they read every line: a property test
-    /// holds the two ways to the same blocks.
+    /// Adds the usual rows at the start of the rest to `builder`, each read
+    /// by [`quick_line`] in one pass over its bytes, without a [`Record`];
+    /// the first other line, and any after it, are left for
+    /// [`Blocks::next_record`] and [`Builder::row`] to read as they read
+    /// every line: a property test holds the two ways to the same blocks.
+    /// What holds for every row of the run (the builder may take quick
+    /// rows, the rest is at a line start) is checked once, and the reader
+    /// moved past the run once.
     #[inline]
-    fn quick_row(&mut self, deal: &[u8], builder: &mut Builder) -> bool {
-        let (Some(previous), Some(line)) = (builder.quick_previous(), self.reader.line_start())
+    fn quick_rows(&mut self, deal: &[u8], builder: &mut Builder) {
+        let (Some(mut previous), Some(text)) = (builder.quick_previous(), self.reader.line_start())
         else {
-            return false;
+            return;
         };
-        let mut values = [(0usize, 0usize); QUICK_VALUES];
-        let mut count = 0usize;
-        let mut period = None;
-        let mut at = 0usize;
-        for (index, column) in self.header.columns.iter().enumerate() {
-            if index > 0 {
-                if line.get(at) != Some(&b',') {
-                    return false;
-                }
-                at = at.saturating_add(1);
-            }
-            let rest = line.get(at..).unwrap_or_default();
-            at = match column {
-                Column::Deal => {
-                    if !rest
-                        .get(..deal.len())
-                        .is_some_and(|cell| same_bytes(cell, deal))
-                    {
-                        return false;
-                    }
-                    at.saturating_add(deal.len())
-                }
-                Column::Period => {
-                    let Some((next, len)) = previous.next_labelled(rest) else {
-                        return false;
-                    };
-                    period = Some(next);
-                    at.saturating_add(len)
-                }
-                Column::Value => {
-                    let end = cell_end(line, at);
-                    let Some(slot) = values.get_mut(count) else {
-                        return false;
-                    };
-                    *slot = (at, end);
-                    count = count.saturating_add(1);
-                    end
-                }
-            };
+        let (mut taken, mut rows) = (0usize, 0usize);
+        while let Some((period, len)) = text
+            .get(taken..)
+            .and_then(|line| quick_line(line, &self.header.columns, deal, previous, builder))
+        {
+            previous = period;
+            taken = taken.saturating_add(len);
+            rows = rows.saturating_add(1);
         }
-        // The line ends there: a line feed, a carriage return before one,
-        // or the end of the stream.
-        let taken = match line.get(at) {
-            None => at,
-            Some(b'\n') => at.saturating_add(1),
-            Some(b'\r') if line.get(at.saturating_add(1)) == Some(&b'\n') => at.saturating_add(2),
-            Some(_) => return false,
-        };
-        let Some(period) = period else {
-            return false;
-        };
-        let cell = |index: usize| {
-            let &(from, to) = values.get(index)?;
-            line.get(from..to)
-        };
-        if !builder.quick_row(period, cell) {
-            return false;
-        }
-        self.reader.skip_line(taken);
-        true
+        self.reader.skip_lines(taken, rows);
     }
 
     /// Reads the next record that is not a blank line into `record`; `None`
@@ -476,7 +494,7 @@ mod tests {
     use super::*;
 
     /// The blocks of a series and the deals seen, in words: read with
-    /// [`Blocks::quick_row`] or without it.
+    /// [`Blocks::quick_rows`] or without it.
     fn read(text: &[u8], quick: bool) -> String {
         match open(text) {
             Err(problem) => format!("{problem:?}"),

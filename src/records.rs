@@ -217,7 +217,7 @@ impl<R: Read> Records<R> {
 
     /// The rest of the stream from the start of a line, for a caller that
     /// reads a usual line itself and moves past it with
-    /// [`Records::skip_line`], as [`Records::read`] would have read it as a
+    /// [`Records::skip_lines`], as [`Records::read`] would have read it as a
     /// plain record. `None` where `read` must go on: before the first record
     /// (the parser takes off a byte-order mark), inside a line, after a
     /// problem, and once the lines read so far are all taken.
@@ -229,13 +229,14 @@ impl<R: Read> Records<R> {
         Some(self.lines.bytes()).filter(|rest| !rest.is_empty())
     }
 
-    /// Moves past a line of `taken` bytes, its line break included, at the
-    /// start of [`Records::line_start`]'s rest: a plain line, with one line
-    /// break, that its caller read.
+    /// Moves past `lines` lines of `taken` bytes in all, line breaks
+    /// included, at the start of [`Records::line_start`]'s rest: plain
+    /// lines, each with one line break (the last may lack it at the end of
+    /// the stream), that its caller read.
     #[inline]
-    pub fn skip_line(&mut self, taken: usize) {
+    pub fn skip_lines(&mut self, taken: usize, lines: usize) {
         self.lines.take(taken);
-        self.number = self.number.saturating_add(1);
+        self.number = self.number.saturating_add(lines);
     }
 
     /// Completes `record`, split by [`plain`] from a line of `taken` bytes
