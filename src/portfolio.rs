@@ -400,8 +400,10 @@ impl<R: Read> Blocks<R> {
     /// every line: a property test holds the two ways to the same blocks.
     /// What holds for every row of the run (the builder may take quick
     /// rows, the rest is at a line start) is checked once, and the reader
-    /// moved past the run once.
-    #[inline]
+    /// moved past the run once. Not inlined: in the block's loop, which
+    /// has many more values live, its own were kept on the stack (20
+    /// instructions a row more).
+    #[inline(never)]
     fn quick_rows(&mut self, deal: &[u8], builder: &mut Builder) {
         let (Some(mut previous), Some(text)) = (builder.quick_previous(), self.reader.line_start())
         else {
