@@ -64,43 +64,50 @@ impl Period {
 
     /// The period after this one, of its granularity, if `text` starts
     /// with that period's label; and the label's length. A series' rows
-    /// mostly come in order: the label expected is compared byte for byte,
-    /// without parsing, and what [`Period::parse`] reads it as is this
-    /// period (a period has one label, which parses back to it). `None` for
-    /// anything else, to be parsed.
+    /// mostly come in order: the label expected is built from tables and
+    /// compared with the text as one word, without parsing, and what
+    /// [`Period::parse`] reads it as is this period (a period has one label,
+    /// which parses back to it). `None` for anything else, to be parsed.
     #[inline]
     pub fn next_labelled(self, text: &[u8]) -> Option<(Period, usize)> {
-        let (year, index) = match (self.granularity, self.index) {
-            (Calendar::Year, _) | (Calendar::Quarter, 4..) | (Calendar::Month, 12..) => (
-                self.year.checked_add(1)?,
-                u8::from(self.granularity != Calendar::Year),
-            ),
-            (_, index) => (self.year, index.checked_add(1)?),
+        // The last index of the granularity, and the first.
+        let (last, first) = match self.granularity {
+            Calendar::Year => (0, 0),
+            Calendar::Quarter => (4, 1),
+            Calendar::Month => (12, 1),
+        };
+        let (year, index) = if self.index >= last {
+            (self.year.checked_add(1)?, first)
+        } else {
+            (self.year, self.index.wrapping_add(1))
         };
         let at = usize::try_from(year).ok()?.checked_mul(4)?;
         let digits: [u8; 4] = YEAR_DIGITS.get(at..at.checked_add(4)?)?.try_into().ok()?;
-        let head: [u8; 4] = text.get(..4)?.try_into().ok()?;
-        if year < 1 || head != digits {
-            return None;
-        }
-        let len = match self.granularity {
-            Calendar::Year => 4,
-            Calendar::Quarter => {
-                let suffix: [u8; 2] = text.get(4..6)?.try_into().ok()?;
-                if suffix != [b'Q', b'0'.wrapping_add(index)] {
-                    return None;
-                }
-                6
-            }
+        // The label as a word, its first byte lowest, and its length.
+        let (suffix, len) = match self.granularity {
+            Calendar::Year => ([0; 4], 4),
+            Calendar::Quarter => ([b'Q', b'0'.wrapping_add(index), 0, 0], 6),
             Calendar::Month => {
-                let suffix: [u8; 3] = text.get(4..7)?.try_into().ok()?;
                 let (tens, ones) = (index / 10, index % 10);
-                if suffix != [b'-', b'0'.wrapping_add(tens), b'0'.wrapping_add(ones)] {
-                    return None;
-                }
-                7
+                let (tens, ones) = (b'0'.wrapping_add(tens), b'0'.wrapping_add(ones));
+                ([b'-', tens, ones, 0], 7)
             }
         };
+        let label =
+            u64::from(u32::from_le_bytes(digits)) | (u64::from(u32::from_le_bytes(suffix)) << 32);
+        // The text's first eight bytes, or as many as the label has.
+        let word = match text.get(..8) {
+            Some(word) => u64::from_le_bytes(word.try_into().ok()?),
+            None => text
+                .get(..len)?
+                .iter()
+                .rev()
+                .fold(0, |word, &byte| (word << 8) | u64::from(byte)),
+        };
+        let mask = u64::MAX >> (64usize.wrapping_sub(len.wrapping_mul(8)));
+        if year < 1 || (word ^ label) & mask != 0 {
+            return None;
+        }
         Some((
             Period {
                 year,
