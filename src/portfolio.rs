@@ -6,10 +6,12 @@
 use std::collections::HashSet;
 use std::io::Read;
 
+use rust_decimal::Decimal;
+
 use crate::diagnostics::{Problem, ProblemKind};
 use crate::period::Period;
-use crate::records::{Record, Records, cell_end, trim};
-use crate::series::{Builder, Cells, Series, with_cells};
+use crate::records::{Record, Records, trim};
+use crate::series::{Builder, Cells, Series, amount_at, with_cells};
 use crate::syntax::ast::Span;
 
 /// The header of a long-form series: where the deal and period are, and the
@@ -287,7 +289,7 @@ fn quick_line(
     previous: Period,
     builder: &mut Builder,
 ) -> Option<(Period, usize)> {
-    let mut values = [(0usize, 0usize); QUICK_VALUES];
+    let mut amounts = [Decimal::ZERO; QUICK_VALUES];
     let mut count = 0usize;
     let mut period = None;
     let mut at = 0usize;
@@ -315,8 +317,8 @@ fn quick_line(
                 at.saturating_add(len)
             }
             Column::Value => {
-                let end = cell_end(text, at);
-                *values.get_mut(count)? = (at, end);
+                let (amount, end) = amount_at(text, at)?;
+                *amounts.get_mut(count)? = amount;
                 count = count.saturating_add(1);
                 end
             }
@@ -331,11 +333,9 @@ fn quick_line(
         Some(_) => return None,
     };
     let period = period?;
-    let cell = |index: usize| {
-        let &(from, to) = values.get(index)?;
-        text.get(from..to)
-    };
-    builder.quick_row(period, cell).then_some((period, taken))
+    builder
+        .quick_row(period, amounts.get(..count)?)
+        .then_some((period, taken))
 }
 
 /// Whether cell `at` of `record`, trimmed, is `deal`. The usual cell has no

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use crate::agreement::Calendar;
 use crate::diagnostics::{Problem, ProblemKind};
 use crate::period::{Period, granularity_word};
-use crate::records::{Record, Records, trim};
+use crate::records::{Record, Records, cell_end, trim};
 use crate::syntax::ast::Span;
 
 /// Problems reported for one series before reading stops: a file wrong on
@@ -255,30 +255,20 @@ impl Builder {
     /// Adds a row that [`Builder::row`] would add without a problem, read by
     /// its caller: `period`, the one straight after
     /// [`Builder::quick_previous`] (as [`Period::next_labelled`] finds it),
-    /// and the amount in cell `index` of `cell(index)` for each column,
-    /// untrimmed (a cell with white space around it is no amount here).
-    /// `false`, with nothing added, if a cell is not an amount: the row is
-    /// then [`Builder::row`]'s, which says why.
+    /// and the amount of each column, read from cells without white space
+    /// around them (as [`amount_at`] reads them). `false`, with nothing
+    /// added, if there is not one amount per column.
     #[inline]
-    pub fn quick_row<'c>(
-        &mut self,
-        period: Period,
-        mut cell: impl FnMut(usize) -> Option<&'c [u8]>,
-    ) -> bool {
+    pub fn quick_row(&mut self, period: Period, amounts: &[Decimal]) -> bool {
         debug_assert!(
             self.quick_previous()
                 .is_some_and(|previous| period.follows(previous) && period > previous)
         );
-        for (index, column) in self.series.values.iter_mut().enumerate() {
-            match cell(index).and_then(parse_amount) {
-                Some(amount) => column.push(amount),
-                None => {
-                    for column in self.series.values.iter_mut().take(index) {
-                        column.pop();
-                    }
-                    return false;
-                }
-            }
+        if amounts.len() != self.series.values.len() {
+            return false;
+        }
+        for (column, amount) in self.series.values.iter_mut().zip(amounts) {
+            column.push(*amount);
         }
         self.series.granularity = period.granularity;
         self.series.periods.push(period);
@@ -394,6 +384,12 @@ pub(crate) fn parse_amount(cell: &[u8]) -> Option<Decimal> {
         return long_amount(cell, negative, digits);
     }
     let (mantissa, scale) = short_amount(digits)?;
+    Some(short_decimal(negative, mantissa, scale))
+}
+
+/// The decimal of a sign, a mantissa below 2⁶⁴ and a scale.
+#[inline]
+fn short_decimal(negative: bool, mantissa: u64, scale: u32) -> Decimal {
     #[allow(
         clippy::cast_possible_truncation,
         reason = "the mantissa's two 32-bit halves, taken apart on purpose"
@@ -401,7 +397,47 @@ pub(crate) fn parse_amount(cell: &[u8]) -> Option<Decimal> {
     let (lo, mid) = (mantissa as u32, (mantissa >> 32) as u32);
     // `-0` reads as zero, as Decimal's parser reads it: `from_parts` gives
     // a zero no sign.
-    Some(Decimal::from_parts(lo, mid, 0, negative, scale))
+    Decimal::from_parts(lo, mid, 0, negative, scale)
+}
+
+/// The amount in the cell that starts at `at` in `text` (a plain line from
+/// that cell on, and what follows it), and where the cell ends: at the
+/// first byte after its sign that is below `-` (a comma, a line break, a
+/// quote, white space), as [`cell_end`] finds it. The amount is what
+/// [`parse_amount`] reads in that cell. Sixteen bytes are loaded once for
+/// both: the cell's end is found in them, and its digits right-aligned from
+/// them without loading them again. A cell of sixteen bytes or more, or too
+/// near the end of `text` to load sixteen, is found and read the usual way.
+#[inline]
+pub(crate) fn amount_at(text: &[u8], at: usize) -> Option<(Decimal, usize)> {
+    const DASHES: u128 = u128::from_le_bytes([b'-'; 16]);
+    const HIGHS: u128 = u128::from_le_bytes([0x80; 16]);
+    const ZEROS_WIDE: u128 = u128::from_le_bytes([b'0'; 16]);
+    let (negative, start) = match text.get(at) {
+        Some(b'-') => (true, at.saturating_add(1)),
+        Some(b'+') => (false, at.saturating_add(1)),
+        _ => (false, at),
+    };
+    let bytes = text
+        .get(start..start.saturating_add(WIDE))
+        .and_then(|bytes| <[u8; WIDE]>::try_from(bytes).ok())
+        .map(u128::from_le_bytes);
+    // Bytes below `-`: the lowest mark is exact (a borrow runs only upwards).
+    let marks = bytes.map(|bytes| bytes.wrapping_sub(DASHES) & !bytes & HIGHS);
+    let (Some(bytes), Some(marks @ 1..)) = (bytes, marks) else {
+        let end = cell_end(text, at);
+        return Some((parse_amount(text.get(at..end)?)?, end));
+    };
+    // The digits and point before the end, then right-aligned, `0`s below.
+    let len = marks.trailing_zeros() / 8;
+    if len == 0 {
+        return None;
+    }
+    let digits = (bytes << WIDE.wrapping_sub(len as usize).wrapping_mul(8))
+        | (ZEROS_WIDE >> len.wrapping_mul(8));
+    let (mantissa, scale) = aligned_amount(digits, len as usize)?;
+    let end = start.saturating_add(len as usize);
+    Some((short_decimal(negative, mantissa, scale), end))
 }
 
 /// The most bytes (digits and a point) [`short_amount`] reads at once.
@@ -419,11 +455,15 @@ const ZEROS: u64 = u64::from_le_bytes([b'0'; 8]);
 /// division.
 #[inline]
 fn short_amount(digits: &[u8]) -> Option<(u64, u32)> {
+    aligned_amount(right_aligned(digits), digits.len())
+}
+
+/// [`short_amount`] of `len` bytes right-aligned in `text`, `0`s before them.
+#[inline]
+fn aligned_amount(text: u128, len: usize) -> Option<(u64, u32)> {
     const ONES: u128 = u128::from_le_bytes([1; 16]);
     const HIGHS: u128 = u128::from_le_bytes([0x80; 16]);
     const POINTS: u128 = u128::from_le_bytes([b'.'; 16]);
-    let len = digits.len();
-    let text = right_aligned(digits);
     // The first `.`: the lowest byte equal to it is found exactly (a
     // borrow runs only into bytes above it).
     let diff = text ^ POINTS;
@@ -683,6 +723,26 @@ mod tests {
             proptest::prop_assert!(same_amount(parse_amount(cell.as_bytes()), one_byte_at_a_time(&cell)), "{:?}", cell);
             let cell = format!("{sign}{digits}");
             proptest::prop_assert!(same_amount(parse_amount(cell.as_bytes()), one_byte_at_a_time(&cell)), "{:?}", cell);
+        }
+    }
+
+    proptest::proptest! {
+        /// An amount read where its cell starts, with whatever follows the
+        /// cell, is the cell's as [`cell_end`] finds it and [`parse_amount`]
+        /// reads it: cells of every length around sixteen bytes, near the
+        /// end of the text or not, with bytes on either side of `-` and of
+        /// the digits after them.
+        #[test]
+        fn an_amount_at_a_cell_is_the_cells(
+            cell in "[-+]?[0-9.]{0,19}[a/:+ ,\"\r\n]?[0-9]{0,2}",
+            after in "[,\r\n]?[-+0-9a ,.\"\r\n]{0,20}",
+        ) {
+            let text = format!("x,{cell}{after}");
+            let end = cell_end(text.as_bytes(), 2);
+            let expected = parse_amount(&text.as_bytes()[2..end]).map(|amount| (amount, end));
+            let found = amount_at(text.as_bytes(), 2);
+            proptest::prop_assert_eq!(found.map(|(_, end)| end), expected.map(|(_, end)| end));
+            proptest::prop_assert!(same_amount(found.map(|(amount, _)| amount), expected.map(|(amount, _)| amount)), "{:?}", text);
         }
     }
 
