@@ -275,6 +275,71 @@ impl<R: Read> Iterator for Blocks<R> {
     }
 }
 
+/// The columns of the usual long-form series, `deal,period,revenue`.
+const USUAL: [Column; 3] = [Column::Deal, Column::Period, Column::Value];
+
+/// Adds the rows at the start of `text` that `line` reads (and adds to
+/// `builder`) one after the other, the first after `previous`; the bytes
+/// they take and how many they are.
+#[inline(always)]
+fn quick_run(
+    text: &[u8],
+    mut previous: Period,
+    builder: &mut Builder,
+    mut line: impl FnMut(&[u8], Period, &mut Builder) -> Option<(Period, usize)>,
+) -> (usize, usize) {
+    let (mut taken, mut rows) = (0usize, 0usize);
+    while let Some((period, len)) = text
+        .get(taken..)
+        .and_then(|rest| line(rest, previous, builder))
+    {
+        previous = period;
+        taken = taken.saturating_add(len);
+        rows = rows.saturating_add(1);
+    }
+    (taken, rows)
+}
+
+/// [`quick_line`] for the [`USUAL`] columns: the same cells read the same
+/// way, without a loop over the columns (its bookkeeping was a tenth of a
+/// row's reading).
+#[inline(always)]
+fn usual_line(
+    text: &[u8],
+    deal: &[u8],
+    previous: Period,
+    builder: &mut Builder,
+) -> Option<(Period, usize)> {
+    let at = deal.len();
+    if !text.get(..at).is_some_and(|cell| same_bytes(cell, deal)) || text.get(at) != Some(&b',') {
+        return None;
+    }
+    let at = at.saturating_add(1);
+    let (period, len) = previous.next_labelled(text.get(at..)?)?;
+    let at = at.saturating_add(len);
+    if text.get(at) != Some(&b',') {
+        return None;
+    }
+    let (amount, at) = amount_at(text, at.saturating_add(1))?;
+    let taken = line_end(text, at)?;
+    builder
+        .quick_row(period, std::slice::from_ref(&amount))
+        .then_some((period, taken))
+}
+
+/// The length of a line whose cells end at `at` in `text`, with its line
+/// break: a line feed, a carriage return before one, or none at the end of
+/// the stream; `None` if anything else follows the cells.
+#[inline(always)]
+fn line_end(text: &[u8], at: usize) -> Option<usize> {
+    match text.get(at) {
+        None => Some(at),
+        Some(b'\n') => Some(at.saturating_add(1)),
+        Some(b'\r') if text.get(at.saturating_add(1)) == Some(&b'\n') => Some(at.saturating_add(2)),
+        Some(_) => None,
+    }
+}
+
 /// Adds the line at the start of `text` to `builder` if it is the usual
 /// row: a plain line of the header's width (`columns`), whose cells are
 /// `deal` as written, the label of the period after `previous`, and an
@@ -324,14 +389,7 @@ fn quick_line(
             }
         };
     }
-    // The line ends there: a line feed, a carriage return before one, or
-    // the end of the stream.
-    let taken = match text.get(at) {
-        None => at,
-        Some(b'\n') => at.saturating_add(1),
-        Some(b'\r') if text.get(at.saturating_add(1)) == Some(&b'\n') => at.saturating_add(2),
-        Some(_) => return None,
-    };
+    let taken = line_end(text, at)?;
     let period = period?;
     builder
         .quick_row(period, amounts.get(..count)?)
@@ -405,19 +463,20 @@ impl<R: Read> Blocks<R> {
     /// instructions a row more).
     #[inline(never)]
     fn quick_rows(&mut self, deal: &[u8], builder: &mut Builder) {
-        let (Some(mut previous), Some(text)) = (builder.quick_previous(), self.reader.line_start())
+        let (Some(previous), Some(text)) = (builder.quick_previous(), self.reader.line_start())
         else {
             return;
         };
-        let (mut taken, mut rows) = (0usize, 0usize);
-        while let Some((period, len)) = text
-            .get(taken..)
-            .and_then(|line| quick_line(line, &self.header.columns, deal, previous, builder))
-        {
-            previous = period;
-            taken = taken.saturating_add(len);
-            rows = rows.saturating_add(1);
-        }
+        let (taken, rows) = if self.header.columns == USUAL {
+            quick_run(text, previous, builder, |line, previous, builder| {
+                usual_line(line, deal, previous, builder)
+            })
+        } else {
+            let columns = &self.header.columns;
+            quick_run(text, previous, builder, |line, previous, builder| {
+                quick_line(line, columns, deal, previous, builder)
+            })
+        };
         self.reader.skip_lines(taken, rows);
     }
 
