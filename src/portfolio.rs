@@ -573,7 +573,8 @@ mod tests {
     /// next month of the same deal, a plain amount) and sometimes not:
     /// another deal, a gap, a period repeated or of another granularity, a
     /// label past 9999, white space, quotes, an amount that is none, a
-    /// blank line, a line of commas, a ragged row, CRLF or a lone CR. A row
+    /// blank line, a line of commas, a ragged row, a missing comma, CRLF or
+    /// a lone CR. A row
     /// is `(kind, noise, end, amount)`: kind 0 to 3 moves to another deal or
     /// period; noise below 128 picks what is unusual in the row (above, none);
     /// end 0 to 2 is an unusual line end.
@@ -634,6 +635,11 @@ mod tests {
                 }
                 13 => text.push_str(",,,\n"),
                 14 => text.push('\n'),
+                // The period and the cell after it as one: no comma.
+                15 if period_at + 1 < width => {
+                    let next = cells.remove(period_at + 1);
+                    cells[period_at].push_str(&next);
+                }
                 _ => {}
             }
             text.push_str(&cells.join(","));
