@@ -257,8 +257,9 @@ impl Builder {
     /// [`Builder::quick_previous`] (as [`Period::next_labelled`] finds it),
     /// and the amount of each column, read from cells without white space
     /// around them (as [`amount_at`] reads them). `false`, with nothing
-    /// added, if there is not one amount per column.
-    #[inline]
+    /// added, if there is not one amount per column. Always inlined: a call
+    /// cost half as much as the row's pushes.
+    #[inline(always)]
     pub fn quick_row(&mut self, period: Period, amounts: &[Decimal]) -> bool {
         debug_assert!(
             self.quick_previous()
