@@ -85,16 +85,11 @@ impl Period {
         let digits: [u8; 4] = YEAR_DIGITS.get(at..at.checked_add(4)?)?.try_into().ok()?;
         // The label as a word, its first byte lowest, and its length.
         let (suffix, len) = match self.granularity {
-            Calendar::Year => ([0; 4], 4),
-            Calendar::Quarter => ([b'Q', b'0'.wrapping_add(index), 0, 0], 6),
-            Calendar::Month => {
-                let (tens, ones) = (index / 10, index % 10);
-                let (tens, ones) = (b'0'.wrapping_add(tens), b'0'.wrapping_add(ones));
-                ([b'-', tens, ones, 0], 7)
-            }
+            Calendar::Year => (0, 4),
+            Calendar::Quarter => (*QUARTER_WORDS.get(usize::from(index))?, 6),
+            Calendar::Month => (*MONTH_WORDS.get(usize::from(index))?, 7),
         };
-        let label =
-            u64::from(u32::from_le_bytes(digits)) | (u64::from(u32::from_le_bytes(suffix)) << 32);
+        let label = u64::from(u32::from_le_bytes(digits)) | (u64::from(suffix) << 32);
         // The text's first eight bytes, or as many as the label has.
         let word = match text.get(..8) {
             Some(word) => u64::from_le_bytes(word.try_into().ok()?),
@@ -254,6 +249,47 @@ static YEAR_DIGITS: [u8; 40_000] = {
 static YEARS: &str = match std::str::from_utf8(&YEAR_DIGITS) {
     Ok(text) => text,
     Err(_) => panic!("the year digits are ASCII"),
+};
+
+/// The suffix of each quarter's label (`Q3`) as a word, its first byte
+/// lowest, by index: for [`Period::next_labelled`], which compares a label
+/// as one word.
+static QUARTER_WORDS: [u32; 5] = {
+    let mut words = [0u32; 5];
+    let mut index = 1;
+    while index < 5 {
+        #[allow(
+            clippy::indexing_slicing,
+            clippy::arithmetic_side_effects,
+            clippy::cast_possible_truncation,
+            reason = "a table built at compile time: its indices and digits are checked there"
+        )]
+        {
+            words[index] = u32::from_le_bytes([b'Q', b'0' + index as u8, 0, 0]);
+        }
+        index += 1;
+    }
+    words
+};
+
+/// The suffix of each month's label (`-07`) as a word, as [`QUARTER_WORDS`].
+static MONTH_WORDS: [u32; 13] = {
+    let mut words = [0u32; 13];
+    let mut index = 1;
+    while index < 13 {
+        #[allow(
+            clippy::indexing_slicing,
+            clippy::arithmetic_side_effects,
+            clippy::cast_possible_truncation,
+            reason = "a table built at compile time: its indices and digits are checked there"
+        )]
+        {
+            let (tens, ones) = ((index / 10) as u8, (index % 10) as u8);
+            words[index] = u32::from_le_bytes([b'-', b'0' + tens, b'0' + ones, 0]);
+        }
+        index += 1;
+    }
+    words
 };
 
 fn quarter_suffix(index: u8) -> &'static str {
