@@ -69,7 +69,7 @@ impl Period {
     /// [`Period::parse`] reads it as is this period (a period has one label,
     /// which parses back to it). `None` for anything else, to be parsed.
     #[inline]
-    pub fn next_labelled(self, text: &[u8]) -> Option<(Period, usize)> {
+    pub(crate) fn next_labelled(self, text: &[u8]) -> Option<(Period, usize)> {
         // The last index of the granularity, and the first.
         let (last, first) = match self.granularity {
             Calendar::Year => (0, 0),

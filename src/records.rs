@@ -222,7 +222,7 @@ impl<R: Read> Records<R> {
     /// (the parser takes off a byte-order mark), inside a line, after a
     /// problem, and once the lines read so far are all taken.
     #[inline]
-    pub fn line_start(&self) -> Option<&[u8]> {
+    pub(crate) fn line_start(&self) -> Option<&[u8]> {
         if !self.begun || self.inside_line || self.failed {
             return None;
         }
@@ -234,7 +234,7 @@ impl<R: Read> Records<R> {
     /// lines, each with one line break (the last may lack it at the end of
     /// the stream), that its caller read.
     #[inline]
-    pub fn skip_lines(&mut self, taken: usize, lines: usize) {
+    pub(crate) fn skip_lines(&mut self, taken: usize, lines: usize) {
         self.lines.take(taken);
         self.number = self.number.saturating_add(lines);
     }

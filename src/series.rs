@@ -246,7 +246,7 @@ impl Builder {
     /// on, after a row of the series' granularity (any other row before is
     /// for [`Builder::row`] to compare with).
     #[inline]
-    pub fn quick_previous(&self) -> Option<Period> {
+    pub(crate) fn quick_previous(&self) -> Option<Period> {
         let previous = self.previous?;
         (self.problems.len() < MAX_PROBLEMS && self.granularity == Some(previous.granularity))
             .then_some(previous)
@@ -260,7 +260,7 @@ impl Builder {
     /// added, if there is not one amount per column. Always inlined: a call
     /// cost half as much as the row's pushes.
     #[inline(always)]
-    pub fn quick_row(&mut self, period: Period, amounts: &[Decimal]) -> bool {
+    pub(crate) fn quick_row(&mut self, period: Period, amounts: &[Decimal]) -> bool {
         debug_assert!(
             self.quick_previous()
                 .is_some_and(|previous| period.follows(previous) && period > previous)
