@@ -422,18 +422,26 @@ impl<'a> Engine<'a> {
         let period = self.series.periods.get(t).copied().unwrap_or(FIRST_PERIOD);
         let agreement = self.agreement;
         let first = self.rows.len();
+        // The period's rows, blank, written straight into the statement: a
+        // row built on the stack and then pushed was written a field at a
+        // time and copied whole, and the copy's wide reads of those narrow
+        // writes stalled the processor every row.
+        self.rows.extend(
+            agreement
+                .clauses
+                .iter()
+                .enumerate()
+                .map(|(index, clause)| blank_row(index, clause, period, None)),
+        );
         for (index, clause) in agreement.clauses.iter().enumerate() {
-            // The basis goes straight into the pushed row: an
-            // `Option<Decimal>` held for `blank_row` was stored a field at a
-            // time and read back whole, stalling the processor every row.
-            self.rows.push(self.blank_row(index, clause, period, None));
+            let at = first.saturating_add(index);
             let earned = match clause.kind {
                 ClauseKind::Share(_) => {
                     let basis = self.basis(index, t)?;
-                    if let Some(row) = self.rows.last_mut() {
+                    if let Some(row) = self.rows.get_mut(at) {
                         row.basis = Some(basis);
                     }
-                    self.share(index, clause, basis, t, period)?
+                    self.share(index, at, clause, basis, t, period)?
                 }
                 _ => Decimal::ZERO,
             };
@@ -461,11 +469,12 @@ impl<'a> Engine<'a> {
         self.settle(first, period)
     }
 
-    /// Completes the row just pushed for share clause `index` in period `t`,
+    /// Completes the row of share clause `index` in period `t`, at `at`,
     /// in place; returns what the clause earned.
     fn share(
         &mut self,
         index: usize,
+        at: usize,
         clause: &Clause,
         basis: Decimal,
         t: usize,
@@ -478,7 +487,7 @@ impl<'a> Engine<'a> {
                 ..
             }),
             Some(row),
-        ) = (self.clauses.get_mut(index), self.rows.last_mut())
+        ) = (self.clauses.get_mut(index), self.rows.get_mut(at))
         else {
             return Ok(Decimal::ZERO);
         };
@@ -603,7 +612,7 @@ impl<'a> Engine<'a> {
         match &clause.kind {
             ClauseKind::Rest(basis_def) => {
                 let basis = self.basis(index, t)?;
-                let mut row = self.blank_row(index, clause, period, Some(basis));
+                let mut row = blank_row(index, clause, period, Some(basis));
                 let mut taken = Decimal::ZERO;
                 let mut parts = Vec::new();
                 let shares = self
@@ -664,7 +673,7 @@ impl<'a> Engine<'a> {
                 Ok(row)
             }
             ClauseKind::Advance(advance) => {
-                let mut row = self.blank_row(index, clause, period, None);
+                let mut row = blank_row(index, clause, period, None);
                 let (paid_at, before_series) = self
                     .clauses
                     .get(index)
@@ -707,7 +716,7 @@ impl<'a> Engine<'a> {
                 }
                 Ok(row)
             }
-            ClauseKind::Share(_) => Ok(self.blank_row(index, clause, period, None)),
+            ClauseKind::Share(_) => Ok(blank_row(index, clause, period, None)),
         }
     }
 
@@ -812,26 +821,6 @@ impl<'a> Engine<'a> {
             ),
         };
         eval_problem(fault, label, period, span)
-    }
-
-    fn blank_row(
-        &self,
-        index: usize,
-        clause: &Clause,
-        period: Period,
-        basis: Option<Decimal>,
-    ) -> Row {
-        Row {
-            period,
-            clause: index,
-            payer: clause.payer,
-            payee: clause.payee,
-            basis,
-            amount: Decimal::ZERO,
-            cumulative: Decimal::ZERO,
-            notes: Notes::new(),
-            explain: Vec::new(),
-        }
     }
 
     /// Records each advance still not recouped when the series ends.
@@ -977,4 +966,19 @@ fn eval_problem(fault: arith::Fault, label: &str, period: Period, span: Span) ->
         },
     };
     Problem::new(kind, span)
+}
+
+/// A row of clause `index` in `period` with nothing paid yet.
+fn blank_row(index: usize, clause: &Clause, period: Period, basis: Option<Decimal>) -> Row {
+    Row {
+        period,
+        clause: index,
+        payer: clause.payer,
+        payee: clause.payee,
+        basis,
+        amount: Decimal::ZERO,
+        cumulative: Decimal::ZERO,
+        notes: Notes::new(),
+        explain: Vec::new(),
+    }
 }
