@@ -1,15 +1,18 @@
-//! From pest pairs to the typed syntax tree: one function per rule.
+//! From pest's tokens to the typed syntax tree: one function per rule.
 //!
 //! The grammar guarantees each rule's shape; where the tree is not what the
 //! grammar promises, lowering reports an internal error rather than panic.
+//!
+//! pest's tokens are read once into a flat [`Tree`] and lowered from there:
+//! pest's `Pair` API looks every pair up through its token queue again (its
+//! rule at the far end of the pair, its children counted anew by each
+//! `into_inner`), which cost as much as lowering itself.
 
-use std::iter::Peekable;
 use std::str::FromStr;
-use std::sync::LazyLock;
 
 use jiff::civil::Date;
-use pest::iterators::{Pair, Pairs};
-use pest::pratt_parser::{Assoc, Op, PrattParser};
+use pest::Token;
+use pest::iterators::Pairs;
 use rust_decimal::Decimal;
 
 use crate::diagnostics::{Problem, ProblemKind};
@@ -20,24 +23,111 @@ use crate::syntax::parser::Rule;
 /// built into a tree deep enough to exhaust the stack.
 pub const MAX_OPERANDS: usize = 64;
 
-static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
-    PrattParser::new()
-        .op(Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::subtract, Assoc::Left))
-        .op(Op::infix(Rule::multiply, Assoc::Left) | Op::infix(Rule::divide, Assoc::Left))
-        .op(Op::prefix(Rule::negate))
-});
-
 type Lowered<T> = Result<T, Problem>;
+
+/// A parse as a flat list of nodes in source order, each with its rule, its
+/// bytes and where its subtree ends. Keywords and punctuation are left out:
+/// they are in pest's tree for error messages only, and each rule says which
+/// it had.
+pub struct Tree<'s> {
+    source: &'s str,
+    nodes: Vec<Entry>,
+}
+
+#[derive(Clone, Copy)]
+struct Entry {
+    rule: Rule,
+    start: usize,
+    end: usize,
+    /// The index just past the node's last descendant: its next sibling's.
+    /// While the node is open, its parent's index (or `usize::MAX`).
+    after: usize,
+}
+
+impl<'s> Tree<'s> {
+    /// Reads pest's tokens (what `DealParser::parse` returned for `source`).
+    pub fn new(pairs: Pairs<'s, Rule>, source: &'s str) -> Self {
+        let tokens = pairs.tokens();
+        let mut nodes: Vec<Entry> = Vec::with_capacity(tokens.len() / 2);
+        // The innermost open node; each open node holds its parent's index.
+        let mut open = usize::MAX;
+        for token in tokens {
+            match token {
+                Token::Start { rule, pos } if !is_token(rule) => {
+                    let index = nodes.len();
+                    nodes.push(Entry {
+                        rule,
+                        start: pos.pos(),
+                        end: pos.pos(),
+                        after: open,
+                    });
+                    open = index;
+                }
+                Token::End { rule, pos } if !is_token(rule) => {
+                    let after = nodes.len();
+                    if let Some(node) = nodes.get_mut(open) {
+                        open = node.after;
+                        node.end = pos.pos();
+                        node.after = after;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Tree { source, nodes }
+    }
+
+    /// The outermost node: the `file`, if the parse produced one.
+    pub fn root(&self) -> Option<Node<'_>> {
+        (!self.nodes.is_empty()).then_some(Node {
+            tree: self,
+            index: 0,
+        })
+    }
+}
+
+/// One node of a [`Tree`].
+#[derive(Clone, Copy)]
+pub struct Node<'t> {
+    tree: &'t Tree<'t>,
+    index: usize,
+}
+
+impl<'t> Node<'t> {
+    fn entry(self) -> Entry {
+        self.tree.nodes.get(self.index).copied().unwrap_or(Entry {
+            rule: Rule::EOI,
+            start: 0,
+            end: 0,
+            after: self.index,
+        })
+    }
+
+    fn rule(self) -> Rule {
+        self.entry().rule
+    }
+
+    /// The node's text, as written.
+    fn as_str(self) -> &'t str {
+        let Entry { start, end, .. } = self.entry();
+        self.tree.source.get(start..end).unwrap_or_default()
+    }
+
+    fn children(self) -> Children<'t> {
+        Children {
+            tree: self.tree,
+            next: self.index.saturating_add(1),
+            end: self.entry().after,
+            parent: self,
+        }
+    }
+}
 
 /// Lowers a parsed `file`. Problems that do not stop lowering (an amount out
 /// of range, an impossible date) are collected in `problems`.
-pub fn file(
-    pair: Pair<'_, Rule>,
-    comments: Vec<Comment>,
-    problems: &mut Vec<Problem>,
-) -> Lowered<File> {
+pub fn file(node: Node<'_>, comments: Vec<Comment>, problems: &mut Vec<Problem>) -> Lowered<File> {
     let mut lower = Lower { problems };
-    let mut children = Children::of(pair);
+    let mut children = node.children();
     let agreement = lower.agreement(children.expect(Rule::agreement)?)?;
     Ok(File {
         agreement,
@@ -50,9 +140,9 @@ struct Lower<'p> {
 }
 
 impl Lower<'_> {
-    fn agreement(&mut self, pair: Pair<'_, Rule>) -> Lowered<Agreement> {
-        let span = span_of(&pair);
-        let mut children = Children::of(pair);
+    fn agreement(&mut self, pair: Node<'_>) -> Lowered<Agreement> {
+        let span = span_of(pair);
+        let mut children = pair.children();
         let name = text(children.expect(Rule::string)?);
         let mut items = Vec::new();
         while let Some(item) = children.next_any() {
@@ -61,15 +151,15 @@ impl Lower<'_> {
         Ok(Agreement { name, items, span })
     }
 
-    fn item(&mut self, pair: Pair<'_, Rule>) -> Lowered<Item> {
-        let span = span_of(&pair);
-        let rule = pair.as_rule();
-        let mut children = Children::of(pair);
+    fn item(&mut self, pair: Node<'_>) -> Lowered<Item> {
+        let span = span_of(pair);
+        let rule = pair.rule();
+        let mut children = pair.children();
         let kind = match rule {
             Rule::currency_decl => ItemKind::Currency(name(children.expect(Rule::currency_code)?)),
             Rule::rounding_decl => {
                 let mode = children.expect(Rule::rounding_mode)?;
-                ItemKind::Rounding(rounding_mode(&mode)?, span_of(&mode))
+                ItemKind::Rounding(rounding_mode(mode)?, span_of(mode))
             }
             Rule::parties_decl => {
                 ItemKind::Parties(children.rest().map(party_name).collect::<Lowered<_>>()?)
@@ -96,9 +186,9 @@ impl Lower<'_> {
     }
 
     /// `expect ...`: an event in a period, or an amount.
-    fn expect(&mut self, pair: Pair<'_, Rule>) -> Lowered<Expect> {
-        let rule = pair.as_rule();
-        let mut children = Children::of(pair);
+    fn expect(&mut self, pair: Node<'_>) -> Lowered<Expect> {
+        let rule = pair.rule();
+        let mut children = pair.children();
         let subject = children
             .next_if(Rule::subject)
             .map(party_name)
@@ -115,7 +205,7 @@ impl Lower<'_> {
                 },
                 None => ExpectKind::Total(self.expr(children.expect(Rule::expr)?)?),
             },
-            other => return Err(unexpected_rule(other, children.span)),
+            other => return Err(unexpected_rule(other, children.span())),
         };
         Ok(Expect { subject, kind })
     }
@@ -123,8 +213,8 @@ impl Lower<'_> {
     fn clause(&mut self, span: Span, mut children: Children<'_>) -> Lowered<Clause> {
         let label = children.next_if(Rule::label).map(name);
         let body = children.next()?;
-        let body_span = span_of(&body);
-        let body = match body.as_rule() {
+        let body_span = span_of(body);
+        let body = match body.rule() {
             Rule::share => ClauseBody::Share(self.share(body)?),
             Rule::rest => ClauseBody::Rest(self.rest(body)?),
             Rule::advance => ClauseBody::Advance(self.advance(body)?),
@@ -133,8 +223,8 @@ impl Lower<'_> {
         Ok(Clause { label, body, span })
     }
 
-    fn share(&mut self, pair: Pair<'_, Rule>) -> Lowered<Share> {
-        let mut children = Children::of(pair);
+    fn share(&mut self, pair: Node<'_>) -> Lowered<Share> {
+        let mut children = pair.children();
         let rate = self.expr(children.expect(Rule::expr)?)?;
         let basis = self.expr(children.expect(Rule::expr)?)?;
         let payer = children
@@ -145,7 +235,7 @@ impl Lower<'_> {
         let mut schedule = None;
         let mut modifiers = Vec::new();
         for pair in children.rest() {
-            match pair.as_rule() {
+            match pair.rule() {
                 Rule::bands => schedule = Some(self.bands(pair)?),
                 Rule::steps => schedule = Some(self.steps(pair)?),
                 _ => modifiers.push(self.modifier(pair)?),
@@ -161,8 +251,8 @@ impl Lower<'_> {
         })
     }
 
-    fn rest(&mut self, pair: Pair<'_, Rule>) -> Lowered<Rest> {
-        let mut children = Children::of(pair);
+    fn rest(&mut self, pair: Node<'_>) -> Lowered<Rest> {
+        let mut children = pair.children();
         Ok(Rest {
             basis: self.expr(children.expect(Rule::expr)?)?,
             payer: children
@@ -173,8 +263,8 @@ impl Lower<'_> {
         })
     }
 
-    fn advance(&mut self, pair: Pair<'_, Rule>) -> Lowered<Advance> {
-        let mut children = Children::of(pair);
+    fn advance(&mut self, pair: Node<'_>) -> Lowered<Advance> {
+        let mut children = pair.children();
         Ok(Advance {
             amount: self.expr(children.expect(Rule::expr)?)?,
             payer: children
@@ -184,21 +274,21 @@ impl Lower<'_> {
             payee: single_party(children.expect(Rule::payee)?)?,
             on: children.next_if(Rule::date).map(|date| self.date(date)),
             recouped_from: match children.next_if(Rule::recouped) {
-                Some(recouped) => Children::of(recouped).rest().map(name).collect(),
+                Some(recouped) => recouped.children().rest().map(name).collect(),
                 None => Vec::new(),
             },
         })
     }
 
     /// `up to 1M, 25% up to 5M, 20% above per year`
-    fn bands(&mut self, pair: Pair<'_, Rule>) -> Lowered<Schedule> {
-        let span = span_of(&pair);
-        let mut children = Children::of(pair);
+    fn bands(&mut self, pair: Node<'_>) -> Lowered<Schedule> {
+        let span = span_of(pair);
+        let mut children = pair.children();
         let first_up_to = self.expr(children.expect(Rule::expr)?)?;
         let mut more = Vec::new();
         let mut reset = None;
         for pair in children.rest() {
-            match pair.as_rule() {
+            match pair.rule() {
                 Rule::band => more.push(self.band(pair)?),
                 _ => reset = Some(per(pair)?),
             }
@@ -212,15 +302,15 @@ impl Lower<'_> {
     }
 
     /// `25% up to 5M` or `20% above`
-    fn band(&mut self, pair: Pair<'_, Rule>) -> Lowered<Band> {
+    fn band(&mut self, pair: Node<'_>) -> Lowered<Band> {
         let (rate, up_to, span) = self.tier(pair)?;
         Ok(Band { rate, up_to, span })
     }
 
     /// A band or a step: its rate, then its bound if it has one.
-    fn tier(&mut self, pair: Pair<'_, Rule>) -> Lowered<(Expr, Option<Expr>, Span)> {
-        let span = span_of(&pair);
-        let mut children = Children::of(pair);
+    fn tier(&mut self, pair: Node<'_>) -> Lowered<(Expr, Option<Expr>, Span)> {
+        let span = span_of(pair);
+        let mut children = pair.children();
         let rate = self.expr(children.expect(Rule::expr)?)?;
         let bound = children
             .next_if(Rule::expr)
@@ -230,9 +320,9 @@ impl Lower<'_> {
     }
 
     /// `until paid 300K, then 10% until paid 400K`
-    fn steps(&mut self, pair: Pair<'_, Rule>) -> Lowered<Schedule> {
-        let span = span_of(&pair);
-        let mut children = Children::of(pair);
+    fn steps(&mut self, pair: Node<'_>) -> Lowered<Schedule> {
+        let span = span_of(pair);
+        let mut children = pair.children();
         let first_until_paid = self.expr(children.expect(Rule::expr)?)?;
         let more = children
             .rest()
@@ -246,7 +336,7 @@ impl Lower<'_> {
     }
 
     /// `then 10% until paid 400K`
-    fn step(&mut self, pair: Pair<'_, Rule>) -> Lowered<Step> {
+    fn step(&mut self, pair: Node<'_>) -> Lowered<Step> {
         let (rate, until_paid, span) = self.tier(pair)?;
         Ok(Step {
             rate,
@@ -255,10 +345,10 @@ impl Lower<'_> {
         })
     }
 
-    fn modifier(&mut self, pair: Pair<'_, Rule>) -> Lowered<Modifier> {
-        let span = span_of(&pair);
-        let rule = pair.as_rule();
-        let mut children = Children::of(pair);
+    fn modifier(&mut self, pair: Node<'_>) -> Lowered<Modifier> {
+        let span = span_of(pair);
+        let rule = pair.rule();
+        let mut children = pair.children();
         let kind = match rule {
             Rule::cap | Rule::threshold | Rule::floor | Rule::minimum => {
                 let amount = self.expr(children.expect(Rule::expr)?)?;
@@ -277,17 +367,17 @@ impl Lower<'_> {
         Ok(Modifier { kind, span })
     }
 
-    fn when(&mut self, pair: Pair<'_, Rule>) -> Lowered<When> {
-        match pair.as_rule() {
+    fn when(&mut self, pair: Node<'_>) -> Lowered<When> {
+        match pair.rule() {
             Rule::date => Ok(When::Date(self.date(pair))),
             Rule::name => Ok(When::Event(name(pair))),
-            other => Err(unexpected_rule(other, span_of(&pair))),
+            other => Err(unexpected_rule(other, span_of(pair))),
         }
     }
 
     /// `2028-04-01`; an impossible date is reported and lowered as 1970-01-01.
-    fn date(&mut self, pair: Pair<'_, Rule>) -> DateLit {
-        let span = span_of(&pair);
+    fn date(&mut self, pair: Node<'_>) -> DateLit {
+        let span = span_of(pair);
         let date = Date::from_str(pair.as_str()).unwrap_or_else(|_| {
             self.problems.push(Problem::new(
                 ProblemKind::BadDate {
@@ -301,52 +391,45 @@ impl Lower<'_> {
     }
 
     /// An expression, folded by precedence.
-    fn expr(&mut self, pair: Pair<'_, Rule>) -> Lowered<Expr> {
+    fn expr(&mut self, pair: Node<'_>) -> Lowered<Expr> {
         // Most expressions are one literal or name: no operators to order.
-        let mut children = pair.clone().into_inner();
-        if let (Some(only), None) = (children.next(), children.next()) {
+        let mut children = pair.children();
+        if let (Some(only), None) = (children.next_any(), children.next_any()) {
             return primary(only, self.problems);
         }
-        let span = span_of(&pair);
         let operands = pair
-            .clone()
-            .into_inner()
-            .filter(|p| {
-                !matches!(
-                    p.as_rule(),
-                    Rule::add | Rule::subtract | Rule::multiply | Rule::divide | Rule::negate
-                )
-            })
+            .children()
+            .rest()
+            .filter(|p| operator(p.rule()).is_none() && p.rule() != Rule::negate)
             .count();
         if operands > MAX_OPERANDS {
             return Err(Problem::new(
                 ProblemKind::TooLong {
                     limit: MAX_OPERANDS,
                 },
-                span,
+                span_of(pair),
             ));
         }
-        // The Pratt closures cannot borrow `self` mutably three times over, so
-        // recoverable problems are gathered here and handed on afterwards.
-        let mut problems = Vec::new();
-        let result = PRATT
-            .map_primary(|pair| primary(pair, &mut problems))
-            .map_prefix(|op, operand| {
-                let operand = operand?;
-                Ok(Expr {
-                    span: span_of(&op).to(operand.span),
-                    kind: ExprKind::Negate(Box::new(operand)),
-                })
-            })
-            .map_infix(|left, op, right| {
-                let (left, right) = (left?, right?);
-                let op = match op.as_rule() {
-                    Rule::add => BinaryOp::Add,
-                    Rule::subtract => BinaryOp::Subtract,
-                    Rule::multiply => BinaryOp::Multiply,
-                    Rule::divide => BinaryOp::Divide,
-                    other => return Err(unexpected_rule(other, span_of(&op))),
-                };
+        let mut terms = pair.children();
+        self.climb(&mut terms, 0)
+    }
+
+    /// Precedence climbing over an expression's terms, as pest's Pratt
+    /// parser did: every operand is lowered, left to right, even after one
+    /// has failed (their recoverable problems are all reported), and the
+    /// leftmost failure is the one returned. `-` binds tightest, then `*`
+    /// and `/`, then `+` and `-`, each to the left.
+    fn climb(&mut self, terms: &mut Children<'_>, floor: u8) -> Lowered<Expr> {
+        let mut left = self.operand(terms);
+        while let Some((op, power)) = terms
+            .peek()
+            .and_then(|next| operator(next.rule()))
+            .filter(|(_, power)| *power > floor)
+        {
+            terms.next_any();
+            let right = self.climb(terms, power);
+            left = left.and_then(|left| {
+                let right = right?;
                 Ok(Expr {
                     span: left.span.to(right.span),
                     kind: ExprKind::Binary {
@@ -355,17 +438,40 @@ impl Lower<'_> {
                         right: Box::new(right),
                     },
                 })
-            })
-            .parse(pair.into_inner());
-        self.problems.append(&mut problems);
-        result
+            });
+        }
+        left
+    }
+
+    /// One operand, with its `-` if it has one.
+    fn operand(&mut self, terms: &mut Children<'_>) -> Lowered<Expr> {
+        let term = terms.next()?;
+        if term.rule() != Rule::negate {
+            return primary(term, self.problems);
+        }
+        let operand = primary(terms.next()?, self.problems)?;
+        Ok(Expr {
+            span: span_of(term).to(operand.span),
+            kind: ExprKind::Negate(Box::new(operand)),
+        })
+    }
+}
+
+/// The operator a rule stands for, with its binding power.
+fn operator(rule: Rule) -> Option<(BinaryOp, u8)> {
+    match rule {
+        Rule::add => Some((BinaryOp::Add, 1)),
+        Rule::subtract => Some((BinaryOp::Subtract, 1)),
+        Rule::multiply => Some((BinaryOp::Multiply, 2)),
+        Rule::divide => Some((BinaryOp::Divide, 2)),
+        _ => None,
     }
 }
 
 /// One operand: a literal, a name or a parenthesised expression.
-fn primary(pair: Pair<'_, Rule>, problems: &mut Vec<Problem>) -> Lowered<Expr> {
-    let span = span_of(&pair);
-    let kind = match pair.as_rule() {
+fn primary(pair: Node<'_>, problems: &mut Vec<Problem>) -> Lowered<Expr> {
+    let span = span_of(pair);
+    let kind = match pair.rule() {
         Rule::amount => {
             let text = pair.as_str().to_string();
             let value = amount_value(&text).unwrap_or_else(|| {
@@ -390,7 +496,7 @@ fn primary(pair: Pair<'_, Rule>, problems: &mut Vec<Problem>) -> Lowered<Expr> {
         }
         Rule::name => ExprKind::Name(pair.as_str().to_string()),
         Rule::paren => {
-            let inner = Children::of(pair).expect(Rule::expr)?;
+            let inner = pair.children().expect(Rule::expr)?;
             let mut lower = Lower { problems };
             ExprKind::Paren(Box::new(lower.expr(inner)?))
         }
@@ -433,20 +539,20 @@ fn decimal(digits: &str) -> Option<Decimal> {
     }
 }
 
-fn rounding_mode(pair: &Pair<'_, Rule>) -> Lowered<RoundingMode> {
+fn rounding_mode(pair: Node<'_>) -> Lowered<RoundingMode> {
     Ok(match pair.as_str() {
         "half-even" => RoundingMode::HalfEven,
         "half-up" => RoundingMode::HalfUp,
         "half-down" => RoundingMode::HalfDown,
         "up" => RoundingMode::Up,
         "down" => RoundingMode::Down,
-        _ => return Err(unexpected_rule(pair.as_rule(), span_of(pair))),
+        _ => return Err(unexpected_rule(pair.rule(), span_of(pair))),
     })
 }
 
-fn per(pair: Pair<'_, Rule>) -> Lowered<Per> {
-    let span = span_of(&pair);
-    let unit_pair = Children::of(pair).expect(Rule::calendar_unit)?;
+fn per(pair: Node<'_>) -> Lowered<Per> {
+    let span = span_of(pair);
+    let unit_pair = pair.children().expect(Rule::calendar_unit)?;
     let unit = match unit_pair.as_str() {
         "year" => Calendar::Year,
         "quarter" => Calendar::Quarter,
@@ -457,15 +563,15 @@ fn per(pair: Pair<'_, Rule>) -> Lowered<Per> {
 }
 
 /// The party of a `payer` or `payee` rule.
-fn single_party(pair: Pair<'_, Rule>) -> Lowered<Name> {
-    party_name(Children::of(pair).expect(Rule::party_name)?)
+fn single_party(pair: Node<'_>) -> Lowered<Name> {
+    party_name(pair.children().expect(Rule::party_name)?)
 }
 
 /// A party (`party_name`), or a party or clause label after `expect`
 /// (`subject`): a name, or a quoted string.
-fn party_name(pair: Pair<'_, Rule>) -> Lowered<Name> {
-    let inner = Children::of(pair).next()?;
-    Ok(match inner.as_rule() {
+fn party_name(pair: Node<'_>) -> Lowered<Name> {
+    let inner = pair.children().next()?;
+    Ok(match inner.rule() {
         Rule::string => {
             let text = text(inner);
             Name {
@@ -478,30 +584,30 @@ fn party_name(pair: Pair<'_, Rule>) -> Lowered<Name> {
     })
 }
 
-fn period_label(pair: Pair<'_, Rule>) -> PeriodLit {
+fn period_label(pair: Node<'_>) -> PeriodLit {
     PeriodLit {
         text: pair.as_str().to_string(),
-        span: span_of(&pair),
+        span: span_of(pair),
     }
 }
 
 /// A token kept exactly as written.
-fn text_as_written(pair: Pair<'_, Rule>) -> Text {
+fn text_as_written(pair: Node<'_>) -> Text {
     Text {
         value: pair.as_str().to_string(),
-        span: span_of(&pair),
+        span: span_of(pair),
     }
 }
 
-fn name(pair: Pair<'_, Rule>) -> Name {
+fn name(pair: Node<'_>) -> Name {
     Name {
         value: pair.as_str().to_string(),
         quoted: false,
-        span: span_of(&pair),
+        span: span_of(pair),
     }
 }
 
-fn text(pair: Pair<'_, Rule>) -> Text {
+fn text(pair: Node<'_>) -> Text {
     let raw = pair.as_str();
     let value = raw
         .strip_prefix('"')
@@ -509,7 +615,7 @@ fn text(pair: Pair<'_, Rule>) -> Text {
         .unwrap_or(raw);
     Text {
         value: value.to_string(),
-        span: span_of(&pair),
+        span: span_of(pair),
     }
 }
 
@@ -521,13 +627,15 @@ fn text(pair: Pair<'_, Rule>) -> Text {
     clippy::arithmetic_side_effects,
     reason = "offsets into an in-memory text stay below isize::MAX"
 )]
-fn span_of(pair: &Pair<'_, Rule>) -> Span {
-    let span = pair.as_span();
-    let (start, mut end) = (span.start(), span.end());
-    if !may_trail(pair.as_rule()) {
+fn span_of(pair: Node<'_>) -> Span {
+    let Entry {
+        rule, start, end, ..
+    } = pair.entry();
+    let mut end = end;
+    if !may_trail(rule) {
         return Span::new(start, end);
     }
-    let input = span.get_input();
+    let input = pair.tree.source;
     // Trailing trivia always ends in white space: a comment runs to the end
     // of its line, and the line break after it is skipped with it. So a node
     // that ends in anything else, before the end of the file, has none.
@@ -611,60 +719,63 @@ fn unexpected_rule(rule: Rule, span: Span) -> Problem {
     )
 }
 
-/// The meaningful children of a pair: keywords and punctuation are skipped,
-/// since the rule itself says which were there.
-struct Children<'i> {
-    pairs: Peekable<Pairs<'i, Rule>>,
-    span: Span,
+/// The meaningful children of a node (the tree holds no keywords or
+/// punctuation: the rule itself says which were there).
+struct Children<'t> {
+    tree: &'t Tree<'t>,
+    next: usize,
+    end: usize,
+    parent: Node<'t>,
 }
 
-impl<'i> Children<'i> {
-    fn of(pair: Pair<'i, Rule>) -> Self {
-        let span = span_of(&pair);
-        Children {
-            pairs: pair.into_inner().peekable(),
-            span,
-        }
+impl<'t> Children<'t> {
+    fn peek(&self) -> Option<Node<'t>> {
+        (self.next < self.end).then_some(Node {
+            tree: self.tree,
+            index: self.next,
+        })
     }
 
-    fn skip_tokens(&mut self) {
-        while self.pairs.peek().is_some_and(|p| is_token(p.as_rule())) {
-            self.pairs.next();
-        }
+    fn next_any(&mut self) -> Option<Node<'t>> {
+        let node = self.peek()?;
+        self.next = node.entry().after;
+        Some(node)
     }
 
-    fn next_any(&mut self) -> Option<Pair<'i, Rule>> {
-        self.skip_tokens();
-        self.pairs.next()
+    /// The parent's span, for a problem with the parent as a whole.
+    fn span(&self) -> Span {
+        span_of(self.parent)
     }
 
-    fn next(&mut self) -> Lowered<Pair<'i, Rule>> {
-        let span = self.span;
+    fn next(&mut self) -> Lowered<Node<'t>> {
         self.next_any().ok_or_else(|| {
             Problem::new(
                 ProblemKind::Internal {
                     detail: "the syntax tree ends too early".into(),
                 },
-                span,
+                self.span(),
             )
         })
     }
 
-    fn next_if(&mut self, rule: Rule) -> Option<Pair<'i, Rule>> {
-        self.skip_tokens();
-        self.pairs.next_if(|p| p.as_rule() == rule)
-    }
-
-    fn expect(&mut self, rule: Rule) -> Lowered<Pair<'i, Rule>> {
-        let pair = self.next()?;
-        if pair.as_rule() == rule {
-            Ok(pair)
+    fn next_if(&mut self, rule: Rule) -> Option<Node<'t>> {
+        if self.peek()?.rule() == rule {
+            self.next_any()
         } else {
-            Err(unexpected_rule(pair.as_rule(), span_of(&pair)))
+            None
         }
     }
 
-    fn rest(mut self) -> impl Iterator<Item = Pair<'i, Rule>> {
+    fn expect(&mut self, rule: Rule) -> Lowered<Node<'t>> {
+        let pair = self.next()?;
+        if pair.rule() == rule {
+            Ok(pair)
+        } else {
+            Err(unexpected_rule(pair.rule(), span_of(pair)))
+        }
+    }
+
+    fn rest(mut self) -> impl Iterator<Item = Node<'t>> {
         std::iter::from_fn(move || self.next_any())
     }
 }

@@ -16,9 +16,10 @@ use parser::{DealParser, Rule};
 /// stop it: the first syntax error, or every malformed literal.
 pub fn parse(source: &str) -> Result<ast::File, Vec<Problem>> {
     let scan = scan::scan(source).map_err(|problem| vec![problem])?;
-    let mut pairs = DealParser::parse(Rule::file, source)
+    let pairs = DealParser::parse(Rule::file, source)
         .map_err(|error| vec![parser::syntax_problem(source, &error)])?;
-    let file = pairs.next().ok_or_else(Vec::new)?;
+    let tree = lower::Tree::new(pairs, source);
+    let file = tree.root().ok_or_else(Vec::new)?;
     let mut problems = Vec::new();
     match lower::file(file, scan.comments, &mut problems) {
         Ok(file) if problems.is_empty() => Ok(file),
