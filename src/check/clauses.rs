@@ -177,7 +177,7 @@ impl Checker {
         }
         Some(Basis {
             expr: value.form,
-            text: expr.to_string(),
+            text: written(expr),
             span: expr.span,
         })
     }
@@ -465,6 +465,15 @@ impl Checker {
                 self.report(problem);
             }
         }
+    }
+}
+
+/// An expression's canonical text (its `Display`), without the formatting
+/// machinery for the usual basis, a single column name.
+fn written(expr: &Expr) -> String {
+    match &expr.kind {
+        ast::ExprKind::Name(name) => name.clone(),
+        _ => expr.to_string(),
     }
 }
 

@@ -118,7 +118,7 @@ impl Checker {
             series,
             expectations,
         };
-        agreement.clauses = label_unlabelled(&agreement.clauses, &agreement.parties);
+        label_unlabelled(&mut agreement.clauses, &agreement.parties);
         warnings::report(self, &agreement);
         Some(agreement)
     }
@@ -338,33 +338,22 @@ impl Checker {
         }
     }
 
-    /// Look-alike and mixed-script names, namespace by namespace.
+    /// Look-alike and mixed-script names, namespace by namespace. The names
+    /// are borrowed where they are, not copied: this runs on every agreement.
     fn deceptive(&mut self, items: &[ast::Item], clauses: &[&ast::Clause]) {
-        let parties: Vec<(String, Span)> = self
-            .parties
+        let parties = self.parties.iter().map(|p| (p.name.as_str(), p.span));
+        names::deceptive_names("party", parties, &mut self.problems);
+        let events = self.events.iter().map(|e| (e.name.as_str(), e.span));
+        names::deceptive_names("event", events, &mut self.problems);
+        let constants = items.iter().filter_map(|item| match &item.kind {
+            ItemKind::Let { name, .. } => Some((name.value.as_str(), name.span)),
+            _ => None,
+        });
+        names::deceptive_names("constant", constants, &mut self.problems);
+        let labels = clauses
             .iter()
-            .map(|p| (p.name.clone(), p.span))
-            .collect();
-        self.deceptive_names("party", &parties);
-        let events: Vec<(String, Span)> = self
-            .events
-            .iter()
-            .map(|e| (e.name.clone(), e.span))
-            .collect();
-        self.deceptive_names("event", &events);
-        let constants: Vec<(String, Span)> = items
-            .iter()
-            .filter_map(|item| match &item.kind {
-                ItemKind::Let { name, .. } => Some((name.value.clone(), name.span)),
-                _ => None,
-            })
-            .collect();
-        self.deceptive_names("constant", &constants);
-        let labels: Vec<(String, Span)> = clauses
-            .iter()
-            .filter_map(|clause| clause.label.as_ref().map(|l| (l.value.clone(), l.span)))
-            .collect();
-        self.deceptive_names("label", &labels);
+            .filter_map(|clause| clause.label.as_ref().map(|l| (l.value.as_str(), l.span)));
+        names::deceptive_names("label", labels, &mut self.problems);
     }
 
     /// Only one party can receive the remainder of a basis; bases are
@@ -415,9 +404,12 @@ impl Checker {
 }
 
 /// Names each unlabelled clause after what it does (`share to Microsoft`),
-/// numbered when the same name would otherwise repeat.
-fn label_unlabelled(clauses: &[Clause], parties: &[Party]) -> Vec<Clause> {
-    let mut labelled = clauses.to_vec();
+/// numbered when the same name would otherwise repeat. An agreement whose
+/// clauses all have labels (most) is left as it is, without a copy.
+fn label_unlabelled(clauses: &mut [Clause], parties: &[Party]) {
+    if clauses.iter().all(|c| c.labelled) {
+        return;
+    }
     let mut taken: HashSet<String> = clauses
         .iter()
         .filter(|c| c.labelled)
@@ -426,7 +418,7 @@ fn label_unlabelled(clauses: &[Clause], parties: &[Party]) -> Vec<Clause> {
     // The next number to try for each name, so that many advances to one
     // payee stay linear.
     let mut next: HashMap<String, u32> = HashMap::new();
-    for clause in labelled.iter_mut().filter(|c| !c.labelled) {
+    for clause in clauses.iter_mut().filter(|c| !c.labelled) {
         let payee = parties.get(clause.payee).map_or("", |p| p.name.as_str());
         let base = format!("{} to {payee}", clause.kind_word());
         let counter = next.entry(base.clone()).or_insert(1);
@@ -438,5 +430,4 @@ fn label_unlabelled(clauses: &[Clause], parties: &[Party]) -> Vec<Clause> {
         taken.insert(label.clone());
         clause.label = label;
     }
-    labelled
 }

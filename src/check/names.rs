@@ -3,50 +3,67 @@
 
 use unicode_security::MixedScript;
 
-use super::Checker;
 use std::collections::HashMap;
 
 use crate::diagnostics::{Problem, ProblemKind};
 use crate::syntax::ast::Span;
 
-impl Checker {
-    /// Warns about look-alikes and mixed scripts among the names of one kind.
-    pub(super) fn deceptive_names(&mut self, what: &'static str, names: &[(String, Span)]) {
-        // Each name's skeleton, once: thousands of parties stay linear.
-        let mut seen: HashMap<String, (&str, Span)> = HashMap::with_capacity(names.len());
-        for (name, span) in names {
-            // ASCII is one script (Latin, with the common digits and signs).
-            if !name.is_ascii() && !name.as_str().is_single_script() {
-                self.report(Problem::new(
-                    ProblemKind::MixedScript {
+/// Warns about look-alikes and mixed scripts among the names of one kind.
+///
+/// Each name's skeleton is computed once. A few names (an agreement's
+/// parties, its labels) are compared with the skeletons seen so far, which
+/// costs less than hashing them; thousands of parties go through a map and
+/// stay linear. Either way, a name is compared with the first name seen
+/// with its skeleton.
+pub(super) fn deceptive_names<'n>(
+    what: &'static str,
+    names: impl Iterator<Item = (&'n str, Span)> + Clone,
+    problems: &mut Vec<Problem>,
+) {
+    const FEW: usize = 16;
+    let count = names.clone().count();
+    let mut few: Vec<(String, &str, Span)> = Vec::new();
+    let mut many: HashMap<String, (&str, Span)> = HashMap::new();
+    for (name, span) in names {
+        // ASCII is one script (Latin, with the common digits and signs).
+        if !name.is_ascii() && !name.is_single_script() {
+            problems.push(Problem::new(
+                ProblemKind::MixedScript {
+                    what,
+                    name: name.to_string(),
+                },
+                span,
+            ));
+        }
+        if count < 2 {
+            // One name cannot look like another.
+            continue;
+        }
+        let skeleton = crate::diagnostics::skeleton(name);
+        let first = if count <= FEW {
+            few.iter()
+                .find(|(seen, ..)| *seen == skeleton)
+                .map(|&(_, other, other_span)| (other, other_span))
+        } else {
+            many.get(&skeleton).copied()
+        };
+        match first {
+            Some((other, other_span)) if other != name => {
+                let problem = Problem::new(
+                    ProblemKind::LooksAlike {
                         what,
-                        name: name.clone(),
+                        name: name.to_string(),
+                        other: other.to_string(),
                     },
-                    *span,
-                ));
+                    span,
+                )
+                .with_related(other_span, "the other");
+                problems.push(problem);
             }
-            if names.len() < 2 {
-                // One name cannot look like another.
-                continue;
-            }
-            let skeleton = crate::diagnostics::skeleton(name);
-            match seen.get(&skeleton) {
-                Some((other, other_span)) if *other != name.as_str() => {
-                    let problem = Problem::new(
-                        ProblemKind::LooksAlike {
-                            what,
-                            name: name.clone(),
-                            other: (*other).to_string(),
-                        },
-                        *span,
-                    )
-                    .with_related(*other_span, "the other");
-                    self.report(problem);
-                }
-                Some(_) => {}
-                None => {
-                    seen.insert(skeleton, (name, *span));
-                }
+            Some(_) => {}
+            None if count <= FEW => few.push((skeleton, name, span)),
+            None => {
+                many.insert(skeleton, (name, span));
             }
         }
     }

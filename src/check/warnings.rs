@@ -16,13 +16,38 @@ pub(super) fn report(checker: &mut Checker, agreement: &Agreement) {
 }
 
 /// Shares of one basis whose highest rates add up to more than 100%.
+///
+/// The totals of an agreement's few bases are kept in a list, found by
+/// comparison (cheaper than hashing a basis); hundreds of shares go through
+/// a map and stay linear.
 fn over_allocated(checker: &mut Checker, agreement: &Agreement) {
-    let mut totals: HashMap<&BasisExpr, Decimal> = HashMap::new();
-    for clause in &agreement.clauses {
-        let ClauseKind::Share(share) = &clause.kind else {
-            continue;
+    const FEW: usize = 16;
+    let shares = agreement
+        .clauses
+        .iter()
+        .filter_map(|clause| match &clause.kind {
+            ClauseKind::Share(share) => Some((clause, share)),
+            _ => None,
+        });
+    let mut few: Vec<(&BasisExpr, Decimal)> = Vec::new();
+    let mut many: HashMap<&BasisExpr, Decimal> = HashMap::new();
+    let is_few = shares.clone().count() <= FEW;
+    for (clause, share) in shares {
+        let total = if is_few {
+            match few
+                .iter()
+                .position(|(basis, _)| **basis == share.basis.expr)
+            {
+                Some(at) => few.get_mut(at).map(|(_, total)| total),
+                None => {
+                    few.push((&share.basis.expr, Decimal::ZERO));
+                    few.last_mut().map(|(_, total)| total)
+                }
+            }
+        } else {
+            Some(many.entry(&share.basis.expr).or_default())
         };
-        let total = totals.entry(&share.basis.expr).or_default();
+        let Some(total) = total else { continue };
         let before = *total;
         *total = total.saturating_add(share.rate.max());
         if before <= Decimal::ONE && *total > Decimal::ONE {
