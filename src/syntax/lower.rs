@@ -32,6 +32,9 @@ type Lowered<T> = Result<T, Problem>;
 pub struct Tree<'s> {
     source: &'s str,
     nodes: Vec<Entry>,
+    /// The comments the scan found, in order: a node's span ends before any
+    /// that trail it.
+    comments: Vec<Comment>,
 }
 
 #[derive(Clone, Copy)]
@@ -45,8 +48,9 @@ struct Entry {
 }
 
 impl<'s> Tree<'s> {
-    /// Reads pest's tokens (what `DealParser::parse` returned for `source`).
-    pub fn new(pairs: Pairs<'s, Rule>, source: &'s str) -> Self {
+    /// Reads pest's tokens (what `DealParser::parse` returned for `source`),
+    /// with the comments the scan found in `source`.
+    pub fn new(pairs: Pairs<'s, Rule>, source: &'s str, comments: Vec<Comment>) -> Self {
         let tokens = pairs.tokens();
         let mut nodes: Vec<Entry> = Vec::with_capacity(tokens.len() / 2);
         // The innermost open node; each open node holds its parent's index.
@@ -74,7 +78,11 @@ impl<'s> Tree<'s> {
                 _ => {}
             }
         }
-        Tree { source, nodes }
+        Tree {
+            source,
+            nodes,
+            comments,
+        }
     }
 
     /// The outermost node: the `file`, if the parse produced one.
@@ -123,15 +131,22 @@ impl<'t> Node<'t> {
     }
 }
 
-/// Lowers a parsed `file`. Problems that do not stop lowering (an amount out
-/// of range, an impossible date) are collected in `problems`.
-pub fn file(node: Node<'_>, comments: Vec<Comment>, problems: &mut Vec<Problem>) -> Lowered<File> {
-    let mut lower = Lower { problems };
-    let mut children = node.children();
-    let agreement = lower.agreement(children.expect(Rule::agreement)?)?;
+/// Lowers a parsed `file` (the tree's root: see [`Tree::root`]). Problems
+/// that do not stop lowering (an amount out of range, an impossible date)
+/// are collected in `problems`.
+pub fn file(tree: Tree<'_>, problems: &mut Vec<Problem>) -> Lowered<File> {
+    let agreement = {
+        let mut lower = Lower { problems };
+        let root = Node {
+            tree: &tree,
+            index: 0,
+        };
+        let mut children = root.children();
+        lower.agreement(children.expect(Rule::agreement)?)?
+    };
     Ok(File {
         agreement,
-        comments,
+        comments: tree.comments,
     })
 }
 
@@ -645,16 +660,19 @@ fn span_of(pair: Node<'_>) -> Span {
     if end < input.len() && last.is_some_and(|c| !is_blank(c)) {
         return Span::new(start, end);
     }
+    let comments = &pair.tree.comments;
     loop {
         let node = input.get(start..end).unwrap_or_default();
-        let trimmed = node.trim_end_matches(is_blank);
-        end = start + trimmed.len();
-        let line_start = trimmed.rfind('\n').map_or(start, |at| start + at + 1);
-        let line = input.get(line_start..end).unwrap_or_default();
-        let may_comment = line.bytes().any(|b| b == b'#' || b == b'/');
-        match may_comment.then(|| comment_start(line)).flatten() {
-            Some(at) => end = line_start + at,
-            None => return Span::new(start, end),
+        end = start + node.trim_end_matches(is_blank).len();
+        // A comment runs to the end of its line: a node that now ends inside
+        // one ends where the comment starts. The scan found every comment
+        // (outside quoted names, as the grammar skips them), in order.
+        let before = comments.partition_point(|comment| comment.span.start < end);
+        match before.checked_sub(1).and_then(|at| comments.get(at)) {
+            Some(comment) if comment.span.start >= start && end <= comment.span.end => {
+                end = comment.span.start;
+            }
+            _ => return Span::new(start, end),
         }
     }
 }
@@ -692,22 +710,6 @@ fn may_trail(rule: Rule) -> bool {
             | Rule::let_decl
             | Rule::band
     )
-}
-
-/// Where a comment starts in a line, outside quoted names.
-fn comment_start(line: &str) -> Option<usize> {
-    let mut quoted = false;
-    let mut previous = ' ';
-    for (at, c) in line.char_indices() {
-        match c {
-            '"' => quoted = !quoted,
-            '#' if !quoted => return Some(at),
-            '/' if !quoted && previous == '/' => return Some(at.saturating_sub(1)),
-            _ => {}
-        }
-        previous = c;
-    }
-    None
 }
 
 fn unexpected_rule(rule: Rule, span: Span) -> Problem {

@@ -18,10 +18,12 @@ pub fn parse(source: &str) -> Result<ast::File, Vec<Problem>> {
     let scan = scan::scan(source).map_err(|problem| vec![problem])?;
     let pairs = DealParser::parse(Rule::file, source)
         .map_err(|error| vec![parser::syntax_problem(source, &error)])?;
-    let tree = lower::Tree::new(pairs, source);
-    let file = tree.root().ok_or_else(Vec::new)?;
+    let tree = lower::Tree::new(pairs, source, scan.comments);
+    if tree.root().is_none() {
+        return Err(Vec::new());
+    }
     let mut problems = Vec::new();
-    match lower::file(file, scan.comments, &mut problems) {
+    match lower::file(tree, &mut problems) {
         Ok(file) if problems.is_empty() => Ok(file),
         Ok(_) => Err(problems),
         Err(problem) => {
