@@ -34,6 +34,12 @@ pub fn scan(source: &str) -> Result<Scan, Problem> {
             at += 1;
             continue;
         }
+        // Most bytes (letters, digits, spaces) matter to none of the tests
+        // below: one table lookup passes them.
+        if !is_special(byte) {
+            at += 1;
+            continue;
+        }
         let starts_comment = byte == b'#' || (byte == b'/' && bytes.get(at + 1) == Some(&b'/'));
         if starts_comment {
             let end = source
@@ -82,6 +88,30 @@ pub fn scan(source: &str) -> Result<Scan, Problem> {
     Ok(Scan { comments })
 }
 
+/// Whether the scan looks at this byte outside quoted names: a quote, the
+/// start of a comment, a parenthesis, or the first byte of an odd line
+/// break. One table lookup.
+fn is_special(byte: u8) -> bool {
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "constant indices below 256 into a table of 256"
+    )]
+    const SPECIAL: [bool; 256] = {
+        let mut special = [false; 256];
+        special[b'"' as usize] = true;
+        special[b'#' as usize] = true;
+        special[b'/' as usize] = true;
+        special[b'(' as usize] = true;
+        special[b')' as usize] = true;
+        special[0x0B] = true;
+        special[0x0C] = true;
+        special[0xC2] = true;
+        special[0xE2] = true;
+        special
+    };
+    SPECIAL.get(usize::from(byte)).copied().unwrap_or(true)
+}
+
 /// A character that some editors take for a line break and this language
 /// does not, at byte `at`: its name and length in bytes.
 fn odd_line_break(bytes: &[u8], at: usize) -> Option<(&'static str, usize)> {
@@ -102,6 +132,17 @@ fn odd_line_break(bytes: &[u8], at: usize) -> Option<(&'static str, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bytes_passed_over_are_those_no_test_looks_at() {
+        for byte in 0..=255u8 {
+            let looked_at = matches!(
+                byte,
+                b'"' | b'#' | b'/' | b'(' | b')' | 0x0B | 0x0C | 0xC2 | 0xE2
+            );
+            assert_eq!(is_special(byte), looked_at, "{byte:#04x}");
+        }
+    }
 
     #[test]
     fn odd_line_breaks_are_refused_outside_strings_only() {
