@@ -95,8 +95,6 @@ fn phrase(rule: Rule) -> Option<&'static str> {
         Rule::amount | Rule::number | Rule::digits => "an amount such as `38B`",
         Rule::suffix => "a suffix (`K`, `M`, `B`, `T`)",
         Rule::WHITESPACE
-        | Rule::line_char
-        | Rule::string_char
         | Rule::keyword
         | Rule::item
         | Rule::schedule
