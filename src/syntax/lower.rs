@@ -483,30 +483,36 @@ fn operator(rule: Rule) -> Option<(BinaryOp, u8)> {
     }
 }
 
+/// A literal's value by `value`, and its text as written; a value out of
+/// range is a problem, and zero.
+fn literal(
+    text: &str,
+    span: Span,
+    value: fn(&str) -> Option<Decimal>,
+    problems: &mut Vec<Problem>,
+) -> (Decimal, String) {
+    let value = value(text).unwrap_or_else(|| {
+        problems.push(Problem::new(
+            ProblemKind::AmountRange {
+                text: text.to_string(),
+            },
+            span,
+        ));
+        Decimal::ZERO
+    });
+    (value, text.to_string())
+}
+
 /// One operand: a literal, a name or a parenthesised expression.
 fn primary(pair: Node<'_>, problems: &mut Vec<Problem>) -> Lowered<Expr> {
     let span = span_of(pair);
     let kind = match pair.rule() {
         Rule::amount => {
-            let text = pair.as_str().to_string();
-            let value = amount_value(&text).unwrap_or_else(|| {
-                problems.push(Problem::new(
-                    ProblemKind::AmountRange { text: text.clone() },
-                    span,
-                ));
-                Decimal::ZERO
-            });
+            let (value, text) = literal(pair.as_str(), span, amount_value, problems);
             ExprKind::Amount { value, text }
         }
         Rule::percent => {
-            let text = pair.as_str().to_string();
-            let value = percent_value(&text).unwrap_or_else(|| {
-                problems.push(Problem::new(
-                    ProblemKind::AmountRange { text: text.clone() },
-                    span,
-                ));
-                Decimal::ZERO
-            });
+            let (value, text) = literal(pair.as_str(), span, percent_value, problems);
             ExprKind::Percent { value, text }
         }
         Rule::name => ExprKind::Name(pair.as_str().to_string()),
