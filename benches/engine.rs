@@ -155,6 +155,20 @@ fn evaluation(c: &mut Criterion) {
             |b, agreement| b.iter(|| eval::evaluate(black_box(agreement), &series, &options)),
         );
     }
+    // As a portfolio's CSV without the `note` column evaluates: the
+    // figures and events, no notes.
+    let amounts_only = Options {
+        without_notes: true,
+        ..Options::default()
+    };
+    for (name, clause) in [FORMS[1], FORMS[2]] {
+        let (agreement, _) = dealterms::compile(&agreement(clause)).expect("valid");
+        group.bench_with_input(
+            BenchmarkId::new("engine-without-notes", name),
+            &agreement,
+            |b, agreement| b.iter(|| eval::evaluate(black_box(agreement), &series, &amounts_only)),
+        );
+    }
     group.bench_function("loop/capped", |b| {
         b.iter(|| capped_loop(black_box(&revenue)))
     });
