@@ -228,3 +228,27 @@ fn series_as_spreadsheets_export_them() {
         assert!(message.starts_with("row 2"), "{case}: {message}");
     }
 }
+
+/// An unknown label is given the closest label as a guess; of two as close,
+/// the first in the file, every time (the labels are kept in a hash map,
+/// whose order changes from one map to the next).
+#[test]
+fn a_misspelt_label_is_guessed_the_same_way_every_time() {
+    let deal = "agreement \"x\" {\n  parties A, B\n  payer A\n  \
+                royalty-a: share 10% of revenue to B\n  \
+                royalty-b: share 5% of revenue to B\n  \
+                advance 1K to B recouped from royalty-c\n}\n";
+    for _ in 0..32 {
+        let problems = dealterms::compile(deal).expect_err("an unknown label");
+        let guesses: Vec<Option<&str>> = problems
+            .iter()
+            .filter_map(|problem| match &problem.kind {
+                dealterms::diagnostics::ProblemKind::UnknownLabel { suggestion, .. } => {
+                    Some(suggestion.as_deref())
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(guesses, [Some("royalty-a")]);
+    }
+}

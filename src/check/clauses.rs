@@ -508,7 +508,14 @@ pub(super) fn link_advances(
                 continue;
             }
             let Some(&(target, _)) = checker.labels.get(&label.value) else {
-                let suggestion = suggest(&label.value, checker.labels.keys().map(String::as_str));
+                // In the order of the file, whatever the map's: of two
+                // labels as close, the first is named.
+                let mut labels: Vec<(&String, &(usize, Span))> = checker.labels.iter().collect();
+                labels.sort_unstable_by_key(|(_, (index, _))| *index);
+                let suggestion = suggest(
+                    &label.value,
+                    labels.into_iter().map(|(name, _)| name.as_str()),
+                );
                 checker.report(Problem::new(
                     ProblemKind::UnknownLabel {
                         name: label.value.clone(),

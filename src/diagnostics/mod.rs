@@ -53,7 +53,8 @@ impl Problem {
     }
 }
 
-/// The closest of `candidates` to `name`, if one is close enough to be a typo.
+/// The closest of `candidates` to `name`, if one is close enough to be a
+/// typo; of candidates as close, the first.
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     candidates
         .into_iter()
@@ -68,7 +69,8 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             (score, candidate)
         })
         .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        // `max_by` would keep the last of equals.
+        .reduce(|best, next| if next.0 > best.0 { next } else { best })
         .map(|(_, candidate)| candidate.to_string())
 }
 
@@ -104,7 +106,25 @@ pub fn skeleton(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::skeleton;
+    use super::{skeleton, suggest};
+
+    /// Of two candidates as close, the first is named, whatever follows.
+    #[test]
+    fn a_tie_names_the_first_candidate() {
+        let first = |candidates: [&'static str; 2]| suggest("royalty-c", candidates);
+        assert_eq!(
+            first(["royalty-a", "royalty-b"]).as_deref(),
+            Some("royalty-a")
+        );
+        assert_eq!(
+            first(["royalty-b", "royalty-a"]).as_deref(),
+            Some("royalty-b")
+        );
+        assert_eq!(
+            suggest("royalty-c", ["fee", "royalty-b"]).as_deref(),
+            Some("royalty-b")
+        );
+    }
 
     /// Skeletons of ASCII characters join without interacting (none starts
     /// or ends with a combining mark that normalisation would reorder):
