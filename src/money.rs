@@ -64,25 +64,32 @@ pub(crate) fn rounds_away(
     }
 }
 
+/// `magnitude / divisor` rounded by `mode`, where `divisor` is a power of
+/// ten of at least ten (so it halves exactly): the rounding of a figure in
+/// 64 bits, for decimals ([`round`]) and fixed figures (`eval::fixed`).
+/// Inlined: with a constant divisor, the division is a multiplication.
+#[inline]
+pub(crate) fn rounded_quotient(magnitude: u64, divisor: u64, mode: RoundingMode) -> Option<u64> {
+    let (quotient, remainder) = (
+        magnitude.checked_div(divisor)?,
+        magnitude.checked_rem(divisor)?,
+    );
+    let up = rounds_away(
+        mode,
+        remainder.cmp(&divisor.checked_div(2)?),
+        remainder == 0,
+        quotient % 2 == 1,
+    );
+    quotient.checked_add(u64::from(up))
+}
+
 /// [`round`] in u64 arithmetic, for a mantissa that fits one (a payment
 /// almost always does): Decimal's own rounding works on 96 bits, digit
 /// group by digit group. `None` when the figure is too large.
 fn round_small(amount: Decimal, minor_units: u32, mode: RoundingMode) -> Option<Decimal> {
     let magnitude = u64::try_from(amount.mantissa().unsigned_abs()).ok()?;
     let divisor = u64::try_from(ten_to(amount.scale().checked_sub(minor_units)?)?).ok()?;
-    let (quotient, remainder) = (
-        magnitude.checked_div(divisor)?,
-        magnitude.checked_rem(divisor)?,
-    );
-    // The divisor is a power of ten of at least 10, so it halves exactly.
-    let half = divisor.checked_div(2)?;
-    let up = rounds_away(
-        mode,
-        remainder.cmp(&half),
-        remainder == 0,
-        quotient % 2 == 1,
-    );
-    let rounded = quotient.checked_add(u64::from(up))?;
+    let rounded = rounded_quotient(magnitude, divisor, mode)?;
     // Split into Decimal's 32-bit words; the sign is kept, even on a zero,
     // as Decimal's own rounding keeps it.
     let (lo, mid) = (rounded as u32, (rounded >> 32) as u32);

@@ -150,15 +150,10 @@ impl Num for Fixed {
 
 /// `magnitude` rounded by `mode` to a multiple of `STEP`, a power of ten
 /// of at least ten; `None` past a u64. The figure's sign is the caller's.
+/// By a constant: the checks fold away, and the division is a multiplication.
 #[inline]
 fn round_by<const STEP: u64>(magnitude: u64, mode: RoundingMode) -> Option<u64> {
-    // By a constant: the checks fold away, and the division is a multiplication.
-    let (quotient, remainder) = (magnitude.checked_div(STEP)?, magnitude.checked_rem(STEP)?);
-    if remainder == 0 {
-        return Some(magnitude);
-    }
-    let up = money::rounds_away(mode, remainder.cmp(&(STEP / 2)), false, quotient & 1 == 1);
-    quotient.checked_add(u64::from(up))?.checked_mul(STEP)
+    money::rounded_quotient(magnitude, STEP, mode)?.checked_mul(STEP)
 }
 
 /// `units / 10^exponent` and `units % 10^exponent`, by a constant for the
