@@ -229,26 +229,42 @@ fn series_as_spreadsheets_export_them() {
     }
 }
 
-/// An unknown label is given the closest label as a guess; of two as close,
-/// the first in the file, every time (the labels are kept in a hash map,
-/// whose order changes from one map to the next).
+/// A misspelt name is given the closest name as a guess; of two as close,
+/// the first in the file, every time (labels and constants are kept in hash
+/// maps, whose order changes from one map to the next): a recouping label,
+/// an `expect` subject and a constant.
 #[test]
-fn a_misspelt_label_is_guessed_the_same_way_every_time() {
-    let deal = "agreement \"x\" {\n  parties A, B\n  payer A\n  \
-                royalty-a: share 10% of revenue to B\n  \
-                royalty-b: share 5% of revenue to B\n  \
-                advance 1K to B recouped from royalty-c\n}\n";
-    for _ in 0..32 {
-        let problems = dealterms::compile(deal).expect_err("an unknown label");
-        let guesses: Vec<Option<&str>> = problems
-            .iter()
-            .filter_map(|problem| match &problem.kind {
-                dealterms::diagnostics::ProblemKind::UnknownLabel { suggestion, .. } => {
-                    Some(suggestion.as_deref())
-                }
-                _ => None,
-            })
-            .collect();
-        assert_eq!(guesses, [Some("royalty-a")]);
+fn a_misspelt_name_is_guessed_the_same_way_every_time() {
+    let clauses = "agreement \"x\" {\n  parties A, B\n  payer A\n  \
+                   let rate_a = 10%\n  let rate_b = 5%\n  \
+                   royalty-a: share 10% of revenue to B\n  \
+                   royalty-b: share 5% of revenue to B\n";
+    let cases = [
+        "advance 1K to B recouped from royalty-c\n}\n",
+        "expect royalty-c total = 1K\n}\n",
+        "fee: share rate_c of revenue to B\n}\n",
+    ];
+    for case in cases {
+        let deal = format!("{clauses}  {case}");
+        for _ in 0..32 {
+            let problems = dealterms::compile(&deal).expect_err("an unknown name");
+            let guesses: Vec<Option<&str>> = problems
+                .iter()
+                .filter_map(|problem| match &problem.kind {
+                    dealterms::diagnostics::ProblemKind::UnknownLabel { suggestion, .. }
+                    | dealterms::diagnostics::ProblemKind::UnknownSubject { suggestion, .. }
+                    | dealterms::diagnostics::ProblemKind::UnknownConstant { suggestion, .. } => {
+                        Some(suggestion.as_deref())
+                    }
+                    _ => None,
+                })
+                .collect();
+            let first = if case.contains("rate_c") {
+                "rate_a"
+            } else {
+                "royalty-a"
+            };
+            assert_eq!(guesses, [Some(first)], "{case}");
+        }
     }
 }

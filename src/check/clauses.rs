@@ -508,14 +508,7 @@ pub(super) fn link_advances(
                 continue;
             }
             let Some(&(target, _)) = checker.labels.get(&label.value) else {
-                // In the order of the file, whatever the map's: of two
-                // labels as close, the first is named.
-                let mut labels: Vec<(&String, &(usize, Span))> = checker.labels.iter().collect();
-                labels.sort_unstable_by_key(|(_, (index, _))| *index);
-                let suggestion = suggest(
-                    &label.value,
-                    labels.into_iter().map(|(name, _)| name.as_str()),
-                );
+                let suggestion = suggest(&label.value, checker.labels_in_file_order());
                 checker.report(Problem::new(
                     ProblemKind::UnknownLabel {
                         name: label.value.clone(),

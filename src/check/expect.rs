@@ -109,7 +109,7 @@ impl Checker {
             .parties
             .iter()
             .map(|p| p.name.as_str())
-            .chain(self.labels.keys().map(String::as_str));
+            .chain(self.labels_in_file_order());
         let suggestion = suggest(&name.value, candidates);
         self.report(Problem::new(
             ProblemKind::UnknownSubject {

@@ -45,6 +45,19 @@ struct Checker {
 }
 
 impl Checker {
+    /// The clause labels in the order of the file, whatever the map's: a
+    /// guess among them ([`suggest`] names the first of two as close) is
+    /// then the same every time.
+    fn labels_in_file_order(&self) -> impl Iterator<Item = &str> {
+        let mut labels: Vec<(&String, usize)> = self
+            .labels
+            .iter()
+            .map(|(name, (index, _))| (name, *index))
+            .collect();
+        labels.sort_unstable_by_key(|(_, index)| *index);
+        labels.into_iter().map(|(name, _)| name.as_str())
+    }
+
     fn report(&mut self, problem: Problem) {
         self.problems.push(problem);
     }

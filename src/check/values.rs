@@ -110,8 +110,16 @@ impl Scope {
         unused
     }
 
+    /// The constants in scope in the order of the file, whatever the map's:
+    /// a guess among them is then the same every time.
     fn names(&self) -> impl Iterator<Item = &str> {
-        self.entries.keys().map(String::as_str)
+        let mut names: Vec<(&String, Span)> = self
+            .entries
+            .iter()
+            .map(|(name, entry)| (name, entry.span))
+            .collect();
+        names.sort_unstable_by_key(|(_, span)| span.start);
+        names.into_iter().map(|(name, _)| name.as_str())
     }
 
     /// `name` used where a constant was expected and none is in scope.
