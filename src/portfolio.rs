@@ -71,8 +71,10 @@ pub struct Blocks<R: Read> {
     /// The rows of the block before, as room for the next one's columns
     /// (no more than [`MAX_ROOM`]: a block may be far longer than the next).
     rows: usize,
-    /// Whether usual rows are read by [`Blocks::quick_rows`] (tests turn
-    /// it off, to compare it with the general way).
+    /// Whether usual rows are read by [`Blocks::quick_rows`]: not when a
+    /// row has more value columns than it reads, where every row would be
+    /// read partly that way and then again the general way (tests turn it
+    /// off, to compare it with the general way).
     quick: bool,
 }
 
@@ -142,6 +144,7 @@ pub fn open<R: Read>(reader: R) -> Result<Blocks<R>, Box<RowProblem>> {
         }
         values.push((*name).to_string());
     }
+    let values_count = values.len();
     Ok(Blocks {
         reader,
         header: Header {
@@ -162,7 +165,7 @@ pub fn open<R: Read>(reader: R) -> Result<Blocks<R>, Box<RowProblem>> {
         seen: HashSet::new(),
         failed: false,
         rows: 0,
-        quick: true,
+        quick: values_count <= QUICK_VALUES,
     })
 }
 
