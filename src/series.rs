@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 
 use crate::agreement::Calendar;
 use crate::diagnostics::{Problem, ProblemKind};
+use crate::money::ten_to;
 use crate::period::{Period, granularity_word};
 use crate::records::{Record, Records, cell_end, trim};
 use crate::syntax::ast::Span;
@@ -497,30 +498,14 @@ fn aligned_amount(text: u128, len: usize) -> Option<(u64, u32)> {
     }
     // The digits before the point, then those after, without the zero
     // between them.
-    let unit = POWERS_OF_TEN.get(scale as usize).copied().unwrap_or(1);
+    let unit = ten_to(scale)
+        .and_then(|power| u64::try_from(power).ok())
+        .unwrap_or(1);
     let tens = unit.wrapping_mul(10);
     let whole = value.checked_div(tens).unwrap_or(0);
     let fraction = value.checked_rem(tens).unwrap_or(0);
     Some((whole.wrapping_mul(unit).wrapping_add(fraction), scale))
 }
-
-/// 10⁰ to 10¹⁵.
-const POWERS_OF_TEN: [u64; 16] = {
-    let mut powers = [1u64; 16];
-    let mut at = 1;
-    while at < 16 {
-        #[allow(
-            clippy::indexing_slicing,
-            clippy::arithmetic_side_effects,
-            reason = "a table built at compile time: its indices and values are checked there"
-        )]
-        {
-            powers[at] = powers[at - 1] * 10;
-        }
-        at += 1;
-    }
-    powers
-};
 
 /// Up to sixteen bytes right-aligned in a `u128`, the first lowest, with
 /// `0`s before them: two loads of eight bytes (overlapping when there are
