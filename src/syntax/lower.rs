@@ -123,7 +123,6 @@ impl<'t> Node<'t> {
 
     fn children(self) -> Children<'t> {
         Children {
-            tree: self.tree,
             next: self.index.saturating_add(1),
             end: self.entry().after,
             parent: self,
@@ -228,12 +227,11 @@ impl Lower<'_> {
     fn clause(&mut self, span: Span, mut children: Children<'_>) -> Lowered<Clause> {
         let label = children.next_if(Rule::label).map(name);
         let body = children.next()?;
-        let body_span = span_of(body);
         let body = match body.rule() {
             Rule::share => ClauseBody::Share(self.share(body)?),
             Rule::rest => ClauseBody::Rest(self.rest(body)?),
             Rule::advance => ClauseBody::Advance(self.advance(body)?),
-            other => return Err(unexpected_rule(other, body_span)),
+            other => return Err(unexpected_rule(other, span_of(body))),
         };
         Ok(Clause { label, body, span })
     }
@@ -730,7 +728,6 @@ fn unexpected_rule(rule: Rule, span: Span) -> Problem {
 /// The meaningful children of a node (the tree holds no keywords or
 /// punctuation: the rule itself says which were there).
 struct Children<'t> {
-    tree: &'t Tree<'t>,
     next: usize,
     end: usize,
     parent: Node<'t>,
@@ -739,7 +736,7 @@ struct Children<'t> {
 impl<'t> Children<'t> {
     fn peek(&self) -> Option<Node<'t>> {
         (self.next < self.end).then_some(Node {
-            tree: self.tree,
+            tree: self.parent.tree,
             index: self.next,
         })
     }
