@@ -26,7 +26,7 @@ use arith::Num;
 use basis::Compiled;
 use fixed::Fixed;
 use share::{Context, ShareState};
-use statement::{Event, EventKind, Note, Notes, Row, Statement, Total};
+use statement::{Event, EventKind, Note, Notes, Row, Statement, Total, add_note};
 
 /// What the command line adds to an evaluation.
 #[derive(Debug, Clone, Default)]
@@ -492,9 +492,7 @@ impl<'a> Engine<'a> {
             return Ok(Decimal::ZERO);
         };
         if !active.get(t).copied().unwrap_or(false) {
-            if self.notes {
-                row.notes.push(Note::OutsideWindow);
-            }
+            add_note(&mut row.notes, self.notes, || Note::OutsideWindow);
             if self.explain {
                 row.explain
                     .push("the clause is not in force this period".into());
@@ -575,9 +573,7 @@ impl<'a> Engine<'a> {
                     row.explain.push(note.text(&self.parties, &self.labels));
                     row.explain.push(format!("pays {}", readable(row.amount)));
                 }
-                if self.notes {
-                    row.notes.push(note);
-                }
+                add_note(&mut row.notes, self.notes, || note);
                 if balance.is_zero() {
                     self.events.push(Event {
                         period: Some(period),
@@ -634,13 +630,11 @@ impl<'a> Engine<'a> {
                     self.agreement.rounding,
                 );
                 if basis.is_sign_negative() || basis.is_zero() {
-                    if self.notes {
-                        row.notes.push(Note::NothingToShare);
-                    }
+                    add_note(&mut row.notes, self.notes, || Note::NothingToShare);
                 } else if rounded.is_sign_negative() {
-                    if self.notes {
-                        row.notes.push(Note::SharesExceed { by: rounded.abs() });
-                    }
+                    add_note(&mut row.notes, self.notes, || Note::SharesExceed {
+                        by: rounded.abs(),
+                    });
                     self.events.push(Event {
                         period: Some(period),
                         clause: clause.label.clone(),
@@ -653,9 +647,7 @@ impl<'a> Engine<'a> {
                     });
                 } else {
                     row.amount = rounded;
-                    if self.notes {
-                        row.notes.push(Note::Remainder);
-                    }
+                    add_note(&mut row.notes, self.notes, || Note::Remainder);
                 }
                 if self.explain {
                     let shares = if parts.is_empty() {
@@ -680,9 +672,9 @@ impl<'a> Engine<'a> {
                     .map_or((None, false), |p| (p.paid_at, p.paid_before_series));
                 if paid_at == Some(t) && !before_series {
                     row.amount = advance.amount;
-                    if self.notes {
-                        row.notes.push(Note::AdvancePaid { on: advance.on });
-                    }
+                    add_note(&mut row.notes, self.notes, || Note::AdvancePaid {
+                        on: advance.on,
+                    });
                     self.events.push(Event {
                         period: Some(period),
                         clause: clause.label.clone(),
@@ -698,21 +690,21 @@ impl<'a> Engine<'a> {
                         row.explain.push(format!("advance of {amount} paid {when}"));
                     }
                 } else if paid_at.is_none_or(|at| t < at) {
-                    if self.notes {
-                        row.notes.push(Note::AdvanceDue { on: advance.on });
-                    }
+                    add_note(&mut row.notes, self.notes, || Note::AdvanceDue {
+                        on: advance.on,
+                    });
                 } else if let Some(balance) = self.balances.get(&index) {
-                    if before_series && t == 0 && self.notes {
-                        row.notes.push(Note::AdvancePaidBefore { on: advance.on });
+                    if before_series && t == 0 {
+                        add_note(&mut row.notes, self.notes, || Note::AdvancePaidBefore {
+                            on: advance.on,
+                        });
                     }
                     let note = Note::Unrecouped { balance: *balance };
                     if self.explain {
                         let text = note.text(&self.parties, &self.labels);
                         row.explain.push(format!("paid earlier; {text}"));
                     }
-                    if self.notes {
-                        row.notes.push(note);
-                    }
+                    add_note(&mut row.notes, self.notes, || note);
                 }
                 Ok(row)
             }
@@ -769,6 +761,8 @@ impl<'a> Engine<'a> {
                 let cumulative = self.settled.entry((payer, payee)).or_default();
                 *cumulative = arith::sub(*cumulative, offset).map_err(overflow)?;
                 let cumulative = *cumulative;
+                let mut notes = Notes::new();
+                add_note(&mut notes, self.notes, || note.clone());
                 self.rows.push(Row {
                     period,
                     clause: self.labels.len().saturating_sub(1),
@@ -777,11 +771,7 @@ impl<'a> Engine<'a> {
                     basis: None,
                     amount: arith::negate(offset),
                     cumulative,
-                    notes: if self.notes {
-                        smallvec::smallvec![note.clone()]
-                    } else {
-                        Notes::new()
-                    },
+                    notes,
                     explain,
                 });
             }

@@ -2,7 +2,7 @@
 //! steps), floor, minimum, rounding and caps, in that order.
 
 use super::arith::{self, Figure, Num};
-use super::statement::{EventKind, Note, Notes};
+use super::statement::{EventKind, Note, Notes, add_note};
 use crate::agreement::{Calendar, Limit, Rate, RoundingMode, Share};
 use crate::money::{percent, readable};
 use crate::period::Period;
@@ -69,9 +69,7 @@ impl Outcome<'_> {
 
     /// Records a reason, made only when rows keep their notes.
     fn note(&mut self, ctx: &Context, note: impl FnOnce() -> Note) {
-        if ctx.notes {
-            self.notes.push(note());
-        }
+        add_note(self.notes, ctx.notes, note);
     }
 }
 

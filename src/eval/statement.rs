@@ -146,6 +146,15 @@ fn ratio(a: Decimal, b: Decimal) -> Option<Decimal> {
 /// A row's notes: most rows have one, held without allocating.
 pub type Notes = smallvec::SmallVec<[Note; 1]>;
 
+/// Adds a reason to `notes` when rows keep theirs (`keep`, from
+/// `Options::without_notes`); the note is made only then.
+#[inline]
+pub(crate) fn add_note(notes: &mut Notes, keep: bool, note: impl FnOnce() -> Note) {
+    if keep {
+        notes.push(note());
+    }
+}
+
 /// One reason behind a figure, kept as data and put in words on demand, so
 /// that evaluating a portfolio formats nothing it does not print.
 #[derive(Debug, Clone, PartialEq)]
