@@ -294,7 +294,7 @@ fn columns_or<T: std::str::FromStr>(default: T) -> T {
 ///
 /// The twin is synced before it replaces the file, so that a crash never
 /// leaves a replaced output half on disk. A large output is synced as it
-/// is written, a few megabytes at a time (on the writing thread, while
+/// is written, a megabyte at a time (on the writing thread, while
 /// the rest is still being evaluated), so that the last sync has little
 /// left to wait for: ext4 flushes a file renamed over another at the
 /// rename anyway, and that wait (6 ms of a 70 ms portfolio run) was
