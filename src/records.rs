@@ -203,8 +203,7 @@ impl<R: Read> Records<R> {
         }
         // The usual record, a plain line at the start of the rest, read
         // without the general loop's bookkeeping; anything else goes there.
-        if self.begun
-            && !self.inside_line
+        if self.at_line_start()
             && let Plain::Record(taken) = plain(self.lines.rest(), record)
         {
             self.took_plain(record, taken);
@@ -215,6 +214,14 @@ impl<R: Read> Records<R> {
         read
     }
 
+    /// Whether the reader stands at the start of a line, past the first
+    /// (whose byte-order mark the parser takes off): where a plain line can
+    /// be read without the parser.
+    #[inline]
+    fn at_line_start(&self) -> bool {
+        self.begun && !self.inside_line
+    }
+
     /// The rest of the stream from the start of a line, for a caller that
     /// reads a usual line itself and moves past it with
     /// [`Records::skip_lines`], as [`Records::read`] would have read it as a
@@ -223,7 +230,7 @@ impl<R: Read> Records<R> {
     /// problem, and once the lines read so far are all taken.
     #[inline]
     pub(crate) fn line_start(&self) -> Option<&[u8]> {
-        if !self.begun || self.inside_line || self.failed {
+        if !self.at_line_start() || self.failed {
             return None;
         }
         Some(self.lines.bytes()).filter(|rest| !rest.is_empty())
@@ -264,8 +271,7 @@ impl<R: Read> Records<R> {
             }
             // Between records, at the start of a line: a plain line needs
             // no parser.
-            if start.is_none() && !self.inside_line && self.begun && !self.lines.bytes().is_empty()
-            {
+            if start.is_none() && self.at_line_start() && !self.lines.bytes().is_empty() {
                 match plain(self.lines.rest(), record) {
                     Plain::Record(taken) => {
                         self.took_plain(record, taken);
