@@ -1,48 +1,13 @@
 //! The `deal` binary end to end: exit codes, streams, formats.
 
-use std::io::Write;
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
+
+use common::{deal, deal_with_stdin, exits, text};
 
 const SEED: &str = "examples/openai-microsoft.deal";
-
-fn deal(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_deal"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn deal_with_stdin(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_deal"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(stdin.as_bytes())
-        .expect("stdin accepts the text");
-    child.wait_with_output().expect("the binary finishes")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Assert the exit status, showing the standard error when it differs,
-/// and hand back that standard error for further checks.
-fn exits(out: &Output, code: i32) -> String {
-    let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(code), "{stderr}");
-    stderr
-}
 
 #[test]
 fn check_of_a_valid_file_exits_0_and_says_ok() {

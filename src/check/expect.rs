@@ -8,6 +8,33 @@ use crate::format::expect_text;
 use crate::period::Period;
 use crate::syntax::ast::{self, ExpectKind, ItemKind, Name, PeriodLit};
 
+/// Why a declared series path, as written, could lead out of the
+/// agreement's directory: absolute, or climbing above it with `..`. Both
+/// separators count, so that a path means the same on every system. (What
+/// the text cannot show, a symbolic link out, is refused when the file is
+/// opened.)
+fn outside_reason(path: &str) -> Option<&'static str> {
+    let drive = path.as_bytes().get(1) == Some(&b':');
+    if path.starts_with(['/', '\\']) || drive || std::path::Path::new(path).is_absolute() {
+        return Some("is an absolute path");
+    }
+    if path.contains('\0') {
+        return Some("holds a NUL character");
+    }
+    let mut depth = 0usize;
+    for part in path.split(['/', '\\']) {
+        match part {
+            ".." => match depth.checked_sub(1) {
+                Some(up) => depth = up,
+                None => return Some("climbs out of the agreement's directory with `..`"),
+            },
+            "" | "." => {}
+            _ => depth = depth.saturating_add(1),
+        }
+    }
+    None
+}
+
 impl Checker {
     /// `series "file.csv"`, at most once.
     pub(super) fn series(&mut self, items: &[ast::Item]) -> Option<SeriesRef> {
@@ -22,6 +49,14 @@ impl Checker {
             self.report(Problem::new(
                 ProblemKind::EmptyName {
                     what: "series file name",
+                },
+                series.span,
+            ));
+        } else if let Some(reason) = outside_reason(&series.path) {
+            self.report(Problem::new(
+                ProblemKind::SeriesPath {
+                    path: series.path.clone(),
+                    reason,
                 },
                 series.span,
             ));

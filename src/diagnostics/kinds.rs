@@ -145,6 +145,9 @@ pub enum ProblemKind {
     BadPeriodLabel { text: String },
     /// `expect ...` in an agreement without `series`.
     ExpectWithoutSeries,
+    /// `series "/etc/passwd"`, `series "../other/x.csv"`: a declared series
+    /// is a regular file inside the agreement's directory.
+    SeriesPath { path: String, reason: &'static str },
 
     // ── Series ──
     /// A series file with no header or no rows.
@@ -298,6 +301,7 @@ pub const CODES: &[&str] = &[
     "deal::series::too_many_problems",
     "deal::series::deal_rows",
     "deal::series::portfolio_header",
+    "deal::series::path",
     "deal::eval::missing_column",
     "deal::eval::period_mismatch",
     "deal::eval::overflow",
@@ -397,6 +401,7 @@ impl ProblemKind {
             ProblemKind::TooManyProblems { .. } => "deal::series::too_many_problems",
             ProblemKind::DealRows { .. } => "deal::series::deal_rows",
             ProblemKind::PortfolioHeader { .. } => "deal::series::portfolio_header",
+            ProblemKind::SeriesPath { .. } => "deal::series::path",
             ProblemKind::MissingColumn { .. } => "deal::eval::missing_column",
             ProblemKind::PeriodMismatch { .. } => "deal::eval::period_mismatch",
             ProblemKind::EvalOverflow { .. } => "deal::eval::overflow",
@@ -517,6 +522,9 @@ impl ProblemKind {
             ProblemKind::BadPeriodLabel { text } => format!("`{text}` is not a period"),
             ProblemKind::ExpectWithoutSeries => {
                 "expectations need a series to be tested against".into()
+            }
+            ProblemKind::SeriesPath { path, reason } => {
+                format!("series `{}` {reason}", clip(path, 80))
             }
             ProblemKind::OverAllocated { basis, total } => {
                 format!("shares of `{basis}` add up to {total}, more than 100%")
@@ -654,6 +662,7 @@ impl ProblemKind {
             ProblemKind::EventOfParty { .. } => "a party",
             ProblemKind::BadPeriodLabel { .. } => "not a period",
             ProblemKind::ExpectWithoutSeries => "tested against what?",
+            ProblemKind::SeriesPath { .. } => "not a file beside the agreement",
             ProblemKind::SeriesEmpty => "no rows",
             ProblemKind::SeriesHeader { .. } => "expected `period`",
             ProblemKind::DuplicateColumn { .. } => "again here",
@@ -804,6 +813,10 @@ impl ProblemKind {
             ProblemKind::ExpectWithoutSeries => {
                 Some("name the series in the agreement: `series \"deal.csv\"`".into())
             }
+            ProblemKind::SeriesPath { .. } => Some(
+                "a declared series is a regular file in the agreement's directory or below it, such as `series \"data/deal.csv\"`; for any other file, give `--series FILE`"
+                    .into(),
+            ),
             ProblemKind::OverAllocated { .. } => {
                 Some("check the rates; the payer cannot pay out more than the basis".into())
             }
@@ -879,6 +892,15 @@ impl ProblemKind {
                 Some("this is a bug in dealterms; please report it with the file".into())
             }
         }
+    }
+}
+
+/// `text` cut to at most `max` characters, with `…` where it was cut: a
+/// message quotes a user's text, never a whole foreign file.
+pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => text.into(),
+        Some((end, _)) => format!("{}…", text.get(..end).unwrap_or_default()).into(),
     }
 }
 

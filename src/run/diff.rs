@@ -9,8 +9,8 @@ use dealterms::report;
 use jiff::civil::Date;
 
 use super::{
-    Loaded, Status, compile_loaded, compiled, declared_series, read_series, show_problems,
-    table_width, write_output,
+    Loaded, Status, compile_loaded, compiled, declared::declared_series, read_series,
+    show_problems, table_width, write_output,
 };
 use crate::cli::OutputFormat;
 
@@ -39,9 +39,13 @@ pub(super) fn diff(
     let (old_agreement, new_agreement) = (&old_version.2, &new_version.2);
     let changes = dealterms::diff::terms(old_agreement, new_agreement);
     let anchor = relative_to.map_or_else(|| version_path(new), Path::to_path_buf);
-    let series_path = series
-        .map(Path::to_path_buf)
-        .or_else(|| declared_series(&anchor, new_agreement));
+    let series_path = match series {
+        Some(path) => Some(path.to_path_buf()),
+        None => {
+            let (name, text, agreement) = &new_version;
+            declared_series(&anchor, (name, text, agreement), style)?
+        }
+    };
     let money = match series_path {
         None => None,
         Some(path) => {

@@ -8,8 +8,8 @@ use dealterms::report;
 use jiff::civil::Date;
 
 use super::{
-    EvalRequest, Status, compiled, declared_series, read_series, show_problems, table_width,
-    write_output,
+    EvalRequest, Status, compiled, declared::declared_series, read_series, show_problems,
+    table_width, write_output,
 };
 use crate::cli::OutputFormat;
 
@@ -29,7 +29,7 @@ pub(super) fn eval(file: &Path, request: EvalRequest<'_>) -> Result<(), Status> 
     let options = event_options(&agreement, &name, events, explain)?;
     let series_path = match series_path {
         Some(path) => path.to_path_buf(),
-        None => declared_series(file, &agreement).ok_or_else(|| {
+        None => declared_series(file, (&name, &text, &agreement), style)?.ok_or_else(|| {
             eprintln!(
                 "deal: no series for `{name}`: give `--series FILE`, or name one in the agreement (`series \"{}.csv\"`)",
                 file.file_stem().map_or("deal".into(), |s| s.to_string_lossy())

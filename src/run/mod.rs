@@ -16,6 +16,7 @@ use jiff::civil::Date;
 use crate::cli::{Cli, Color, Command, DiagnosticFormat, OutputFormat};
 
 mod check;
+pub(super) mod declared;
 mod diff;
 mod eval;
 mod fmt;
@@ -188,17 +189,6 @@ fn single_deal<'f>(files: &'f [PathBuf], series: Option<&Path>) -> Option<&'f Pa
         })
         .unwrap_or(false);
     (!long_form).then_some(file.as_path())
-}
-
-/// The series an agreement names, relative to the agreement's directory.
-pub(super) fn declared_series(file: &Path, agreement: &Agreement) -> Option<PathBuf> {
-    let declared = agreement.series.as_ref()?;
-    let base = if file == Path::new("-") {
-        Path::new(".")
-    } else {
-        file.parent().unwrap_or(Path::new("."))
-    };
-    Some(base.join(&declared.path))
 }
 
 /// Loads and checks an agreement, showing its warnings, or its problems as

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use dealterms::diagnostics::Style;
 use dealterms::eval::{self, Options};
 
-use super::{Status, compiled, declared_series, plural, read_series, show_problems};
+use super::declared::declared_series;
+use super::{Status, compiled, plural, read_series, show_problems};
 
 /// `deal test FILE...`
 pub(super) fn test(files: &[PathBuf], style: Style) -> Status {
@@ -24,7 +25,8 @@ pub(super) fn test_one(file: &Path, style: Style) -> Result<Status, Status> {
         eprintln!("deal: `{name}` has no `expect` lines to test");
         return Err(Status::Invalid);
     }
-    let series_path = declared_series(file, &agreement).ok_or(Status::Invalid)?;
+    let series_path =
+        declared_series(file, (&name, &text, &agreement), style)?.ok_or(Status::Invalid)?;
     let series = read_series(&series_path, style)?;
     let statement =
         eval::evaluate(&agreement, &series, &Options::default()).map_err(|problem| {

@@ -1,0 +1,90 @@
+//! Inputs written to do harm: an agreement from a hostile pull request that
+//! reaches for files outside its directory, values that git would read as
+//! options, outputs aimed at their own inputs. Each case comes from an
+//! adversarial review and failed before its fix.
+
+mod common;
+
+use std::path::Path;
+
+use common::{deal, exits, text};
+
+const SEED: &str = include_str!("../examples/openai-microsoft.deal");
+const SERIES: &str = include_str!("../examples/openai-microsoft.csv");
+
+/// The bundled agreement with `series PATH` and one expectation, written
+/// as `deal.deal` in `dir`.
+fn agreement_declaring(dir: &Path, path: &str) -> String {
+    let text = SEED.replacen(
+        "series \"openai-microsoft.csv\"",
+        &format!("series \"{path}\""),
+        1,
+    );
+    let file = dir.join("deal.deal");
+    std::fs::write(&file, text).expect("the agreement is written");
+    file.display().to_string()
+}
+
+/// What every command that reads a declared series says about `path`:
+/// refused at the declaration, exit 1, and nothing of the file quoted.
+fn refused_everywhere(dir: &Path, path: &str, secret: &str) {
+    let file = agreement_declaring(dir, path);
+    for args in [
+        vec!["test", &file],
+        vec!["eval", &file],
+        vec!["diff", &file, &file],
+    ] {
+        let out = deal(&args);
+        let stderr = exits(&out, 1);
+        assert!(stderr.contains("deal::series::path"), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains(secret),
+            "{args:?} quotes the file: {stderr}"
+        );
+        assert!(!text(&out.stdout).contains(secret), "{args:?}");
+    }
+}
+
+#[test]
+fn a_declared_series_outside_the_directory_is_refused() {
+    let root = tempfile::tempdir().expect("a temporary directory");
+    let dir = root.path().join("deals");
+    std::fs::create_dir(&dir).expect("a directory");
+    std::fs::write(root.path().join("secret.csv"), "period,TOPSECRET\n").expect("written");
+    refused_everywhere(&dir, "../secret.csv", "TOPSECRET");
+    refused_everywhere(&dir, "sub/../../secret.csv", "TOPSECRET");
+    refused_everywhere(&dir, "..\\secret.csv", "TOPSECRET");
+    let absolute = root.path().join("secret.csv");
+    refused_everywhere(&dir, &absolute.display().to_string(), "TOPSECRET");
+    refused_everywhere(&dir, "/proc/self/environ", "PATH=");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_out_of_the_directory_and_devices_are_refused() {
+    let root = tempfile::tempdir().expect("a temporary directory");
+    let dir = root.path().join("deals");
+    std::fs::create_dir(&dir).expect("a directory");
+    std::fs::write(root.path().join("secret.csv"), "period,TOPSECRET\n").expect("written");
+    std::os::unix::fs::symlink("../secret.csv", dir.join("link.csv")).expect("a link");
+    refused_everywhere(&dir, "link.csv", "TOPSECRET");
+    std::os::unix::fs::symlink(root.path(), dir.join("up")).expect("a link");
+    refused_everywhere(&dir, "up/secret.csv", "TOPSECRET");
+    std::os::unix::fs::symlink("/dev/zero", dir.join("zero.csv")).expect("a link");
+    refused_everywhere(&dir, "zero.csv", "\0");
+    std::os::unix::fs::symlink("nothing-here.csv", dir.join("dangling.csv")).expect("a link");
+    refused_everywhere(&dir, "dangling.csv", "TOPSECRET");
+    std::fs::create_dir(dir.join("folder.csv")).expect("a directory");
+    refused_everywhere(&dir, "folder.csv", "TOPSECRET");
+}
+
+#[test]
+fn a_declared_series_inside_the_directory_is_read() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::create_dir(dir.path().join("data")).expect("a directory");
+    std::fs::write(dir.path().join("data/s.csv"), SERIES).expect("written");
+    let file = agreement_declaring(dir.path(), "./data/../data/s.csv");
+    let out = deal(&["eval", &file]);
+    exits(&out, 0);
+    assert!(text(&out.stdout).contains("Microsoft"));
+}
