@@ -10,16 +10,19 @@ pub const XFUNCNAME: &str =
     "^[ \t]*(([A-Za-z_][A-Za-z0-9_-]*:[ \t]*)?(share|rest|advance)[ \t].*|agreement[ \t].*)$";
 
 /// The `git config` entries, given the shell-quoted path of the binary.
+/// git adds the file's path after the textconv command, and the difftool
+/// command names its files itself: each comes after `--`, so that a file
+/// named `-x.deal` is a file and not an option.
 pub fn config(exe: &str) -> Vec<(String, String)> {
     vec![
         (
             "diff.deal.textconv".into(),
-            format!("{exe} fmt --stdout --verbatim-on-error"),
+            format!("{exe} fmt --stdout --verbatim-on-error --"),
         ),
         ("diff.deal.xfuncname".into(), XFUNCNAME.into()),
         (
             "difftool.deal.cmd".into(),
-            format!("{exe} diff \"$LOCAL\" \"$REMOTE\" --relative-to \"$MERGED\""),
+            format!("{exe} diff --relative-to=\"$MERGED\" -- \"$LOCAL\" \"$REMOTE\""),
         ),
     ]
 }

@@ -131,3 +131,34 @@ fn git_diff_and_difftool_show_deal_changes() {
         "{from_git}"
     );
 }
+
+/// A file whose name starts with `-` is diffed as a file: the commands
+/// `git-setup` stores put `--` before every path git passes them.
+#[test]
+fn a_file_named_like_an_option_diffs() {
+    let repo = tempfile::tempdir().expect("a temporary directory");
+    let dir = repo.path();
+    git(dir, &["init", "-q"]);
+    git(dir, &["config", "user.email", "analyst@example.com"]);
+    git(dir, &["config", "user.name", "Analyst"]);
+    run(dir, env!("CARGO_BIN_EXE_deal"), &["git-setup"]);
+    let seed = std::fs::read_to_string("examples/openai-microsoft.deal").expect("seed");
+    std::fs::write(dir.join("-x.deal"), &seed).expect("written");
+    std::fs::copy(
+        "examples/openai-microsoft.csv",
+        dir.join("openai-microsoft.csv"),
+    )
+    .expect("series");
+    git(dir, &["add", "--", "."]);
+    git(dir, &["commit", "-q", "-m", "deal"]);
+    let raised = seed.replace("cap 38B", "cap   50B");
+    std::fs::write(dir.join("-x.deal"), raised).expect("raised");
+
+    let diff = git(dir, &["diff", "--", "-x.deal"]);
+    assert!(
+        diff.contains("+  revenue-share: share 20% of revenue to Microsoft cap 50B"),
+        "{diff}"
+    );
+    let money = git(dir, &["difftool", "-y", "-t", "deal", "--", "-x.deal"]);
+    assert!(money.contains("cap 38B -> 50B"), "{money}");
+}

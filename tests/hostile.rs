@@ -88,3 +88,15 @@ fn a_declared_series_inside_the_directory_is_read() {
     exits(&out, 0);
     assert!(text(&out.stdout).contains("Microsoft"));
 }
+
+/// A version that git would read as an option (`--output=FILE` makes
+/// `git show` write a file) is handed to git as a revision, and refused.
+#[test]
+fn a_version_is_never_a_git_option() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let written = dir.path().join("written");
+    let version = format!("--output={}:x.deal", written.display());
+    let out = deal(&["diff", "--", &version, "examples/openai-microsoft.deal"]);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(!written.exists(), "git wrote {}", written.display());
+}

@@ -100,7 +100,7 @@ pub(super) fn compiled_version(
         return compiled(Path::new(spec), style);
     }
     let output = std::process::Command::new("git")
-        .args(["show", spec])
+        .args(["show", "--end-of-options", spec])
         .output()
         .map_err(|error| {
             eprintln!("deal: cannot run git to read `{spec}`: {error}");

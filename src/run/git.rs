@@ -53,7 +53,7 @@ pub(super) fn git_setup() -> Result<(), Status> {
         println!("{}: added `{line}`", attributes.display());
     }
     for (key, value) in dealterms::gitsetup::config(&exe) {
-        git(&["config", "--local", &key, &value])?;
+        git(&["config", "--local", "--end-of-options", &key, &value])?;
         println!("git config {key} {}", shell_quote(&value));
     }
     Ok(())
