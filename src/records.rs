@@ -568,6 +568,11 @@ fn split_at(bytes: &[u8], at: usize, from: &mut usize, record: &mut Record) -> S
 /// Bytes read from the stream at a time.
 const CHUNK: usize = 1 << 16;
 
+/// The longest line a streamed series may have: 1 MiB. A stream is read a
+/// line at a time, so this bounds its memory (`/dev/zero` has no line
+/// break and would otherwise be read until memory runs out).
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
 /// The lines of a stream as text: read a chunk at a time, and checked as
 /// UTF-8 a chunk at a time, whole lines only.
 struct Lines<R: Read> {
@@ -658,6 +663,13 @@ impl<R: Read> Lines<R> {
             let fresh = self.raw.get(old..).unwrap_or_default();
             if let Some(last) = fresh.iter().rposition(|&b| b == b'\n' || b == b'\r') {
                 self.check(old.saturating_add(last).saturating_add(1));
+            }
+            if self.text.is_empty() && self.raw.len() > MAX_LINE_BYTES {
+                // Told on the next turn, as a read error is.
+                self.problem.get_or_insert_with(|| {
+                    format!("a line is longer than {} MiB", MAX_LINE_BYTES >> 20)
+                });
+                continue;
             }
             match read {
                 Ok(0) => self.ended = true,

@@ -100,3 +100,64 @@ fn a_version_is_never_a_git_option() {
     assert_ne!(out.status.code(), Some(0));
     assert!(!written.exists(), "git wrote {}", written.display());
 }
+
+/// `deal` with an endless standard input: `yes x | deal ARGS`.
+fn deal_with_endless_stdin(args: &[&str]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_deal"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let feeder = std::thread::spawn(move || {
+        let line = b"x\n".repeat(1 << 15);
+        // Until `deal` stops reading and the pipe closes.
+        while stdin.write_all(&line).is_ok() {}
+    });
+    let out = child.wait_with_output().expect("the binary finishes");
+    feeder.join().expect("the feeder stops");
+    out
+}
+
+/// Reading stops at the limit: an endless input is refused, not read until
+/// memory runs out.
+#[test]
+fn endless_inputs_are_refused_at_the_limit() {
+    let out = deal_with_endless_stdin(&["check", "-"]);
+    let stderr = exits(&out, 1);
+    assert!(stderr.contains("deal::read::too_large"), "{stderr}");
+    assert!(
+        stderr.contains("agreement is larger than the limit of 16 MiB"),
+        "{stderr}"
+    );
+
+    let out = deal_with_endless_stdin(&["eval", "examples/openai-microsoft.deal", "--series", "-"]);
+    let stderr = exits(&out, 1);
+    assert!(
+        stderr.contains("series is larger than the limit of 64 MiB"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("one agreement per file"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn dev_zero_is_refused_at_the_limit() {
+    let out = deal(&["check", "/dev/zero"]);
+    assert!(exits(&out, 1).contains("deal::read::too_large"));
+    let out = deal(&[
+        "eval",
+        "examples/openai-microsoft.deal",
+        "--series",
+        "/dev/zero",
+    ]);
+    assert!(exits(&out, 1).contains("deal::read::too_large"));
+    // A portfolio's series is read a line at a time: one line is bounded.
+    let out = deal(&["eval", "examples/", "--series", "/dev/zero"]);
+    assert!(exits(&out, 1).contains("a line is longer than 1 MiB"));
+}

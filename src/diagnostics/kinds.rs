@@ -11,8 +11,8 @@ pub enum ProblemKind {
     // ── Reading the file ──
     /// A file that is not UTF-8 text.
     NotUtf8,
-    /// A file over the size limit.
-    TooLarge { limit: usize },
+    /// A file over the size limit: an agreement, or a series read whole.
+    TooLarge { limit: usize, series: bool },
 
     // ── Syntax ──
     /// `agreement "x" { share 20% of to B }`
@@ -415,9 +415,11 @@ impl ProblemKind {
     pub fn message(&self) -> String {
         match self {
             ProblemKind::NotUtf8 => "the file is not UTF-8 text".into(),
-            ProblemKind::TooLarge { limit } => {
-                format!("the file is larger than the limit of {limit} bytes")
-            }
+            ProblemKind::TooLarge { limit, series } => format!(
+                "the {} is larger than the limit of {} MiB",
+                if *series { "series" } else { "agreement" },
+                limit >> 20
+            ),
             ProblemKind::Unexpected {
                 expected, found, ..
             } => format!("expected {expected}, found {found}"),
@@ -695,9 +697,13 @@ impl ProblemKind {
     pub fn help(&self) -> Option<String> {
         match self {
             ProblemKind::NotUtf8 => Some("save the file as UTF-8".into()),
-            ProblemKind::TooLarge { .. } => {
+            ProblemKind::TooLarge { series: false, .. } => {
                 Some("one agreement per file; split portfolios into files".into())
             }
+            ProblemKind::TooLarge { series: true, .. } => Some(
+                "a series for one agreement is read whole; for more rows, evaluate a portfolio: a long-form series with a `deal` column is read as a stream"
+                    .into(),
+            ),
             ProblemKind::Unexpected { hint, .. } => hint.clone(),
             ProblemKind::TooDeep { .. } => {
                 Some("name a part of the expression with `let` to flatten it".into())

@@ -6,6 +6,7 @@ use dealterms::agreement::Agreement;
 use dealterms::diagnostics::Style;
 use dealterms::eval::{self, Options};
 use dealterms::report;
+use dealterms::source::Input;
 use jiff::civil::Date;
 
 use super::{
@@ -113,7 +114,9 @@ pub(super) fn compiled_version(
         );
         return Err(Status::Failed);
     }
-    let (name, text, agreement, _) =
-        compile_loaded(Loaded::new(spec.to_string(), output.stdout), style)?;
+    let (name, text, agreement, _) = compile_loaded(
+        Loaded::new(spec.to_string(), output.stdout, Input::Agreement),
+        style,
+    )?;
     Ok((name, text, agreement))
 }

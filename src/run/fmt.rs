@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use dealterms::diagnostics::Style;
+use dealterms::source::Input;
 
 use super::{Loaded, Status, load, show_problems, write_output};
 
@@ -49,7 +50,7 @@ pub(super) fn fmt(files: &[PathBuf], mode: FmtMode, style: Style) -> Status {
 }
 
 pub(super) fn fmt_one(path: &Path, mode: FmtMode, style: Style) -> Result<Status, Status> {
-    let (name, text) = match load(path)? {
+    let (name, text) = match load(path, Input::Agreement)? {
         Loaded::Problem(name, problem, shown) => {
             show_problems(&[problem], &name, &shown, style);
             return Err(Status::Invalid);

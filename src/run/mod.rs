@@ -2,15 +2,16 @@
 //! (loading files, showing problems, writing output). The only place that
 //! reads files, writes output and chooses exit codes.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use dealterms::Problem;
 use dealterms::agreement::Agreement;
 use dealterms::diagnostics::{self, Style};
 use dealterms::report::{self, csv::Column};
 use dealterms::series::Series;
-use dealterms::{Problem, source};
+use dealterms::source::{self, Input};
 use jiff::civil::Date;
 
 use crate::cli::{Cli, Color, Command, DiagnosticFormat, OutputFormat};
@@ -184,7 +185,9 @@ fn single_deal<'f>(files: &'f [PathBuf], series: Option<&Path>) -> Option<&'f Pa
         .and_then(|path| std::fs::File::open(path).ok())
         .and_then(|file| {
             let mut first = String::new();
-            std::io::BufRead::read_line(&mut std::io::BufReader::new(file), &mut first).ok()?;
+            // A header longer than a line may be is refused when read.
+            let line = std::io::Read::take(file, dealterms::records::MAX_LINE_BYTES as u64);
+            std::io::BufRead::read_line(&mut std::io::BufReader::new(line), &mut first).ok()?;
             Some(dealterms::portfolio::is_long_form(&first))
         })
         .unwrap_or(false);
@@ -194,7 +197,7 @@ fn single_deal<'f>(files: &'f [PathBuf], series: Option<&Path>) -> Option<&'f Pa
 /// Loads and checks an agreement, showing its warnings, or its problems as
 /// the error.
 pub(super) fn compiled(path: &Path, style: Style) -> Result<(String, String, Agreement), Status> {
-    let (name, text, agreement, _) = compile_loaded(load(path)?, style)?;
+    let (name, text, agreement, _) = compile_loaded(load(path, Input::Agreement)?, style)?;
     Ok((name, text, agreement))
 }
 
@@ -224,7 +227,7 @@ pub(super) fn compile_loaded(
 
 /// Reads a series, showing its problems against its own text.
 pub(super) fn read_series(path: &Path, style: Style) -> Result<Series, Status> {
-    match load(path)? {
+    match load(path, Input::Series)? {
         Loaded::Problem(name, problem, shown) => {
             show_problems(&[problem], &name, &shown, style);
             Err(Status::Invalid)
@@ -404,28 +407,34 @@ pub(super) enum Loaded {
     Problem(String, Problem, String),
 }
 
-/// Reads an agreement file (`-` for standard input). I/O errors are reported
-/// here and come back as [`Status::Failed`].
-pub(super) fn load(path: &Path) -> Result<Loaded, Status> {
+/// Reads an agreement or a series whole (`-` for standard input), up to
+/// its limit and no further. I/O errors are reported here and come back as
+/// [`Status::Failed`].
+pub(super) fn load(path: &Path, input: Input) -> Result<Loaded, Status> {
     let name = display_name(path);
     let bytes = if path == Path::new("-") {
-        let mut bytes = Vec::new();
-        std::io::stdin().read_to_end(&mut bytes).map(|_| bytes)
+        source::read_bounded(std::io::stdin().lock(), input)
     } else {
-        std::fs::read(path)
+        std::fs::File::open(path).and_then(|file| source::read_bounded(file, input))
     };
     let bytes = bytes.map_err(|error| {
         eprintln!("deal: cannot read `{name}`: {error}");
         Status::Failed
     })?;
-    Ok(Loaded::new(name, bytes))
+    Ok(match bytes {
+        Some(bytes) => Loaded::new(name, bytes, input),
+        None => {
+            let (problem, shown) = input.too_large();
+            Loaded::Problem(name, problem, shown)
+        }
+    })
 }
 
 impl Loaded {
     /// The bytes of a file named `name`, as text or as the problem that
     /// stops them being text.
-    pub(super) fn new(name: String, bytes: Vec<u8>) -> Loaded {
-        match source::decode(bytes) {
+    pub(super) fn new(name: String, bytes: Vec<u8>, input: Input) -> Loaded {
+        match source::decode_as(bytes, input) {
             Ok(text) => Loaded::Text(name, text),
             Err((problem, shown)) => Loaded::Problem(name, problem, shown),
         }

@@ -11,6 +11,7 @@ use dealterms::diagnostics::{self, Style};
 use dealterms::eval::{self, Options};
 use dealterms::portfolio::{self, Block};
 use dealterms::report::{self, csv::Column};
+use dealterms::source::{self, Input};
 use rayon::prelude::*;
 
 use super::{EvalRequest, OutputFile, Status, ignore_closed_pipe, table_width};
@@ -271,12 +272,19 @@ fn outcome(
         };
     };
     let name = path.display().to_string();
-    let text = match read_small(path).map(dealterms::source::decode) {
-        Ok(Ok(text)) => text,
-        Ok(Err((problem, shown))) => {
+    let bytes = match read_small(path) {
+        Ok(bytes) => bytes,
+        Err(error) => return Outcome::Failed(format!("deal: cannot read `{name}`: {error}\n")),
+    };
+    let decoded = match bytes {
+        Some(bytes) => source::decode(bytes),
+        None => Err(Input::Agreement.too_large()),
+    };
+    let text = match decoded {
+        Ok(text) => text,
+        Err((problem, shown)) => {
             return Outcome::Failed(diagnostics::render(&[problem], &name, &shown, style));
         }
-        Err(error) => return Outcome::Failed(format!("deal: cannot read `{name}`: {error}\n")),
     };
     let agreement = match dealterms::compile(&text) {
         Ok((agreement, _)) => agreement,
@@ -308,16 +316,13 @@ fn outcome(
     Outcome::Rendered(rendered)
 }
 
-/// A small file's bytes: read until the end, without asking its size first
-/// as `std::fs::read` does (a system call that costs more than reading an
-/// agreement of a few hundred bytes; a portfolio opens thousands).
-fn read_small(path: &Path) -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::with_capacity(4096);
-    // Through `Take`: `File`'s own `read_to_end` asks the size first.
-    std::fs::File::open(path)?
-        .take(u64::MAX)
-        .read_to_end(&mut bytes)?;
-    Ok(bytes)
+/// A small file's bytes, up to an agreement's limit: read until the end
+/// (or the limit), without asking its size first as `std::fs::read` does (a
+/// system call that costs more than reading an agreement of a few hundred
+/// bytes; a portfolio opens thousands). `Take` also keeps `File`'s own
+/// `read_to_end` from asking. `Ok(None)` past the limit.
+fn read_small(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    source::read_bounded(std::fs::File::open(path)?, Input::Agreement)
 }
 
 /// What comes before the first deal.
