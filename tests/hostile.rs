@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{deal, exits, text};
+use common::{deal, deal_fed, exits, text};
 
 const SEED: &str = include_str!("../examples/openai-microsoft.deal");
 const SERIES: &str = include_str!("../examples/openai-microsoft.csv");
@@ -103,25 +103,11 @@ fn a_version_is_never_a_git_option() {
 
 /// `deal` with an endless standard input: `yes x | deal ARGS`.
 fn deal_with_endless_stdin(args: &[&str]) -> std::process::Output {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_deal"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    let feeder = std::thread::spawn(move || {
+    deal_fed(args, |mut stdin| {
         let line = b"x\n".repeat(1 << 15);
         // Until `deal` stops reading and the pipe closes.
-        while stdin.write_all(&line).is_ok() {}
-    });
-    let out = child.wait_with_output().expect("the binary finishes");
-    feeder.join().expect("the feeder stops");
-    out
+        while std::io::Write::write_all(&mut stdin, &line).is_ok() {}
+    })
 }
 
 /// Reading stops at the limit: an endless input is refused, not read until

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{ChildStdin, Command, Output, Stdio};
 
 pub fn deal(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_deal"))
@@ -15,6 +15,15 @@ pub fn deal(args: &[&str]) -> Output {
 }
 
 pub fn deal_with_stdin(args: &[&str], stdin: &str) -> Output {
+    let text = stdin.as_bytes().to_vec();
+    deal_fed(args, move |mut stdin| {
+        stdin.write_all(&text).expect("stdin accepts the text");
+    })
+}
+
+/// `deal ARGS` with its standard input written by `feed`, on a thread of
+/// its own, while the output is read.
+pub fn deal_fed(args: &[&str], feed: impl FnOnce(ChildStdin) + Send + 'static) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_deal"))
         .args(args)
         .env("NO_COLOR", "1")
@@ -23,13 +32,11 @@ pub fn deal_with_stdin(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the binary runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(stdin.as_bytes())
-        .expect("stdin accepts the text");
-    child.wait_with_output().expect("the binary finishes")
+    let stdin = child.stdin.take().expect("stdin is piped");
+    let feeder = std::thread::spawn(move || feed(stdin));
+    let out = child.wait_with_output().expect("the binary finishes");
+    feeder.join().expect("the feeder stops");
+    out
 }
 
 pub fn text(bytes: &[u8]) -> String {
