@@ -22,6 +22,7 @@ pub mod check;
 pub mod diagnostics;
 pub mod diff;
 pub mod eval;
+pub mod exact;
 pub mod format;
 pub mod gitsetup;
 pub mod money;

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 
 use crate::agreement::{BasisExpr, BinaryOp};
 use crate::diagnostics::{Problem, ProblemKind, suggest};
+use crate::exact;
 use crate::syntax::ast::{Expr, ExprKind, Span};
 
 /// Whether a value is an amount (or a plain number) or a rate.
@@ -280,12 +281,14 @@ fn binary(op: BinaryOp, left: Value, right: Value, span: Span) -> Result<Value, 
     Ok(Value { unit, form })
 }
 
-/// `a op b` exactly, or `None` on overflow or division by zero.
+/// `a op b` exactly, or `None` on overflow (a result that would be rounded
+/// to fit: [`crate::exact`]) or division by zero. A quotient is Decimal's,
+/// to 28 significant digits.
 pub fn apply(op: BinaryOp, a: Decimal, b: Decimal) -> Option<Decimal> {
     match op {
-        BinaryOp::Add => a.checked_add(b),
-        BinaryOp::Subtract => a.checked_sub(b),
-        BinaryOp::Multiply => a.checked_mul(b),
+        BinaryOp::Add => exact::add(a, b),
+        BinaryOp::Subtract => exact::sub(a, b),
+        BinaryOp::Multiply => exact::mul(a, b),
         BinaryOp::Divide => a.checked_div(b),
     }
 }

@@ -9,7 +9,7 @@
 use rust_decimal::Decimal;
 
 use crate::agreement::RoundingMode;
-use crate::money;
+use crate::{exact, money};
 
 /// Why a figure could not be computed. In 32 bits: a result's error then
 /// lies over its figure's first word whole, never across it at an odd
@@ -47,16 +47,17 @@ pub trait Num: Copy + Ord + Default + std::fmt::Debug {
 impl Num for Decimal {
     const ZERO: Self = Decimal::ZERO;
 
+    // A result that would be rounded to fit is out of range: `crate::exact`.
     fn try_add(self, other: Self) -> Figure {
-        self.checked_add(other).ok_or(Fault::Overflow)
+        exact::add(self, other).ok_or(Fault::Overflow)
     }
 
     fn try_sub(self, other: Self) -> Figure {
-        self.checked_sub(other).ok_or(Fault::Overflow)
+        exact::sub(self, other).ok_or(Fault::Overflow)
     }
 
     fn try_mul(self, other: Self) -> Figure {
-        self.checked_mul(other).ok_or(Fault::Overflow)
+        exact::mul(self, other).ok_or(Fault::Overflow)
     }
 
     fn try_div(self, other: Self) -> Figure {

@@ -534,19 +534,22 @@ pub fn amount_value(text: &str) -> Option<Decimal> {
         _ => (text, 0),
     };
     let number = decimal(digits)?;
-    number.checked_mul(Decimal::from_i128_with_scale(10i128.pow(scale), 0))
+    crate::exact::mul(number, Decimal::from_i128_with_scale(10i128.pow(scale), 0))
 }
 
 /// The fraction `12.5%` stands for (0.125); `None` if out of range.
 pub fn percent_value(text: &str) -> Option<Decimal> {
     let number = decimal(text.strip_suffix('%')?)?;
-    // A hundredth is the same digits two places further right; a division
-    // only where the scale would pass Decimal's 28.
-    number
-        .scale()
-        .checked_add(2)
-        .and_then(|scale| Decimal::try_from_i128_with_scale(number.mantissa(), scale).ok())
-        .or_else(|| number.checked_div(Decimal::ONE_HUNDRED))
+    // A hundredth is the same digits two places further right (without the
+    // zeros that end them, where the scale would pass Decimal's 28); past
+    // 28 decimals it cannot be exact.
+    let hundredth = |number: Decimal| {
+        number
+            .scale()
+            .checked_add(2)
+            .and_then(|scale| Decimal::try_from_i128_with_scale(number.mantissa(), scale).ok())
+    };
+    hundredth(number).or_else(|| hundredth(number.normalize()))
 }
 
 /// Digits with an optional point and `_` separators, as an exact decimal.
