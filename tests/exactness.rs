@@ -107,3 +107,72 @@ fn a_percentage_past_28_decimals_is_refused() {
     let statement = eval::evaluate(&agreement, &series, &Options::default()).expect("evaluates");
     assert_eq!(received(&statement, "B"), d("1.12"));
 }
+
+/// Every row is in the minor unit, and each party's total is the sum of
+/// its rows.
+fn in_minor_units(statement: &Statement) {
+    for row in &statement.rows {
+        assert!(
+            row.amount.scale() <= 2 || row.amount.normalize().scale() <= 2,
+            "{row:?}"
+        );
+    }
+    for (index, party) in statement.parties.iter().enumerate() {
+        let rows: Decimal = statement
+            .rows
+            .iter()
+            .filter(|row| row.payee == index)
+            .map(|row| row.amount)
+            .sum();
+        assert_eq!(rows, received(statement, party), "{party}");
+    }
+}
+
+/// Item 4: an advance finer than the cent was paid unrounded (1000.005,
+/// shown 1000.01 while the totals said 1000.005), and recouped so.
+#[test]
+fn an_advance_finer_than_the_cent_is_paid_rounded_once() {
+    let statement = evaluate(
+        &deal("  rounding half-up\n  royalty: share 10% of r to B\n  advance 1000.005 to B recouped from royalty"),
+        "period,r\n2025,5000\n2026,10000\n",
+    )
+    .expect("evaluates");
+    in_minor_units(&statement);
+    // 1000.01 paid in advance; 500 + 1000 earned, 1000.01 of it recouped.
+    assert_eq!(received(&statement, "B"), d("1500.00"));
+    let advance = statement
+        .rows
+        .iter()
+        .find(|row| row.clause == 1)
+        .expect("paid");
+    assert_eq!(advance.amount, d("1000.01"));
+}
+
+/// Item 4: `cap 10.005` under `rounding down` paid 10.005, shown 10.01.
+#[test]
+fn a_cap_finer_than_the_cent_is_rounded_with_the_agreement() {
+    for (mode, cap) in [("down", "10.00"), ("up", "10.01"), ("half-even", "10.00")] {
+        let statement = evaluate(
+            &deal(&format!(
+                "  rounding {mode}\n  s: share 50% of r to B cap 10.005"
+            )),
+            "period,r\n2025,15\n2026,15\n2027,15\n",
+        )
+        .expect("evaluates");
+        in_minor_units(&statement);
+        assert_eq!(received(&statement, "B"), d(cap), "{mode}");
+    }
+}
+
+/// Item 4: the realistic case, a third of a million.
+#[test]
+fn a_cap_of_a_third_is_paid_to_the_cent() {
+    let statement = evaluate(
+        &deal("  s: share 50% of r to B cap 1M / 3\n  rest of r to C"),
+        "period,r\n2025,600000\n2026,600000\n",
+    )
+    .expect("evaluates");
+    in_minor_units(&statement);
+    assert_eq!(received(&statement, "B"), d("333333.33"));
+    assert_eq!(received(&statement, "C"), d("866666.67"));
+}

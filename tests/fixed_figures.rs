@@ -50,9 +50,9 @@ fn series(values: &[&str]) -> String {
     text
 }
 
-/// A lifetime cap with three decimals in a currency of two: the period
-/// that reaches it pays the cap's own figure, unrounded (three decimals
-/// with decimals, four with fixed figures). The effective rate of that row
+/// A lifetime cap with three decimals in a currency of two (rounded to the
+/// cent when the agreement is checked: `src/check/minor_units.rs`): the
+/// period that reaches it pays the cap's figure. The effective rate of that row
 /// is `amount / basis` at ten decimals, in integers unless they overflow
 /// (`statement::ratio`), else by a Decimal division rounded twice. The
 /// scale of the amount once decided which, and the two differed in the

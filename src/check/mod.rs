@@ -4,6 +4,7 @@
 
 mod clauses;
 mod expect;
+mod minor_units;
 mod names;
 mod values;
 mod warnings;
@@ -132,6 +133,7 @@ impl Checker {
             expectations,
         };
         label_unlabelled(&mut agreement.clauses, &agreement.parties);
+        minor_units::round_paid_amounts(&mut agreement);
         warnings::report(self, &agreement);
         Some(agreement)
     }
