@@ -279,7 +279,21 @@ pub struct Basis {
     pub expr: BasisExpr,
     /// The basis as written, whitespace normalised: `revenue - refunds`.
     pub text: String,
+    /// What the basis computes, however written: `rest of` and the shares
+    /// it follows are matched by it (`src/check/basis_key.rs`).
+    pub key: BasisKey,
     pub span: Span,
+}
+
+/// A basis in a canonical form: a sum of terms, each a column (or a part
+/// that is not a sum, such as `a * b` or `a / 3`, in its own canonical
+/// form) with its coefficient, in order, and a constant. `sales - refunds`,
+/// `-refunds + sales` and `(sales - refunds)` have the same key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BasisKey {
+    /// Terms in order, none with a zero coefficient.
+    pub terms: Vec<(String, Decimal)>,
+    pub constant: Decimal,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

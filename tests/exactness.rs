@@ -176,3 +176,24 @@ fn a_cap_of_a_third_is_paid_to_the_cent() {
     assert_eq!(received(&statement, "B"), d("333333.33"));
     assert_eq!(received(&statement, "C"), d("866666.67"));
 }
+
+/// Item 5: `rest of` a basis written another way than its share's was
+/// not matched (270 + 900 paid on 900, with no warning).
+#[test]
+fn rest_of_a_basis_written_another_way_is_the_same_basis() {
+    let statement = evaluate(
+        &deal("  share 30% of sales - refunds to B\n  rest of -refunds + sales to C"),
+        "period,sales,refunds\n2025,1000,100\n",
+    )
+    .expect("evaluates");
+    assert_eq!(received(&statement, "B"), d("270.00"));
+    assert_eq!(received(&statement, "C"), d("630.00"));
+    // And two remainders of it are refused.
+    let text = deal("  rest of sales - refunds to B\n  rest of (-refunds) + sales to C");
+    let problems = dealterms::compile(&text).expect_err("refused");
+    assert_eq!(problems[0].kind.code(), "deal::check::duplicate_rest", "{problems:?}");
+    // Over-allocation is summed on the same key.
+    let text = deal("  share 60% of sales - refunds to B\n  share 60% of -refunds + sales to C");
+    let (_, warnings) = dealterms::compile(&text).expect("a warning only");
+    assert!(warnings.iter().any(|w| w.kind.code() == "deal::check::over_allocated"), "{warnings:?}");
+}

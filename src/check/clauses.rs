@@ -176,6 +176,7 @@ impl Checker {
             return None;
         }
         Some(Basis {
+            key: super::basis_key::key(&value.form),
             expr: value.form,
             text: written(expr),
             span: expr.span,

@@ -2,6 +2,7 @@
 //! problem at once. Parsing accepts what is well formed; this pass rejects
 //! what is meaningless (an undeclared party, bands out of order, a 120% rate).
 
+mod basis_key;
 mod clauses;
 mod expect;
 mod minor_units;
@@ -12,7 +13,7 @@ mod warnings;
 use std::collections::{HashMap, HashSet};
 
 use crate::agreement::{
-    Agreement, BasisExpr, Clause, ClauseKind, Currency, Event, Party, PartyId, Settlement,
+    Agreement, BasisKey, Clause, ClauseKind, Currency, Event, Party, PartyId, Settlement,
 };
 use crate::diagnostics::{Problem, ProblemKind, suggest};
 use crate::syntax::ast::{self, ItemKind, Name, RoundingMode, Span};
@@ -372,14 +373,14 @@ impl Checker {
     }
 
     /// Only one party can receive the remainder of a basis; bases are
-    /// compared as computed, so `(sales - refunds)` is `sales - refunds`.
+    /// compared as computed, so `-refunds + sales` is `sales - refunds`.
     fn duplicate_rests(&mut self, clauses: &[Clause]) {
-        let mut seen: HashMap<&BasisExpr, Span> = HashMap::new();
+        let mut seen: HashMap<&BasisKey, Span> = HashMap::new();
         for clause in clauses {
             let ClauseKind::Rest(basis) = &clause.kind else {
                 continue;
             };
-            match seen.get(&basis.expr) {
+            match seen.get(&basis.key) {
                 Some(first) => {
                     let problem = Problem::new(
                         ProblemKind::DuplicateRest {
@@ -391,7 +392,7 @@ impl Checker {
                     self.report(problem);
                 }
                 None => {
-                    seen.insert(&basis.expr, clause.span);
+                    seen.insert(&basis.key, clause.span);
                 }
             }
         }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use super::Checker;
-use crate::agreement::{Agreement, BasisExpr, Bound, ClauseKind, Share};
+use crate::agreement::{Agreement, BasisKey, Bound, ClauseKind, Share};
 use crate::diagnostics::{Problem, ProblemKind};
 use crate::money;
 
@@ -29,23 +29,20 @@ fn over_allocated(checker: &mut Checker, agreement: &Agreement) {
             ClauseKind::Share(share) => Some((clause, share)),
             _ => None,
         });
-    let mut few: Vec<(&BasisExpr, Decimal)> = Vec::new();
-    let mut many: HashMap<&BasisExpr, Decimal> = HashMap::new();
+    let mut few: Vec<(&BasisKey, Decimal)> = Vec::new();
+    let mut many: HashMap<&BasisKey, Decimal> = HashMap::new();
     let is_few = shares.clone().count() <= FEW;
     for (clause, share) in shares {
         let total = if is_few {
-            match few
-                .iter()
-                .position(|(basis, _)| **basis == share.basis.expr)
-            {
+            match few.iter().position(|(basis, _)| **basis == share.basis.key) {
                 Some(at) => few.get_mut(at).map(|(_, total)| total),
                 None => {
-                    few.push((&share.basis.expr, Decimal::ZERO));
+                    few.push((&share.basis.key, Decimal::ZERO));
                     few.last_mut().map(|(_, total)| total)
                 }
             }
         } else {
-            Some(many.entry(&share.basis.expr).or_default())
+            Some(many.entry(&share.basis.key).or_default())
         };
         let Some(total) = total else { continue };
         let before = *total;

@@ -309,7 +309,7 @@ impl<'a> Engine<'a> {
                     .clauses
                     .iter()
                     .enumerate()
-                    .filter(|(_, other)| matches!(&other.kind, ClauseKind::Share(share) if share.basis.expr == rest.expr))
+                    .filter(|(_, other)| matches!(&other.kind, ClauseKind::Share(share) if share.basis.key == rest.key))
                     .map(|(index, _)| index)
                     .collect(),
                 _ => Vec::new(),
