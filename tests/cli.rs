@@ -767,6 +767,8 @@ fn eval_of_a_portfolio_shows_a_quoted_cell_as_written() {
         })
     });
     let stderr = exits(&eval_portfolio(&dir, &[]), 1);
-    assert!(stderr.contains("alpha,2026,\"12,000\""), "{stderr}");
+    // The cell at fault is quoted, and no more of the series.
+    assert!(stderr.contains(" │ 12,000\n"), "{stderr}");
+    assert!(!stderr.contains("alpha,2026"), "{stderr}");
     assert!(stderr.contains("`12,000` is not a number"), "{stderr}");
 }

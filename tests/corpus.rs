@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use dealterms::diagnostics::{self, CODES, Style};
+use dealterms::diagnostics::{self, CODES, Quote, Style};
 use dealterms::{Problem, source};
 
 const STYLE: Style = Style::Human {
@@ -95,15 +95,27 @@ fn every_malformed_portfolio_series_is_diagnosed_and_snapshotted() {
         let rendered: String = problems
             .iter()
             .map(|(problem, text)| {
-                diagnostics::render(std::slice::from_ref(problem), "row", text, STYLE)
+                diagnostics::render_quoting(
+                    std::slice::from_ref(problem),
+                    "row",
+                    text,
+                    STYLE,
+                    Quote::Foreign,
+                )
             })
             .collect();
         insta::assert_snapshot!(rendered);
     });
 }
 
-/// The problems `find` reports for `path`, which must have some, rendered.
+/// The problems `find` reports for `path`, which must have some, rendered
+/// as an agreement's.
 fn diagnosed(path: &Path, find: Finder) -> String {
+    diagnosed_quoting(path, find, Quote::Agreement)
+}
+
+/// The problems `find` reports for `path`, rendered quoting as `quote` allows.
+fn diagnosed_quoting(path: &Path, find: Finder, quote: Quote) -> String {
     let (problems, text) = find(path);
     assert!(
         !problems.is_empty(),
@@ -114,13 +126,13 @@ fn diagnosed(path: &Path, find: Finder) -> String {
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    diagnostics::render(&problems, name, &text, STYLE)
+    diagnostics::render_quoting(&problems, name, &text, STYLE, quote)
 }
 
 #[test]
 fn every_malformed_series_is_diagnosed_and_snapshotted() {
     insta::glob!("corpus/series/*.csv", |path| {
-        insta::assert_snapshot!(diagnosed(path, series_problems_of));
+        insta::assert_snapshot!(diagnosed_quoting(path, series_problems_of, Quote::Foreign));
     });
 }
 

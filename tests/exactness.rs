@@ -191,9 +191,18 @@ fn rest_of_a_basis_written_another_way_is_the_same_basis() {
     // And two remainders of it are refused.
     let text = deal("  rest of sales - refunds to B\n  rest of (-refunds) + sales to C");
     let problems = dealterms::compile(&text).expect_err("refused");
-    assert_eq!(problems[0].kind.code(), "deal::check::duplicate_rest", "{problems:?}");
+    assert_eq!(
+        problems[0].kind.code(),
+        "deal::check::duplicate_rest",
+        "{problems:?}"
+    );
     // Over-allocation is summed on the same key.
     let text = deal("  share 60% of sales - refunds to B\n  share 60% of -refunds + sales to C");
     let (_, warnings) = dealterms::compile(&text).expect("a warning only");
-    assert!(warnings.iter().any(|w| w.kind.code() == "deal::check::over_allocated"), "{warnings:?}");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.kind.code() == "deal::check::over_allocated"),
+        "{warnings:?}"
+    );
 }

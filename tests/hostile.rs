@@ -147,3 +147,79 @@ fn dev_zero_is_refused_at_the_limit() {
     let out = deal(&["eval", "examples/", "--series", "/dev/zero"]);
     assert!(exits(&out, 1).contains("a line is longer than 1 MiB"));
 }
+
+/// Item 6: miette panicked on a diagnostic past column 65,535, in `deal
+/// check`, in a series, and in a portfolio's worker thread. A long line is
+/// now cut to a window around what the problem marks.
+#[test]
+fn a_problem_past_column_65535_is_shown_cut_not_a_panic() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let padding = " ".repeat(70_000);
+    let deal_path = dir.path().join("long.deal");
+    let long = SEED.replacen("payer OpenAI", &format!("payer OpenAI{padding}zzz"), 1);
+    std::fs::write(&deal_path, long).expect("written");
+    let stderr = exits(&deal(&["check", &deal_path.display().to_string()]), 1);
+    assert!(stderr.contains("zzz") && stderr.contains('…'), "{stderr}");
+    assert!(stderr.len() < 4_000, "{} bytes", stderr.len());
+
+    let series = dir.path().join("long.csv");
+    std::fs::write(&series, format!("period,revenue\n2025,{padding}n/a\n")).expect("written");
+    let out = deal(&[
+        "eval",
+        "examples/openai-microsoft.deal",
+        "--series",
+        &series.display().to_string(),
+    ]);
+    let stderr = exits(&out, 1);
+    assert!(
+        stderr.contains("not a number") && stderr.len() < 4_000,
+        "{stderr}"
+    );
+
+    // A portfolio: the problem is rendered in a worker thread.
+    std::fs::create_dir(dir.path().join("deals")).expect("a directory");
+    std::fs::copy(
+        "examples/openai-microsoft.deal",
+        dir.path().join("deals/a.deal"),
+    )
+    .expect("copied");
+    let long_form = dir.path().join("long-form.csv");
+    std::fs::write(
+        &long_form,
+        format!("deal,period,revenue\na,2025,{padding}n/a\n"),
+    )
+    .expect("written");
+    let out = deal(&[
+        "eval",
+        &dir.path().join("deals").display().to_string(),
+        "--series",
+        &long_form.display().to_string(),
+    ]);
+    let stderr = exits(&out, 1);
+    assert!(
+        stderr.contains("not a number") && stderr.len() < 4_000,
+        "{stderr}"
+    );
+}
+
+/// A cell quoted in a message is clipped: a megabyte cell is not echoed.
+#[test]
+fn a_long_cell_is_clipped_in_the_message() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let series = dir.path().join("s.csv");
+    let cell = format!("SECRET{}", "x".repeat(100_000));
+    std::fs::write(&series, format!("period,revenue\n2025,{cell}\n")).expect("written");
+    for format in ["human", "json"] {
+        let out = deal(&[
+            "eval",
+            "examples/openai-microsoft.deal",
+            "--series",
+            &series.display().to_string(),
+            "--diagnostic-format",
+            format,
+        ]);
+        let stderr = exits(&out, 1);
+        assert!(stderr.contains("SECRET") && stderr.contains('…'), "{stderr}");
+        assert!(stderr.len() < 2_000, "{format}: {} bytes", stderr.len());
+    }
+}

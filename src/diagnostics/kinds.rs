@@ -411,8 +411,18 @@ impl ProblemKind {
         }
     }
 
-    /// What went wrong, in one lowercase sentence.
+    /// What went wrong, in one lowercase sentence; a text it quotes (a
+    /// name, a cell) is cut to [`MAX_QUOTED`] characters.
     pub fn message(&self) -> String {
+        clip_quotes(&self.full_message())
+    }
+
+    /// How to fix it, where a fix is known; quotes cut as in [`Self::message`].
+    pub fn help(&self) -> Option<String> {
+        self.full_help().map(|help| clip_quotes(&help))
+    }
+
+    fn full_message(&self) -> String {
         match self {
             ProblemKind::NotUtf8 => "the file is not UTF-8 text".into(),
             ProblemKind::TooLarge { limit, series } => format!(
@@ -693,8 +703,7 @@ impl ProblemKind {
         .into()
     }
 
-    /// How to fix it, where a fix is known.
-    pub fn help(&self) -> Option<String> {
+    fn full_help(&self) -> Option<String> {
         match self {
             ProblemKind::NotUtf8 => Some("save the file as UTF-8".into()),
             ProblemKind::TooLarge { series: false, .. } => {
@@ -899,6 +908,23 @@ impl ProblemKind {
             }
         }
     }
+}
+
+/// The most characters of one quoted text a message shows.
+pub const MAX_QUOTED: usize = 60;
+
+/// `message` with every text between backticks cut to [`MAX_QUOTED`]
+/// characters: a cell or a name may be a megabyte long.
+fn clip_quotes(message: &str) -> String {
+    message
+        .split('`')
+        .enumerate()
+        .map(|(index, part)| match index % 2 {
+            1 => clip(part, MAX_QUOTED),
+            _ => part.into(),
+        })
+        .collect::<Vec<_>>()
+        .join("`")
 }
 
 /// `text` cut to at most `max` characters, with `…` where it was cut: a

@@ -8,7 +8,7 @@ mod kinds;
 mod render;
 
 pub use kinds::{CODES, ProblemKind};
-pub use render::{Located, Style, line_column, render};
+pub use render::{Located, Quote, Style, line_column, render, render_quoting};
 
 use crate::syntax::ast::Span;
 

@@ -16,19 +16,38 @@ pub struct Located<'a> {
     pub source: &'a dyn SourceCode,
 }
 
-/// A file's text for miette, its line starts found once. miette finds a
-/// span by scanning the text from its start, which makes many problems in
-/// one large file quadratic; here each read starts at the first line miette
-/// will show, so it costs the few lines around the span.
-pub struct Windowed {
-    text: String,
-    lines: Vec<usize>,
+/// How much of a file a problem may quote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quote {
+    /// An agreement: the lines marked, with a line of context either side,
+    /// each long line cut to [`Quote::width`] bytes around what it marks.
+    Agreement,
+    /// A series, which may be any file at all: the line marked alone, cut
+    /// to a narrow window around the cell at fault.
+    Foreign,
 }
 
-impl Windowed {
-    pub fn new(text: String) -> Self {
-        let lines = line_starts(&text);
-        Windowed { text, lines }
+impl Quote {
+    /// Lines shown before and after the lines marked.
+    fn context(self) -> usize {
+        match self {
+            Quote::Agreement => 1,
+            Quote::Foreign => 0,
+        }
+    }
+
+    /// The longest line shown whole, in bytes; a longer one is cut to this
+    /// many around what it marks, `…` where it was cut.
+    fn width(self) -> usize {
+        match self {
+            Quote::Agreement => 160,
+            Quote::Foreign => 60,
+        }
+    }
+
+    /// Bytes kept before the first mark on a cut line.
+    fn lead(self) -> usize {
+        self.width() / 4
     }
 }
 
@@ -50,31 +69,260 @@ fn line_starts(text: &str) -> Vec<usize> {
     lines
 }
 
-impl SourceCode for Windowed {
+/// A span over more lines than this is shown by its first line alone.
+const MAX_SPAN_LINES: usize = 24;
+
+/// Places at most this many lines apart are shown as one.
+const NEAR_LINES: usize = 12;
+
+/// Where a cut line was cut.
+const CUT: &str = "…";
+
+/// The few lines of a file that one problem shows, long lines cut to a
+/// window around what they mark: miette renders a long line whole and
+/// panics past column 65,535, and a problem quoting a megabyte line once
+/// per problem made output quadratic. The problem's spans are moved into
+/// the excerpt ([`Excerpt::new`]); miette reads it through
+/// [`SourceCode`], which gives back the file's own line numbers and
+/// columns, so a problem reads as if the whole file were shown.
+pub struct Excerpt {
+    text: String,
+    lines: Vec<Shown>,
+}
+
+/// One line of the file, as the excerpt shows it.
+#[derive(Debug, Clone, Copy)]
+struct Shown {
+    /// 0-based line number in the file.
+    number: usize,
+    /// Where the line starts in the excerpt.
+    at: usize,
+    /// Where the line starts in the file, and the part of it kept.
+    start: usize,
+    from: usize,
+    to: usize,
+    /// Where its content ends in the file (before the line break).
+    end: usize,
+    /// Bytes of the cut marks before and after the part kept.
+    lead: usize,
+    trail: usize,
+}
+
+impl Shown {
+    /// Where file offset `offset`, on or at the end of this line, is in
+    /// the excerpt.
+    #[allow(
+        clippy::arithmetic_side_effects,
+        reason = "offsets into an in-memory text stay below isize::MAX, and from <= to <= end"
+    )]
+    fn place(&self, offset: usize) -> usize {
+        let kept = self.at + self.lead;
+        if offset <= self.from {
+            kept
+        } else if offset <= self.to {
+            kept + (offset - self.from)
+        } else if offset < self.end {
+            kept + (self.to - self.from)
+        } else {
+            kept + (self.to - self.from) + self.trail + (offset - self.end)
+        }
+    }
+
+    /// The file offset of excerpt offset `at`, on this line.
+    #[allow(
+        clippy::arithmetic_side_effects,
+        reason = "offsets into an in-memory text stay below isize::MAX"
+    )]
+    fn file_offset(&self, at: usize) -> usize {
+        (self.from + at.saturating_sub(self.at + self.lead)).min(self.to)
+    }
+}
+
+/// The largest char boundary of `text` at or before `at`.
+fn boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at = at.saturating_sub(1);
+    }
+    at
+}
+
+impl Excerpt {
+    /// The excerpt of `source` (whose line starts are `starts`) that
+    /// `problem` shows, and the problem with its spans moved into it.
+    #[allow(
+        clippy::arithmetic_side_effects,
+        reason = "offsets into an in-memory text stay below isize::MAX"
+    )]
+    fn new(source: &str, starts: &[usize], problem: &Problem, quote: Quote) -> (Excerpt, Problem) {
+        let line_of = |offset: usize| starts.partition_point(|start| *start <= offset).max(1) - 1;
+        // Where a line's content ends: before its `\n`, `\r\n` or `\r`.
+        let content_end = |line: usize| {
+            let start = starts.get(line).copied().unwrap_or(0);
+            let next = starts.get(line + 1).copied().unwrap_or(source.len());
+            let line = source.get(start..next).unwrap_or_default();
+            let line = line.strip_suffix('\n').unwrap_or(line);
+            start + line.strip_suffix('\r').unwrap_or(line).len()
+        };
+        let mut problem = within(problem, source.len());
+        // A span over many lines is shown by its first.
+        let mut spans: Vec<Span> = std::iter::once(problem.span)
+            .chain(problem.related.iter().map(|(span, _)| *span))
+            .map(|span| {
+                let first = line_of(span.start);
+                if line_of(span.end) > first + MAX_SPAN_LINES {
+                    Span::new(span.start, content_end(first).max(span.start))
+                } else {
+                    span
+                }
+            })
+            .collect();
+        let last_line = starts.len() - 1;
+        let mut numbers: Vec<usize> = spans
+            .iter()
+            .flat_map(|span| {
+                // A line more each way than miette shows: it reads a span
+                // that ends on a line break as reaching the next line.
+                let (first, last) = (line_of(span.start), line_of(span.end));
+                let extra = quote.context() + 1;
+                first.saturating_sub(extra)..=(last + extra).min(last_line)
+            })
+            .collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        // Places a few lines apart are shown together, with the lines
+        // between them, as miette shows them from the whole file.
+        let gaps: Vec<usize> = numbers
+            .windows(2)
+            .filter_map(|pair| match pair {
+                [a, b] if b - a > 1 && b - a <= NEAR_LINES => Some(a + 1..*b),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        numbers.extend(gaps);
+        numbers.sort_unstable();
+        let mut text = String::new();
+        let mut lines = Vec::with_capacity(numbers.len());
+        for number in numbers {
+            let start = starts.get(number).copied().unwrap_or(0);
+            let end = content_end(number);
+            let next = starts.get(number + 1).copied().unwrap_or(source.len());
+            let (from, to) = if end - start <= quote.width() {
+                (start, end)
+            } else {
+                // Around the first mark on the line, or from its start.
+                let anchor = spans
+                    .iter()
+                    .filter(|span| span.start <= end && span.end >= start)
+                    .map(|span| span.start.max(start))
+                    .min()
+                    .unwrap_or(start);
+                let from = boundary(source, anchor.saturating_sub(quote.lead()).max(start));
+                (from, boundary(source, (from + quote.width()).min(end)))
+            };
+            let (lead, trail) = (
+                if from > start { CUT.len() } else { 0 },
+                if to < end { CUT.len() } else { 0 },
+            );
+            lines.push(Shown {
+                number,
+                at: text.len(),
+                start,
+                from,
+                to,
+                end,
+                lead,
+                trail,
+            });
+            if lead > 0 {
+                text.push_str(CUT);
+            }
+            text.push_str(source.get(from..to).unwrap_or_default());
+            if trail > 0 {
+                text.push_str(CUT);
+            }
+            text.push_str(source.get(end..next).unwrap_or_default());
+        }
+        let excerpt = Excerpt { text, lines };
+        let moved = |span: Span| {
+            let start = excerpt.place(span.start, line_of(span.start));
+            Span::new(start, excerpt.place(span.end, line_of(span.end)).max(start))
+        };
+        problem.span = moved(spans.remove(0));
+        for ((span, _), shown) in problem.related.iter_mut().zip(spans) {
+            *span = moved(shown);
+        }
+        (excerpt, problem)
+    }
+
+    /// Where file offset `offset`, on line `number`, is in the excerpt.
+    fn place(&self, offset: usize, number: usize) -> usize {
+        let at = self.lines.partition_point(|line| line.number < number);
+        self.lines
+            .get(at)
+            .or(self.lines.last())
+            .map_or(0, |line| line.place(offset))
+    }
+
+    /// The shown line holding excerpt offset `at`.
+    fn line_at(&self, at: usize) -> usize {
+        self.lines
+            .partition_point(|line| line.at <= at)
+            .saturating_sub(1)
+    }
+}
+
+impl SourceCode for Excerpt {
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        // The line of the span's start, less the lines shown before it.
-        let line = self
+        // The run of lines that follow each other in the file around the
+        // span: miette reads them as it would the whole file.
+        let here = self.line_at(span.offset());
+        let follows = |a: usize, b: usize| match (self.lines.get(a), self.lines.get(b)) {
+            (Some(a), Some(b)) => a.number.saturating_add(1) == b.number,
+            _ => false,
+        };
+        let mut first = here;
+        while first > 0 && follows(first.saturating_sub(1), first) {
+            first = first.saturating_sub(1);
+        }
+        let mut last = here;
+        while follows(last, last.saturating_add(1)) {
+            last = last.saturating_add(1);
+        }
+        let Some(head) = self.lines.get(first) else {
+            return Err(MietteError::OutOfBounds);
+        };
+        let run_end = self
             .lines
-            .partition_point(|start| *start <= span.offset())
-            .saturating_sub(1);
-        let first = line.saturating_sub(context_lines_before);
-        let from = self.lines.get(first).copied().unwrap_or(0);
-        let window = self.text.get(from..).ok_or(MietteError::OutOfBounds)?;
-        let inner = SourceSpan::new(span.offset().saturating_sub(from).into(), span.len());
+            .get(last.saturating_add(1))
+            .map_or(self.text.len(), |next| next.at);
+        let window = self
+            .text
+            .get(head.at..run_end)
+            .ok_or(MietteError::OutOfBounds)?;
+        let inner = SourceSpan::new(span.offset().saturating_sub(head.at).into(), span.len());
         let contents = window.read_span(&inner, context_lines_before, context_lines_after)?;
-        // miette's own reading of the window, moved back to the file.
         let found = contents.span();
+        // miette counts a column in bytes from the line's start, when it
+        // reads no line before: the file's own column, not the excerpt's.
+        let column = match self.lines.get(self.line_at(span.offset())) {
+            Some(line) if context_lines_before == 0 && (line.lead > 0 || line.trail > 0) => {
+                line.file_offset(span.offset()).saturating_sub(line.start)
+            }
+            _ => contents.column(),
+        };
         Ok(Box::new(MietteSpanContents::new(
             contents.data(),
-            SourceSpan::new(found.offset().saturating_add(from).into(), found.len()),
-            contents.line().saturating_add(first),
-            contents.column(),
-            contents.line_count().saturating_add(first),
+            SourceSpan::new(found.offset().saturating_add(head.at).into(), found.len()),
+            contents.line().saturating_add(head.number),
+            column,
+            contents.line_count().saturating_add(head.number),
         )))
     }
 }
@@ -179,26 +427,38 @@ pub enum Style {
     Json,
 }
 
-/// Renders every problem of one file, in order, as one string.
+/// Renders every problem of one agreement, in order, as one string.
 pub fn render(problems: &[Problem], file_name: &str, source: &str, style: Style) -> String {
+    render_quoting(problems, file_name, source, style, Quote::Agreement)
+}
+
+/// Renders every problem of one file, in order, as one string, quoting as
+/// much of the file as `quote` allows.
+pub fn render_quoting(
+    problems: &[Problem],
+    file_name: &str,
+    source: &str,
+    style: Style,
+    quote: Quote,
+) -> String {
+    let lines = Lines::new(source);
     match style {
-        Style::Human { color, width } => render_human(problems, file_name, source, color, width),
-        Style::Json => {
-            let lines = Lines::new(source);
-            problems
-                .iter()
-                .map(|problem| render_json(problem, file_name, &lines) + "\n")
-                .collect()
+        Style::Human { color, width } => {
+            render_human(problems, file_name, &lines, (color, width), quote)
         }
+        Style::Json => problems
+            .iter()
+            .map(|problem| render_json(problem, file_name, &lines) + "\n")
+            .collect(),
     }
 }
 
 fn render_human(
     problems: &[Problem],
     file_name: &str,
-    source: &str,
-    color: bool,
-    width: usize,
+    lines: &Lines<'_>,
+    (color, width): (bool, usize),
+    quote: Quote,
 ) -> String {
     let theme = if color {
         miette::GraphicalTheme::unicode()
@@ -207,14 +467,13 @@ fn render_human(
     };
     let handler = miette::GraphicalReportHandler::new_themed(theme)
         .with_width(width)
-        .with_context_lines(1);
-    let named = NamedSource::new(file_name, Windowed::new(source.to_string()));
+        .with_context_lines(quote.context());
     let mut out = String::new();
     for problem in problems {
-        // miette slices the text at each span: one past its end would panic.
-        let problem = &within(problem, source.len());
+        let (excerpt, problem) = Excerpt::new(lines.source, &lines.starts, problem, quote);
+        let named = NamedSource::new(file_name, excerpt);
         let located = Located {
-            problem,
+            problem: &problem,
             source: &named,
         };
         if handler.render_report(&mut out, &located).is_err() {
@@ -297,10 +556,14 @@ mod tests {
     }
 
     /// Every problem renders exactly as miette renders it from the whole
-    /// text: at every offset, with related spans before and after, in texts
-    /// with LF, CRLF and lone CR line ends, and blank lines.
+    /// text when no line is long: at every offset, with a related span
+    /// nearby (before it, or after it on the first line), in texts with LF,
+    /// CRLF and lone CR line ends, and blank lines. (Spans far apart differ
+    /// on purpose: from the whole text, miette joins two places up to as
+    /// many lines apart as the first is from the start, and shows every
+    /// line between them; an excerpt shows each place with its context.)
     #[test]
-    fn windowed_reading_renders_as_the_whole_text_does() {
+    fn an_excerpt_renders_as_the_whole_text_does() {
         let handler =
             miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
                 .with_width(80)
@@ -312,9 +575,10 @@ mod tests {
             body.replace('\n', "\r\n"),
             body.replace('\n', "\r"),
             format!("{}\r\n\n\r{}", body, body),
+            format!("{}{}{}", body, "\n".repeat(40), body),
         ] {
             let whole = NamedSource::new("x.deal", text.clone());
-            let windowed = NamedSource::new("x.deal", Windowed::new(text.clone()));
+            let starts = line_starts(&text);
             for start in 0..text.len() {
                 for len in [0, 1, 5] {
                     let end = (start + len).min(text.len());
@@ -327,22 +591,65 @@ mod tests {
                         },
                         Span::new(start, end),
                     )
-                    .with_related(Span::new(text.len() / 2, text.len() / 2 + 1), "there");
-                    let render = |source: &dyn SourceCode| {
+                    .with_related(
+                        Span::new(start.saturating_sub(9), start.saturating_sub(8)),
+                        "there",
+                    );
+                    let render = |problem: &Problem, source: &dyn SourceCode| {
                         let mut out = String::new();
-                        let located = Located {
-                            problem: &problem,
-                            source,
-                        };
+                        let located = Located { problem, source };
                         handler.render_report(&mut out, &located).map(|()| out).ok()
                     };
+                    let (excerpt, moved) = Excerpt::new(&text, &starts, &problem, Quote::Agreement);
+                    let excerpt = NamedSource::new("x.deal", excerpt);
                     assert_eq!(
-                        render(&windowed),
-                        render(&whole),
+                        render(&moved, &excerpt),
+                        render(&problem, &whole),
                         "{text:?} at {start}+{len}"
                     );
                 }
             }
+        }
+    }
+
+    /// A line past miette's column limit (65,535) is cut around the span:
+    /// no panic, the file's own line and column, and a short quote.
+    #[test]
+    fn a_long_line_is_cut_around_what_it_marks() {
+        let text = format!(
+            "agreement \"x\" {{\n  parties A, B{}zzz tail{}\n}}\n",
+            " ".repeat(70_000),
+            "x".repeat(70_000)
+        );
+        let at = text.find("zzz").expect("there");
+        let problem = Problem::new(
+            ProblemKind::Internal {
+                detail: "here".into(),
+            },
+            Span::new(at, at + 3),
+        );
+        let style = Style::Human {
+            color: false,
+            width: 80,
+        };
+        for quote in [Quote::Agreement, Quote::Foreign] {
+            let shown = render_quoting(
+                std::slice::from_ref(&problem),
+                "x.deal",
+                &text,
+                style,
+                quote,
+            );
+            assert!(
+                shown.contains(&format!("[x.deal:2:{}]", at - 16 + 1)),
+                "{shown}"
+            );
+            assert!(shown.contains("zzz"), "{shown}");
+            assert!(shown.len() < 1_000, "{shown}");
+            // An agreement's line is cut around the mark; a foreign file's
+            // is the mark alone.
+            assert_eq!(shown.contains(CUT), quote == Quote::Agreement, "{shown}");
+            assert_eq!(shown.contains("tail"), quote == Quote::Agreement, "{shown}");
         }
     }
 }

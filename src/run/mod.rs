@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use dealterms::Problem;
 use dealterms::agreement::Agreement;
-use dealterms::diagnostics::{self, Style};
+use dealterms::diagnostics::{self, Quote, Style};
 use dealterms::report::{self, csv::Column};
 use dealterms::series::Series;
 use dealterms::source::{self, Input};
@@ -229,11 +229,11 @@ pub(super) fn compile_loaded(
 pub(super) fn read_series(path: &Path, style: Style) -> Result<Series, Status> {
     match load(path, Input::Series)? {
         Loaded::Problem(name, problem, shown) => {
-            show_problems(&[problem], &name, &shown, style);
+            show_series_problems(&[problem], &name, &shown, style);
             Err(Status::Invalid)
         }
         Loaded::Text(name, text) => dealterms::series::read(&text).map_err(|problems| {
-            show_problems(&problems, &name, &text, style);
+            show_series_problems(&problems, &name, &text, style);
             Status::Invalid
         }),
     }
@@ -450,10 +450,20 @@ fn display_name(path: &Path) -> String {
 }
 
 pub fn show_problems(problems: &[Problem], name: &str, text: &str, style: Style) {
+    show_problems_quoting(problems, name, text, style, Quote::Agreement);
+}
+
+/// Shows the problems of a series: each quotes the cell at fault and no
+/// more of the file, which may be anything.
+fn show_series_problems(problems: &[Problem], name: &str, text: &str, style: Style) {
+    show_problems_quoting(problems, name, text, style, Quote::Foreign);
+}
+
+fn show_problems_quoting(problems: &[Problem], name: &str, text: &str, style: Style, quote: Quote) {
     if problems.is_empty() {
         return;
     }
-    let rendered = diagnostics::render(problems, name, text, style);
+    let rendered = diagnostics::render_quoting(problems, name, text, style, quote);
     let mut stderr = std::io::stderr().lock();
     // A closed stderr leaves nothing better to do than carry on.
     let _ = stderr.write_all(rendered.as_bytes());

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use dealterms::diagnostics::{self, Style};
+use dealterms::diagnostics::{self, Quote, Style};
 use dealterms::eval::{self, Options};
 use dealterms::portfolio::{self, Block};
 use dealterms::report::{self, csv::Column};
@@ -345,11 +345,12 @@ fn row_problems(series_name: &str, problems: &[portfolio::RowProblem], style: St
                 .row()
                 .map(|row| format!(" row {row}"))
                 .unwrap_or_default();
-            diagnostics::render(
+            diagnostics::render_quoting(
                 std::slice::from_ref(&p.problem),
                 &format!("{series_name}{row}"),
                 &p.text,
                 style,
+                Quote::Foreign,
             )
         })
         .collect()
