@@ -55,13 +55,30 @@ impl From<Problem> for Fault {
 pub struct Value {
     pub unit: Unit,
     pub form: BasisExpr,
+    /// The nodes of `form`, and how deep it nests.
+    nodes: usize,
+    depth: usize,
 }
+
+/// The most nodes the formulas of one agreement may hold once every
+/// constant is written out where it is used. A constant over a column is
+/// copied at each use, so `let c1 = c0 + c0`, `let c2 = c1 + c1`, ...
+/// doubles at each line: bounded, 22 such lines are refused at once
+/// rather than taking seconds and a gigabyte.
+pub const MAX_EXPANDED_NODES: usize = 100_000;
+
+/// The deepest a formula may nest once its constants are written out: a
+/// long chain of `let`s nests one level a line, and every pass over a
+/// formula recurses through it.
+pub const MAX_EXPANDED_DEPTH: usize = 256;
 
 /// The `let` constants in scope, each with where it is declared and whether
 /// anything used it.
 #[derive(Default)]
 pub struct Scope {
     entries: HashMap<String, Entry>,
+    /// Formula nodes made so far: [`MAX_EXPANDED_NODES`].
+    built: usize,
     /// Constants declared further down, not yet in scope: using one is an
     /// error, never a silent series column.
     below: HashMap<String, Span>,
@@ -152,7 +169,13 @@ impl Scope {
             ExprKind::Name(name) => Ok(match self.entries.get_mut(name) {
                 Some(entry) => {
                     entry.used = true;
-                    entry.value.clone().ok_or(Fault::Poisoned)?
+                    let nodes = entry.value.as_ref().ok_or(Fault::Poisoned)?.nodes;
+                    // Counted before it is copied.
+                    self.build(nodes, expr.span)?;
+                    self.entries
+                        .get(name)
+                        .and_then(|entry| entry.value.clone())
+                        .ok_or(Fault::Poisoned)?
                 }
                 None if self.below.contains_key(name) => {
                     return Err(self.unknown(name, expr.span).into());
@@ -160,25 +183,37 @@ impl Scope {
                 None => Value {
                     unit: Unit::Amount,
                     form: BasisExpr::Column(name.clone()),
+                    nodes: 1,
+                    depth: 1,
                 },
             }),
             ExprKind::Paren(inner) => self.fold(inner),
             ExprKind::Negate(inner) => {
                 let value = self.fold(inner)?;
-                let form = match value.form {
+                Ok(match value.form {
                     BasisExpr::Constant(number) => {
-                        BasisExpr::Constant(crate::money::negate(number))
+                        constant(value.unit, crate::money::negate(number))
                     }
-                    form => BasisExpr::Negate(Box::new(form)),
-                };
-                Ok(Value {
-                    unit: value.unit,
-                    form,
+                    form => {
+                        self.build(1, expr.span)?;
+                        deeper(value.depth, expr.span)?;
+                        Value {
+                            unit: value.unit,
+                            form: BasisExpr::Negate(Box::new(form)),
+                            nodes: value.nodes.saturating_add(1),
+                            depth: value.depth.saturating_add(1),
+                        }
+                    }
                 })
             }
             ExprKind::Binary { op, left, right } => {
                 let (left, right) = (self.fold(left)?, self.fold(right)?);
-                Ok(binary(*op, left, right, expr.span)?)
+                let value = binary(*op, left, right, expr.span)?;
+                if value.nodes > 1 {
+                    self.build(1, expr.span)?;
+                    deeper(value.depth.saturating_sub(1), expr.span)?;
+                }
+                Ok(value)
             }
         }
     }
@@ -241,10 +276,46 @@ impl Scope {
     }
 }
 
+impl Scope {
+    /// Counts `nodes` more formula nodes, made for the expression at `span`.
+    fn build(&mut self, nodes: usize, span: Span) -> Result<(), Problem> {
+        let built = self.built.saturating_add(nodes);
+        // What is refused is not counted: the formulas after it have the
+        // room they had.
+        if built > MAX_EXPANDED_NODES {
+            return Err(Problem::new(
+                ProblemKind::ExpandedTooLarge {
+                    limit: MAX_EXPANDED_NODES,
+                    what: "terms in all",
+                },
+                span,
+            ));
+        }
+        self.built = built;
+        Ok(())
+    }
+}
+
+/// Refuses a formula one level deeper than `depth` past the limit.
+fn deeper(depth: usize, span: Span) -> Result<(), Problem> {
+    if depth >= MAX_EXPANDED_DEPTH {
+        return Err(Problem::new(
+            ProblemKind::ExpandedTooLarge {
+                limit: MAX_EXPANDED_DEPTH,
+                what: "levels of nesting",
+            },
+            span,
+        ));
+    }
+    Ok(())
+}
+
 fn constant(unit: Unit, number: Decimal) -> Value {
     Value {
         unit,
         form: BasisExpr::Constant(number),
+        nodes: 1,
+        depth: 1,
     }
 }
 
@@ -272,13 +343,18 @@ fn binary(op: BinaryOp, left: Value, right: Value, span: Span) -> Result<Value, 
     if op == BinaryOp::Divide && right.form == BasisExpr::Constant(Decimal::ZERO) {
         return Err(Problem::new(ProblemKind::DivisionByZero, span));
     }
-    let form = match (left.form, right.form) {
-        (BasisExpr::Constant(a), BasisExpr::Constant(b)) => BasisExpr::Constant(
+    Ok(match (left.form, right.form) {
+        (BasisExpr::Constant(a), BasisExpr::Constant(b)) => constant(
+            unit,
             apply(op, a, b).ok_or_else(|| Problem::new(ProblemKind::Overflow, span))?,
         ),
-        (a, b) => BasisExpr::Binary(op, Box::new(a), Box::new(b)),
-    };
-    Ok(Value { unit, form })
+        (a, b) => Value {
+            unit,
+            form: BasisExpr::Binary(op, Box::new(a), Box::new(b)),
+            nodes: left.nodes.saturating_add(right.nodes).saturating_add(1),
+            depth: left.depth.max(right.depth).saturating_add(1),
+        },
+    })
 }
 
 /// `a op b` exactly, or `None` on overflow (a result that would be rounded

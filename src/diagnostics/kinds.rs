@@ -27,6 +27,9 @@ pub enum ProblemKind {
     /// tab or form feed outside a string: a line break to some editors, not
     /// to this language.
     OddLineBreak { name: &'static str },
+    /// `let c1 = c0 + c0`, `let c2 = c1 + c1`, ... : a formula too large or
+    /// too deep once its constants are written out.
+    ExpandedTooLarge { limit: usize, what: &'static str },
     /// An expression with more operands than the limit.
     TooLong { limit: usize },
     /// `let x = 1000000000000000000000000000000000000000`
@@ -247,6 +250,7 @@ pub const CODES: &[&str] = &[
     "deal::parse::too_deep",
     "deal::parse::odd_line_break",
     "deal::parse::too_long",
+    "deal::check::expanded_too_large",
     "deal::parse::amount_range",
     "deal::parse::bad_date",
     "deal::check::unknown_party",
@@ -347,6 +351,7 @@ impl ProblemKind {
             ProblemKind::TooDeep { .. } => "deal::parse::too_deep",
             ProblemKind::OddLineBreak { .. } => "deal::parse::odd_line_break",
             ProblemKind::TooLong { .. } => "deal::parse::too_long",
+            ProblemKind::ExpandedTooLarge { .. } => "deal::check::expanded_too_large",
             ProblemKind::AmountRange { .. } => "deal::parse::amount_range",
             ProblemKind::BadDate { .. } => "deal::parse::bad_date",
             ProblemKind::UnknownParty { .. } => "deal::check::unknown_party",
@@ -439,6 +444,9 @@ impl ProblemKind {
             ProblemKind::OddLineBreak { name } => {
                 format!("a {name} is not a line break in a deal file")
             }
+            ProblemKind::ExpandedTooLarge { limit, what } => format!(
+                "with its constants written out, this formula takes the agreement past {limit} {what}"
+            ),
             ProblemKind::TooLong { limit } => {
                 format!("expression has more than {limit} terms")
             }
@@ -635,6 +643,7 @@ impl ProblemKind {
             ProblemKind::TooDeep { .. } => "nested too deep",
             ProblemKind::OddLineBreak { .. } => "here",
             ProblemKind::TooLong { .. } => "too many terms",
+            ProblemKind::ExpandedTooLarge { .. } => "too large once expanded",
             ProblemKind::AmountRange { .. } => "out of range",
             ProblemKind::BadDate { .. } => "no such day",
             ProblemKind::UnknownParty { .. } => "not in `parties`",
@@ -719,6 +728,10 @@ impl ProblemKind {
             }
             ProblemKind::OddLineBreak { .. } => Some(
                 "end the line with an ordinary line break (text pasted from a word processor often carries these)"
+                    .into(),
+            ),
+            ProblemKind::ExpandedTooLarge { .. } => Some(
+                "a constant that uses a series column is copied wherever it is used; write the formula with fewer constants built on each other"
                     .into(),
             ),
             ProblemKind::TooLong { .. } => {
