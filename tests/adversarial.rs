@@ -298,3 +298,31 @@ fn let_expansion_is_bounded() {
         .expect("evaluates");
     assert_eq!(statement.rows[0].amount.to_string(), "20.10");
 }
+
+/// 100,000 parties took 12.5 s to check, and 10,000 misspelt names among
+/// 10,000 parties 18 s (a guess for each); now parties are found by a map,
+/// at most 100 problems are reported (and guessed for), and one more says
+/// how many were left out.
+#[test]
+fn many_parties_and_many_misspellings_are_checked_in_linear_time() {
+    let parties: Vec<String> = (0..100_000).map(|i| format!("P{i}")).collect();
+    let text = format!(
+        "agreement \"x\" {{\n  parties {}\n  payer P0\n  share 1% of revenue to P99999\n}}\n",
+        parties.join(", ")
+    );
+    assert_eq!(compile_bytes(text.as_bytes()), Ok(()));
+
+    let parties: Vec<String> = (0..10_000).map(|i| format!("Party{i}")).collect();
+    let clauses: String = (0..10_000)
+        .map(|i| format!("  share 0.001% of revenue to Partx{i}\n"))
+        .collect();
+    let text = format!(
+        "agreement \"x\" {{\n  parties {}\n  payer Party0\n{clauses}}}\n",
+        parties.join(", ")
+    );
+    let problems = dealterms::compile(&text).expect_err("misspelt");
+    assert_eq!(problems.len(), 101);
+    let last = problems.last().expect("the count of the rest");
+    assert_eq!(last.kind.code(), "deal::check::too_many_problems");
+    assert!(last.kind.message().starts_with("9900 more problems"), "{}", last.kind.message());
+}

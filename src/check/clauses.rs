@@ -9,7 +9,7 @@ use crate::agreement::{
     Advance, Band, Basis, Bound, Calendar, Clause, ClauseKind, Limit, PartyId, Rate, Share, Step,
     Window,
 };
-use crate::diagnostics::{Problem, ProblemKind, suggest};
+use crate::diagnostics::{Problem, ProblemKind};
 use crate::money;
 use crate::syntax::ast::{self, ClauseBody, Expr, ModifierKind, Name, Span, When};
 
@@ -432,14 +432,14 @@ impl Checker {
             }
             return Some(id);
         }
-        let kind = if self.parties.iter().any(|party| party.name == name.value) {
+        let kind = if self.party_id(&name.value).is_some() {
             ProblemKind::PartyAsWindow {
                 name: name.value.clone(),
             }
         } else {
             ProblemKind::UnknownEvent {
                 name: name.value.clone(),
-                suggestion: suggest(&name.value, self.events.iter().map(|e| e.name.as_str())),
+                suggestion: self.suggest(&name.value, self.events.iter().map(|e| e.name.as_str())),
             }
         };
         self.report(Problem::new(kind, name.span));
@@ -509,7 +509,7 @@ pub(super) fn link_advances(
                 continue;
             }
             let Some(&(target, _)) = checker.labels.get(&label.value) else {
-                let suggestion = suggest(&label.value, checker.labels_in_file_order());
+                let suggestion = checker.suggest(&label.value, checker.labels_in_file_order());
                 checker.report(Problem::new(
                     ProblemKind::UnknownLabel {
                         name: label.value.clone(),
@@ -528,7 +528,7 @@ pub(super) fn link_advances(
                 ));
                 continue;
             };
-            let declared = |name: &str| checker.parties.iter().any(|p| p.name == name);
+            let declared = |name: &str| checker.party_id(name).is_some();
             if share.payee.value != advance.payee.value
                 && declared(&share.payee.value)
                 && declared(&advance.payee.value)

@@ -2,8 +2,8 @@
 
 use super::Checker;
 use super::values::Unit;
-use crate::agreement::{Expectation, Expected, Party, SeriesRef, Subject};
-use crate::diagnostics::{Problem, ProblemKind, suggest};
+use crate::agreement::{Expectation, Expected, SeriesRef, Subject};
+use crate::diagnostics::{Problem, ProblemKind};
 use crate::format::expect_text;
 use crate::period::Period;
 use crate::syntax::ast::{self, ExpectKind, ItemKind, Name, PeriodLit};
@@ -123,11 +123,7 @@ impl Checker {
     /// A party or a clause label; when both have the name, the party,
     /// unless `prefer_clause`.
     fn subject(&mut self, name: &Name, prefer_clause: bool) -> Option<Subject> {
-        let party = self
-            .parties
-            .iter()
-            .position(|p: &Party| p.name == name.value)
-            .map(Subject::Party);
+        let party = self.party_id(&name.value).map(Subject::Party);
         let clause = self
             .labels
             .get(&name.value)
@@ -145,7 +141,7 @@ impl Checker {
             .iter()
             .map(|p| p.name.as_str())
             .chain(self.labels_in_file_order());
-        let suggestion = suggest(&name.value, candidates);
+        let suggestion = self.suggest(&name.value, candidates);
         self.report(Problem::new(
             ProblemKind::UnknownSubject {
                 name: name.value.clone(),

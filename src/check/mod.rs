@@ -26,17 +26,38 @@ pub fn check(file: &ast::File) -> Result<(Agreement, Vec<Problem>), Vec<Problem>
     let agreement = checker.agreement(&file.agreement);
     let mut problems = checker.problems;
     problems.sort_by_key(|problem| (problem.span.start, problem.span.end));
+    let invalid = problems.iter().any(Problem::is_error);
+    if let Some(first_unshown) = problems.get(MAX_PROBLEMS) {
+        let more = problems.len().saturating_sub(MAX_PROBLEMS);
+        let at = first_unshown.span;
+        problems.truncate(MAX_PROBLEMS);
+        problems.push(Problem::new(
+            ProblemKind::MoreProblems {
+                shown: MAX_PROBLEMS,
+                more,
+            },
+            at,
+        ));
+    }
     match agreement {
-        Some(agreement) if !problems.iter().any(Problem::is_error) => Ok((agreement, problems)),
+        Some(agreement) if !invalid => Ok((agreement, problems)),
         _ => Err(problems),
     }
 }
+
+/// The most problems reported for one agreement; past them, one more says
+/// how many were left out. A name misspelt ten thousand times is not worth
+/// ten thousand messages, nor a search for the closest name each time.
+pub const MAX_PROBLEMS: usize = 100;
 
 #[derive(Default)]
 struct Checker {
     problems: Vec<Problem>,
     scope: Scope,
     parties: Vec<Party>,
+    /// Each party's id by name, once there are more than [`FEW_PARTIES`]:
+    /// finding a name among thousands stays linear.
+    party_ids: HashMap<String, PartyId>,
     events: Vec<Event>,
     events_used: Vec<bool>,
     payer: Option<PartyId>,
@@ -46,7 +67,46 @@ struct Checker {
     labels: HashMap<String, (usize, Span)>,
 }
 
+/// Parties found by a look down the list, up to this many; past it, by a map.
+const FEW_PARTIES: usize = 16;
+
 impl Checker {
+    /// The name among `candidates` that `name` is likely a typo of; none
+    /// is looked for once there are more problems than are reported.
+    fn suggest<'a>(&self, name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+        if self.problems.len() >= MAX_PROBLEMS {
+            return None;
+        }
+        suggest(name, candidates)
+    }
+
+    /// The id of the party declared as `name`.
+    fn party_id(&self, name: &str) -> Option<PartyId> {
+        if self.parties.len() <= FEW_PARTIES {
+            self.parties.iter().position(|party| party.name == name)
+        } else {
+            self.party_ids.get(name).copied()
+        }
+    }
+
+    /// Declares a party, known not to be declared yet.
+    fn add_party(&mut self, party: Party) {
+        self.parties.push(party);
+        if self.parties.len() > FEW_PARTIES {
+            if self.party_ids.is_empty() {
+                self.party_ids.extend(
+                    self.parties
+                        .iter()
+                        .enumerate()
+                        .map(|(id, party)| (party.name.clone(), id)),
+                );
+            } else if let Some(party) = self.parties.last() {
+                let id = self.parties.len().saturating_sub(1);
+                self.party_ids.insert(party.name.clone(), id);
+            }
+        }
+    }
+
     /// The clause labels in the order of the file, whatever the map's: a
     /// guess among them ([`suggest`] names the first of two as close) is
     /// then the same every time.
@@ -215,17 +275,18 @@ impl Checker {
                     ));
                     continue;
                 }
-                match self.parties.iter().find(|party| party.name == name.value) {
+                match self.party_id(&name.value).and_then(|id| self.parties.get(id)) {
                     Some(first) => {
+                        let first = first.span;
                         self.duplicate(
                             "party",
                             name.value.clone(),
                             name.span,
-                            first.span,
+                            first,
                             "first declared here",
                         );
                     }
-                    None => self.parties.push(Party {
+                    None => self.add_party(Party {
                         name: name.value.clone(),
                         span: name.span,
                     }),
@@ -400,14 +461,10 @@ impl Checker {
 
     /// Resolves a party name, reporting it if undeclared.
     fn party(&mut self, name: &Name) -> Option<PartyId> {
-        if let Some(id) = self
-            .parties
-            .iter()
-            .position(|party| party.name == name.value)
-        {
+        if let Some(id) = self.party_id(&name.value) {
             return Some(id);
         }
-        let suggestion = suggest(&name.value, self.parties.iter().map(|p| p.name.as_str()));
+        let suggestion = self.suggest(&name.value, self.parties.iter().map(|p| p.name.as_str()));
         self.report(Problem::new(
             ProblemKind::UnknownParty {
                 name: name.value.clone(),

@@ -79,6 +79,9 @@ pub struct Scope {
     entries: HashMap<String, Entry>,
     /// Formula nodes made so far: [`MAX_EXPANDED_NODES`].
     built: usize,
+    /// Unknown names reported so far: past `super::MAX_PROBLEMS`, none is
+    /// given a guess.
+    unknowns: usize,
     /// Constants declared further down, not yet in scope: using one is an
     /// error, never a silent series column.
     below: HashMap<String, Span>,
@@ -141,12 +144,13 @@ impl Scope {
     }
 
     /// `name` used where a constant was expected and none is in scope.
-    fn unknown(&self, name: &str, span: Span) -> Problem {
+    fn unknown(&mut self, name: &str, span: Span) -> Problem {
         let below = self.below.get(name).copied();
+        self.unknowns = self.unknowns.saturating_add(1);
         let problem = Problem::new(
             ProblemKind::UnknownConstant {
                 name: name.to_string(),
-                suggestion: if below.is_some() {
+                suggestion: if below.is_some() || self.unknowns > super::MAX_PROBLEMS {
                     None
                 } else {
                     suggest(name, self.names())

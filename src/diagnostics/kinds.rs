@@ -240,6 +240,8 @@ pub enum ProblemKind {
     MixedScript { what: &'static str, name: String },
     /// A constant or event declared and never used.
     Unused { what: &'static str, name: String },
+    /// More problems than are reported for one agreement.
+    MoreProblems { shown: usize, more: usize },
 }
 
 /// Every code [`ProblemKind::code`] can return, for docs and tests.
@@ -292,6 +294,7 @@ pub const CODES: &[&str] = &[
     "deal::check::looks_alike",
     "deal::check::mixed_script",
     "deal::check::unused",
+    "deal::check::too_many_problems",
     "deal::series::empty",
     "deal::series::header",
     "deal::series::duplicate_column",
@@ -337,7 +340,8 @@ impl ProblemKind {
             | ProblemKind::LooksAlike { .. }
             | ProblemKind::MixedScript { .. }
             | ProblemKind::NeverPays { .. }
-            | ProblemKind::Unused { .. } => Severity::Warning,
+            | ProblemKind::Unused { .. }
+            | ProblemKind::MoreProblems { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -393,6 +397,7 @@ impl ProblemKind {
             ProblemKind::LooksAlike { .. } => "deal::check::looks_alike",
             ProblemKind::MixedScript { .. } => "deal::check::mixed_script",
             ProblemKind::Unused { .. } => "deal::check::unused",
+            ProblemKind::MoreProblems { .. } => "deal::check::too_many_problems",
             ProblemKind::SeriesEmpty => "deal::series::empty",
             ProblemKind::SeriesHeader { .. } => "deal::series::header",
             ProblemKind::DuplicateColumn { .. } => "deal::series::duplicate_column",
@@ -557,6 +562,11 @@ impl ProblemKind {
                 format!("{what} `{name}` mixes letters of different scripts")
             }
             ProblemKind::Unused { what, name } => format!("{what} `{name}` is never used"),
+            ProblemKind::MoreProblems { shown, more } => format!(
+                "{more} more {} after these {shown} {} not shown",
+                if *more == 1 { "problem" } else { "problems" },
+                if *more == 1 { "is" } else { "are" },
+            ),
             ProblemKind::SeriesEmpty => "the series has no periods".into(),
             ProblemKind::SeriesHeader { found } => {
                 format!("the first column must be `period`, found `{found}`")
@@ -708,6 +718,7 @@ impl ProblemKind {
             ProblemKind::LooksAlike { .. } => "a look-alike",
             ProblemKind::MixedScript { .. } => "mixed scripts",
             ProblemKind::Unused { .. } => "declared here",
+            ProblemKind::MoreProblems { .. } => "the next is here",
         }
         .into()
     }
@@ -858,6 +869,9 @@ impl ProblemKind {
                     .into(),
             ),
             ProblemKind::Unused { .. } => Some("remove it, or use it".into()),
+            ProblemKind::MoreProblems { .. } => {
+                Some("fix the problems above first; the rest may share their cause".into())
+            }
             ProblemKind::SeriesEmpty => Some(
                 "a series is a header `period,<column>...` and one row per period".into(),
             ),
