@@ -271,7 +271,8 @@ fn a_misspelt_name_is_guessed_the_same_way_every_time() {
 
 /// `let` lines built on each other, with `lines` of them after the seed.
 fn lets(lines: usize, next: impl Fn(usize) -> String) -> String {
-    let mut text = String::from("agreement \"x\" {\n  parties A, B\n  payer A\n  let c0 = revenue\n");
+    let mut text =
+        String::from("agreement \"x\" {\n  parties A, B\n  payer A\n  let c0 = revenue\n");
     for i in 1..=lines {
         text.push_str(&format!("  let c{i} = {}\n", next(i)));
     }
@@ -294,8 +295,8 @@ fn let_expansion_is_bounded() {
     let (agreement, _) = dealterms::compile(&lets(200, |i| format!("c{} + revenue", i - 1)))
         .expect("within the limits");
     let series = dealterms::series::read("period,revenue\n2025,1\n").expect("reads");
-    let statement = dealterms::eval::evaluate(&agreement, &series, &Default::default())
-        .expect("evaluates");
+    let statement =
+        dealterms::eval::evaluate(&agreement, &series, &Default::default()).expect("evaluates");
     assert_eq!(statement.rows[0].amount.to_string(), "20.10");
 }
 
@@ -324,5 +325,9 @@ fn many_parties_and_many_misspellings_are_checked_in_linear_time() {
     assert_eq!(problems.len(), 101);
     let last = problems.last().expect("the count of the rest");
     assert_eq!(last.kind.code(), "deal::check::too_many_problems");
-    assert!(last.kind.message().starts_with("9900 more problems"), "{}", last.kind.message());
+    assert!(
+        last.kind.message().starts_with("9900 more problems"),
+        "{}",
+        last.kind.message()
+    );
 }

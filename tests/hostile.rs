@@ -219,7 +219,90 @@ fn a_long_cell_is_clipped_in_the_message() {
             format,
         ]);
         let stderr = exits(&out, 1);
-        assert!(stderr.contains("SECRET") && stderr.contains('…'), "{stderr}");
+        assert!(
+            stderr.contains("SECRET") && stderr.contains('…'),
+            "{stderr}"
+        );
         assert!(stderr.len() < 2_000, "{format}: {} bytes", stderr.len());
     }
+}
+
+/// Item 10: `-o` naming one of the inputs replaced the agreement with its
+/// statement. Refused, by identity: the same name, another path to it, a
+/// link to it.
+#[test]
+fn an_output_over_an_input_is_refused() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let deal_path = dir.path().join("x.deal");
+    let series = dir.path().join("s.csv");
+    std::fs::write(&deal_path, SEED).expect("written");
+    std::fs::write(&series, SERIES).expect("written");
+    let (deal_arg, series_arg) = (
+        deal_path.display().to_string(),
+        series.display().to_string(),
+    );
+    let twisted = dir.path().join(".").join("x.deal").display().to_string();
+    let mut outputs = vec![deal_arg.clone(), series_arg.clone(), twisted];
+    #[cfg(unix)]
+    {
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink(&deal_path, &link).expect("a link");
+        let hard = dir.path().join("hard.csv");
+        std::fs::hard_link(&series, &hard).expect("a hard link");
+        outputs.push(link.display().to_string());
+        outputs.push(hard.display().to_string());
+    }
+    for output in &outputs {
+        let out = deal(&["eval", &deal_arg, "--series", &series_arg, "-o", output]);
+        let stderr = exits(&out, 2);
+        assert!(stderr.contains("is the input"), "{output}: {stderr}");
+    }
+    assert_eq!(std::fs::read_to_string(&deal_path).expect("kept"), SEED);
+    assert_eq!(std::fs::read_to_string(&series).expect("kept"), SERIES);
+
+    // A portfolio: the output is one of the agreements of the directory.
+    let deals = dir.path().join("deals");
+    std::fs::create_dir(&deals).expect("a directory");
+    std::fs::write(deals.join("a.deal"), SEED).expect("written");
+    let long_form = dir.path().join("long.csv");
+    std::fs::write(&long_form, "deal,period,revenue\na,2025,100\n").expect("written");
+    let target = deals.join("a.deal").display().to_string();
+    let out = deal(&[
+        "eval",
+        &deals.display().to_string(),
+        "--series",
+        &long_form.display().to_string(),
+        "-o",
+        &target,
+    ]);
+    assert!(exits(&out, 2).contains("is the input"));
+    assert_eq!(std::fs::read_to_string(&target).expect("kept"), SEED);
+}
+
+/// Item 10: `-o` through a dangling symbolic link writes the file it names
+/// and keeps the link, as the docs say.
+#[cfg(unix)]
+#[test]
+fn an_output_through_a_dangling_link_keeps_the_link() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let link = dir.path().join("statement.csv");
+    std::os::unix::fs::symlink("out/real.csv", &link).expect("a link");
+    std::fs::create_dir(dir.path().join("out")).expect("a directory");
+    let out = deal(&[
+        "eval",
+        "examples/openai-microsoft.deal",
+        "-f",
+        "csv",
+        "-o",
+        &link.display().to_string(),
+    ]);
+    exits(&out, 0);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("there")
+            .file_type()
+            .is_symlink()
+    );
+    let written = std::fs::read_to_string(dir.path().join("out/real.csv")).expect("written");
+    assert!(written.contains("Microsoft"));
 }

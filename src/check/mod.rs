@@ -73,7 +73,11 @@ const FEW_PARTIES: usize = 16;
 impl Checker {
     /// The name among `candidates` that `name` is likely a typo of; none
     /// is looked for once there are more problems than are reported.
-    fn suggest<'a>(&self, name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    fn suggest<'a>(
+        &self,
+        name: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Option<String> {
         if self.problems.len() >= MAX_PROBLEMS {
             return None;
         }
@@ -275,7 +279,10 @@ impl Checker {
                     ));
                     continue;
                 }
-                match self.party_id(&name.value).and_then(|id| self.parties.get(id)) {
+                match self
+                    .party_id(&name.value)
+                    .and_then(|id| self.parties.get(id))
+                {
                     Some(first) => {
                         let first = first.span;
                         self.duplicate(

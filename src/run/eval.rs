@@ -37,6 +37,7 @@ pub(super) fn eval(file: &Path, request: EvalRequest<'_>) -> Result<(), Status> 
             Status::Failed
         })?,
     };
+    super::identity::refuse_output_over(output, &[file, &series_path])?;
     let series = read_series(&series_path, style)?;
     let statement = eval::evaluate(&agreement, &series, &options).map_err(|problem| {
         show_problems(&[problem], &name, &text, style);

@@ -22,6 +22,7 @@ mod diff;
 mod eval;
 mod fmt;
 mod git;
+mod identity;
 mod portfolio;
 mod test;
 
@@ -302,6 +303,27 @@ pub(super) enum OutputFile {
     InPlace(std::fs::File),
 }
 
+/// Where a new output file at `path` goes: `path` itself, or, where
+/// `path` is a symbolic link to a file that does not exist yet, the file
+/// it names (through a chain of links), so that the link is kept.
+fn dangling_target(path: &Path) -> std::io::Result<PathBuf> {
+    let mut path = path.to_path_buf();
+    // As many links as the system itself follows.
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&path) {
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                let target = std::fs::read_link(&path)?;
+                path = match path.parent() {
+                    Some(dir) if target.is_relative() => dir.join(target),
+                    _ => target,
+                };
+            }
+            _ => return Ok(path),
+        }
+    }
+    Err(std::io::Error::other("too many levels of symbolic links"))
+}
+
 /// How many bytes a twin is written between syncs: [`OutputFile`].
 const SYNC_EVERY: usize = 1 << 20;
 
@@ -315,7 +337,7 @@ impl OutputFile {
                 OutputFile::twin(&std::fs::canonicalize(path)?, Some(metadata.permissions()))
             }
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                OutputFile::twin(path, None)
+                OutputFile::twin(&dangling_target(path)?, None)
             }
             Err(error) => Err(error),
         }

@@ -14,6 +14,7 @@ use dealterms::report::{self, csv::Column};
 use dealterms::source::{self, Input};
 use rayon::prelude::*;
 
+use super::identity::{self, FileId};
 use super::{EvalRequest, OutputFile, Status, ignore_closed_pipe, table_width};
 use crate::cli::OutputFormat;
 
@@ -47,13 +48,17 @@ pub fn eval(paths: &[PathBuf], request: EvalRequest<'_>) -> Status {
 
 fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
     let columns = request.csv_columns(true)?;
-    let deals = agreements(paths)?;
+    let output = identity::output_id(request.output);
+    let deals = agreements(paths, output.as_ref(), request.output)?;
     let Some(series_path) = request.series else {
         eprintln!(
             "deal: a portfolio needs `--series FILE`, a long-form series with a `deal` column"
         );
         return Err(Status::Failed);
     };
+    if output.is_some() {
+        identity::refuse_output_over(request.output, &[series_path])?;
+    }
     let reader: Box<dyn Read + Send> = if series_path == Path::new("-") {
         Box::new(std::io::stdin())
     } else {
@@ -182,23 +187,49 @@ fn first_few<S: AsRef<str>>(names: &[S]) -> String {
 
 /// The agreements named on the command line, by deal name (the file name
 /// without `.deal`); directories give every `*.deal` file in them.
-fn agreements(paths: &[PathBuf]) -> Result<BTreeMap<String, PathBuf>, Status> {
+/// `output` (whose identity is `output_id`, when it exists) may be none of
+/// them: each listed file is compared by the inode its directory entry
+/// gives, without asking for its metadata.
+fn agreements(
+    paths: &[PathBuf],
+    output_id: Option<&FileId>,
+    output: Option<&Path>,
+) -> Result<BTreeMap<String, PathBuf>, Status> {
     let mut deals = BTreeMap::new();
+    let output = output.unwrap_or(Path::new("-"));
     for path in paths {
         let files: Vec<PathBuf> = if path.is_dir() {
             let entries = std::fs::read_dir(path).map_err(|error| {
                 eprintln!("deal: cannot read `{}`: {error}", path.display());
                 Status::Failed
             })?;
-            let mut files: Vec<PathBuf> = entries
-                .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "deal"))
-                .collect();
+            let dir = output_id.and_then(|_| FileId::of(path));
+            let mut files = Vec::new();
+            for entry in entries.filter_map(Result::ok) {
+                let file = entry.path();
+                if file.extension().is_none_or(|e| e != "deal") {
+                    continue;
+                }
+                if let (Some(id), Some(dir)) = (output_id, &dir)
+                    && id.is_entry(dir, &entry)
+                {
+                    return Err(identity::over_input(output, &file));
+                }
+                // A link's entry is the link's own inode: the file it
+                // leads to is asked for.
+                if output_id.is_some() && entry.file_type().is_ok_and(|t| t.is_symlink()) {
+                    identity::refuse_output_over(Some(output), &[&file])?;
+                }
+                files.push(file);
+            }
             // By the bytes of the path: `Path`'s own order compares component by
             // component, which costs more than the rest of listing 100,000 files.
             files.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
             files
         } else {
+            if output_id.is_some() {
+                identity::refuse_output_over(Some(output), &[path])?;
+            }
             vec![path.clone()]
         };
         for file in files {
