@@ -42,6 +42,12 @@ pub use diagnostics::{Problem, ProblemKind, Severity};
 /// returned: formatting never hands back text that does not parse.
 pub fn format_source(source: &str) -> Result<String, Vec<Problem>> {
     let file = syntax::parse(source)?;
+    // A lone `\r` (a classic Mac file) and `\r\n` end lines as `\n` does:
+    // the formatter places comments and blank lines by lines, and writes
+    // `\n`. (Problems, above, point into the text as it was given.)
+    if source.contains('\r') {
+        return format_source(&source.replace("\r\n", "\n").replace('\r', "\n"));
+    }
     let formatted = format::format(&file, source);
     syntax::parse(&formatted).map_err(|_| {
         vec![Problem::new(

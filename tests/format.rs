@@ -168,3 +168,23 @@ proptest! {
         }
     }
 }
+
+/// Item 11 of the adversarial review: with lone carriage returns for line
+/// ends (a classic Mac file), comments moved to other lines (one after `}`
+/// went inside the block). Every line ending formats as `\n` does.
+#[test]
+fn every_line_ending_formats_alike() {
+    for path in shipped() {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let expected = dealterms::format_source(&text).expect("formats");
+        for ending in ["\r\n", "\r"] {
+            let other = text.replace('\n', ending);
+            assert_eq!(
+                dealterms::format_source(&other).expect("formats"),
+                expected,
+                "{} with {ending:?}",
+                path.display()
+            );
+        }
+    }
+}
