@@ -331,3 +331,39 @@ fn many_parties_and_many_misspellings_are_checked_in_linear_time() {
         last.kind.message()
     );
 }
+
+/// Bidirectional control characters in a quoted name or a comment make an
+/// editor show the text in another order than it is read: each is a
+/// warning, and the agreement is still valid.
+#[test]
+fn bidirectional_controls_are_warned_about() {
+    let text = SEED
+        .replacen(
+            "parties OpenAI, Microsoft",
+            "parties OpenAI, \"Micro\u{202E}soft\"",
+            1,
+        )
+        .replacen("to Microsoft cap", "to \"Micro\u{202E}soft\" cap", 1)
+        .replacen("# What this deal", "# What \u{2067}this deal", 1)
+        .replace("expect Microsoft total = 38B\n", "");
+    let (_, warnings) = dealterms::compile(&text).expect("still valid");
+    assert_eq!(
+        codes(&warnings),
+        vec!["deal::check::bidi_control"; 3],
+        "{warnings:?}"
+    );
+}
+
+/// A NUL byte is named in the message, not shown as nothing.
+#[test]
+fn a_nul_byte_is_named() {
+    let text = SEED.replacen("payer OpenAI", "payer OpenAI\0", 1);
+    let problems = dealterms::compile(&text).expect_err("refused");
+    assert!(
+        problems[0]
+            .kind
+            .message()
+            .ends_with("found a NUL byte (U+0000)"),
+        "{problems:?}"
+    );
+}

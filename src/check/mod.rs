@@ -19,6 +19,8 @@ use crate::diagnostics::{Problem, ProblemKind, suggest};
 use crate::syntax::ast::{self, ItemKind, Name, RoundingMode, Span};
 use values::{Fault, Scope};
 
+pub use names::bidi_controls;
+
 /// Checks a parsed file. `Ok` carries the agreement and its warnings; `Err`
 /// every problem found, errors and warnings, in source order.
 pub fn check(file: &ast::File) -> Result<(Agreement, Vec<Problem>), Vec<Problem>> {

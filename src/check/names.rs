@@ -68,3 +68,42 @@ pub(super) fn deceptive_names<'n>(
         }
     }
 }
+
+/// The bidirectional control characters, each with its name: inside a
+/// quoted name or a comment they reorder what an editor or a code review
+/// shows (the "Trojan Source" attack), while `deal` reads the text as it is.
+const BIDI_CONTROLS: [(char, &str); 12] = [
+    ('\u{061C}', "arabic letter mark"),
+    ('\u{200E}', "left-to-right mark"),
+    ('\u{200F}', "right-to-left mark"),
+    ('\u{202A}', "left-to-right embedding"),
+    ('\u{202B}', "right-to-left embedding"),
+    ('\u{202C}', "pop directional formatting"),
+    ('\u{202D}', "left-to-right override"),
+    ('\u{202E}', "right-to-left override"),
+    ('\u{2066}', "left-to-right isolate"),
+    ('\u{2067}', "right-to-left isolate"),
+    ('\u{2068}', "first strong isolate"),
+    ('\u{2069}', "pop directional isolate"),
+];
+
+/// A warning for each bidirectional control character in `source`, where
+/// the parser let it stand: in a quoted name or a comment.
+pub fn bidi_controls(source: &str) -> Vec<Problem> {
+    if source.is_ascii() {
+        return Vec::new();
+    }
+    source
+        .char_indices()
+        .filter_map(|(at, c)| {
+            let &(_, name) = BIDI_CONTROLS.iter().find(|(control, _)| *control == c)?;
+            Some(Problem::new(
+                ProblemKind::BidiControl {
+                    code: u32::from(c),
+                    name,
+                },
+                Span::new(at, at.saturating_add(c.len_utf8())),
+            ))
+        })
+        .collect()
+}

@@ -236,6 +236,9 @@ pub enum ProblemKind {
         name: String,
         other: String,
     },
+    /// `parties "Acme\u{202E}Corp"`: a bidirectional control character, which
+    /// makes text show in another order than it is read.
+    BidiControl { code: u32, name: &'static str },
     /// `parties Microsоft`: one name written in two scripts.
     MixedScript { what: &'static str, name: String },
     /// A constant or event declared and never used.
@@ -292,6 +295,7 @@ pub const CODES: &[&str] = &[
     "deal::check::over_allocated",
     "deal::check::never_pays",
     "deal::check::looks_alike",
+    "deal::check::bidi_control",
     "deal::check::mixed_script",
     "deal::check::unused",
     "deal::check::too_many_problems",
@@ -338,6 +342,7 @@ impl ProblemKind {
         match self {
             ProblemKind::OverAllocated { .. }
             | ProblemKind::LooksAlike { .. }
+            | ProblemKind::BidiControl { .. }
             | ProblemKind::MixedScript { .. }
             | ProblemKind::NeverPays { .. }
             | ProblemKind::Unused { .. }
@@ -395,6 +400,7 @@ impl ProblemKind {
             ProblemKind::OverAllocated { .. } => "deal::check::over_allocated",
             ProblemKind::NeverPays { .. } => "deal::check::never_pays",
             ProblemKind::LooksAlike { .. } => "deal::check::looks_alike",
+            ProblemKind::BidiControl { .. } => "deal::check::bidi_control",
             ProblemKind::MixedScript { .. } => "deal::check::mixed_script",
             ProblemKind::Unused { .. } => "deal::check::unused",
             ProblemKind::MoreProblems { .. } => "deal::check::too_many_problems",
@@ -561,6 +567,9 @@ impl ProblemKind {
             ProblemKind::MixedScript { what, name } => {
                 format!("{what} `{name}` mixes letters of different scripts")
             }
+            ProblemKind::BidiControl { code, name } => format!(
+                "an invisible bidirectional control character, U+{code:04X} ({name}): the text around it may show in another order than it is read"
+            ),
             ProblemKind::Unused { what, name } => format!("{what} `{name}` is never used"),
             ProblemKind::MoreProblems { shown, more } => format!(
                 "{more} more {} after these {shown} {} not shown",
@@ -716,6 +725,7 @@ impl ProblemKind {
             ProblemKind::OverAllocated { .. } => "this share takes the total over 100%",
             ProblemKind::NeverPays { .. } => "never pays",
             ProblemKind::LooksAlike { .. } => "a look-alike",
+            ProblemKind::BidiControl { .. } => "invisible here",
             ProblemKind::MixedScript { .. } => "mixed scripts",
             ProblemKind::Unused { .. } => "declared here",
             ProblemKind::MoreProblems { .. } => "the next is here",
@@ -864,6 +874,10 @@ impl ProblemKind {
                 "they differ in {}; rename one so they cannot be confused",
                 first_difference(name, other)
             )),
+            ProblemKind::BidiControl { .. } => Some(
+                "remove it (text pasted from a right-to-left document may carry it); a reviewer sees the text reordered, the tool reads it as written"
+                    .into(),
+            ),
             ProblemKind::MixedScript { .. } => Some(
                 "a letter from another script (such as a Cyrillic `о` for a Latin `o`) makes a name that looks right but matches nothing; retype it"
                     .into(),

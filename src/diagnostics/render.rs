@@ -138,6 +138,26 @@ impl Shown {
     }
 }
 
+/// Pushes `line` with each bidirectional control character shown as `�`
+/// (of the same length in bytes, so that every span still fits): left as
+/// it is, it would reorder the very line that warns about it.
+fn push_visible(text: &mut String, line: &str) {
+    if line.is_ascii() {
+        text.push_str(line);
+        return;
+    }
+    for c in line.chars() {
+        match c {
+            '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
+                text.push('\u{FFFD}');
+            }
+            // Two bytes, as the mark itself.
+            '\u{061C}' => text.push('\u{00BF}'),
+            c => text.push(c),
+        }
+    }
+}
+
 /// The largest char boundary of `text` at or before `at`.
 fn boundary(text: &str, at: usize) -> usize {
     let mut at = at.min(text.len());
@@ -238,7 +258,7 @@ impl Excerpt {
             if lead > 0 {
                 text.push_str(CUT);
             }
-            text.push_str(source.get(from..to).unwrap_or_default());
+            push_visible(&mut text, source.get(from..to).unwrap_or_default());
             if trail > 0 {
                 text.push_str(CUT);
             }

@@ -112,6 +112,18 @@ fn misspelt_keyword(source: &str, at: usize) -> Option<Problem> {
     ))
 }
 
+/// What to call a character that shows as nothing or as a space.
+fn invisible_name(c: char) -> &'static str {
+    match c {
+        '\0' => "a NUL byte",
+        '\t' => "a tab",
+        '\u{7f}' => "a delete character",
+        '\u{a0}' | '\u{202f}' => "a no-break space",
+        c if c.is_control() => "a control character",
+        _ => "a space character",
+    }
+}
+
 /// The token at `at`, in words, and its span.
 #[allow(
     clippy::arithmetic_side_effects,
@@ -130,6 +142,13 @@ fn found_at(source: &str, at: usize) -> (String, Span) {
     if first == '\n' || first == '\r' {
         return (
             "the end of the line".into(),
+            Span::new(at, at + first.len_utf8()),
+        );
+    }
+    if first.is_control() || first.is_whitespace() {
+        // Not a thing a terminal shows: named by its code point.
+        return (
+            format!("{} (U+{:04X})", invisible_name(first), u32::from(first)),
             Span::new(at, at + first.len_utf8()),
         );
     }
