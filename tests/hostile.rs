@@ -306,3 +306,57 @@ fn an_output_through_a_dangling_link_keeps_the_link() {
     let written = std::fs::read_to_string(dir.path().join("out/real.csv")).expect("written");
     assert!(written.contains("Microsoft"));
 }
+
+/// Item 13: an interrupted run left its `.tmpXXXXXX` twin beside the
+/// output. A run stopped by SIGTERM or SIGINT while it writes removes it.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_leaves_no_temporary_file() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    for signal in ["TERM", "INT"] {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let deals = dir.path().join("deals");
+        std::fs::create_dir(&deals).expect("a directory");
+        std::fs::write(deals.join("a.deal"), SEED).expect("written");
+        let output = dir.path().join("out.csv");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_deal"))
+            .args(["eval", &deals.display().to_string(), "--series", "-", "-o"])
+            .arg(&output)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the binary runs");
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        // The series goes on and on: the run waits for more, its twin open.
+        // (It is read 64 KiB at a time.)
+        let mut series = String::from("deal,period,revenue\n");
+        for year in 1000..9000 {
+            series.push_str(&format!("a,{year},100\n"));
+        }
+        stdin.write_all(series.as_bytes()).expect("written");
+        let twins = || {
+            std::fs::read_dir(dir.path())
+                .expect("listed")
+                .filter_map(Result::ok)
+                .filter(|entry| entry.file_name().to_string_lossy().starts_with(".tmp"))
+                .count()
+        };
+        let started = std::time::Instant::now();
+        while twins() == 0 && started.elapsed() < std::time::Duration::from_secs(20) {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert_eq!(twins(), 1, "the run writes to a twin");
+        let killed = Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(killed.success());
+        let status = child.wait().expect("the run ends");
+        drop(stdin);
+        assert_eq!(status.code(), Some(130), "{signal}");
+        assert_eq!(twins(), 0, "{signal}: a twin is left behind");
+        assert!(!output.exists(), "{signal}: no output is written");
+    }
+}

@@ -23,6 +23,7 @@ mod eval;
 mod fmt;
 mod git;
 mod identity;
+mod interrupt;
 mod portfolio;
 mod test;
 
@@ -358,6 +359,7 @@ impl OutputFile {
             builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
         let file = builder.tempfile_in(dir)?;
+        interrupt::register(file.path());
         if let Some(permissions) = replaced {
             file.as_file().set_permissions(permissions)?;
         }
@@ -373,11 +375,17 @@ impl OutputFile {
     pub(super) fn finish(self, keep: bool) -> std::io::Result<()> {
         match self {
             OutputFile::Twin { file, path, .. } => {
-                if keep {
-                    file.as_file().sync_all()?;
-                    file.persist(path).map_err(|error| error.error)?;
-                }
-                Ok(())
+                let twin = file.path().to_path_buf();
+                let done = if keep {
+                    file.as_file()
+                        .sync_all()
+                        .and_then(|()| file.persist(path).map(drop).map_err(|error| error.error))
+                } else {
+                    // Dropped: removed.
+                    Ok(())
+                };
+                interrupt::forget(&twin);
+                done
             }
             OutputFile::InPlace(mut file) => file.flush(),
         }
