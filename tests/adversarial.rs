@@ -367,3 +367,25 @@ fn a_nul_byte_is_named() {
         "{problems:?}"
     );
 }
+
+/// The look-alike help named an invisible or combining character inside
+/// backticks, where it showed as nothing or joined the backtick.
+#[test]
+fn a_look_alike_help_names_invisible_characters_by_code_point() {
+    let text = SEED.replacen(
+        "parties OpenAI, Microsoft",
+        "parties OpenAI, Microsoft, \"Micro\u{200B}soft\"",
+        1,
+    );
+    let (_, warnings) = dealterms::compile(&text).expect("valid");
+    let help = warnings
+        .iter()
+        .find(|w| w.kind.code() == "deal::check::looks_alike")
+        .and_then(|w| w.kind.help())
+        .expect("a help");
+    assert!(
+        help.contains("the invisible or combining character U+200B in one"),
+        "{help}"
+    );
+    assert!(!help.contains("`\u{200B}`"), "{help}");
+}

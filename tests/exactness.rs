@@ -206,3 +206,22 @@ fn rest_of_a_basis_written_another_way_is_the_same_basis() {
         "{warnings:?}"
     );
 }
+
+/// Item 14: an overflow in a party's total pointed at the `agreement`
+/// keyword and said "this clause"; it names the party, at its declaration.
+#[test]
+fn an_overflow_in_a_total_names_the_party() {
+    let text = deal("  share 100% of r to B\n  share 100% of s to B");
+    let result = evaluate(
+        &text,
+        "period,r,s\n2025,50000000000000000000000000000,50000000000000000000000000000\n",
+    );
+    let problem = result.expect_err("out of range");
+    assert_eq!(
+        problem.kind,
+        ProblemKind::TotalOverflow { party: "B".into() }
+    );
+    assert_eq!(problem.kind.code(), "deal::eval::overflow");
+    let at = text.find("A, B, C").expect("declared") + 3;
+    assert_eq!((problem.span.start, problem.span.end), (at, at + 1));
+}

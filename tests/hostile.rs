@@ -360,3 +360,25 @@ fn an_interrupted_run_leaves_no_temporary_file() {
         assert!(!output.exists(), "{signal}: no output is written");
     }
 }
+
+/// Item 14: `deal eval - --series -` said "the series has no periods".
+#[test]
+fn standard_input_is_read_once() {
+    for args in [
+        vec!["eval", "-", "--series", "-"],
+        vec!["diff", "-", "-"],
+        vec![
+            "diff",
+            "-",
+            "examples/openai-microsoft.deal",
+            "--series",
+            "-",
+        ],
+    ] {
+        let stderr = exits(&deal(&args), 2);
+        assert!(
+            stderr.contains("standard input (`-`) can be read only once"),
+            "{args:?}: {stderr}"
+        );
+    }
+}

@@ -215,6 +215,9 @@ pub enum ProblemKind {
     },
     /// A figure beyond the decimal range during evaluation.
     EvalOverflow { clause: String, period: String },
+    /// A party's total over the series beyond the exact decimal range: each
+    /// clause's figures fit, their sum for the party does not.
+    TotalOverflow { party: String },
     /// A basis that divides by a column equal to zero in some period.
     EvalDivisionByZero { clause: String, period: String },
 
@@ -420,7 +423,9 @@ impl ProblemKind {
             ProblemKind::SeriesPath { .. } => "deal::series::path",
             ProblemKind::MissingColumn { .. } => "deal::eval::missing_column",
             ProblemKind::PeriodMismatch { .. } => "deal::eval::period_mismatch",
-            ProblemKind::EvalOverflow { .. } => "deal::eval::overflow",
+            ProblemKind::EvalOverflow { .. } | ProblemKind::TotalOverflow { .. } => {
+                "deal::eval::overflow"
+            }
             ProblemKind::EvalDivisionByZero { .. } => "deal::eval::division_by_zero",
             ProblemKind::ExpectationFailed { .. } => "deal::test::failed",
             ProblemKind::Internal { .. } => "deal::internal",
@@ -640,6 +645,9 @@ impl ProblemKind {
             ProblemKind::EvalOverflow { clause, period } => {
                 format!("`{clause}` in {period}: a figure is beyond the exact decimal range")
             }
+            ProblemKind::TotalOverflow { party } => format!(
+                "what `{party}` receives or pays over the series, in all, is beyond the exact decimal range"
+            ),
             ProblemKind::EvalDivisionByZero { clause, period } => {
                 format!("`{clause}` in {period}: the basis divides by zero")
             }
@@ -719,6 +727,7 @@ impl ProblemKind {
             ProblemKind::MissingColumn { .. } => "not in the series",
             ProblemKind::PeriodMismatch { .. } => "does not fit the series' periods",
             ProblemKind::EvalOverflow { .. } => "this clause",
+            ProblemKind::TotalOverflow { .. } => "this party's total",
             ProblemKind::EvalDivisionByZero { .. } => "this basis",
             ProblemKind::ExpectationFailed { actual, .. } => return format!("found {actual}"),
             ProblemKind::Internal { .. } => "here",
@@ -939,7 +948,7 @@ impl ProblemKind {
             ProblemKind::PeriodMismatch { .. } => Some(
                 "a limit per period must be at least as long as the series' periods".into(),
             ),
-            ProblemKind::EvalOverflow { .. } => {
+            ProblemKind::EvalOverflow { .. } | ProblemKind::TotalOverflow { .. } => {
                 Some("figures stay within about 7.9 × 10^28; check the series' units".into())
             }
             ProblemKind::EvalDivisionByZero { .. } => None,
@@ -1002,24 +1011,34 @@ fn number_hint(text: &str) -> String {
     }
 }
 
-/// Where two look-alike names differ: "`о` (U+043E) where `o` (U+006F) is".
+/// Where two look-alike names differ: "`о` (U+043E) in one, `o` (U+006F)
+/// in the other", or "the invisible character U+200B in one, `s` (U+0073)
+/// in the other"; a character that shows as nothing is named, never quoted
+/// (a combining mark would join the backtick before it).
 fn first_difference(name: &str, other: &str) -> String {
-    if name.chars().count() != other.chars().count() {
-        return "their characters, though they look alike".into();
+    let (mut a, mut b) = (name.chars(), other.chars());
+    loop {
+        match (a.next(), b.next()) {
+            (Some(x), Some(y)) if x == y => continue,
+            (None, None) => return "their characters, though they look alike".into(),
+            (x, y) => {
+                let describe = |c: Option<char>| c.map_or_else(|| "nothing".to_string(), character);
+                return format!("{} in one, {} in the other", describe(x), describe(y));
+            }
+        }
     }
-    name.chars()
-        .zip(other.chars())
-        .find(|(a, b)| a != b)
-        .map_or_else(
-            || "in their length".to_string(),
-            |(a, b)| {
-                format!(
-                    "`{a}` (U+{:04X}) in one, `{b}` (U+{:04X}) in the other",
-                    u32::from(a),
-                    u32::from(b)
-                )
-            },
-        )
+}
+
+/// A character as a message names it: quoted when it shows, by its code
+/// point alone when it does not.
+fn character(c: char) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let code = u32::from(c);
+    if c.is_control() || c.is_whitespace() || c.width().unwrap_or(0) == 0 {
+        format!("the invisible or combining character U+{code:04X}")
+    } else {
+        format!("`{c}` (U+{code:04X})")
+    }
 }
 
 /// "did you mean" help, which says so when the names only look alike.

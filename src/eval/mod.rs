@@ -843,9 +843,17 @@ impl<'a> Engine<'a> {
     /// settlement's), which the engine already keeps, so the rows are not
     /// read again.
     fn totals(&self) -> Result<Vec<Total>, Problem> {
-        let overflow = |fault| {
-            let period = self.series.periods.last().copied().unwrap_or(FIRST_PERIOD);
-            eval_problem(fault, "totals", period, Span::default())
+        // At the party's declaration: no clause is at fault, the sum is.
+        let overflow = |party: usize| {
+            move |_| {
+                let party = self.agreement.parties.get(party);
+                Problem::new(
+                    ProblemKind::TotalOverflow {
+                        party: party.map(|p| p.name.clone()).unwrap_or_default(),
+                    },
+                    party.map(|p| p.span).unwrap_or_default(),
+                )
+            }
         };
         let mut received = vec![Decimal::ZERO; self.agreement.parties.len()];
         let mut paid = received.clone();
@@ -862,7 +870,7 @@ impl<'a> Engine<'a> {
         for (payer, payee, cumulative) in clauses.chain(settled) {
             for (sums, party) in [(&mut received, payee), (&mut paid, payer)] {
                 if let Some(sum) = sums.get_mut(party) {
-                    *sum = arith::add(*sum, cumulative).map_err(overflow)?;
+                    *sum = arith::add(*sum, cumulative).map_err(overflow(party))?;
                 }
             }
         }
@@ -870,12 +878,13 @@ impl<'a> Engine<'a> {
             .parties
             .iter()
             .zip(received.into_iter().zip(paid))
-            .map(|(party, (received, paid))| {
+            .enumerate()
+            .map(|(id, (party, (received, paid)))| {
                 Ok(Total {
                     party: party.name.clone(),
                     received,
                     paid,
-                    net: arith::sub(received, paid).map_err(overflow)?,
+                    net: arith::sub(received, paid).map_err(overflow(id))?,
                 })
             })
             .collect()

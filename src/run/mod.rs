@@ -78,6 +78,10 @@ pub fn run(cli: Cli) -> ExitCode {
                 columns: &columns,
                 style,
             };
+            let inputs = files.iter().map(PathBuf::as_path).chain(series.as_deref());
+            if let Err(status) = stdin_once(inputs) {
+                return status.into();
+            }
             match single_deal(&files, series.as_deref()) {
                 Some(file) => eval::eval(file, request).into(),
                 None => portfolio::eval(&files, request),
@@ -101,22 +105,45 @@ pub fn run(cli: Cli) -> ExitCode {
             relative_to,
             events,
             format,
-        } => diff::diff(
-            &old,
-            &new,
-            diff::DiffOptions {
-                series: series.as_deref(),
-                relative_to: relative_to.as_deref(),
-                events: &events,
-            },
-            format,
-            style,
+        } => stdin_once(
+            [Path::new(&old), Path::new(&new)]
+                .into_iter()
+                .chain(series.as_deref()),
         )
+        .and_then(|()| {
+            diff::diff(
+                &old,
+                &new,
+                diff::DiffOptions {
+                    series: series.as_deref(),
+                    relative_to: relative_to.as_deref(),
+                    events: &events,
+                },
+                format,
+                style,
+            )
+        })
         .into(),
         Command::GitSetup => git::git_setup().into(),
         Command::Test { files } => test::test(&files, style),
     };
     status.into()
+}
+
+/// Refuses a command that would read standard input (`-`) twice: the
+/// second reader would find it empty ("the series has no periods").
+fn stdin_once<'p>(inputs: impl IntoIterator<Item = &'p Path>) -> Result<(), Status> {
+    let readers = inputs
+        .into_iter()
+        .filter(|input| *input == Path::new("-"))
+        .count();
+    if readers > 1 {
+        eprintln!(
+            "deal: standard input (`-`) can be read only once: give all but one of the inputs as files"
+        );
+        return Err(Status::Failed);
+    }
+    Ok(())
 }
 
 fn diagnostic_style(cli: &Cli) -> Style {
