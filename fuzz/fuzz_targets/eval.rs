@@ -4,7 +4,13 @@
 //! totals.
 #![no_main]
 
+use dealterms::diagnostics::{Quote, Style, render_quoting};
 use libfuzzer_sys::fuzz_target;
+
+const HUMAN: Style = Style::Human {
+    color: false,
+    width: 80,
+};
 
 fuzz_target!(|bytes: &[u8]| {
     let Ok(text) = std::str::from_utf8(bytes) else {
@@ -16,11 +22,21 @@ fuzz_target!(|bytes: &[u8]| {
     let Ok((agreement, _)) = dealterms::compile(deal) else {
         return;
     };
-    let Ok(series) = dealterms::series::read(series) else {
-        return;
+    let series = match dealterms::series::read(series) {
+        Ok(series) => series,
+        Err(problems) => {
+            let shown = render_quoting(&problems, "sales.csv", series, HUMAN, Quote::Foreign);
+            assert!(!shown.is_empty());
+            return;
+        }
     };
-    let Ok(statement) = dealterms::eval::evaluate(&agreement, &series, &Default::default()) else {
-        return;
+    let statement = match dealterms::eval::evaluate(&agreement, &series, &Default::default()) {
+        Ok(statement) => statement,
+        Err(problem) => {
+            let shown = render_quoting(&[problem], "deal.deal", deal, HUMAN, Quote::Agreement);
+            assert!(!shown.is_empty());
+            return;
+        }
     };
     for total in &statement.totals {
         let received = dealterms::eval::arith::sum(

@@ -3,7 +3,7 @@
 //! on, and renders.
 #![no_main]
 
-use dealterms::diagnostics::{Style, render};
+use dealterms::diagnostics::{Quote, Style, render_quoting};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {
@@ -21,6 +21,15 @@ fuzz_target!(|bytes: &[u8]| {
             color: false,
             width: 80,
         };
-        assert!(!render(std::slice::from_ref(&row.problem), "sales.csv", &row.text, style).is_empty());
+        for style in [style, Style::Json] {
+            let shown = render_quoting(
+                std::slice::from_ref(&row.problem),
+                "sales.csv",
+                &row.text,
+                style,
+                Quote::Foreign,
+            );
+            assert!(!shown.is_empty() && shown.len() < 8_000, "{shown}");
+        }
     }
 });

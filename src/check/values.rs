@@ -60,11 +60,11 @@ pub struct Value {
     depth: usize,
 }
 
-/// The most nodes the formulas of one agreement may hold once every
-/// constant is written out where it is used. A constant over a column is
-/// copied at each use, so `let c1 = c0 + c0`, `let c2 = c1 + c1`, ...
-/// doubles at each line: bounded, 22 such lines are refused at once
-/// rather than taking seconds and a gigabyte.
+/// The most nodes the copies of constants may add to the formulas of one
+/// agreement. A constant over a column is copied at each use, so `let c1 =
+/// c0 + c0`, `let c2 = c1 + c1`, ... doubles at each line: bounded, such a
+/// file is refused at once rather than taking seconds and a gigabyte.
+/// (What is written in the file itself is bounded by the file's size.)
 pub const MAX_EXPANDED_NODES: usize = 100_000;
 
 /// The deepest a formula may nest once its constants are written out: a
@@ -77,7 +77,7 @@ pub const MAX_EXPANDED_DEPTH: usize = 256;
 #[derive(Default)]
 pub struct Scope {
     entries: HashMap<String, Entry>,
-    /// Formula nodes made so far: [`MAX_EXPANDED_NODES`].
+    /// Formula nodes copied from constants so far: [`MAX_EXPANDED_NODES`].
     built: usize,
     /// Unknown names reported so far: past `super::MAX_PROBLEMS`, none is
     /// given a guess.
@@ -174,8 +174,10 @@ impl Scope {
                 Some(entry) => {
                     entry.used = true;
                     let nodes = entry.value.as_ref().ok_or(Fault::Poisoned)?.nodes;
-                    // Counted before it is copied.
-                    self.build(nodes, expr.span)?;
+                    // Counted before it is copied; a number costs nothing.
+                    if nodes > 1 {
+                        self.build(nodes, expr.span)?;
+                    }
                     self.entries
                         .get(name)
                         .and_then(|entry| entry.value.clone())
@@ -199,7 +201,6 @@ impl Scope {
                         constant(value.unit, crate::money::negate(number))
                     }
                     form => {
-                        self.build(1, expr.span)?;
                         deeper(value.depth, expr.span)?;
                         Value {
                             unit: value.unit,
@@ -214,7 +215,6 @@ impl Scope {
                 let (left, right) = (self.fold(left)?, self.fold(right)?);
                 let value = binary(*op, left, right, expr.span)?;
                 if value.nodes > 1 {
-                    self.build(1, expr.span)?;
                     deeper(value.depth.saturating_sub(1), expr.span)?;
                 }
                 Ok(value)
