@@ -8,6 +8,11 @@ for f in examples/*.deal tests/corpus/diagnostics/*.deal tests/corpus/fmt/*.deal
   cp "$f" "fuzz/corpus/check/$name"
   cp "$f" "fuzz/corpus/fmt/$name"
 done
+# Widened seeds: the check target puts 70,000 spaces at the second byte's
+# place, for lines past column 65,535.
+for f in examples/*.deal; do
+  { printf '~\x30'; cat "$f"; } > "fuzz/corpus/check/widened_$(basename "$f")"
+done
 for f in examples/*.deal tests/acceptance/*/agreement.deal; do
   series="${f%.deal}.csv"
   [ -f "$series" ] || series="$(dirname "$f")/series.csv"

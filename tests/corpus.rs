@@ -205,3 +205,43 @@ fn valid_files_and_examples_check_clean() {
     }
     assert!(checked > 0);
 }
+
+/// A lone carriage return ends a line everywhere lines are counted: every
+/// diagnostic of the corpus reads the same, and sits on the same line and
+/// column, whatever the file's line endings.
+#[test]
+fn every_diagnostic_reads_the_same_with_any_line_ending() {
+    let said =
+        |problems: &[Problem], text: &str| -> Vec<(String, Option<String>, (usize, usize))> {
+            problems
+                .iter()
+                .map(|p| {
+                    (
+                        p.kind.message(),
+                        p.kind.help(),
+                        diagnostics::line_column(text, p.span.start),
+                    )
+                })
+                .collect()
+        };
+    for entry in std::fs::read_dir("tests/corpus/diagnostics").expect("corpus") {
+        let path = entry.expect("entry").path();
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let problems = |text: &str| match dealterms::compile(text) {
+            Ok((_, warnings)) => warnings,
+            Err(problems) => problems,
+        };
+        let expected = said(&problems(&text), &text);
+        for ending in ["\r\n", "\r"] {
+            let other = text.replace('\n', ending);
+            assert_eq!(
+                said(&problems(&other), &other),
+                expected,
+                "{} with {ending:?}",
+                path.display()
+            );
+        }
+    }
+}

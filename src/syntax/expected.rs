@@ -186,7 +186,8 @@ pub fn hint(positives: &[Rule], before: &str, rest: &str) -> Option<String> {
         .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
         .collect();
     let expects = |rules: &[Rule]| positives.iter().any(|rule| rules.contains(rule));
-    let first_line = rest.lines().next().unwrap_or_default();
+    // A lone `\r` ends a line too (a classic Mac file).
+    let first_line = rest.split(['\n', '\r']).next().unwrap_or_default();
     if rest.starts_with(['$', '€', '£', '¥']) {
         return Some("write amounts without a currency sign: `38B`, not `$38B`".into());
     }

@@ -83,7 +83,7 @@ fn misspelt_keyword(source: &str, at: usize) -> Option<Problem> {
         .is_some_and(|keyword| expected::MODIFIERS.contains(&keyword));
     // Only a word that starts a line can have been meant as a label.
     let starts_line =
-        ahead.trim_end_matches([' ', '\t']).ends_with('\n') || ahead.trim().is_empty();
+        ahead.trim_end_matches([' ', '\t']).ends_with(['\n', '\r']) || ahead.trim().is_empty();
     let positives: &[Rule] = match (is_modifier, starts_line) {
         (true, _) => &[Rule::cap],
         (false, true) => &[Rule::clause],
