@@ -74,3 +74,26 @@ fn every_worked_example_in_the_semantics_page_holds() {
     }
     assert!(checked >= 10, "only {checked} worked examples found");
 }
+
+/// The diagnostic codes table of docs/language.md lists every code the
+/// tool can give, and no other.
+#[test]
+fn the_codes_table_lists_every_code() {
+    let page = std::fs::read_to_string("docs/language.md").expect("the page exists");
+    let section = page
+        .split_once("## Diagnostic codes")
+        .map(|(_, rest)| rest)
+        .expect("a codes section");
+    let listed: std::collections::BTreeSet<&str> = section
+        .lines()
+        .filter_map(|line| line.strip_prefix("| `")?.split_once('`'))
+        .map(|(code, _)| code)
+        .filter(|code| code.starts_with("deal::"))
+        .collect();
+    let codes: std::collections::BTreeSet<&str> =
+        dealterms::diagnostics::CODES.iter().copied().collect();
+    let missing: Vec<_> = codes.difference(&listed).collect();
+    let unknown: Vec<_> = listed.difference(&codes).collect();
+    assert!(missing.is_empty(), "codes missing from the table: {missing:?}");
+    assert!(unknown.is_empty(), "codes in the table the tool never gives: {unknown:?}");
+}
