@@ -389,3 +389,28 @@ fn a_look_alike_help_names_invisible_characters_by_code_point() {
     );
     assert!(!help.contains("`\u{200B}`"), "{help}");
 }
+
+/// Issue 14, item 3: a rate written from a column, or a name with a
+/// percent sign, says that a rate is a fixed percentage and how to name one.
+#[test]
+fn a_rate_from_a_column_or_a_name_with_a_percent_sign_is_explained() {
+    let with_column = SEED.replacen("share 20% of revenue", "share rate of revenue", 1);
+    let problems = dealterms::compile(&with_column).expect_err("refused");
+    assert_eq!(problems[0].kind.code(), "deal::check::not_constant");
+    assert!(
+        problems[0]
+            .kind
+            .message()
+            .contains("a rate must be a fixed percentage")
+    );
+    assert!(
+        problems[0]
+            .kind
+            .help()
+            .is_some_and(|h| h.contains("let rate = 20%"))
+    );
+    let with_sign = SEED.replacen("share 20% of revenue", "share longform_rate% of revenue", 1);
+    let problems = dealterms::compile(&with_sign).expect_err("refused");
+    let help = problems[0].kind.help().unwrap_or_default();
+    assert!(help.contains("let longform_rate = 15%"), "{help}");
+}

@@ -94,6 +94,12 @@ fn the_codes_table_lists_every_code() {
         dealterms::diagnostics::CODES.iter().copied().collect();
     let missing: Vec<_> = codes.difference(&listed).collect();
     let unknown: Vec<_> = listed.difference(&codes).collect();
-    assert!(missing.is_empty(), "codes missing from the table: {missing:?}");
-    assert!(unknown.is_empty(), "codes in the table the tool never gives: {unknown:?}");
+    assert!(
+        missing.is_empty(),
+        "codes missing from the table: {missing:?}"
+    );
+    assert!(
+        unknown.is_empty(),
+        "codes in the table the tool never gives: {unknown:?}"
+    );
 }

@@ -510,14 +510,18 @@ impl ProblemKind {
                 column,
                 what,
             } if written == column => {
-                format!("{what} must be a fixed amount, but `{written}` is a series column")
+                format!(
+                    "{what} must be {}, but `{written}` is a series column",
+                    fixed(what)
+                )
             }
             ProblemKind::NotConstant {
                 written,
                 column,
                 what,
             } => format!(
-                "{what} must be a fixed amount, but `{written}` depends on the series column `{column}`"
+                "{what} must be {}, but `{written}` depends on the series column `{column}`",
+                fixed(what)
             ),
             ProblemKind::NotIncreasing {
                 what,
@@ -830,8 +834,12 @@ impl ProblemKind {
             ProblemKind::Overflow => {
                 Some("amounts stay within about 7.9 × 10^28".into())
             }
+            ProblemKind::NotConstant { what: "a rate", .. } => Some(
+                "a rate is a fixed percentage (`20%`, or a constant: `let rate = 20%`); for a rate that changes over time, use one clause per period with `from` and `until`, or bands"
+                    .into(),
+            ),
             ProblemKind::NotConstant { .. } => Some(
-                "caps, floors, thresholds and bands are fixed amounts: write one, or name it with `let`"
+                "rates, caps, floors, thresholds and bands are fixed: write one, or name it with `let`"
                     .into(),
             ),
             ProblemKind::NotIncreasing { .. } => {
@@ -957,6 +965,16 @@ impl ProblemKind {
                 Some("this is a bug in dealterms; please report it with the file".into())
             }
         }
+    }
+}
+
+/// What a term that must not depend on the series is: a rate a fixed
+/// percentage, anything else a fixed amount.
+fn fixed(what: &str) -> &'static str {
+    if what == "a rate" {
+        "a fixed percentage"
+    } else {
+        "a fixed amount"
     }
 }
 

@@ -215,6 +215,21 @@ pub fn hint(positives: &[Rule], before: &str, rest: &str) -> Option<String> {
     {
         return Some("write the percent sign right after the number: `12%`".into());
     }
+    if rest.starts_with('%') && before.ends_with(|c: char| c.is_alphanumeric() || c == '_') {
+        let name: String = before
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        if !name.starts_with(|c: char| c.is_ascii_digit()) {
+            return Some(format!(
+                "a name stands for its value, percent sign and all: declare `let {name} = 15%` and write `share {name} of ...`; a rate is always a fixed percentage, never a series column"
+            ));
+        }
+    }
     if expects(&[Rule::calendar_unit]) {
         return Some("periods are `per year`, `per quarter` or `per month`".into());
     }
