@@ -174,9 +174,12 @@ pub enum Command {
 pub enum OutputFormat {
     /// Aligned tables for a terminal, with totals and events.
     Table,
-    /// Long-form CSV: one row per period, clause and payee.
+    /// CSV. `eval`: long form, one row per period, clause and payee. `diff`:
+    /// `period,party,old,new,delta` per period and party, then each party's
+    /// total with an empty period (or, without a series, the terms that
+    /// changed).
     Csv,
-    /// The whole statement; amounts as strings.
+    /// Everything, amounts as strings: the statement, or the differences.
     Json,
 }
 

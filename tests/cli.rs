@@ -772,3 +772,21 @@ fn eval_of_a_portfolio_shows_a_quoted_cell_as_written() {
     assert!(!stderr.contains("alpha,2026"), "{stderr}");
     assert!(stderr.contains("`12,000` is not a number"), "{stderr}");
 }
+
+/// Issue 14, item 5: the diff CSV ends with each party's total, its period
+/// empty, as docs/git.md says.
+#[test]
+fn diff_csv_ends_with_the_totals() {
+    let out = deal(&["diff", SEED, SEED, "-f", "csv"]);
+    exits(&out, 0);
+    let csv = text(&out.stdout);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "period,party,old,new,delta");
+    assert_eq!(
+        lines[lines.len() - 2..],
+        [
+            ",OpenAI,-38000000000.00,-38000000000.00,0.00",
+            ",Microsoft,38000000000.00,38000000000.00,0.00"
+        ]
+    );
+}

@@ -181,7 +181,9 @@ pub fn render_diff(
     match money {
         Some(money) => {
             record(&mut out, ["period", "party", "old", "new", "delta"]);
-            for row in &money.rows {
+            // Every period and party, then each party's total with an
+            // empty period.
+            for row in money.rows.iter().chain(&money.totals) {
                 let period = row.period.map(|p| p.to_string()).unwrap_or_default();
                 let [old, new, delta] =
                     [row.old, row.new, row.delta].map(|amount| fixed(amount, money.minor_units));
