@@ -58,3 +58,16 @@ fn figures_of_tens_of_billions_fit_eighty_columns_without_wrapping() {
     );
     assert!(table.contains("-15,710,000,000.00"), "{table}");
 }
+
+/// Issue 14, item 6: when only the events change (a step limit replaced by
+/// an equal cap), the table says so, not just "no payment changes".
+#[test]
+fn event_changes_show_when_no_money_moves() {
+    let out = compare(Path::new("tests/corpus/diff/events-only"));
+    assert!(out.contains("no payment changes"), "{out}");
+    assert!(
+        out.contains("- 2026     s: earnings reached 100: the 10% step ends"),
+        "{out}"
+    );
+    assert!(out.contains("+ 2026     s: cap of 100 reached"), "{out}");
+}

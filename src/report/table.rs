@@ -202,16 +202,17 @@ pub fn render_diff(
     };
     let minor = money.minor_units;
     out.push_str("\nmoney\n");
-    match &money.first {
-        None => {
-            out.push_str("  no payment changes\n");
-            return out;
-        }
-        Some(first) => out.push_str(&format!(
-            "  first difference: {}, from `{}`\n",
-            first.period, first.clause
-        )),
-    }
+    let Some(first) = &money.first else {
+        out.push_str("  no payment changes\n");
+        // Events may change where money does not: a step limit replaced by
+        // an equal cap ends the same, with another event.
+        diff_events(&mut out, money);
+        return out;
+    };
+    out.push_str(&format!(
+        "  first difference: {}, from `{}`\n",
+        first.period, first.clause
+    ));
     let changed = money
         .rows
         .iter()
@@ -237,6 +238,12 @@ pub fn render_diff(
         totals,
     ));
     out.push('\n');
+    diff_events(&mut out, money);
+    out
+}
+
+/// The events of one version that the other lacks, `+` added, `-` gone.
+fn diff_events(out: &mut String, money: &crate::diff::MoneyDiff) {
     if !money.events.is_empty() {
         out.push_str("\nevents\n");
         for (change, event) in &money.events {
@@ -254,5 +261,4 @@ pub fn render_diff(
             ));
         }
     }
-    out
 }
