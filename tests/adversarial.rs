@@ -414,3 +414,46 @@ fn a_rate_from_a_column_or_a_name_with_a_percent_sign_is_explained() {
     let help = problems[0].kind.help().unwrap_or_default();
     assert!(help.contains("let longform_rate = 15%"), "{help}");
 }
+
+/// Issue 14, items 7 to 9: term-sheet wordings that the language spells
+/// otherwise each get the help their documented cousins get.
+#[test]
+fn term_sheet_wordings_get_a_hint() {
+    let cases = [
+        (
+            "share 20% of sales to Microsoft until paid 13.5B then 49%",
+            "put a comma before `then`",
+        ),
+        (
+            "share greater of 6% of sales or 5K to Microsoft",
+            "a share with a floor",
+        ),
+        ("share 6% of sales to Microsoft cap 38 billion", "`38B`"),
+        (
+            "share 6% of sales to Microsoft cap 1.2M annually",
+            "`per year`",
+        ),
+        (
+            "share 6% of sales to Microsoft max 1.2M per year",
+            "is a `cap`",
+        ),
+        (
+            "share 6% of sales to Microsoft cap 1.2M per annum",
+            "write `per year`",
+        ),
+        (
+            "share 6% of sales to Microsoft from 2026",
+            "`from 2026-01-01`",
+        ),
+        (
+            "share 6% of sales to Microsoft until 2028",
+            "`until 2029-01-01` pays through 2028",
+        ),
+    ];
+    for (clause, hint) in cases {
+        let text = SEED.replacen("share 20% of revenue to Microsoft cap 38B", clause, 1);
+        let problems = dealterms::compile(&text).expect_err("refused");
+        let help = problems[0].kind.help().unwrap_or_default();
+        assert!(help.contains(hint), "{clause}: {help}");
+    }
+}

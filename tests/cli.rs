@@ -790,3 +790,18 @@ fn diff_csv_ends_with_the_totals() {
         ]
     );
 }
+
+/// Issue 14, item 10: a floor per quarter on a monthly series points to a
+/// minimum per quarter, the period the writer asked for.
+#[test]
+fn a_floor_per_quarter_on_a_monthly_series_points_to_a_minimum_per_quarter() {
+    let out = deal(&[
+        "eval",
+        "tests/corpus/eval/floor-period.deal",
+        "--series",
+        "tests/corpus/eval/floor-period.csv",
+    ]);
+    let stderr = exits(&out, 1);
+    assert!(stderr.contains("`minimum ... per quarter`"), "{stderr}");
+    assert!(!stderr.contains("per year"), "{stderr}");
+}

@@ -950,9 +950,19 @@ impl ProblemKind {
                 Some(name) => format!("did you mean `{name}`? the series has {available}"),
                 None => format!("the series has {available}"),
             }),
-            ProblemKind::PeriodMismatch { keyword: "floor", .. } => Some(
-                "a floor holds in each period of the series; for a guarantee over longer periods use `minimum ... per year`".into(),
-            ),
+            ProblemKind::PeriodMismatch {
+                keyword: "floor",
+                per,
+                series,
+            } => {
+                let period = series.strip_suffix("ly").map_or(*series, |p| match p {
+                    "year" | "quarter" | "month" => p,
+                    _ => series,
+                });
+                Some(format!(
+                    "a floor holds in each period of the series, here each {period} (`floor ... per {period}`); for at least a sum each {per}, topped up at its end, write `minimum ... per {per}`"
+                ))
+            }
             ProblemKind::PeriodMismatch { .. } => Some(
                 "a limit per period must be at least as long as the series' periods".into(),
             ),

@@ -231,6 +231,9 @@ pub fn hint(positives: &[Rule], before: &str, rest: &str) -> Option<String> {
         }
     }
     if expects(&[Rule::calendar_unit]) {
+        if ["annum", "anum", "annually", "yr"].contains(&word.as_str()) {
+            return Some("write `per year`".into());
+        }
         return Some("periods are `per year`, `per quarter` or `per month`".into());
     }
     if expects(&[Rule::event_kind]) {
@@ -275,6 +278,40 @@ pub fn hint(positives: &[Rule], before: &str, rest: &str) -> Option<String> {
     if expects(&[Rule::date]) && looks_like_a_loose_date(rest) {
         return Some("write dates with two-digit months and days: `2026-01-01`".into());
     }
+    if expects(&[Rule::date]) && word.len() == 4 && word.bytes().all(|b| b.is_ascii_digit()) {
+        let keyword = if before.trim_end().ends_with("until") {
+            "until"
+        } else {
+            "from"
+        };
+        let next = word.parse::<u32>().map_or(0, |year| year.saturating_add(1));
+        return Some(match keyword {
+            "until" => format!(
+                "a date is a day: `until {word}-01-01` stops before {word}; `until {next}-01-01` pays through {word}"
+            ),
+            _ => format!("a date is a day: `from {word}-01-01`"),
+        });
+    }
+    if word == "then" && before.trim_end().ends_with(|c: char| c.is_alphanumeric()) {
+        return Some("put a comma before `then`: `until paid 13.5B, then 49%`".into());
+    }
+    // `share greater of 6% of sales or 5K`: `greater` was read as the rate.
+    let line_so_far = before.rsplit(['\n', '\r']).next().unwrap_or_default();
+    if word == "of" || word == "or" {
+        let greater = [
+            "greater of",
+            "higher of",
+            "larger of",
+            "max of",
+            "maximum of",
+        ];
+        if greater.iter().any(|words| line_so_far.contains(words)) {
+            return Some(
+                "the greater of a share and a fixed sum is a share with a floor: `share 6% of gross_sales to B floor 5K per quarter`"
+                    .into(),
+            );
+        }
+    }
     // `minimum guarantee 2M`: a stray word before an amount was read as a name.
     let previous_word = before
         .trim_end()
@@ -310,6 +347,55 @@ pub fn hint(positives: &[Rule], before: &str, rest: &str) -> Option<String> {
         return Some("everything belongs inside the one `agreement \"...\" { ... }` block".into());
     }
     None
+}
+
+/// The help for a word that term sheets use and the language spells
+/// otherwise, met where a keyword or a clause could start: `38 billion`,
+/// `annually`, `max 1.2M`. `ahead` is the text before the word.
+pub fn known_slip(word: &str, ahead: &str) -> Option<String> {
+    let number: String = {
+        let text = ahead.trim_end();
+        let start = text
+            .rfind(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_'))
+            .map_or(0, |at| at.saturating_add(1));
+        text.get(start..).unwrap_or_default().to_string()
+    };
+    let lower = word.to_lowercase();
+    let suffix = match lower.as_str() {
+        "thousand" | "k" => Some("K"),
+        "million" | "millions" | "mn" | "mm" => Some("M"),
+        "billion" | "billions" | "bn" => Some("B"),
+        "trillion" | "trillions" => Some("T"),
+        _ => None,
+    };
+    if let Some(suffix) = suffix
+        && !number.is_empty()
+    {
+        return Some(format!(
+            "write the amount with a suffix: `{number}{suffix}` (`K`, `M`, `B`, `T`)"
+        ));
+    }
+    let per = match lower.as_str() {
+        "annually" | "yearly" | "annual" | "pa" | "p.a" => Some("year"),
+        "quarterly" => Some("quarter"),
+        "monthly" => Some("month"),
+        _ => None,
+    };
+    if let Some(per) = per {
+        return Some(format!(
+            "write `per {per}` after the amount: `cap 1.2M per {per}`"
+        ));
+    }
+    match lower.as_str() {
+        "max" | "maximum" | "ceiling" | "limit" | "capped" => Some(format!(
+            "a most that can be paid is a `cap`: `cap 1.2M per year`, not `{word}`"
+        )),
+        "min" | "minimum-guarantee" | "guarantee" | "guaranteed" => Some(
+            "at least a sum over a period is `minimum 1M per year` (a top-up at the period's end); at least a sum each period is `floor 5K per quarter`"
+                .into(),
+        ),
+        _ => None,
+    }
 }
 
 /// `2026-1-1`: a date whose month or day lacks its leading zero.

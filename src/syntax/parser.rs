@@ -64,7 +64,15 @@ pub fn syntax_problem(source: &str, error: &pest::error::Error<Rule>) -> Problem
     reason = "offsets into an in-memory text stay below isize::MAX"
 )]
 fn misspelt_keyword(source: &str, at: usize) -> Option<Problem> {
-    let before = source.get(..at)?.trim_end();
+    // The word is before any comment lines between it and `at`.
+    let mut before = source.get(..at)?.trim_end();
+    while let Some(line_start) = before.rfind(['\n', '\r']).map(|i| i + 1)
+        && before
+            .get(line_start..)
+            .is_some_and(|line| line.trim_start().starts_with('#'))
+    {
+        before = before.get(..line_start)?.trim_end();
+    }
     let start = before
         .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
         .map_or(0, |i| i + 1);
@@ -89,7 +97,9 @@ fn misspelt_keyword(source: &str, at: usize) -> Option<Problem> {
         (false, true) => &[Rule::clause],
         (false, false) => &[Rule::cap, Rule::clause],
     };
-    let hint = if spaced_suffix {
+    let hint = if let Some(slip) = expected::known_slip(word, ahead) {
+        Some(slip)
+    } else if spaced_suffix {
         Some(format!(
             "write the suffix right after the number, without a space: `1.5{word}`"
         ))
