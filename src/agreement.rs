@@ -45,6 +45,9 @@ pub struct Expectation {
     pub span: Span,
     pub subject: Subject,
     pub kind: Expected,
+    /// `before settlement`: an amount counted before net settlement's
+    /// offsets (what the clauses paid, gross), not after (what moved).
+    pub before_settlement: bool,
 }
 
 /// What an expectation is about.

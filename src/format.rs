@@ -173,9 +173,16 @@ pub fn expect_text(expect: &Expect) -> String {
             s.value.clone()
         }
     });
+    let gross = if expect.before_settlement {
+        " before settlement"
+    } else {
+        ""
+    };
     let rest = match &expect.kind {
-        ExpectKind::Total(amount) => format!("total = {amount}"),
-        ExpectKind::InPeriod { period, amount } => format!("in {} = {amount}", period.text),
+        ExpectKind::Total(amount) => format!("total{gross} = {amount}"),
+        ExpectKind::InPeriod { period, amount } => {
+            format!("in {}{gross} = {amount}", period.text)
+        }
         ExpectKind::Event { event, period } => format!("{} in {}", event.value, period.text),
     };
     match subject {

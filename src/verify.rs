@@ -47,10 +47,14 @@ pub fn failures(agreement: &Agreement, verdicts: &[Verdict]) -> Vec<Problem> {
 
 fn verdict(agreement: &Agreement, statement: &Statement, expectation: &Expectation) -> Verdict {
     let (passed, actual) = match &expectation.kind {
-        Expected::Total(amount) => match sum(statement, expectation.subject, None) {
+        Expected::Total(amount) => match sum(agreement, statement, expectation, None) {
             Some(total) => (
                 same(total, *amount, agreement),
-                format!("{} in total", readable(total)),
+                format!(
+                    "{} in total{}",
+                    readable(total),
+                    other_figure(agreement, statement, expectation, None, total)
+                ),
             ),
             None => (false, "a total beyond the exact decimal range".into()),
         },
@@ -58,10 +62,14 @@ fn verdict(agreement: &Agreement, statement: &Statement, expectation: &Expectati
             if !statement.periods.iter().any(|p| p.within(*period)) {
                 (false, format!("no period of the series in {period}"))
             } else {
-                match sum(statement, expectation.subject, Some(*period)) {
+                match sum(agreement, statement, expectation, Some(*period)) {
                     Some(total) => (
                         same(total, *amount, agreement),
-                        format!("{} in {period}", readable(total)),
+                        format!(
+                            "{} in {period}{}",
+                            readable(total),
+                            other_figure(agreement, statement, expectation, Some(*period), total)
+                        ),
                     ),
                     None => (
                         false,
@@ -97,6 +105,37 @@ fn verdict(agreement: &Agreement, statement: &Statement, expectation: &Expectati
     Verdict { passed, actual }
 }
 
+/// Where net settlement makes a party's figure differ before and after its
+/// offsets, the other one, for a failed expectation to show both: "26.37M
+/// in total (108.15M before settlement)".
+fn other_figure(
+    agreement: &Agreement,
+    statement: &Statement,
+    expectation: &Expectation,
+    period: Option<Period>,
+    figure: Decimal,
+) -> String {
+    if agreement.settlements.is_empty() || matches!(expectation.subject, Subject::Clause(_)) {
+        return String::new();
+    }
+    let other = Expectation {
+        before_settlement: !expectation.before_settlement,
+        ..expectation.clone()
+    };
+    match sum(agreement, statement, &other, period) {
+        Some(other_figure) if other_figure != figure => format!(
+            " ({} {} settlement)",
+            readable(other_figure),
+            if other.before_settlement {
+                "before"
+            } else {
+                "after"
+            }
+        ),
+        _ => String::new(),
+    }
+}
+
 /// Whether a total matches the expected amount, the latter rounded to the
 /// minor unit as the agreement rounds its payments.
 fn same(total: Decimal, expected: Decimal, agreement: &Agreement) -> bool {
@@ -104,13 +143,23 @@ fn same(total: Decimal, expected: Decimal, agreement: &Agreement) -> bool {
     money::round(expected, minor, agreement.rounding) == total
 }
 
-/// What a party received, or a clause paid, over the series or in one period.
-fn sum(statement: &Statement, subject: Subject, period: Option<Period>) -> Option<Decimal> {
-    // The statement numbers parties and clauses as the agreement does.
-    let matches = |row: &Row| match subject {
-        Subject::Party(id) => row.payee == id,
+/// What a party received, or a clause paid, over the series or in one
+/// period: after net settlement's offsets (what moved), or before them
+/// when the expectation says `before settlement` (what the clauses paid).
+fn sum(
+    agreement: &Agreement,
+    statement: &Statement,
+    expectation: &Expectation,
+    period: Option<Period>,
+) -> Option<Decimal> {
+    // The statement numbers parties and clauses as the agreement does; the
+    // rows of net settlement come after the agreement's clauses.
+    let settlement = |row: &Row| row.clause >= agreement.clauses.len();
+    let gross = expectation.before_settlement;
+    let matches = |row: &Row| match expectation.subject {
+        Subject::Party(id) => row.payee == id && !(gross && settlement(row)),
         Subject::Clause(id) => row.clause == id,
-        Subject::Any => true,
+        Subject::Any => !(gross && settlement(row)),
     };
     let amounts = statement
         .rows

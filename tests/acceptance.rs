@@ -111,3 +111,33 @@ fn every_case_has_a_test() {
         .count();
     assert_eq!(cases, 6, "add a test function for each new case");
 }
+
+/// Issue 14, item 1: under `settle net`, `total` is after the offsets (what
+/// moved) and `total before settlement` before them (what the clauses
+/// paid); the docs, the totals and `deal test` agree.
+#[test]
+fn expectations_name_the_figure_before_or_after_settlement() {
+    let text = std::fs::read_to_string("examples/cross-licence.deal").expect("the example");
+    let series = std::fs::read_to_string("examples/cross-licence.csv").expect("its series");
+    let (agreement, _) = dealterms::compile(&text).expect("valid");
+    let series = dealterms::series::read(&series).expect("reads");
+    let statement =
+        dealterms::eval::evaluate(&agreement, &series, &Default::default()).expect("evaluates");
+    let received = statement
+        .totals
+        .iter()
+        .find(|t| t.party == "Nordwind Radio AG")
+        .map(|t| t.received.to_string());
+    assert_eq!(received.as_deref(), Some("26370000.00"));
+    let verdicts = dealterms::verify::verify(&agreement, &statement);
+    assert!(verdicts.iter().all(|v| v.passed), "{verdicts:?}");
+    let gross = agreement
+        .expectations
+        .iter()
+        .find(|e| e.before_settlement)
+        .expect("a gross expectation");
+    assert_eq!(
+        gross.text,
+        "\"Nordwind Radio AG\" total before settlement = 108.15M"
+    );
+}

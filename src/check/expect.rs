@@ -114,6 +114,7 @@ impl Checker {
                     span: item.span,
                     subject,
                     kind,
+                    before_settlement: expect.before_settlement,
                 });
             }
         }

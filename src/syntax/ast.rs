@@ -113,6 +113,9 @@ pub struct Expect {
     /// A party or a clause label; none for "any clause".
     pub subject: Option<Name>,
     pub kind: ExpectKind,
+    /// `... total before settlement = X`: the gross figure, before net
+    /// settlement's offsets.
+    pub before_settlement: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -50,6 +50,8 @@ fn phrase(rule: Rule) -> Option<&'static str> {
         Rule::event_kind => "an event such as `cap reached` or `threshold crossed`",
         Rule::kw_in => "`in`",
         Rule::kw_total => "`total`",
+        Rule::before_settlement | Rule::kw_before => "`before settlement`",
+        Rule::kw_settlement => "`settlement`",
         Rule::period_label => "a period such as `2029`, `2029Q3` or `2029-07`",
         Rule::colon => "`:`",
         Rule::currency_code => "a currency code such as `USD`",
@@ -434,6 +436,8 @@ fn expected_keywords(positives: &[Rule]) -> Vec<&'static str> {
             ],
             Rule::kw_total => &["total"],
             Rule::kw_in => &["in"],
+            Rule::before_settlement | Rule::kw_before => &["before"],
+            Rule::kw_settlement => &["settlement"],
             Rule::kw_cap | Rule::kw_above | Rule::kw_floor | Rule::kw_minimum | Rule::kw_until => {
                 &["cap", "above", "floor", "minimum", "from", "until"]
             }

@@ -207,21 +207,28 @@ impl Lower<'_> {
             .next_if(Rule::subject)
             .map(party_name)
             .transpose()?;
+        let mut before_settlement = false;
         let kind = match rule {
             Rule::expect_event => ExpectKind::Event {
                 event: text_as_written(children.expect(Rule::event_kind)?),
                 period: period_label(children.expect(Rule::period_label)?),
             },
-            Rule::expect_amount => match children.next_if(Rule::period_label) {
-                Some(period) => ExpectKind::InPeriod {
-                    period: period_label(period),
-                    amount: self.expr(children.expect(Rule::expr)?)?,
-                },
-                None => ExpectKind::Total(self.expr(children.expect(Rule::expr)?)?),
-            },
+            Rule::expect_amount => {
+                let period = children.next_if(Rule::period_label).map(period_label);
+                before_settlement = children.next_if(Rule::before_settlement).is_some();
+                let amount = self.expr(children.expect(Rule::expr)?)?;
+                match period {
+                    Some(period) => ExpectKind::InPeriod { period, amount },
+                    None => ExpectKind::Total(amount),
+                }
+            }
             other => return Err(unexpected_rule(other, children.span())),
         };
-        Ok(Expect { subject, kind })
+        Ok(Expect {
+            subject,
+            kind,
+            before_settlement,
+        })
     }
 
     fn clause(&mut self, span: Span, mut children: Children<'_>) -> Lowered<Clause> {
@@ -824,6 +831,8 @@ fn is_token(rule: Rule) -> bool {
             | Rule::kw_expect
             | Rule::kw_total
             | Rule::kw_in
+            | Rule::kw_before
+            | Rule::kw_settlement
             | Rule::open_brace
             | Rule::close_brace
             | Rule::colon
