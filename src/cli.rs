@@ -167,6 +167,12 @@ pub enum Command {
         /// Agreement files.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+
+        /// Date an event for this run, overriding the file (repeatable): test
+        /// the "event on this date" scenario, `--event agi=2029-01-01`, as
+        /// well as the file's own. Each agreement tested must declare it.
+        #[arg(long = "event", value_name = "NAME=DATE", value_parser = event_date)]
+        events: Vec<(String, Date)>,
     },
 }
 

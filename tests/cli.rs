@@ -805,3 +805,19 @@ fn a_floor_per_quarter_on_a_monthly_series_points_to_a_minimum_per_quarter() {
     assert!(stderr.contains("`minimum ... per quarter`"), "{stderr}");
     assert!(!stderr.contains("per year"), "{stderr}");
 }
+
+/// Issue 14, item 13: `deal test --event` runs a file's expectations in a
+/// scenario, and its summary names it; an event the file lacks is refused.
+#[test]
+fn test_runs_in_a_scenario_with_event() {
+    let pharma = "examples/pharma-licence.deal";
+    let out = deal(&["test", pharma, "--event", "generic_entry=2030-01-01"]);
+    exits(&out, 1);
+    assert!(
+        text(&out.stdout).contains("2 of 3 expectations failed with generic_entry on 2030-01-01"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = deal(&["test", pharma, "--event", "nothing=2030-01-01"]);
+    assert!(exits(&out, 2).contains("no event `nothing`"));
+}

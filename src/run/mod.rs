@@ -125,7 +125,7 @@ pub fn run(cli: Cli) -> ExitCode {
         })
         .into(),
         Command::GitSetup => git::git_setup().into(),
-        Command::Test { files } => test::test(&files, style),
+        Command::Test { files, events } => test::test(&files, &events, style),
     };
     status.into()
 }

@@ -3,22 +3,28 @@
 use std::path::{Path, PathBuf};
 
 use dealterms::diagnostics::Style;
-use dealterms::eval::{self, Options};
+use dealterms::eval;
+use jiff::civil::Date;
 
 use super::declared::declared_series;
+use super::eval::event_options;
 use super::{Status, compiled, plural, read_series, show_problems};
 
 /// `deal test FILE...`
-pub(super) fn test(files: &[PathBuf], style: Style) -> Status {
+pub(super) fn test(files: &[PathBuf], events: &[(String, Date)], style: Style) -> Status {
     let mut worst = Status::Ok;
     for file in files {
-        let status = test_one(file, style).unwrap_or_else(|status| status);
+        let status = test_one(file, events, style).unwrap_or_else(|status| status);
         worst = worst.max(status);
     }
     worst
 }
 
-pub(super) fn test_one(file: &Path, style: Style) -> Result<Status, Status> {
+pub(super) fn test_one(
+    file: &Path,
+    events: &[(String, Date)],
+    style: Style,
+) -> Result<Status, Status> {
     let (name, text, agreement) = compiled(file, style)?;
     if agreement.expectations.is_empty() {
         // A file with nothing to test must not pass a CI run silently.
@@ -28,21 +34,32 @@ pub(super) fn test_one(file: &Path, style: Style) -> Result<Status, Status> {
     let series_path =
         declared_series(file, (&name, &text, &agreement), style)?.ok_or(Status::Invalid)?;
     let series = read_series(&series_path, style)?;
-    let statement =
-        eval::evaluate(&agreement, &series, &Options::default()).map_err(|problem| {
-            show_problems(&[problem], &name, &text, style);
-            Status::Invalid
-        })?;
+    let options = event_options(&agreement, &name, events, false)?;
+    let statement = eval::evaluate(&agreement, &series, &options).map_err(|problem| {
+        show_problems(&[problem], &name, &text, style);
+        Status::Invalid
+    })?;
     let verdicts = dealterms::verify::verify(&agreement, &statement);
     let failures = dealterms::verify::failures(&agreement, &verdicts);
     show_problems(&failures, &name, &text, style);
     let total = verdicts.len();
     let what = plural(total, "expectation", "expectations");
+    // A scenario run says which, so that two runs of one file read apart.
+    let scenario: String = events
+        .iter()
+        .map(|(event, date)| format!(" with {event} on {date}"))
+        .collect();
     let (summary, status) = if failures.is_empty() {
-        (format!("{name}: {total} {what} passed"), Status::Ok)
+        (
+            format!("{name}: {total} {what} passed{scenario}"),
+            Status::Ok,
+        )
     } else {
         (
-            format!("{name}: {} of {total} {what} failed", failures.len()),
+            format!(
+                "{name}: {} of {total} {what} failed{scenario}",
+                failures.len()
+            ),
             Status::Invalid,
         )
     };
