@@ -382,3 +382,38 @@ fn standard_input_is_read_once() {
         );
     }
 }
+
+/// `deal check *.deal | head -1`: a closed standard output (or error) made
+/// `deal` panic (exit 101).
+#[test]
+fn a_closed_output_pipe_is_no_panic() {
+    use std::process::{Command, Stdio};
+    let files: Vec<String> = std::fs::read_dir("examples")
+        .expect("examples")
+        .filter_map(Result::ok)
+        .map(|e| e.path().display().to_string())
+        .filter(|p| p.ends_with(".deal"))
+        .collect();
+    for command in ["check", "test"] {
+        for closed in ["stdout", "stderr"] {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_deal"));
+            child.arg(command).args(&files).args(&files);
+            if closed == "stdout" {
+                child.stdout(Stdio::piped()).stderr(Stdio::null());
+            } else {
+                child.stdout(Stdio::null()).stderr(Stdio::piped());
+                child.arg("nonexistent.deal");
+            }
+            let mut child = child.spawn().expect("the binary runs");
+            // The reader goes away at once, as `head -0` does.
+            drop(child.stdout.take());
+            drop(child.stderr.take());
+            let status = child.wait().expect("the run ends");
+            assert_ne!(
+                status.code(),
+                Some(101),
+                "{command} with {closed} closed panicked"
+            );
+        }
+    }
+}

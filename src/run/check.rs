@@ -18,7 +18,7 @@ pub(super) fn check(files: &[PathBuf], quiet: bool, style: Style) -> Status {
                     if !quiet && style != Style::Json {
                         let clauses = agreement.clauses.len();
                         let parties = agreement.parties.len();
-                        println!(
+                        say!(
                             "{name}: ok: \"{}\", {parties} {}, {clauses} {}{}",
                             agreement.name,
                             plural(parties, "party", "parties"),

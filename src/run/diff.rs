@@ -54,7 +54,7 @@ pub(super) fn diff(
             for (event, _) in events {
                 let declared = |a: &Agreement| a.events.iter().any(|e| &e.name == event);
                 if !declared(old_agreement) && !declared(new_agreement) {
-                    eprintln!("deal: --event {event}: neither version declares an event `{event}`");
+                    tell!("deal: --event {event}: neither version declares an event `{event}`");
                     return Err(Status::Failed);
                 }
             }
@@ -70,7 +70,7 @@ pub(super) fn diff(
             };
             let (before, after) = (evaluate(&old_version)?, evaluate(&new_version)?);
             Some(dealterms::diff::money(&before, &after).map_err(|_| {
-                eprintln!("deal: the difference between `{old}` and `{new}` is beyond the exact decimal range");
+                tell!("deal: the difference between `{old}` and `{new}` is beyond the exact decimal range");
                 Status::Invalid
             })?)
         }
@@ -104,11 +104,11 @@ pub(super) fn compiled_version(
         .args(["show", "--end-of-options", spec])
         .output()
         .map_err(|error| {
-            eprintln!("deal: cannot run git to read `{spec}`: {error}");
+            tell!("deal: cannot run git to read `{spec}`: {error}");
             Status::Failed
         })?;
     if !output.status.success() {
-        eprintln!(
+        tell!(
             "deal: cannot read `{spec}`: {}",
             String::from_utf8_lossy(&output.stderr).trim()
         );

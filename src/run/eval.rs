@@ -30,7 +30,7 @@ pub(super) fn eval(file: &Path, request: EvalRequest<'_>) -> Result<(), Status> 
     let series_path = match series_path {
         Some(path) => path.to_path_buf(),
         None => declared_series(file, (&name, &text, &agreement), style)?.ok_or_else(|| {
-            eprintln!(
+            tell!(
                 "deal: no series for `{name}`: give `--series FILE`, or name one in the agreement (`series \"{}.csv\"`)",
                 file.file_stem().map_or("deal".into(), |s| s.to_string_lossy())
             );
@@ -74,7 +74,7 @@ pub(super) fn event_options(
             } else {
                 format!("it declares {}", declared.join(", "))
             };
-            eprintln!("deal: --event {event}: no event `{event}` in `{name}`; {declared}");
+            tell!("deal: --event {event}: no event `{event}` in `{name}`; {declared}");
             return Err(Status::Failed);
         }
         options.event_dates.insert(event.clone(), *date);

@@ -74,7 +74,7 @@ pub(super) fn fmt_one(path: &Path, mode: FmtMode, style: Style) -> Result<Status
         FmtMode::Write if formatted == text => Ok(Status::Ok),
         FmtMode::Write => {
             write_output(Some(path), &formatted)?;
-            eprintln!("deal: formatted `{name}`");
+            tell!("deal: formatted `{name}`");
             Ok(Status::Ok)
         }
         FmtMode::Check | FmtMode::Diff if formatted == text => Ok(Status::Ok),

@@ -11,11 +11,11 @@ pub(super) fn git_setup() -> Result<(), Status> {
             .args(args)
             .output()
             .map_err(|error| {
-                eprintln!("deal: cannot run git: {error}");
+                tell!("deal: cannot run git: {error}");
                 Status::Failed
             })?;
         if !output.status.success() {
-            eprintln!(
+            tell!(
                 "deal: git {}: {}",
                 args.join(" "),
                 String::from_utf8_lossy(&output.stderr).trim()
@@ -26,7 +26,7 @@ pub(super) fn git_setup() -> Result<(), Status> {
     };
     let top = PathBuf::from(git(&["rev-parse", "--show-toplevel"])?);
     let exe = std::env::current_exe().map_err(|error| {
-        eprintln!("deal: cannot locate the deal binary: {error}");
+        tell!("deal: cannot locate the deal binary: {error}");
         Status::Failed
     })?;
     let exe = shell_quote(&exe.to_string_lossy());
@@ -35,13 +35,13 @@ pub(super) fn git_setup() -> Result<(), Status> {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(error) => {
-            eprintln!("deal: cannot read `{}`: {error}", attributes.display());
+            tell!("deal: cannot read `{}`: {error}", attributes.display());
             return Err(Status::Failed);
         }
     };
     let line = dealterms::gitsetup::ATTRIBUTES;
     if existing.lines().any(|l| l.trim() == line) {
-        println!("{}: already has `{line}`", attributes.display());
+        say!("{}: already has `{line}`", attributes.display());
     } else {
         let mut text = existing.clone();
         if !text.is_empty() && !text.ends_with('\n') {
@@ -50,11 +50,11 @@ pub(super) fn git_setup() -> Result<(), Status> {
         text.push_str(line);
         text.push('\n');
         write_output(Some(&attributes), &text)?;
-        println!("{}: added `{line}`", attributes.display());
+        say!("{}: added `{line}`", attributes.display());
     }
     for (key, value) in dealterms::gitsetup::config(&exe) {
         git(&["config", "--local", "--end-of-options", &key, &value])?;
-        println!("git config {key} {}", shell_quote(&value));
+        say!("git config {key} {}", shell_quote(&value));
     }
     Ok(())
 }

@@ -77,7 +77,7 @@ pub(super) fn refuse_output_over(output: Option<&Path>, inputs: &[&Path]) -> Res
 
 /// Says that `output` is the input `input`.
 pub(super) fn over_input(output: &Path, input: &Path) -> Status {
-    eprintln!(
+    tell!(
         "deal: the output `{}` is the input `{}`: writing it would replace what is read; choose another output file",
         output.display(),
         input.display()

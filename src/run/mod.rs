@@ -16,6 +16,31 @@ use jiff::civil::Date;
 
 use crate::cli::{Cli, Color, Command, DiagnosticFormat, OutputFormat};
 
+/// `println!` that never panics: a closed standard output (`deal check
+/// *.deal | head -1`) ends nothing but the output.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that never panics on a closed standard error.
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+/// `eprint!` that never panics on a closed standard error.
+macro_rules! tell_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 mod check;
 pub(super) mod declared;
 mod diff;
@@ -138,7 +163,7 @@ fn stdin_once<'p>(inputs: impl IntoIterator<Item = &'p Path>) -> Result<(), Stat
         .filter(|input| *input == Path::new("-"))
         .count();
     if readers > 1 {
-        eprintln!(
+        tell!(
             "deal: standard input (`-`) can be read only once: give all but one of the inputs as files"
         );
         return Err(Status::Failed);
@@ -194,7 +219,7 @@ impl EvalRequest<'_> {
         };
         match refused {
             Some(message) => {
-                eprintln!("deal: {message}");
+                tell!("deal: {message}");
                 Err(Status::Failed)
             }
             None => Ok(self.columns.to_vec()),
@@ -278,7 +303,7 @@ pub fn write_output(path: Option<&Path>, text: &str) -> Result<(), Status> {
             .and_then(|()| stdout.flush())
             .or_else(ignore_closed_pipe)
             .map_err(|error| {
-                eprintln!("deal: cannot write the output: {error}");
+                tell!("deal: cannot write the output: {error}");
                 Status::Failed
             });
     };
@@ -287,7 +312,7 @@ pub fn write_output(path: Option<&Path>, text: &str) -> Result<(), Status> {
         file.finish(true)
     });
     written.map_err(|error| {
-        eprintln!("deal: cannot write `{}`: {error}", path.display());
+        tell!("deal: cannot write `{}`: {error}", path.display());
         Status::Failed
     })
 }
@@ -475,7 +500,7 @@ pub(super) fn load(path: &Path, input: Input) -> Result<Loaded, Status> {
         std::fs::File::open(path).and_then(|file| source::read_bounded(file, input))
     };
     let bytes = bytes.map_err(|error| {
-        eprintln!("deal: cannot read `{name}`: {error}");
+        tell!("deal: cannot read `{name}`: {error}");
         Status::Failed
     })?;
     Ok(match bytes {

@@ -51,9 +51,7 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
     let output = identity::output_id(request.output);
     let deals = agreements(paths, output.as_ref(), request.output)?;
     let Some(series_path) = request.series else {
-        eprintln!(
-            "deal: a portfolio needs `--series FILE`, a long-form series with a `deal` column"
-        );
+        tell!("deal: a portfolio needs `--series FILE`, a long-form series with a `deal` column");
         return Err(Status::Failed);
     };
     if output.is_some() {
@@ -63,7 +61,7 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
         Box::new(std::io::stdin())
     } else {
         Box::new(std::fs::File::open(series_path).map_err(|error| {
-            eprintln!("deal: cannot read `{}`: {error}", series_path.display());
+            tell!("deal: cannot read `{}`: {error}", series_path.display());
             Status::Failed
         })?)
     };
@@ -157,14 +155,14 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
                 }
             })
             .collect();
-        eprintln!(
+        tell!(
             "deal: series rows without an agreement: {}",
             first_few(&listed)
         );
         status = Status::Invalid;
     }
     if !unused.is_empty() {
-        eprintln!(
+        tell!(
             "deal: agreements without series rows: {}",
             first_few(&unused)
         );
@@ -200,7 +198,7 @@ fn agreements(
     for path in paths {
         let files: Vec<PathBuf> = if path.is_dir() {
             let entries = std::fs::read_dir(path).map_err(|error| {
-                eprintln!("deal: cannot read `{}`: {error}", path.display());
+                tell!("deal: cannot read `{}`: {error}", path.display());
                 Status::Failed
             })?;
             let dir = output_id.and_then(|_| FileId::of(path));
@@ -237,7 +235,7 @@ fn agreements(
                 continue;
             };
             if let Some(other) = deals.insert(deal.clone(), file.clone()) {
-                eprintln!(
+                tell!(
                     "deal: `{}` and `{}` are both deal `{deal}`",
                     other.display(),
                     file.display()
@@ -269,7 +267,7 @@ fn write_outcomes(
         match outcome {
             Outcome::Rendered(text) => sink.write(&text)?,
             Outcome::Failed(text) => {
-                eprint!("{text}");
+                tell_raw!("{text}");
                 status = Status::Invalid;
             }
             Outcome::NoAgreement { deal, row } => missing.push((deal, row)),
@@ -388,7 +386,7 @@ fn row_problems(series_name: &str, problems: &[portfolio::RowProblem], style: St
 }
 
 fn show_row_problems(series_name: &str, problems: &[portfolio::RowProblem], style: Style) {
-    eprint!("{}", row_problems(series_name, problems, style));
+    tell_raw!("{}", row_problems(series_name, problems, style));
 }
 
 /// Where the output goes: standard output, or an output file written whole
@@ -407,7 +405,7 @@ impl Sink {
             )));
         };
         let file = OutputFile::create(path).map_err(|error| {
-            eprintln!("deal: cannot write `{}`: {error}", path.display());
+            tell!("deal: cannot write `{}`: {error}", path.display());
             Status::Failed
         })?;
         Ok(Sink::File(std::io::BufWriter::with_capacity(1 << 20, file)))
@@ -419,7 +417,7 @@ impl Sink {
             Sink::File(out) => out.write_all(text.as_bytes()),
         };
         written.or_else(ignore_closed_pipe).map_err(|error| {
-            eprintln!("deal: cannot write the output: {error}");
+            tell!("deal: cannot write the output: {error}");
             Status::Failed
         })
     }
@@ -427,7 +425,7 @@ impl Sink {
     /// Flushes, and for a file replaces the output only when `keep`.
     fn finish(self, keep: bool) -> Result<(), Status> {
         let fail = |error: std::io::Error| {
-            eprintln!("deal: cannot write the output: {error}");
+            tell!("deal: cannot write the output: {error}");
             Status::Failed
         };
         match self {

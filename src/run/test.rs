@@ -28,7 +28,7 @@ pub(super) fn test_one(
     let (name, text, agreement) = compiled(file, style)?;
     if agreement.expectations.is_empty() {
         // A file with nothing to test must not pass a CI run silently.
-        eprintln!("deal: `{name}` has no `expect` lines to test");
+        tell!("deal: `{name}` has no `expect` lines to test");
         return Err(Status::Invalid);
     }
     let series_path =
@@ -65,7 +65,7 @@ pub(super) fn test_one(
     };
     // With JSON diagnostics, tools read the failures; the summary is for people.
     if style != Style::Json {
-        println!("{summary}");
+        say!("{summary}");
     }
     Ok(status)
 }
