@@ -417,3 +417,33 @@ fn a_closed_output_pipe_is_no_panic() {
         }
     }
 }
+
+/// The review of issue 13: an input on standard input was not compared
+/// (`deal eval - --series s.csv -o y.deal < y.deal` replaced the agreement).
+#[cfg(unix)]
+#[test]
+fn an_output_over_standard_input_is_refused() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let deal_path = dir.path().join("y.deal");
+    let series = dir.path().join("s.csv");
+    std::fs::write(&deal_path, SEED).expect("written");
+    std::fs::write(&series, SERIES).expect("written");
+    let run = |args: &[&str], stdin: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_deal"))
+            .args(args)
+            .stdin(Stdio::from(std::fs::File::open(stdin).expect("opens")))
+            .output()
+            .expect("the binary runs")
+    };
+    let (d, s) = (
+        deal_path.display().to_string(),
+        series.display().to_string(),
+    );
+    let out = run(&["eval", "-", "--series", &s, "-o", &d], &deal_path);
+    assert!(exits(&out, 2).contains("is the input"));
+    let out = run(&["eval", &d, "--series", "-", "-o", &s], &series);
+    assert!(exits(&out, 2).contains("is the input"));
+    assert_eq!(std::fs::read_to_string(&deal_path).expect("kept"), SEED);
+    assert_eq!(std::fs::read_to_string(&series).expect("kept"), SERIES);
+}

@@ -23,6 +23,13 @@ impl FileId {
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
+            // `-` is standard input: the file behind it, if it is one
+            // (`deal eval - -o x.deal < x.deal`).
+            let path = if path == Path::new("-") {
+                Path::new("/dev/stdin")
+            } else {
+                path
+            };
             let metadata = std::fs::metadata(path).ok()?;
             Some(FileId {
                 id: (metadata.dev(), metadata.ino()),

@@ -83,7 +83,9 @@ impl From<Result<(), Status>> for Status {
 pub fn run(cli: Cli) -> ExitCode {
     let style = diagnostic_style(&cli);
     let status = match cli.command {
-        Command::Check { files, quiet } => check::check(&files, quiet, style),
+        Command::Check { files, quiet } => {
+            reading_stdin_once(&files, || check::check(&files, quiet, style))
+        }
         Command::Eval {
             files,
             series,
@@ -118,11 +120,13 @@ pub fn run(cli: Cli) -> ExitCode {
             diff,
             stdout,
             verbatim_on_error,
-        } => fmt::fmt(
-            &files,
-            fmt::FmtMode::from_flags(check, diff, stdout, verbatim_on_error),
-            style,
-        ),
+        } => reading_stdin_once(&files, || {
+            fmt::fmt(
+                &files,
+                fmt::FmtMode::from_flags(check, diff, stdout, verbatim_on_error),
+                style,
+            )
+        }),
         Command::Diff {
             old,
             new,
@@ -150,7 +154,9 @@ pub fn run(cli: Cli) -> ExitCode {
         })
         .into(),
         Command::GitSetup => git::git_setup().into(),
-        Command::Test { files, events } => test::test(&files, &events, style),
+        Command::Test { files, events } => {
+            reading_stdin_once(&files, || test::test(&files, &events, style))
+        }
     };
     status.into()
 }
@@ -169,6 +175,14 @@ fn stdin_once<'p>(inputs: impl IntoIterator<Item = &'p Path>) -> Result<(), Stat
         return Err(Status::Failed);
     }
     Ok(())
+}
+
+/// `command` over `files`, unless two of them are standard input.
+fn reading_stdin_once(files: &[PathBuf], command: impl FnOnce() -> Status) -> Status {
+    match stdin_once(files.iter().map(PathBuf::as_path)) {
+        Ok(()) => command(),
+        Err(status) => status,
+    }
 }
 
 fn diagnostic_style(cli: &Cli) -> Style {
