@@ -374,6 +374,9 @@ fn standard_input_is_read_once() {
             "--series",
             "-",
         ],
+        vec!["check", "-", "-"],
+        vec!["fmt", "-", "-"],
+        vec!["test", "-", "-"],
     ] {
         let stderr = exits(&deal(&args), 2);
         assert!(
