@@ -7,11 +7,11 @@
 //! quotient is Decimal's, to 28 significant digits, and a figure computed
 //! from one (12.5% of `revenue / 3`, the part of a period's basis that
 //! reaches a step's limit) fills all 28 and needs a 29th. Such a figure is
-//! rounded to 28 significant digits as the quotient was, but only where
-//! what is dropped lies past the [`GUARD`]th decimal: a result that would
-//! lose a digit nearer the minor unit is out of range, whatever its source.
-//! A figure exact to 28 significant digits never reaches the guard unless
-//! its operands carry more than [`GUARD`] decimals themselves.
+//! rounded to 28 significant digits as the quotient was, but only when an
+//! operand fills a Decimal as a quotient does ([`FULL_DIGITS`]) and what is
+//! dropped lies past the [`GUARD`]th decimal: anything else that would be
+//! rounded is out of range (`8000000000000000.125 + 0.0000000000001`,
+//! `0.1111111111111111 * 0.1111111111111111`).
 
 use rust_decimal::Decimal;
 
@@ -22,6 +22,25 @@ use crate::money::{self, ten_to};
 /// unit (four decimals).
 pub const GUARD: u32 = 12;
 
+/// A figure with at least this many significant digits fills a Decimal, as
+/// a quotient does (28 or 29 digits): only an operation on such a figure
+/// may round. A figure the analyst wrote or a series holds rarely has
+/// more than 20.
+pub const FULL_DIGITS: u32 = 26;
+
+/// Whether `x` fills a Decimal's precision, as a quotient does.
+fn full(x: Decimal) -> bool {
+    ten_to(FULL_DIGITS.saturating_sub(1))
+        .is_some_and(|least| x.mantissa().unsigned_abs() >= least.unsigned_abs())
+}
+
+/// Whether a result rounded to fit may stand: one operand is a full figure
+/// (a quotient, or computed from one) and what was dropped lies past the
+/// guard.
+fn may_round(a: Decimal, b: Decimal, result: Decimal) -> bool {
+    (full(a) || full(b)) && result.scale() >= GUARD
+}
+
 /// `a + b` exactly, or `None` when the exact sum does not fit a Decimal.
 pub fn add(a: Decimal, b: Decimal) -> Option<Decimal> {
     let sum = a.checked_add(b)?;
@@ -29,7 +48,7 @@ pub fn add(a: Decimal, b: Decimal) -> Option<Decimal> {
     // At the operands' larger scale nothing was dropped; below it, only
     // digits that are all zero may have been.
     let exact = sum.scale() >= scale || dropped_nothing(a, b, sum.scale(), scale)?;
-    (exact || sum.scale() >= GUARD).then_some(sum)
+    (exact || may_round(a, b, sum)).then_some(sum)
 }
 
 /// `a - b` exactly: [`add`].
@@ -47,7 +66,7 @@ pub fn mul(a: Decimal, b: Decimal) -> Option<Decimal> {
     // The exact product is `A × B / 10^scale` for the mantissas `A` and
     // `B`; what was dropped below the product's scale is zero when `A × B`
     // is divisible by 10^(dropped digits): count its factors 2 and 5.
-    if product.scale() >= GUARD {
+    if may_round(a, b, product) {
         return Some(product);
     }
     let dropped = scale.checked_sub(product.scale())?;
@@ -136,6 +155,14 @@ mod tests {
             mul(d("0"), d("0.0000000000000000000000000001")),
             Some(d("0"))
         );
+    }
+
+    /// Figures that the review found rounded silently: no operand is a
+    /// quotient, so they are out of range.
+    #[test]
+    fn exact_figures_are_never_rounded_past_the_guard() {
+        assert_eq!(add(d("8000000000000000.125"), d("0.0000000000001")), None);
+        assert_eq!(mul(d("0.1111111111111111"), d("0.1111111111111111")), None);
     }
 
     /// A figure computed from a quotient is rounded past the guard, as the

@@ -225,3 +225,24 @@ fn an_overflow_in_a_total_names_the_party() {
     let at = text.find("A, B, C").expect("declared") + 3;
     assert_eq!((problem.span.start, problem.span.end), (at, at + 1));
 }
+
+/// The review of issue 13: a sum or product of figures that are not
+/// quotients was rounded past the 12th decimal, a cent wrong at half-even
+/// (the exact 8000000000000000.1250000000001 pays .13, not .12).
+#[test]
+fn exact_figures_past_28_digits_are_never_rounded() {
+    let result = evaluate(
+        &deal("  r: share 100% of revenue + fees to B"),
+        "period,revenue,fees\n2025,8000000000000000.125,0.0000000000001\n",
+    );
+    overflow_at(result, "r", "2025");
+    let text = deal(
+        "  let a = 0.1111111111111111\n  let d = a * a - 0.01234567901234567654320987\n  share 10% of r to B cap d * 1000000000000000000000000000",
+    );
+    let problems = dealterms::compile(&text).expect_err("refused");
+    assert_eq!(
+        problems[0].kind.code(),
+        "deal::check::overflow",
+        "{problems:?}"
+    );
+}
