@@ -318,8 +318,11 @@ fn header_columns(header: &Record, line: &Line<'_>, problems: &mut Vec<Problem>)
         ));
     }
     let mut columns: Vec<String> = Vec::new();
+    // By a set: a header may have thousands of columns.
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for (index, name) in header.iter().map(str::trim).enumerate().skip(1) {
-        if columns.iter().any(|c| c == name) || name == "period" {
+        let repeated = !seen.insert(name) || name == "period";
+        if repeated && problems.len() < MAX_PROBLEMS {
             problems.push(Problem::new(
                 ProblemKind::DuplicateColumn {
                     name: name.to_string(),

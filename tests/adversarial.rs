@@ -457,3 +457,29 @@ fn term_sheet_wordings_get_a_hint() {
         assert!(help.contains(hint), "{clause}: {help}");
     }
 }
+
+/// The review of issue 13: a header of 20,000 repeated names gave 20,000
+/// problems (and took quadratic time); the help of a missing column listed
+/// every column of the series.
+#[test]
+fn a_wide_series_header_is_bounded_in_problems_and_words() {
+    let header = format!(
+        "period,{}\n2025,{}\n",
+        vec!["a"; 20_000].join(","),
+        vec!["1"; 20_000].join(",")
+    );
+    let problems = dealterms::series::read(&header).expect_err("repeated columns");
+    assert!(problems.len() <= 21, "{} problems", problems.len());
+    let columns: Vec<String> = (0..5_000).map(|i| format!("secret{i}")).collect();
+    let text = format!(
+        "period,{}\n2025,{}\n",
+        columns.join(","),
+        vec!["1"; 5_000].join(",")
+    );
+    let series = dealterms::series::read(&text).expect("reads");
+    let (agreement, _) = dealterms::compile(SEED).expect("valid");
+    let problem = dealterms::eval::evaluate(&agreement, &series, &Default::default())
+        .expect_err("no revenue column");
+    let help = problem.kind.help().unwrap_or_default();
+    assert!(help.ends_with("`secret11` and 4988 more"), "{help}");
+}

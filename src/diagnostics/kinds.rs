@@ -926,6 +926,10 @@ impl ProblemKind {
             ProblemKind::Ragged { .. } => {
                 Some("give every row one cell per header column".into())
             }
+            ProblemKind::Csv { detail, .. } if detail.starts_with("a line is longer") => Some(
+                "a series has one line per period; a file with no line breaks, or a line of a megabyte, is not one"
+                    .into(),
+            ),
             ProblemKind::Csv { .. } => Some("save the series as UTF-8 CSV".into()),
             ProblemKind::PortfolioHeader { .. } => Some(
                 "a portfolio series has a header such as `deal,period,revenue`; `deal` names each row's agreement file, without `.deal`"

@@ -931,13 +931,22 @@ fn check_periods(share: &Share, series: &Series) -> Result<(), Problem> {
     Ok(())
 }
 
+/// The most columns the help of a missing column lists: a series may have
+/// thousands, and the help quotes no more of a foreign file than it must.
+const LISTED_COLUMNS: usize = 12;
+
 fn missing_column(column: &str, series: &Series, span: Span) -> Problem {
-    let available = series
+    let mut available = series
         .columns
         .iter()
+        .take(LISTED_COLUMNS)
         .map(|c| format!("`{c}`"))
         .collect::<Vec<_>>()
         .join(", ");
+    let more = series.columns.len().saturating_sub(LISTED_COLUMNS);
+    if more > 0 {
+        available.push_str(&format!(" and {more} more"));
+    }
     Problem::new(
         ProblemKind::MissingColumn {
             column: column.to_string(),
