@@ -64,16 +64,5 @@ pub fn format_source(source: &str) -> Result<String, Vec<Problem>> {
 /// or every problem found (errors and warnings).
 pub fn compile(source: &str) -> Result<(agreement::Agreement, Vec<Problem>), Vec<Problem>> {
     let file = syntax::parse(source)?;
-    let hidden = check::bidi_controls(source);
-    let with_hidden = |mut problems: Vec<Problem>| {
-        if !hidden.is_empty() {
-            problems.extend(hidden.iter().cloned());
-            problems.sort_by_key(|problem| (problem.span.start, problem.span.end));
-        }
-        problems
-    };
-    match check::check(&file) {
-        Ok((agreement, warnings)) => Ok((agreement, with_hidden(warnings))),
-        Err(problems) => Err(with_hidden(problems)),
-    }
+    check::check(&file, check::bidi_controls(source))
 }

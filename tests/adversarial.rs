@@ -483,3 +483,18 @@ fn a_wide_series_header_is_bounded_in_problems_and_words() {
     let help = problem.kind.help().unwrap_or_default();
     assert!(help.ends_with("`secret11` and 4988 more"), "{help}");
 }
+
+/// The review of issue 13: bidirectional control characters were warned
+/// about past the cap of 100 problems (20,000 warnings, 14 MB).
+#[test]
+fn bidirectional_controls_count_against_the_cap() {
+    let comments = "  # \u{202E}\n".repeat(20_000);
+    let text = SEED.replacen(
+        "  payer OpenAI\n",
+        &format!("  payer OpenAI\n{comments}"),
+        1,
+    );
+    let (_, warnings) = dealterms::compile(&text).expect("valid");
+    assert_eq!(warnings.len(), 101);
+    assert_eq!(warnings[100].kind.code(), "deal::check::too_many_problems");
+}

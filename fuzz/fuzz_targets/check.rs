@@ -31,7 +31,7 @@ fuzz_target!(|bytes: &[u8]| {
         assert!(problem.span.start <= problem.span.end && problem.span.end <= text.len());
     }
     // At most the problems reported, and the one that counts the rest.
-    assert!(problems.len() <= 101 + dealterms::check::bidi_controls(&text).len());
+    assert!(problems.len() <= dealterms::check::MAX_PROBLEMS + 1);
     rendered(&problems, &text);
 });
 

@@ -22,11 +22,17 @@ use values::{Fault, Scope};
 pub use names::bidi_controls;
 
 /// Checks a parsed file. `Ok` carries the agreement and its warnings; `Err`
-/// every problem found, errors and warnings, in source order.
-pub fn check(file: &ast::File) -> Result<(Agreement, Vec<Problem>), Vec<Problem>> {
+/// every problem found, errors and warnings, in source order, with
+/// `more` (problems found in the text itself, such as
+/// [`bidi_controls`]) among them; at most [`MAX_PROBLEMS`] are kept.
+pub fn check(
+    file: &ast::File,
+    more: Vec<Problem>,
+) -> Result<(Agreement, Vec<Problem>), Vec<Problem>> {
     let mut checker = Checker::default();
     let agreement = checker.agreement(&file.agreement);
     let mut problems = checker.problems;
+    problems.extend(more);
     problems.sort_by_key(|problem| (problem.span.start, problem.span.end));
     let invalid = problems.iter().any(Problem::is_error);
     if let Some(first_unshown) = problems.get(MAX_PROBLEMS) {
