@@ -498,3 +498,33 @@ fn bidirectional_controls_count_against_the_cap() {
     assert_eq!(warnings.len(), 101);
     assert_eq!(warnings[100].kind.code(), "deal::check::too_many_problems");
 }
+
+/// The review of issue 13: escape sequences in a series cell or a name
+/// reached the terminal raw (setting its title, its colours), and a quoted
+/// line break could forge a line of output.
+#[test]
+fn control_characters_never_reach_the_terminal() {
+    let style = dealterms::diagnostics::Style::Human {
+        color: false,
+        width: 80,
+    };
+    let series = "period,revenue\n2025,\u{1b}]0;title\u{7}\u{1b}[31mRED\n2026,\"1\n  × fake\"\n";
+    let problems = dealterms::series::read(series).expect_err("not numbers");
+    let shown = dealterms::diagnostics::render(&problems, "s.csv", series, style);
+    assert!(
+        !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+        "{shown:?}"
+    );
+    assert!(!shown.contains("\n  × fake"), "{shown}");
+    let text = SEED
+        .replacen("parties OpenAI", "parties \"Open\u{1b}[2JAI\"", 1)
+        .replacen("payer OpenAI", "payer \"Open\u{1b}[2JAI\"", 1);
+    let (_, warnings) = dealterms::compile(&text).expect("valid, with a warning");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.kind.message().starts_with("a control character, U+001B"))
+    );
+    let shown = dealterms::diagnostics::render(&warnings, "x.deal", &text, style);
+    assert!(!shown.contains('\u{1b}'), "{shown:?}");
+}

@@ -87,21 +87,32 @@ const BIDI_CONTROLS: [(char, &str); 12] = [
     ('\u{2069}', "pop directional isolate"),
 ];
 
-/// A warning for each bidirectional control character in `source`, where
-/// the parser let it stand: in a quoted name or a comment.
+/// A warning for each bidirectional control character in `source`, and
+/// each other control character (an escape sequence, a bell) but the tab,
+/// where the parser let it stand: in a quoted name or a comment.
 pub fn bidi_controls(source: &str) -> Vec<Problem> {
-    if source.is_ascii() {
+    let plain = |b: u8| b == b'\t' || b == b'\n' || b == b'\r' || (b' '..0x7f).contains(&b);
+    if source.bytes().all(plain) {
         return Vec::new();
     }
     source
         .char_indices()
         .filter_map(|(at, c)| {
-            let &(_, name) = BIDI_CONTROLS.iter().find(|(control, _)| *control == c)?;
-            Some(Problem::new(
-                ProblemKind::BidiControl {
+            let kind = match BIDI_CONTROLS.iter().find(|(control, _)| *control == c) {
+                Some(&(_, name)) => ProblemKind::BidiControl {
                     code: u32::from(c),
                     name,
                 },
+                None if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {
+                    ProblemKind::BidiControl {
+                        code: u32::from(c),
+                        name: "a control character",
+                    }
+                }
+                None => return None,
+            };
+            Some(Problem::new(
+                kind,
                 Span::new(at, at.saturating_add(c.len_utf8())),
             ))
         })

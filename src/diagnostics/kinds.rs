@@ -576,6 +576,12 @@ impl ProblemKind {
             ProblemKind::MixedScript { what, name } => {
                 format!("{what} `{name}` mixes letters of different scripts")
             }
+            ProblemKind::BidiControl {
+                code,
+                name: "a control character",
+            } => format!(
+                "a control character, U+{code:04X}: a terminal showing the text may obey it (an escape sequence) rather than show it"
+            ),
             ProblemKind::BidiControl { code, name } => format!(
                 "an invisible bidirectional control character, U+{code:04X} ({name}): the text around it may show in another order than it is read"
             ),
@@ -891,6 +897,10 @@ impl ProblemKind {
                 "they differ in {}; rename one so they cannot be confused",
                 first_difference(name, other)
             )),
+            ProblemKind::BidiControl {
+                name: "a control character",
+                ..
+            } => Some("remove it; a name or a comment holds only characters that show".into()),
             ProblemKind::BidiControl { .. } => Some(
                 "remove it (text pasted from a right-to-left document may carry it); a reviewer sees the text reordered, the tool reads it as written"
                     .into(),
@@ -1002,11 +1012,26 @@ fn clip_quotes(message: &str) -> String {
         .split('`')
         .enumerate()
         .map(|(index, part)| match index % 2 {
-            1 => clip(part, MAX_QUOTED),
+            1 => printable(&clip(part, MAX_QUOTED)).into_owned(),
             _ => part.into(),
         })
         .collect::<Vec<_>>()
         .join("`")
+}
+
+/// `text` with each control character escaped (`\u{1b}`, `\n`): a quoted
+/// cell must not drive the terminal or forge a line of output.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| match c.is_control() {
+            true => c.escape_default().to_string(),
+            false => c.to_string(),
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// `text` cut to at most `max` characters, with `…` where it was cut: a
@@ -1036,7 +1061,11 @@ fn number_hint(text: &str) -> String {
         .all(|b| b.is_ascii_digit() || b == b'.')
     {
         "amounts have at most 28 significant digits".into()
-    } else if trimmed.contains(['e', 'E']) {
+    } else if trimmed.contains(['e', 'E'])
+        && trimmed
+            .chars()
+            .all(|c| c.is_ascii_digit() || "eE+-.".contains(c))
+    {
         "write amounts in full, without scientific notation".into()
     } else {
         "write amounts as plain decimals, such as `12000.50`".into()

@@ -7,7 +7,7 @@
 mod kinds;
 mod render;
 
-pub use kinds::{CODES, ProblemKind};
+pub use kinds::{CODES, ProblemKind, printable};
 pub use render::{Located, Quote, Style, line_column, render, render_quoting};
 
 use crate::syntax::ast::Span;

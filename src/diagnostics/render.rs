@@ -139,10 +139,13 @@ impl Shown {
 }
 
 /// Pushes `line` with each bidirectional control character shown as `�`
-/// (of the same length in bytes, so that every span still fits): left as
-/// it is, it would reorder the very line that warns about it.
+/// and each other control character as `?` or `¿` (each of the same
+/// length in bytes, so that every span still fits): left as it is, a
+/// bidirectional control would reorder the very line that warns about it,
+/// and an escape sequence would drive the reader's terminal.
 fn push_visible(text: &mut String, line: &str) {
-    if line.is_ascii() {
+    let plain = |b: u8| b == b'\t' || (b' '..0x7f).contains(&b);
+    if line.bytes().all(plain) {
         text.push_str(line);
         return;
     }
@@ -151,8 +154,12 @@ fn push_visible(text: &mut String, line: &str) {
             '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
                 text.push('\u{FFFD}');
             }
-            // Two bytes, as the mark itself.
-            '\u{061C}' => text.push('\u{00BF}'),
+            // Two bytes, as the marks themselves.
+            '\u{061C}' | '\u{80}'..='\u{9f}' => text.push('\u{00BF}'),
+            // An escape sequence would drive the terminal (a window title,
+            // colours); a control character shows as `?`, one byte as it.
+            '\t' => text.push(c),
+            c if c.is_ascii_control() => text.push('?'),
             c => text.push(c),
         }
     }

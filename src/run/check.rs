@@ -20,7 +20,7 @@ pub(super) fn check(files: &[PathBuf], quiet: bool, style: Style) -> Status {
                         let parties = agreement.parties.len();
                         say!(
                             "{name}: ok: \"{}\", {parties} {}, {clauses} {}{}",
-                            agreement.name,
+                            dealterms::diagnostics::printable(&agreement.name),
                             plural(parties, "party", "parties"),
                             plural(clauses, "clause", "clauses"),
                             match warnings {
