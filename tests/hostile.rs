@@ -450,3 +450,27 @@ fn an_output_over_standard_input_is_refused() {
     assert_eq!(std::fs::read_to_string(&deal_path).expect("kept"), SEED);
     assert_eq!(std::fs::read_to_string(&series).expect("kept"), SERIES);
 }
+
+/// The review of issue 13: with lone carriage returns for line ends, a
+/// problem's excerpt drew the lines as one, and `deal fmt --diff` drew the
+/// old lines over each other.
+#[test]
+fn lone_carriage_returns_are_shown_as_line_breaks() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("cr.deal");
+    std::fs::write(
+        &path,
+        "agreement \"X\" {\r  parties A, B\r  payer C\r  r: share 20%  of revenue to B\r}\r",
+    )
+    .expect("written");
+    let file = path.display().to_string();
+    let stderr = exits(&deal(&["check", &file]), 1);
+    assert!(stderr.contains(" 3 │   payer C\n"), "{stderr}");
+    let out = deal(&["fmt", "--diff", &file]);
+    let diff = text(&out.stdout);
+    assert!(!diff.contains('\r'), "{diff:?}");
+    assert!(
+        diff.contains("-  r: share 20%  of revenue to B\n"),
+        "{diff}"
+    );
+}

@@ -269,7 +269,12 @@ impl Excerpt {
             if trail > 0 {
                 text.push_str(CUT);
             }
-            text.push_str(source.get(end..next).unwrap_or_default());
+            // A lone `\r` ends a line as `\n` does, and is shown as one:
+            // miette counts it as a line break but draws it as none.
+            match source.get(end..next).unwrap_or_default() {
+                "\r" => text.push('\n'),
+                line_break => text.push_str(line_break),
+            }
         }
         let excerpt = Excerpt { text, lines };
         let moved = |span: Span| {
@@ -604,7 +609,18 @@ mod tests {
             format!("{}\r\n\n\r{}", body, body),
             format!("{}{}{}", body, "\n".repeat(40), body),
         ] {
-            let whole = NamedSource::new("x.deal", text.clone());
+            // miette draws a lone `\r` as no line break at all; an excerpt
+            // shows it as `\n`, which keeps every offset.
+            let lone_cr = |text: &str| -> String {
+                let bytes = text.as_bytes();
+                text.char_indices()
+                    .map(|(at, c)| match c {
+                        '\r' if bytes.get(at + 1) != Some(&b'\n') => '\n',
+                        c => c,
+                    })
+                    .collect()
+            };
+            let whole = NamedSource::new("x.deal", lone_cr(&text));
             let starts = line_starts(&text);
             for start in 0..text.len() {
                 for len in [0, 1, 5] {

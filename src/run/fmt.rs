@@ -79,7 +79,13 @@ pub(super) fn fmt_one(path: &Path, mode: FmtMode, style: Style) -> Result<Status
         }
         FmtMode::Check | FmtMode::Diff if formatted == text => Ok(Status::Ok),
         FmtMode::Check | FmtMode::Diff => {
-            let diff = similar::TextDiff::from_lines(&text, &formatted)
+            // Lines as they were ended: a lone `\r` (a classic Mac file)
+            // too, or the whole file would be one line drawn over itself.
+            let old = text.replace("\r\n", "\n").replace('\r', "\n");
+            if old == formatted {
+                tell!("deal: `{name}`: only its line endings change, to `\\n`");
+            }
+            let diff = similar::TextDiff::from_lines(old.as_str(), &formatted)
                 .unified_diff()
                 .context_radius(2)
                 .header(&name, &format!("{name} (formatted)"))

@@ -130,7 +130,8 @@ fn invisible_name(c: char) -> &'static str {
         '\u{7f}' => "a delete character",
         '\u{a0}' | '\u{202f}' => "a no-break space",
         c if c.is_control() => "a control character",
-        _ => "a space character",
+        c if c.is_whitespace() => "a space character",
+        _ => "an invisible character",
     }
 }
 
@@ -155,7 +156,11 @@ fn found_at(source: &str, at: usize) -> (String, Span) {
             Span::new(at, at + first.len_utf8()),
         );
     }
-    if first.is_control() || first.is_whitespace() {
+    let invisible = {
+        use unicode_width::UnicodeWidthChar;
+        first.is_control() || first.is_whitespace() || first.width().unwrap_or(0) == 0
+    };
+    if invisible {
         // Not a thing a terminal shows: named by its code point.
         return (
             format!("{} (U+{:04X})", invisible_name(first), u32::from(first)),
