@@ -246,3 +246,22 @@ fn exact_figures_past_28_digits_are_never_rounded() {
         "{problems:?}"
     );
 }
+
+/// The review of issue 13: a cap or an advance that rounds to nothing in
+/// the minor unit was accepted silently (`cap 0` is an error).
+#[test]
+fn an_amount_that_rounds_to_nothing_is_refused() {
+    for clause in [
+        "  s: share 10% of r to B cap 0.004",
+        "  s: share 10% of r to B\n  advance 0.004 to B recouped from s",
+    ] {
+        let problems = dealterms::compile(&deal(clause)).expect_err("refused");
+        assert!(
+            problems.iter().any(|p| p
+                .kind
+                .message()
+                .ends_with("0.004 (0 once rounded to the minor unit)")),
+            "{clause}: {problems:?}"
+        );
+    }
+}

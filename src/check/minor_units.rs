@@ -9,24 +9,54 @@
 //! step limits are levels of a basis or of earnings, not payments: they
 //! stay exact.
 
-use crate::agreement::{Agreement, ClauseKind, Limit};
-use crate::money;
+use rust_decimal::Decimal;
 
-/// Rounds every paid amount of `agreement` to its currency's minor unit.
-pub(super) fn round_paid_amounts(agreement: &mut Agreement) {
+use crate::agreement::{Agreement, ClauseKind, Limit};
+use crate::diagnostics::{Problem, ProblemKind};
+use crate::money;
+use crate::syntax::ast::Span;
+
+/// Rounds every paid amount of `agreement` to its currency's minor unit;
+/// one that rounds to nothing (`cap 0.004` in USD) is a problem, as `cap 0`
+/// is.
+pub(super) fn round_paid_amounts(agreement: &mut Agreement) -> Vec<Problem> {
     let (units, mode) = (agreement.currency.minor_units, agreement.rounding);
-    let round = |limit: &mut Limit| limit.amount = money::round(limit.amount, units, mode);
+    let mut problems = Vec::new();
+    let mut round = |what: &'static str, amount: &mut Decimal, span: Span| {
+        let rounded = money::round(*amount, units, mode);
+        if rounded.is_zero() && !amount.is_zero() {
+            problems.push(Problem::new(
+                ProblemKind::NotPositive {
+                    what,
+                    value: format!(
+                        "{} (0 once rounded to the minor unit)",
+                        money::plain(*amount)
+                    ),
+                },
+                span,
+            ));
+        }
+        *amount = rounded;
+    };
     for clause in &mut agreement.clauses {
         match &mut clause.kind {
             ClauseKind::Share(share) => {
-                share.caps.iter_mut().for_each(round);
-                share.floor.iter_mut().for_each(round);
-                share.minimum.iter_mut().for_each(round);
+                let limits = share.caps.iter_mut().map(|cap| ("a cap", cap));
+                let limits = limits
+                    .chain(share.floor.iter_mut().map(|floor| ("a floor", floor)))
+                    .chain(
+                        share
+                            .minimum
+                            .iter_mut()
+                            .map(|minimum| ("a minimum", minimum)),
+                    );
+                for (what, Limit { amount, span, .. }) in limits {
+                    round(what, amount, *span);
+                }
             }
-            ClauseKind::Advance(advance) => {
-                advance.amount = money::round(advance.amount, units, mode);
-            }
+            ClauseKind::Advance(advance) => round("an advance", &mut advance.amount, clause.span),
             ClauseKind::Rest(_) => {}
         }
     }
+    problems
 }

@@ -206,7 +206,8 @@ impl Checker {
             expectations,
         };
         label_unlabelled(&mut agreement.clauses, &agreement.parties);
-        minor_units::round_paid_amounts(&mut agreement);
+        let unpaid = minor_units::round_paid_amounts(&mut agreement);
+        self.problems.extend(unpaid);
         warnings::report(self, &agreement);
         Some(agreement)
     }
