@@ -162,3 +162,26 @@ fn a_file_named_like_an_option_diffs() {
     let money = git(dir, &["difftool", "-y", "-t", "deal", "--", "-x.deal"]);
     assert!(money.contains("cap 38B -> 50B"), "{money}");
 }
+
+/// A revision is read up to an agreement's limit and no further: a 17 MiB
+/// file in git is refused as too large, as it is on disk.
+#[test]
+fn a_revision_over_the_limit_is_refused() {
+    let repo = tempfile::tempdir().expect("a temporary directory");
+    let dir = repo.path();
+    git(dir, &["init", "-q"]);
+    git(dir, &["config", "user.email", "analyst@example.com"]);
+    git(dir, &["config", "user.name", "Analyst"]);
+    std::fs::write(dir.join("big.deal"), vec![b' '; 17 << 20]).expect("written");
+    git(dir, &["add", "big.deal"]);
+    git(dir, &["commit", "-q", "-m", "big"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_deal"))
+        .args(["diff", "HEAD:big.deal", "big.deal"])
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("deal runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("deal::read::too_large"));
+}

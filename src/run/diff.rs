@@ -6,7 +6,7 @@ use dealterms::agreement::Agreement;
 use dealterms::diagnostics::Style;
 use dealterms::eval::{self, Options};
 use dealterms::report;
-use dealterms::source::Input;
+use dealterms::source::{self, Input};
 use jiff::civil::Date;
 
 use super::{
@@ -100,13 +100,30 @@ pub(super) fn compiled_version(
     if Path::new(spec).exists() || !spec.contains(':') || spec == "-" {
         return compiled(Path::new(spec), style);
     }
-    let output = std::process::Command::new("git")
+    let cannot = |error: std::io::Error| {
+        tell!("deal: cannot run git to read `{spec}`: {error}");
+        Status::Failed
+    };
+    let mut git = std::process::Command::new("git")
         .args(["show", "--end-of-options", spec])
-        .output()
-        .map_err(|error| {
-            tell!("deal: cannot run git to read `{spec}`: {error}");
-            Status::Failed
-        })?;
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(cannot)?;
+    // Read up to an agreement's limit and no further, as from a file: a
+    // revision may hold a file of any size.
+    let bytes = match git.stdout.take() {
+        Some(stdout) => source::read_bounded(stdout, Input::Agreement).map_err(cannot)?,
+        None => Some(Vec::new()),
+    };
+    let Some(bytes) = bytes else {
+        let _ = git.kill();
+        let _ = git.wait();
+        let (problem, shown) = Input::Agreement.too_large();
+        show_problems(&[problem], spec, &shown, style);
+        return Err(Status::Invalid);
+    };
+    let output = git.wait_with_output().map_err(cannot)?;
     if !output.status.success() {
         tell!(
             "deal: cannot read `{spec}`: {}",
@@ -114,9 +131,7 @@ pub(super) fn compiled_version(
         );
         return Err(Status::Failed);
     }
-    let (name, text, agreement, _) = compile_loaded(
-        Loaded::new(spec.to_string(), output.stdout, Input::Agreement),
-        style,
-    )?;
+    let (name, text, agreement, _) =
+        compile_loaded(Loaded::new(spec.to_string(), bytes, Input::Agreement), style)?;
     Ok((name, text, agreement))
 }
