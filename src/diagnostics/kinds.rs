@@ -461,7 +461,8 @@ impl ProblemKind {
                 format!("a {name} is not a line break in a deal file")
             }
             ProblemKind::ExpandedTooLarge { limit, what } => format!(
-                "with its constants written out, this formula takes the agreement past {limit} {what}"
+                "with its constants written out, this formula takes the agreement past {} {what}",
+                crate::money::grouped(rust_decimal::Decimal::from(*limit), 0)
             ),
             ProblemKind::TooLong { limit } => {
                 format!("expression has more than {limit} terms")
@@ -837,9 +838,10 @@ impl ProblemKind {
             }
             ProblemKind::NotPositive { .. } => None,
             ProblemKind::DivisionByZero => None,
-            ProblemKind::Overflow => {
-                Some("amounts stay within about 7.9 × 10^28".into())
-            }
+            ProblemKind::Overflow => Some(
+                "amounts stay within about 7.9 × 10^28 and are exact to 28 significant digits"
+                    .into(),
+            ),
             ProblemKind::NotConstant { what: "a rate", .. } => Some(
                 "a rate is a fixed percentage (`20%`, or a constant: `let rate = 20%`); for a rate that changes over time, use one clause per period with `from` and `until`, or bands"
                     .into(),
@@ -980,9 +982,10 @@ impl ProblemKind {
             ProblemKind::PeriodMismatch { .. } => Some(
                 "a limit per period must be at least as long as the series' periods".into(),
             ),
-            ProblemKind::EvalOverflow { .. } | ProblemKind::TotalOverflow { .. } => {
-                Some("figures stay within about 7.9 × 10^28; check the series' units".into())
-            }
+            ProblemKind::EvalOverflow { .. } | ProblemKind::TotalOverflow { .. } => Some(
+                "figures stay within about 7.9 × 10^28 and are exact to 28 significant digits (a sum of a huge and a tiny figure needs more); check the series' units"
+                    .into(),
+            ),
             ProblemKind::EvalDivisionByZero { .. } => None,
             ProblemKind::ExpectationFailed { .. } => None,
             ProblemKind::Internal { .. } => {
