@@ -633,17 +633,49 @@ impl<'a> Line<'a> {
         Span::new(self.start, self.start + self.text().len())
     }
 
-    /// The span of cell `index` holding `value`, or the whole line when the
-    /// line quotes its cells (they are not where the record has them).
+    /// The span of cell `index` holding `value`. A line that quotes its
+    /// cells has them elsewhere than the record does: they are found in the
+    /// line's text, quotes and all, or the whole line is the span (a quoted
+    /// cell that runs over a line break).
     fn cell(&self, index: usize, value: &str) -> Span {
         match self.record {
             Some(record) if index < record.len() && !self.text().contains('"') => {
                 let (from, to) = record.shown_cell(index, value);
                 Span::new(self.start + from, self.start + to)
             }
-            _ => self.span(),
+            _ => match quoted_cell(self.text(), index) {
+                Some((from, to)) => Span::new(self.start + from, self.start + to),
+                None => self.span(),
+            },
         }
     }
+}
+
+/// Where cell `index` of a line with quoted cells is, quotes included and
+/// spaces around it left out; `None` when a quote is left open (the cell
+/// goes on past the line).
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "offsets into an in-memory text stay below isize::MAX"
+)]
+fn quoted_cell(line: &str, index: usize) -> Option<(usize, usize)> {
+    let (mut cell, mut start, mut quoted) = (0, 0, false);
+    for (at, byte) in line.bytes().enumerate().chain(std::iter::once((line.len(), b','))) {
+        match byte {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => {
+                if cell == index {
+                    let text = line.get(start..at)?;
+                    let from = start + (text.len() - text.trim_start().len());
+                    return Some((from, from + text.trim().len()));
+                }
+                cell += 1;
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 #[cfg(test)]
