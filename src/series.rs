@@ -660,7 +660,11 @@ impl<'a> Line<'a> {
 )]
 fn quoted_cell(line: &str, index: usize) -> Option<(usize, usize)> {
     let (mut cell, mut start, mut quoted) = (0, 0, false);
-    for (at, byte) in line.bytes().enumerate().chain(std::iter::once((line.len(), b','))) {
+    for (at, byte) in line
+        .bytes()
+        .enumerate()
+        .chain(std::iter::once((line.len(), b',')))
+    {
         match byte {
             b'"' => quoted = !quoted,
             b',' if !quoted => {

@@ -528,3 +528,23 @@ fn control_characters_never_reach_the_terminal() {
     let shown = dealterms::diagnostics::render(&warnings, "x.deal", &text, style);
     assert!(!shown.contains('\u{1b}'), "{shown:?}");
 }
+
+/// Found by fuzzing: 120 warnings before an error left the error out of
+/// the 100 shown, and an invalid file showed only warnings. The count of
+/// the rest is then an error itself, and says how many errors it holds.
+#[test]
+fn an_error_past_the_cap_is_counted_as_one() {
+    let text = format!(
+        "agreement \"x{}\" {{\n  parties A, A\n}}\n",
+        "\0".repeat(120)
+    );
+    let problems = dealterms::compile(&text).expect_err("invalid");
+    assert!(problems.iter().any(Problem::is_error), "{problems:?}");
+    let last = problems.last().expect("the count");
+    assert_eq!(last.kind.code(), "deal::check::too_many_problems");
+    assert!(
+        last.kind.message().ends_with("errors among them"),
+        "{}",
+        last.kind.message()
+    );
+}

@@ -38,11 +38,17 @@ pub fn check(
     if let Some(first_unshown) = problems.get(MAX_PROBLEMS) {
         let more = problems.len().saturating_sub(MAX_PROBLEMS);
         let at = first_unshown.span;
+        // Errors left out make the count itself an error: an invalid file
+        // always shows one.
+        let errors = problems
+            .get(MAX_PROBLEMS..)
+            .map_or(0, |rest| rest.iter().filter(|p| p.is_error()).count());
         problems.truncate(MAX_PROBLEMS);
         problems.push(Problem::new(
             ProblemKind::MoreProblems {
                 shown: MAX_PROBLEMS,
                 more,
+                errors,
             },
             at,
         ));

@@ -247,7 +247,12 @@ pub enum ProblemKind {
     /// A constant or event declared and never used.
     Unused { what: &'static str, name: String },
     /// More problems than are reported for one agreement.
-    MoreProblems { shown: usize, more: usize },
+    MoreProblems {
+        shown: usize,
+        more: usize,
+        /// How many of them are errors: then this is one too.
+        errors: usize,
+    },
 }
 
 /// Every code [`ProblemKind::code`] can return, for docs and tests.
@@ -349,7 +354,7 @@ impl ProblemKind {
             | ProblemKind::MixedScript { .. }
             | ProblemKind::NeverPays { .. }
             | ProblemKind::Unused { .. }
-            | ProblemKind::MoreProblems { .. } => Severity::Warning,
+            | ProblemKind::MoreProblems { errors: 0, .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -587,10 +592,19 @@ impl ProblemKind {
                 "an invisible bidirectional control character, U+{code:04X} ({name}): the text around it may show in another order than it is read"
             ),
             ProblemKind::Unused { what, name } => format!("{what} `{name}` is never used"),
-            ProblemKind::MoreProblems { shown, more } => format!(
-                "{more} more {} after these {shown} {} not shown",
+            ProblemKind::MoreProblems {
+                shown,
+                more,
+                errors,
+            } => format!(
+                "{more} more {} after these {shown} {} not shown{}",
                 if *more == 1 { "problem" } else { "problems" },
                 if *more == 1 { "is" } else { "are" },
+                match errors {
+                    0 => String::new(),
+                    1 => ", an error among them".into(),
+                    n => format!(", {n} errors among them"),
+                }
             ),
             ProblemKind::SeriesEmpty => "the series has no periods".into(),
             ProblemKind::SeriesHeader { found } => {

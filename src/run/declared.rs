@@ -71,7 +71,9 @@ fn resolve(file: &Path, agreement: &Agreement) -> Result<Option<PathBuf>, Proble
 /// rather than followed later.
 fn missing(joined: &Path) -> Result<Option<PathBuf>, &'static str> {
     match std::fs::symlink_metadata(joined) {
-        Ok(metadata) if metadata.file_type().is_symlink() => Err("is a symbolic link that leads to no file (to nothing, or round a loop)"),
+        Ok(metadata) if metadata.file_type().is_symlink() => {
+            Err("is a symbolic link that leads to no file (to nothing, or round a loop)")
+        }
         _ => Ok(Some(joined.to_path_buf())),
     }
 }

@@ -131,7 +131,9 @@ pub(super) fn compiled_version(
         );
         return Err(Status::Failed);
     }
-    let (name, text, agreement, _) =
-        compile_loaded(Loaded::new(spec.to_string(), bytes, Input::Agreement), style)?;
+    let (name, text, agreement, _) = compile_loaded(
+        Loaded::new(spec.to_string(), bytes, Input::Agreement),
+        style,
+    )?;
     Ok((name, text, agreement))
 }
