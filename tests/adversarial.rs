@@ -543,7 +543,7 @@ fn an_error_past_the_cap_is_counted_as_one() {
     let last = problems.last().expect("the count");
     assert_eq!(last.kind.code(), "deal::check::too_many_problems");
     assert!(
-        last.kind.message().ends_with("errors among them"),
+        last.kind.message().ends_with("an error among them"),
         "{}",
         last.kind.message()
     );
