@@ -77,6 +77,12 @@ pub enum Command {
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
 
+        /// `--by party`: one row per payee and period, what every clause
+        /// paid it together, in place of a table per clause (table and CSV;
+        /// one agreement).
+        #[arg(long, value_enum, value_name = "WHAT")]
+        by: Option<By>,
+
         /// With `-f csv`: only these columns, in this order, such as
         /// `--columns deal,period,party,amount`. Columns: deal (portfolios),
         /// period, clause, payer, party, basis, effective_rate, amount,
@@ -174,6 +180,15 @@ pub enum Command {
         #[arg(long = "event", value_name = "NAME=DATE", value_parser = event_date)]
         events: Vec<(String, Date)>,
     },
+}
+
+/// How `deal eval` lays out the payments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum By {
+    /// A table per clause (the default).
+    Clause,
+    /// One row per payee and period.
+    Party,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -821,3 +821,35 @@ fn test_runs_in_a_scenario_with_event() {
     let out = deal(&["test", pharma, "--event", "nothing=2030-01-01"]);
     assert!(exits(&out, 2).contains("no event `nothing`"));
 }
+
+/// Issue 14, item 12: `--by party`, one row per payee and period with what
+/// every clause paid it, in the table and the CSV; refused where it has no
+/// meaning.
+#[test]
+fn eval_by_party_lays_out_a_row_per_payee_and_period() {
+    let deal_file = "examples/recording-contract.deal";
+    let out = deal(&["eval", deal_file, "--by", "party"]);
+    exits(&out, 0);
+    let table = text(&out.stdout);
+    assert!(
+        table.contains("by party: what each payee received"),
+        "{table}"
+    );
+    assert!(
+        table.contains(" 2026Q1   Artist    38,000.00   288,000.00   royalty"),
+        "{table}"
+    );
+    let out = deal(&["eval", deal_file, "--by", "party", "-f", "csv"]);
+    exits(&out, 0);
+    let csv = text(&out.stdout);
+    assert!(csv.starts_with("period,party,amount,cumulative,from\n2025Q1,Artist,250000.00,250000.00,signing-advance\n"), "{csv}");
+    assert_eq!(csv.lines().count(), 9, "{csv}");
+    for refused in [
+        vec!["-f", "json"],
+        vec!["-f", "csv", "--columns", "period,amount"],
+    ] {
+        let mut args = vec!["eval", deal_file, "--by", "party"];
+        args.extend(refused);
+        exits(&deal(&args), 2);
+    }
+}

@@ -173,6 +173,29 @@ fn name(names: &[String], id: usize) -> &str {
 /// A comparison as CSV: with a series, one row per period and party
 /// (`period,party,old,new,delta`; the totals are these rows summed, so they
 /// are left out); without, one row per changed term (`clause,change,text`).
+/// `--by party`: `period,party,amount,cumulative,from`, one row per payee
+/// and period ([`crate::report::by_party`]); `from` names the clauses that
+/// paid, separated by `; `.
+pub fn render_by_party(statement: &Statement) -> String {
+    let mut out = String::new();
+    record(
+        &mut out,
+        ["period", "party", "amount", "cumulative", "from"],
+    );
+    let minor = statement.minor_units;
+    for row in crate::report::by_party::rows(statement).unwrap_or_default() {
+        let period = row.period.to_string();
+        let party = statement.parties.get(row.party).map_or("", String::as_str);
+        let [amount, cumulative] = [row.amount, row.cumulative].map(|a| fixed(a, minor));
+        let from = row.from(statement).replace(", ", "; ");
+        record(
+            &mut out,
+            [period.as_str(), party, &amount, &cumulative, &from],
+        );
+    }
+    out
+}
+
 pub fn render_diff(
     changes: &[crate::diff::TermChange],
     money: Option<&crate::diff::MoneyDiff>,

@@ -1,6 +1,7 @@
 //! Statements rendered for people and tools: one file per format. Each
 //! renders to a string; the binary decides where it goes.
 
+pub mod by_party;
 pub mod csv;
 pub mod json;
 pub mod table;

@@ -11,8 +11,23 @@ use crate::money::grouped;
 /// header lines and their intersections).
 const STYLE: &str = "     ──             ";
 
-/// Renders `statement` to fit `width` columns.
+/// How the payments are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// One table per clause.
+    #[default]
+    ByClause,
+    /// One table: each payee's receipts per period (`--by party`).
+    ByParty,
+}
+
+/// Renders `statement` to fit `width` columns, a table per clause.
 pub fn render(statement: &Statement, width: u16, explain: bool) -> String {
+    render_laid_out(statement, width, explain, Layout::ByClause)
+}
+
+/// Renders `statement` to fit `width` columns, laid out as `layout` says.
+pub fn render_laid_out(statement: &Statement, width: u16, explain: bool, layout: Layout) -> String {
     let minor = statement.minor_units;
     let mut out = String::new();
     let span = match (statement.periods.first(), statement.periods.last()) {
@@ -25,33 +40,9 @@ pub fn render(statement: &Statement, width: u16, explain: bool) -> String {
         statement.agreement, statement.currency, statement.rounding
     ));
 
-    for (label, rows) in by_clause(statement) {
-        let Some(first) = rows.first() else { continue };
-        if label == crate::eval::SETTLEMENT_LABEL {
-            out.push_str(&format!(
-                "\n{label}: offsets between parties who settle net\n"
-            ));
-        } else {
-            out.push_str(&format!(
-                "\n{label}: {} pays {}\n",
-                statement.payer(first),
-                statement.payee(first)
-            ));
-        }
-        let mut table = table(width);
-        table.set_header(["period", "payee", "amount", "cumulative", "note"]);
-        for row in &rows {
-            table.add_row(vec![
-                Cell::new(row.period),
-                Cell::new(statement.payee(row)),
-                amount(row.amount, minor),
-                amount(row.cumulative, minor),
-                Cell::new(statement.note(row)),
-            ]);
-        }
-        fit(&mut table, 4);
-        out.push_str(&table.trim_fmt());
-        out.push('\n');
+    match layout {
+        Layout::ByClause => clause_tables(&mut out, statement, width),
+        Layout::ByParty => party_table(&mut out, statement, width),
     }
 
     out.push_str("\ntotals\n");
@@ -93,6 +84,64 @@ pub fn render(statement: &Statement, width: u16, explain: bool) -> String {
         }
     }
     out
+}
+
+/// One table per clause: period, payee, amount, running total, note.
+fn clause_tables(out: &mut String, statement: &Statement, width: u16) {
+    let minor = statement.minor_units;
+    for (label, rows) in by_clause(statement) {
+        let Some(first) = rows.first() else { continue };
+        if label == crate::eval::SETTLEMENT_LABEL {
+            out.push_str(&format!(
+                "\n{label}: offsets between parties who settle net\n"
+            ));
+        } else {
+            out.push_str(&format!(
+                "\n{label}: {} pays {}\n",
+                statement.payer(first),
+                statement.payee(first)
+            ));
+        }
+        let mut table = table(width);
+        table.set_header(["period", "payee", "amount", "cumulative", "note"]);
+        for row in &rows {
+            table.add_row(vec![
+                Cell::new(row.period),
+                Cell::new(statement.payee(row)),
+                amount(row.amount, minor),
+                amount(row.cumulative, minor),
+                Cell::new(statement.note(row)),
+            ]);
+        }
+        fit(&mut table, 4);
+        out.push_str(&table.trim_fmt());
+        out.push('\n');
+    }
+}
+
+/// One table of what each payee received per period, in all: `--by party`.
+fn party_table(out: &mut String, statement: &Statement, width: u16) {
+    let minor = statement.minor_units;
+    let Ok(rows) = crate::report::by_party::rows(statement) else {
+        // A party's sum in one period fits where its totals did; were it
+        // ever out of range, the clause tables show the same payments.
+        return clause_tables(out, statement, width);
+    };
+    out.push_str("\nby party: what each payee received, every clause together\n");
+    let mut table = table(width);
+    table.set_header(["period", "payee", "amount", "cumulative", "from"]);
+    for row in &rows {
+        table.add_row(vec![
+            Cell::new(row.period),
+            Cell::new(statement.parties.get(row.party).map_or("", String::as_str)),
+            amount(row.amount, minor),
+            amount(row.cumulative, minor),
+            Cell::new(row.from(statement)),
+        ]);
+    }
+    fit(&mut table, 4);
+    out.push_str(&table.trim_fmt());
+    out.push('\n');
 }
 
 /// Rows grouped by clause, clauses in order of first appearance.

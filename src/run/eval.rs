@@ -23,6 +23,7 @@ pub(super) fn eval(file: &Path, request: EvalRequest<'_>) -> Result<(), Status> 
         events,
         output,
         style,
+        by_party,
         ..
     } = request;
     let (name, text, agreement) = compiled(file, style)?;
@@ -43,8 +44,16 @@ pub(super) fn eval(file: &Path, request: EvalRequest<'_>) -> Result<(), Status> 
         show_problems(&[problem], &name, &text, style);
         Status::Invalid
     })?;
+    let layout = if by_party {
+        report::table::Layout::ByParty
+    } else {
+        report::table::Layout::ByClause
+    };
     let rendered = match format {
-        OutputFormat::Table => report::table::render(&statement, table_width(), explain),
+        OutputFormat::Table => {
+            report::table::render_laid_out(&statement, table_width(), explain, layout)
+        }
+        OutputFormat::Csv if by_party => report::csv::render_by_party(&statement),
         OutputFormat::Csv => report::csv::render(&statement, &columns),
         OutputFormat::Json => report::json::render(&statement, explain),
     };

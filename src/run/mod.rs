@@ -14,7 +14,7 @@ use dealterms::series::Series;
 use dealterms::source::{self, Input};
 use jiff::civil::Date;
 
-use crate::cli::{Cli, Color, Command, DiagnosticFormat, OutputFormat};
+use crate::cli::{By, Cli, Color, Command, DiagnosticFormat, OutputFormat};
 
 /// `println!` that never panics: a closed standard output (`deal check
 /// *.deal | head -1`) ends nothing but the output.
@@ -94,6 +94,7 @@ pub fn run(cli: Cli) -> ExitCode {
             events,
             output,
             columns,
+            by,
         } => {
             let request = EvalRequest {
                 series: series.as_deref(),
@@ -103,6 +104,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 // `-o -` is standard output, as `--series -` is standard input.
                 output: output.as_deref().filter(|path| *path != Path::new("-")),
                 columns: &columns,
+                by_party: by == Some(By::Party),
                 style,
             };
             let inputs = files.iter().map(PathBuf::as_path).chain(series.as_deref());
@@ -111,6 +113,12 @@ pub fn run(cli: Cli) -> ExitCode {
             }
             match single_deal(&files, series.as_deref()) {
                 Some(file) => eval::eval(file, request).into(),
+                None if request.by_party => {
+                    tell!(
+                        "deal: `--by party` is for one agreement; a portfolio's CSV has a `party` column to group by"
+                    );
+                    Status::Failed
+                }
                 None => portfolio::eval(&files, request),
             }
         }
@@ -211,6 +219,8 @@ pub struct EvalRequest<'a> {
     pub output: Option<&'a Path>,
     /// `--columns`; empty for the default columns.
     pub columns: &'a [Column],
+    /// `--by party`: a row per payee and period.
+    pub by_party: bool,
     pub style: Style,
 }
 
@@ -219,6 +229,12 @@ impl EvalRequest<'_> {
     /// in a portfolio, `explain` only with `--explain`, and any choice of
     /// columns only with `-f csv`.
     fn csv_columns(&self, portfolio: bool) -> Result<Vec<Column>, Status> {
+        if self.by_party && (self.format == OutputFormat::Json || !self.columns.is_empty()) {
+            tell!(
+                "deal: `--by party` lays out the table or the CSV (period,party,amount,cumulative,from): not with `-f json` or `--columns`"
+            );
+            return Err(Status::Failed);
+        }
         if self.columns.is_empty() {
             return Ok(report::csv::default_columns(portfolio, self.explain));
         }
