@@ -48,6 +48,9 @@ pub struct Expectation {
     /// `before settlement`: an amount counted before net settlement's
     /// offsets (what the clauses paid, gross), not after (what moved).
     pub before_settlement: bool,
+    /// `if acquisition on 2027-01-01:`: events dated for this expectation
+    /// alone, by name, in name order; empty for the agreement as written.
+    pub scenario: Vec<(String, Date)>,
 }
 
 /// What an expectation is about.

@@ -185,10 +185,19 @@ pub fn expect_text(expect: &Expect) -> String {
         }
         ExpectKind::Event { event, period } => format!("{} in {}", event.value, period.text),
     };
-    match subject {
+    let body = match subject {
         Some(subject) => format!("{subject} {rest}"),
         None => rest,
+    };
+    if expect.scenario.is_empty() {
+        return body;
     }
+    let events: Vec<String> = expect
+        .scenario
+        .iter()
+        .map(|(name, date)| format!("{} on {}", name.value, date.date))
+        .collect();
+    format!("if {}: {body}", events.join(" and "))
 }
 
 /// A clause on one line if it fits, else broken at its modifiers, and then

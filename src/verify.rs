@@ -4,10 +4,11 @@ use rust_decimal::Decimal;
 
 use crate::agreement::{Agreement, Expectation, Expected, Subject};
 use crate::diagnostics::{Problem, ProblemKind};
-use crate::eval::arith;
 use crate::eval::statement::{Row, Statement};
+use crate::eval::{Options, arith};
 use crate::money::{self, readable};
 use crate::period::Period;
+use crate::series::Series;
 
 /// The outcome of one expectation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +25,36 @@ pub fn verify(agreement: &Agreement, statement: &Statement) -> Vec<Verdict> {
         .iter()
         .map(|expectation| verdict(agreement, statement, expectation))
         .collect()
+}
+
+/// Evaluates `agreement` on `series` once for the agreement as written
+/// (with `options`) and once for each scenario its expectations name
+/// (`expect if acquisition on 2027-01-01: ...`, its dates over `options`'),
+/// and holds each expectation against its own statement: the verdicts in
+/// the order of the expectations.
+pub fn verify_scenarios(
+    agreement: &Agreement,
+    series: &Series,
+    options: &Options,
+) -> Result<Vec<Verdict>, Problem> {
+    let mut scenarios: Vec<&[(String, jiff::civil::Date)]> = Vec::new();
+    for expectation in &agreement.expectations {
+        if !scenarios.contains(&expectation.scenario.as_slice()) {
+            scenarios.push(&expectation.scenario);
+        }
+    }
+    let mut verdicts: Vec<Option<Verdict>> = vec![None; agreement.expectations.len()];
+    for scenario in scenarios {
+        let mut dated = options.clone();
+        dated.event_dates.extend(scenario.iter().cloned());
+        let statement = crate::eval::evaluate(agreement, series, &dated)?;
+        for (slot, expectation) in verdicts.iter_mut().zip(&agreement.expectations) {
+            if expectation.scenario.as_slice() == scenario {
+                *slot = Some(verdict(agreement, &statement, expectation));
+            }
+        }
+    }
+    Ok(verdicts.into_iter().flatten().collect())
 }
 
 /// The failed verdicts as problems, located at their `expect` lines.

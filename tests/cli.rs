@@ -814,7 +814,7 @@ fn test_runs_in_a_scenario_with_event() {
     let out = deal(&["test", pharma, "--event", "generic_entry=2030-01-01"]);
     exits(&out, 1);
     assert!(
-        text(&out.stdout).contains("2 of 3 expectations failed with generic_entry on 2030-01-01"),
+        text(&out.stdout).contains("2 of 4 expectations failed with generic_entry on 2030-01-01"),
         "{}",
         text(&out.stdout)
     );
@@ -852,4 +852,35 @@ fn eval_by_party_lays_out_a_row_per_payee_and_period() {
         args.extend(refused);
         exits(&deal(&args), 2);
     }
+}
+
+/// Issue 14, item 13: expectations tied to a scenario in the file, so that
+/// the agreement as written and "the event on this date" both live in CI.
+#[test]
+fn test_holds_each_expectation_in_its_own_scenario() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let text = std::fs::read_to_string("examples/pharma-licence.deal").expect("the example");
+    std::fs::copy(
+        "examples/pharma-licence.csv",
+        dir.path().join("pharma-licence.csv"),
+    )
+    .expect("its series");
+    let write = |text: &str| {
+        let path = dir.path().join("pharma.deal");
+        std::fs::write(&path, text).expect("written");
+        path.display().to_string()
+    };
+    let out = deal(&["test", &write(&text)]);
+    exits(&out, 0);
+    assert!(text.contains("expect if generic_entry on 2033-01-01:"));
+    let wrong = text.replace("window closed in 2033", "window closed in 2034");
+    let stderr = exits(&deal(&["test", &write(&wrong)]), 1);
+    assert!(stderr.contains("found window closed in 2033"), "{stderr}");
+    assert!(
+        stderr.contains("expected if generic_entry on 2033-01-01:"),
+        "{stderr}"
+    );
+    let unknown = text.replace("if generic_entry on", "if generic_entri on");
+    let stderr = exits(&deal(&["test", &write(&unknown)]), 1);
+    assert!(stderr.contains("did you mean `generic_entry`?"), "{stderr}");
 }

@@ -421,7 +421,7 @@ impl Checker {
     }
 
     /// Resolves an event name in a window.
-    fn event(&mut self, name: &Name) -> Option<usize> {
+    pub(super) fn event(&mut self, name: &Name) -> Option<usize> {
         if let Some(id) = self
             .events
             .iter()

@@ -108,13 +108,21 @@ impl Checker {
                         .map(|period| Expected::Event(event.value.clone(), period))
                 }
             };
-            if let (Some(subject), Some(kind)) = (subject, kind) {
+            let mut scenario = Vec::new();
+            let mut known = true;
+            for (name, date) in &expect.scenario {
+                known &= self.event(name).is_some();
+                scenario.push((name.value.clone(), date.date));
+            }
+            scenario.sort();
+            if let (Some(subject), Some(kind), true) = (subject, kind, known) {
                 expectations.push(Expectation {
                     text: expect_text(expect),
                     span: item.span,
                     subject,
                     kind,
                     before_settlement: expect.before_settlement,
+                    scenario,
                 });
             }
         }

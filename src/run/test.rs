@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 
 use dealterms::diagnostics::Style;
-use dealterms::eval;
 use jiff::civil::Date;
 
 use super::declared::declared_series;
@@ -35,11 +34,11 @@ pub(super) fn test_one(
         declared_series(file, (&name, &text, &agreement), style)?.ok_or(Status::Invalid)?;
     let series = read_series(&series_path, style)?;
     let options = event_options(&agreement, &name, events, false)?;
-    let statement = eval::evaluate(&agreement, &series, &options).map_err(|problem| {
-        show_problems(&[problem], &name, &text, style);
-        Status::Invalid
-    })?;
-    let verdicts = dealterms::verify::verify(&agreement, &statement);
+    let verdicts =
+        dealterms::verify::verify_scenarios(&agreement, &series, &options).map_err(|problem| {
+            show_problems(&[problem], &name, &text, style);
+            Status::Invalid
+        })?;
     let failures = dealterms::verify::failures(&agreement, &verdicts);
     show_problems(&failures, &name, &text, style);
     let total = verdicts.len();

@@ -116,6 +116,9 @@ pub struct Expect {
     /// `... total before settlement = X`: the gross figure, before net
     /// settlement's offsets.
     pub before_settlement: bool,
+    /// `expect if acquisition on 2027-01-01: ...`: the events dated for
+    /// this expectation alone; empty for the agreement as written.
+    pub scenario: Vec<(Name, DateLit)>,
 }
 
 #[derive(Debug, Clone)]

@@ -51,6 +51,8 @@ fn phrase(rule: Rule) -> Option<&'static str> {
         Rule::kw_in => "`in`",
         Rule::kw_total => "`total`",
         Rule::before_settlement | Rule::kw_before => "`before settlement`",
+        Rule::scenario | Rule::kw_if => "a scenario such as `if acquisition on 2027-01-01:`",
+        Rule::dated_event => "an event and its date, such as `acquisition on 2027-01-01`",
         Rule::kw_settlement => "`settlement`",
         Rule::period_label => "a period such as `2029`, `2029Q3` or `2029-07`",
         Rule::colon => "`:`",
@@ -437,6 +439,8 @@ fn expected_keywords(positives: &[Rule]) -> Vec<&'static str> {
             Rule::kw_total => &["total"],
             Rule::kw_in => &["in"],
             Rule::before_settlement | Rule::kw_before => &["before"],
+            Rule::scenario | Rule::kw_if => &["if"],
+            Rule::dated_event => &[],
             Rule::kw_settlement => &["settlement"],
             Rule::kw_cap | Rule::kw_above | Rule::kw_floor | Rule::kw_minimum | Rule::kw_until => {
                 &["cap", "above", "floor", "minimum", "from", "until"]

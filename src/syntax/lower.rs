@@ -192,7 +192,7 @@ impl Lower<'_> {
                 second: party_name(children.expect(Rule::party_name)?)?,
             },
             Rule::series_decl => ItemKind::Series(text(children.expect(Rule::string)?)),
-            Rule::expect_decl => ItemKind::Expect(self.expect(children.next()?)?),
+            Rule::expect_decl => ItemKind::Expect(self.expect(children)?),
             Rule::clause => ItemKind::Clause(self.clause(span, children)?),
             other => return Err(unexpected_rule(other, span)),
         };
@@ -200,7 +200,19 @@ impl Lower<'_> {
     }
 
     /// `expect ...`: an event in a period, or an amount.
-    fn expect(&mut self, pair: Node<'_>) -> Lowered<Expect> {
+    fn expect(&mut self, mut decl: Children<'_>) -> Lowered<Expect> {
+        let mut scenario = Vec::new();
+        let mut pair = decl.next()?;
+        if pair.rule() == Rule::scenario {
+            let mut events = pair.children();
+            while let Some(event) = events.next_if(Rule::dated_event) {
+                let mut parts = event.children();
+                let name = name(parts.expect(Rule::name)?);
+                let date = self.date(parts.expect(Rule::date)?);
+                scenario.push((name, date));
+            }
+            pair = decl.next()?;
+        }
         let rule = pair.rule();
         let mut children = pair.children();
         let subject = children
@@ -228,6 +240,7 @@ impl Lower<'_> {
             subject,
             kind,
             before_settlement,
+            scenario,
         })
     }
 
@@ -833,6 +846,7 @@ fn is_token(rule: Rule) -> bool {
             | Rule::kw_in
             | Rule::kw_before
             | Rule::kw_settlement
+            | Rule::kw_if
             | Rule::open_brace
             | Rule::close_brace
             | Rule::colon
