@@ -548,3 +548,24 @@ fn an_error_past_the_cap_is_counted_as_one() {
         last.kind.message()
     );
 }
+
+/// A name holding an escape sequence is escaped in the statement's table,
+/// which goes to a terminal.
+#[test]
+fn a_statement_table_escapes_control_characters() {
+    let text = SEED
+        .replacen(
+            "parties OpenAI, Microsoft",
+            "parties OpenAI, \"Micro\u{1b}[2Jsoft\"",
+            1,
+        )
+        .replacen("to Microsoft cap", "to \"Micro\u{1b}[2Jsoft\" cap", 1)
+        .replace("expect Microsoft total = 38B\n", "");
+    let (agreement, _) = dealterms::compile(&text).expect("valid, with a warning");
+    let series = dealterms::series::read(SERIES).expect("reads");
+    let statement =
+        dealterms::eval::evaluate(&agreement, &series, &Default::default()).expect("evaluates");
+    let table = dealterms::report::table::render(&statement, 100, true);
+    assert!(!table.contains('\u{1b}'), "{table}");
+    assert!(table.contains("Micro\\u{1b}[2Jsoft"), "{table}");
+}

@@ -83,7 +83,23 @@ pub fn render_laid_out(statement: &Statement, width: u16, explain: bool, layout:
             }
         }
     }
-    out
+    terminal_safe(out)
+}
+
+/// `text` with every control character but the line feed escaped
+/// (`\u{1b}`): a name in an agreement may hold an escape sequence, and a
+/// table goes to a terminal.
+fn terminal_safe(text: String) -> String {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return text;
+    }
+    text.chars()
+        .map(|c| match c {
+            '\n' => c.to_string(),
+            c if c.is_control() => c.escape_default().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// One table per clause: period, payee, amount, running total, note.
