@@ -330,9 +330,10 @@ pub fn compact(amount: Decimal) -> String {
     out
 }
 
-/// An amount for notes and explanations: short where that loses nothing and
-/// stays easy to read (`38B`, `1.25M`), otherwise in full with grouped
-/// thousands (`20,625`, `44,804.935`).
+/// An amount for notes and explanations: below a million in full with
+/// grouped thousands (`15,000`, `20,625`, `44,804.935`); from a million,
+/// short where three decimals of the suffix hold it (`38B`, `1.25M`),
+/// otherwise in full.
 #[allow(
     clippy::arithmetic_side_effects,
     reason = "offsets into a short digit string"
@@ -347,9 +348,11 @@ pub fn readable(amount: Decimal) -> String {
 pub fn write_readable(out: &mut String, amount: Decimal) {
     let mut buffer = itoa::Buffer::new();
     let digits = Digits::of(&mut buffer, amount).trimmed();
-    // Only the largest suffix the amount reaches: `1.068M` reads well, but
-    // `20.625K` reads better as `20,625`.
-    if !write_suffixed(out, &digits, [3, 3, 3, 1], false) {
+    // One rule: below a million, in full (`15,000` beside `13,750`, never
+    // `15K` beside `13,750`); from a million, the largest suffix the
+    // amount reaches where three decimals hold it (`1.068M`, `38B`).
+    let millions = digits.whole().len() > 6;
+    if !(millions && write_suffixed(out, &digits, [3, 3, 3, 0], false)) {
         digits.write_grouped(out, 0);
     }
 }
@@ -482,7 +485,10 @@ mod tests {
         assert_eq!(readable(d("38000000000")), "38B");
         assert_eq!(readable(d("1250000")), "1.25M");
         assert_eq!(readable(d("2036000")), "2.036M");
-        assert_eq!(readable(d("12500")), "12.5K");
+        // Below a million, in full: one rule for every amount of a note.
+        assert_eq!(readable(d("12500")), "12,500");
+        assert_eq!(readable(d("15000")), "15,000");
+        assert_eq!(readable(d("1000000")), "1M");
         assert_eq!(readable(d("20625")), "20,625");
         assert_eq!(readable(d("44804.935")), "44,804.935");
         assert_eq!(readable(d("12.50")), "12.5");
