@@ -474,3 +474,17 @@ fn lone_carriage_returns_are_shown_as_line_breaks() {
         "{diff}"
     );
 }
+
+/// The review of issue 13: `-o` into a missing directory named the
+/// temporary file in its error.
+#[test]
+fn an_output_into_a_missing_directory_names_no_temporary_file() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let output = dir.path().join("missing/out.csv").display().to_string();
+    let stderr = exits(
+        &deal(&["eval", "examples/openai-microsoft.deal", "-o", &output]),
+        2,
+    );
+    assert!(stderr.contains("cannot create a file in"), "{stderr}");
+    assert!(!stderr.contains("missing/.tmp"), "{stderr}");
+}

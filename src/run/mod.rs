@@ -440,7 +440,17 @@ impl OutputFile {
             use std::os::unix::fs::PermissionsExt;
             builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
-        let file = builder.tempfile_in(dir)?;
+        // The temporary file's own name means nothing to the reader.
+        let file = builder.tempfile_in(dir).map_err(|error| {
+            std::io::Error::new(
+                error.kind(),
+                format!(
+                    "cannot create a file in `{}`: {}",
+                    dir.display(),
+                    error.kind()
+                ),
+            )
+        })?;
         interrupt::register(file.path());
         if let Some(permissions) = replaced {
             file.as_file().set_permissions(permissions)?;
