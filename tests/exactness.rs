@@ -189,7 +189,9 @@ fn rest_of_a_basis_written_another_way_is_the_same_basis() {
     assert_eq!(received(&statement, "B"), d("270.00"));
     assert_eq!(received(&statement, "C"), d("630.00"));
     // And two remainders of it are refused.
-    let text = deal("  rest of sales - refunds to B\n  rest of (-refunds) + sales to C");
+    let text = deal(
+        "  share 10% of sales - refunds to C\n  rest of sales - refunds to B\n  rest of (-refunds) + sales to C",
+    );
     let problems = dealterms::compile(&text).expect_err("refused");
     assert_eq!(
         problems[0].kind.code(),

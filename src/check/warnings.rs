@@ -11,8 +11,47 @@ use crate::money;
 
 pub(super) fn report(checker: &mut Checker, agreement: &Agreement) {
     over_allocated(checker, agreement);
+    lone_rests(checker, agreement);
     never_pays(checker, agreement);
     unused(checker, agreement);
+}
+
+/// A `rest of` that follows no share: it pays all of its basis, most
+/// likely because its basis is written otherwise than the shares'
+/// (`rest of 0.5 * sales` beside `share 30% of sales / 2`).
+fn lone_rests(checker: &mut Checker, agreement: &Agreement) {
+    let shares = || {
+        agreement
+            .clauses
+            .iter()
+            .filter_map(|clause| match &clause.kind {
+                ClauseKind::Share(share) => Some(&share.basis),
+                _ => None,
+            })
+    };
+    let mut warned: Vec<&BasisKey> = Vec::new();
+    for clause in &agreement.clauses {
+        let ClauseKind::Rest(rest) = &clause.kind else {
+            continue;
+        };
+        // Once per basis: a second `rest of` it is an error of its own.
+        if shares().any(|basis| basis.key == rest.key) || warned.contains(&&rest.key) {
+            continue;
+        }
+        warned.push(&rest.key);
+        // The share most like it, by the columns they read.
+        let columns = rest.expr.columns();
+        let like = shares()
+            .find(|basis| basis.expr.columns().iter().any(|c| columns.contains(c)))
+            .map(|basis| basis.text.clone());
+        checker.report(Problem::new(
+            ProblemKind::LoneRest {
+                basis: rest.text.clone(),
+                like,
+            },
+            clause.span,
+        ));
+    }
 }
 
 /// Shares of one basis whose highest rates add up to more than 100%.

@@ -246,6 +246,8 @@ pub enum ProblemKind {
     MixedScript { what: &'static str, name: String },
     /// A constant or event declared and never used.
     Unused { what: &'static str, name: String },
+    /// `rest of 0.5 * sales` with no share of that basis: it pays all of it.
+    LoneRest { basis: String, like: Option<String> },
     /// More problems than are reported for one agreement.
     MoreProblems {
         shown: usize,
@@ -307,6 +309,7 @@ pub const CODES: &[&str] = &[
     "deal::check::mixed_script",
     "deal::check::unused",
     "deal::check::too_many_problems",
+    "deal::check::lone_rest",
     "deal::series::empty",
     "deal::series::header",
     "deal::series::duplicate_column",
@@ -354,6 +357,7 @@ impl ProblemKind {
             | ProblemKind::MixedScript { .. }
             | ProblemKind::NeverPays { .. }
             | ProblemKind::Unused { .. }
+            | ProblemKind::LoneRest { .. }
             | ProblemKind::MoreProblems { errors: 0, .. } => Severity::Warning,
             _ => Severity::Error,
         }
@@ -412,6 +416,7 @@ impl ProblemKind {
             ProblemKind::MixedScript { .. } => "deal::check::mixed_script",
             ProblemKind::Unused { .. } => "deal::check::unused",
             ProblemKind::MoreProblems { .. } => "deal::check::too_many_problems",
+            ProblemKind::LoneRest { .. } => "deal::check::lone_rest",
             ProblemKind::SeriesEmpty => "deal::series::empty",
             ProblemKind::SeriesHeader { .. } => "deal::series::header",
             ProblemKind::DuplicateColumn { .. } => "deal::series::duplicate_column",
@@ -606,6 +611,9 @@ impl ProblemKind {
                     n => format!(", {n} errors among them"),
                 }
             ),
+            ProblemKind::LoneRest { basis, .. } => {
+                format!("`rest of {basis}` follows no share of that basis: it pays all of it")
+            }
             ProblemKind::SeriesEmpty => "the series has no periods".into(),
             ProblemKind::SeriesHeader { found } => {
                 format!("the first column must be `period`, found `{found}`")
@@ -763,6 +771,7 @@ impl ProblemKind {
             ProblemKind::MixedScript { .. } => "mixed scripts",
             ProblemKind::Unused { .. } => "declared here",
             ProblemKind::MoreProblems { .. } => "the next is here",
+            ProblemKind::LoneRest { .. } => "the whole basis",
         }
         .into()
     }
@@ -929,6 +938,13 @@ impl ProblemKind {
             ProblemKind::MoreProblems { .. } => {
                 Some("fix the problems above first; the rest may share their cause".into())
             }
+            ProblemKind::LoneRest { like: Some(like), .. } => Some(format!(
+                "a `rest of` pays what the shares of the same basis leave, and bases match as computed, not as read: write it as the share does, `rest of {like}`"
+            )),
+            ProblemKind::LoneRest { like: None, .. } => Some(
+                "a `rest of` pays what the shares of the same basis leave; for all of it, write `share 100% of ...`"
+                    .into(),
+            ),
             ProblemKind::SeriesEmpty => Some(
                 "a series is a header `period,<column>...` and one row per period".into(),
             ),
