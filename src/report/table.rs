@@ -4,8 +4,11 @@
 
 use comfy_table::{Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table};
 
+use rust_decimal::Decimal;
+
 use crate::eval::statement::{Row, Statement};
 use crate::money::grouped;
+use crate::period::Period;
 
 /// Only the rule under the header is drawn (comfy-table's positional preset:
 /// header lines and their intersections).
@@ -93,13 +96,10 @@ fn terminal_safe(text: String) -> String {
     if !text.chars().any(|c| c.is_control() && c != '\n') {
         return text;
     }
-    text.chars()
-        .map(|c| match c {
-            '\n' => c.to_string(),
-            c if c.is_control() => c.escape_default().to_string(),
-            c => c.to_string(),
-        })
-        .collect()
+    text.split('\n')
+        .map(crate::diagnostics::printable)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// One table per clause: period, payee, amount, running total, note.
@@ -118,20 +118,17 @@ fn clause_tables(out: &mut String, statement: &Statement, width: u16) {
                 statement.payee(first)
             ));
         }
-        let mut table = table(width);
-        table.set_header(["period", "payee", "amount", "cumulative", "note"]);
-        for row in &rows {
-            table.add_row(vec![
-                Cell::new(row.period),
-                Cell::new(statement.payee(row)),
-                amount(row.amount, minor),
-                amount(row.cumulative, minor),
-                Cell::new(statement.note(row)),
-            ]);
-        }
-        fit(&mut table, 4);
-        out.push_str(&table.trim_fmt());
-        out.push('\n');
+        let rows = rows.iter().map(|row| {
+            let note = statement.note(row);
+            (
+                row.period,
+                statement.payee(row),
+                row.amount,
+                row.cumulative,
+                note,
+            )
+        });
+        payments(out, width, minor, "note", rows);
     }
 }
 
@@ -144,15 +141,37 @@ fn party_table(out: &mut String, statement: &Statement, width: u16) {
         return clause_tables(out, statement, width);
     };
     out.push_str("\nby party: what each payee received, every clause together\n");
+    let rows = rows.iter().map(|row| {
+        let payee = statement.parties.get(row.party).map_or("", String::as_str);
+        (
+            row.period,
+            payee,
+            row.amount,
+            row.cumulative,
+            row.from(statement),
+        )
+    });
+    payments(out, width, minor, "from", rows);
+}
+
+/// A table of payments appended to `out`: period, payee, amount, running
+/// total, and a last column of words (`note`, or `from`).
+fn payments<'s>(
+    out: &mut String,
+    width: u16,
+    minor: u32,
+    last: &str,
+    rows: impl Iterator<Item = (Period, &'s str, Decimal, Decimal, String)>,
+) {
     let mut table = table(width);
-    table.set_header(["period", "payee", "amount", "cumulative", "from"]);
-    for row in &rows {
+    table.set_header(["period", "payee", "amount", "cumulative", last]);
+    for (period, payee, paid, cumulative, words) in rows {
         table.add_row(vec![
-            Cell::new(row.period),
-            Cell::new(statement.parties.get(row.party).map_or("", String::as_str)),
-            amount(row.amount, minor),
-            amount(row.cumulative, minor),
-            Cell::new(row.from(statement)),
+            Cell::new(period),
+            Cell::new(payee),
+            amount(paid, minor),
+            amount(cumulative, minor),
+            Cell::new(words),
         ]);
     }
     fit(&mut table, 4);
