@@ -173,15 +173,13 @@ impl Scope {
             ExprKind::Name(name) => Ok(match self.entries.get_mut(name) {
                 Some(entry) => {
                     entry.used = true;
-                    let nodes = entry.value.as_ref().ok_or(Fault::Poisoned)?.nodes;
-                    // Counted before it is copied; a number costs nothing.
-                    if nodes > 1 {
-                        self.build(nodes, expr.span)?;
+                    // A stored value was counted when it was made, so a
+                    // copy is at most the limit; a number costs nothing.
+                    let value = entry.value.clone().ok_or(Fault::Poisoned)?;
+                    if value.nodes > 1 {
+                        self.build(value.nodes, expr.span)?;
                     }
-                    self.entries
-                        .get(name)
-                        .and_then(|entry| entry.value.clone())
-                        .ok_or(Fault::Poisoned)?
+                    value
                 }
                 None if self.below.contains_key(name) => {
                     return Err(self.unknown(name, expr.span).into());
