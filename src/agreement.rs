@@ -5,7 +5,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 pub use crate::period::Period;
-pub use crate::syntax::ast::{BinaryOp, Calendar, RoundingMode, Span};
+pub use crate::syntax::ast::{BinaryOp, Calendar, RoundingMode, RoundingScope, Span};
 
 /// Index into [`Agreement::parties`].
 pub type PartyId = usize;
@@ -19,6 +19,8 @@ pub struct Agreement {
     pub name: String,
     pub currency: Currency,
     pub rounding: RoundingMode,
+    /// Whether each payment is rounded, or each payee's period total.
+    pub rounding_scope: RoundingScope,
     pub parties: Vec<Party>,
     pub events: Vec<Event>,
     /// In source order, advances included.
@@ -28,6 +30,16 @@ pub struct Agreement {
     pub series: Option<SeriesRef>,
     /// `expect ...`: what `deal test` checks, in file order.
     pub expectations: Vec<Expectation>,
+}
+
+impl Agreement {
+    /// The rounding as written: `half-even`, or `half-up per payee`.
+    pub fn rounding_words(&self) -> String {
+        match self.rounding_scope {
+            RoundingScope::Payment => self.rounding.keyword().to_string(),
+            RoundingScope::Payee => format!("{} per payee", self.rounding.keyword()),
+        }
+    }
 }
 
 /// `series "openai-microsoft.csv"`

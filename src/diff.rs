@@ -57,11 +57,11 @@ pub fn terms(old: &Agreement, new: &Agreement) -> Vec<TermChange> {
             old.currency.code, new.currency.code
         ));
     }
-    if old.rounding != new.rounding {
+    if (old.rounding, old.rounding_scope) != (new.rounding, new.rounding_scope) {
         agreement(format!(
             "rounding {} -> {}",
-            old.rounding.keyword(),
-            new.rounding.keyword()
+            old.rounding_words(),
+            new.rounding_words()
         ));
     }
     let names = |a: &Agreement| {

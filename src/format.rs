@@ -139,7 +139,10 @@ fn on_same_line(source: &str, start: usize, end: usize) -> bool {
 fn item_lines(kind: &ItemKind) -> Vec<String> {
     match kind {
         ItemKind::Currency(code) => vec![format!("currency {}", code.value)],
-        ItemKind::Rounding(mode, _) => vec![format!("rounding {}", mode.keyword())],
+        ItemKind::Rounding(mode, scope, _) => vec![match scope {
+            RoundingScope::Payment => format!("rounding {}", mode.keyword()),
+            RoundingScope::Payee => format!("rounding {} per payee", mode.keyword()),
+        }],
         ItemKind::Parties(names) => {
             let names: Vec<String> = names.iter().map(|n| name(&n.value)).collect();
             vec![format!("parties {}", names.join(", "))]

@@ -90,8 +90,11 @@ prop_compose! {
                 ids.into_iter().enumerate().map(|(i, _)| clause(i, !reconciling)).collect::<Vec<_>>()
             }),
         rest in any::<bool>().prop_map(move |rest| rest || reconciling),
+        rounding in prop::sample::select(vec![
+            "half-even", "half-up", "down", "half-even per payee", "up per payee", "half-down per payee",
+        ]),
     ) -> (String, bool, bool) {
-        let mut text = String::from("agreement \"generated\" {\n  parties A, B, C\n  payer A\n");
+        let mut text = format!("agreement \"generated\" {{\n  rounding {rounding}\n  parties A, B, C\n  payer A\n");
         for clause in &clauses {
             text.push_str(&format!("  {}\n", clause.text));
         }

@@ -16,7 +16,7 @@ use crate::agreement::{
     Agreement, BasisKey, Clause, ClauseKind, Currency, Event, Party, PartyId, Settlement,
 };
 use crate::diagnostics::{Problem, ProblemKind, suggest};
-use crate::syntax::ast::{self, ItemKind, Name, RoundingMode, Span};
+use crate::syntax::ast::{self, ItemKind, Name, RoundingMode, RoundingScope, Span};
 use values::{Fault, Scope};
 
 pub use names::bidi_controls;
@@ -174,7 +174,7 @@ impl Checker {
             ));
         }
         let currency = self.currency(items);
-        let rounding = self.rounding(items);
+        let (rounding, rounding_scope) = self.rounding(items);
         self.declare_parties(items, agreement.name.span);
         self.declare_events(items);
         self.declare_payer(items);
@@ -204,6 +204,7 @@ impl Checker {
             name: agreement.name.value.clone(),
             currency,
             rounding,
+            rounding_scope,
             parties: std::mem::take(&mut self.parties),
             events: std::mem::take(&mut self.events),
             clauses,
@@ -273,9 +274,11 @@ impl Checker {
     }
 
     /// `rounding half-up`; half-even when the agreement does not say.
-    fn rounding(&mut self, items: &[ast::Item]) -> RoundingMode {
+    /// `rounding half-up per payee`; half-even on each payment when the
+    /// agreement does not say.
+    fn rounding(&mut self, items: &[ast::Item]) -> (RoundingMode, RoundingScope) {
         self.setting(items, "rounding", |kind| match kind {
-            ItemKind::Rounding(mode, _) => Some(*mode),
+            ItemKind::Rounding(mode, scope, _) => Some((*mode, *scope)),
             _ => None,
         })
         .unwrap_or_default()

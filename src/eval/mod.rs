@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
-use crate::agreement::{Agreement, Calendar, Clause, ClauseKind, Rate, Share, Span};
+use crate::agreement::{Agreement, Calendar, Clause, ClauseKind, Rate, RoundingScope, Share, Span};
 use crate::diagnostics::{Problem, ProblemKind, suggest};
 use crate::money::{self, readable};
 use crate::period::{Period, granularity_word};
@@ -209,6 +209,8 @@ enum Kernel {
 impl Kernel {
     /// With fixed figures when `fixed` allows and the terms fit them.
     fn new(share: &Share, minor_units: u32, fixed: bool) -> Kernel {
+        // Fixed figures hold a payment at the minor unit; one rounded with
+        // its payee's others keeps every decimal until then.
         if fixed && let Ok(terms) = share.map(Fixed::from_decimal) {
             return Kernel::Fixed(terms, ShareState::default());
         }
@@ -315,9 +317,11 @@ impl<'a> Engine<'a> {
                 _ => Vec::new(),
             };
             let kernel = match &clause.kind {
-                ClauseKind::Share(share) => {
-                    Some(Kernel::new(share, agreement.currency.minor_units, fixed))
-                }
+                ClauseKind::Share(share) => Some(Kernel::new(
+                    share,
+                    agreement.currency.minor_units,
+                    fixed && agreement.rounding_scope == RoundingScope::Payment,
+                )),
                 _ => None,
             };
             let (paid_at, paid_before_series) = match &clause.kind {
@@ -405,7 +409,7 @@ impl<'a> Engine<'a> {
             agreement: self.agreement.name.clone(),
             currency: self.agreement.currency.code.clone(),
             minor_units: self.agreement.currency.minor_units,
-            rounding: self.agreement.rounding.keyword().to_string(),
+            rounding: self.agreement.rounding_words(),
             periods: self.series.periods.clone(),
             parties: self.parties,
             clauses: self.labels,
@@ -448,6 +452,9 @@ impl<'a> Engine<'a> {
             if let Some(slot) = self.earned.get_mut(index) {
                 *slot = earned;
             }
+        }
+        if self.agreement.rounding_scope == RoundingScope::Payee {
+            self.round_payees(first)?;
         }
         // Most agreements have no advance to recoup.
         if !self.recouping.is_empty() {
@@ -504,6 +511,7 @@ impl<'a> Engine<'a> {
             next_active: active.get(t.saturating_add(1)).copied(),
             minor_units: self.agreement.currency.minor_units,
             rounding: self.agreement.rounding,
+            round: self.agreement.rounding_scope == RoundingScope::Payment,
             explain: self.explain,
             notes: self.notes,
         };
@@ -537,6 +545,163 @@ impl<'a> Engine<'a> {
             });
         }
         Ok(earned)
+    }
+
+    /// `rounding ... per payee`: what one payer owes one payee from all its
+    /// shares this period, rounded once, then shared back among the rows by
+    /// largest remainder: each row is its figure rounded down, and the
+    /// minor units the total has beyond those go one each to the rows with
+    /// the largest fractions (the earlier clause first on a tie). A row
+    /// whose figure is already whole gets none, so a binding cap, whose
+    /// room is always whole, is never passed.
+    fn round_payees(&mut self, first: usize) -> Step<()> {
+        let agreement = self.agreement;
+        let (units, mode) = (agreement.currency.minor_units, agreement.rounding);
+        let unit = Decimal::new(1, units);
+        let shares: Vec<usize> = agreement
+            .clauses
+            .iter()
+            .enumerate()
+            .filter(|(_, clause)| matches!(clause.kind, ClauseKind::Share(_)))
+            .map(|(index, _)| index)
+            .collect();
+        let mut grouped = vec![false; agreement.clauses.len()];
+        for &leader in &shares {
+            if grouped.get(leader).copied().unwrap_or(true) {
+                continue;
+            }
+            let Some(head) = agreement.clauses.get(leader) else {
+                continue;
+            };
+            let group: Vec<usize> = shares
+                .iter()
+                .copied()
+                .filter(|&index| {
+                    agreement.clauses.get(index).is_some_and(|clause| {
+                        clause.payer == head.payer && clause.payee == head.payee
+                    })
+                })
+                .collect();
+            let amount = |index: usize| {
+                self.rows
+                    .get(first.saturating_add(index))
+                    .map_or(Decimal::ZERO, |row| row.amount)
+            };
+            let overflow = |fault| (fault, Place::clause(leader));
+            let total = arith::sum(group.iter().map(|&index| amount(index))).map_err(overflow)?;
+            let target = money::round(total, units, mode);
+            // Each row rounded down, with what that left out of it.
+            let mut parts = Vec::with_capacity(group.len());
+            for &index in &group {
+                if let Some(seen) = grouped.get_mut(index) {
+                    *seen = true;
+                }
+                let figure = amount(index);
+                let down = figure.round_dp_with_strategy(
+                    units,
+                    rust_decimal::RoundingStrategy::ToNegativeInfinity,
+                );
+                parts.push((
+                    index,
+                    figure,
+                    down,
+                    arith::sub(figure, down).map_err(overflow)?,
+                ));
+            }
+            let floors = arith::sum(parts.iter().map(|part| part.2)).map_err(overflow)?;
+            let mut spare = arith::sub(target, floors).map_err(overflow)?;
+            // Largest fraction first; a stable sort keeps file order on ties.
+            parts.sort_by_key(|part| std::cmp::Reverse(part.3));
+            for (index, figure, down, fraction) in parts {
+                let paid = if spare >= unit && !fraction.is_zero() {
+                    spare = arith::sub(spare, unit).map_err(overflow)?;
+                    arith::add(down, unit).map_err(overflow)?
+                } else {
+                    down
+                };
+                self.paid_rounded(first, index, figure, paid, (total, target), group.len())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets share clause `index`'s row to `paid`, once its payee's total
+    /// (`sums`: before and after rounding) was rounded, and tells the clause.
+    fn paid_rounded(
+        &mut self,
+        first: usize,
+        index: usize,
+        figure: Decimal,
+        paid: Decimal,
+        (total, target): (Decimal, Decimal),
+        members: usize,
+    ) -> Step<()> {
+        let overflow = |fault| (fault, Place::clause(index));
+        let by = arith::sub(paid, figure).map_err(overflow)?;
+        if let Some(slot) = self.earned.get_mut(index) {
+            *slot = paid;
+        }
+        let filled = match self.clauses.get_mut(index) {
+            Some(Prepared {
+                kernel: Some(Kernel::Decimal(terms, state)),
+                ..
+            }) => state
+                .rounded(terms, by)
+                .map_err(overflow)?
+                .map(|cap| (cap.amount, cap.per, share::cap_reached(cap))),
+            _ => None,
+        };
+        let (units, mode) = (self.agreement.currency.minor_units, self.agreement.rounding);
+        let Some(row) = self.rows.get_mut(first.saturating_add(index)) else {
+            return Ok(());
+        };
+        row.amount = paid;
+        if let Some((cap, per, (kind, text))) = filled {
+            add_note(&mut row.notes, self.notes, || Note::Cap {
+                cap,
+                per,
+                earlier: false,
+            });
+            if self.explain {
+                row.explain.push(format!(
+                    "the rounded payment fills the cap of {}",
+                    readable(cap)
+                ));
+            }
+            let clause = self.labels.get(index).cloned().unwrap_or_default();
+            self.events.push(Event {
+                period: Some(row.period),
+                clause,
+                kind,
+                text,
+            });
+        }
+        if members > 1 && paid != money::round(figure, units, mode) {
+            let payee = row.payee;
+            add_note(&mut row.notes, self.notes, || Note::RoundedWithin {
+                payee,
+                total: target,
+            });
+        }
+        if self.explain && !by.is_zero() {
+            row.explain.push(if members > 1 {
+                format!(
+                    "rounded with the payee's other payments from the same payer: {} in all rounds to {} ({} per payee), of which this clause pays {}",
+                    readable(total),
+                    readable(target),
+                    mode.keyword(),
+                    readable(paid)
+                )
+            } else {
+                format!(
+                    "rounded {} to {} ({})",
+                    readable(figure),
+                    readable(paid),
+                    mode.keyword()
+                )
+            });
+        }
+        Ok(())
     }
 
     /// Withholds the earnings of recouping clauses until each advance is recouped.

@@ -38,6 +38,46 @@ pub struct ShareState<N> {
     minimum: Running<N>,
 }
 
+impl<N: Num> ShareState<N> {
+    /// Records that the clause paid `by` more (or less) than it earned this
+    /// period, once its payee's total was rounded: every running total the
+    /// clause's limits read then holds what was paid, at the minor unit, and
+    /// a cap's room stays a whole number of minor units. Returns the first
+    /// cap that the minor unit added filled, which the clause's own figure
+    /// had left room under.
+    pub fn rounded<'s>(&mut self, share: &'s Share<N>, by: N) -> Figure<Option<&'s Limit<N>>> {
+        let before = self.earned;
+        self.earned = arith::add(self.earned, by)?;
+        let mut filled = None;
+        for (running, cap) in self.caps.iter_mut().zip(&share.caps) {
+            let (was, now) = if cap.per.is_some() {
+                let was = running.total;
+                running.total = arith::add(running.total, by)?;
+                (was, running.total)
+            } else {
+                (before, self.earned)
+            };
+            if filled.is_none() && was < cap.amount && now >= cap.amount {
+                filled = Some(cap);
+            }
+        }
+        if share.minimum.is_some() {
+            self.minimum.total = arith::add(self.minimum.total, by)?;
+        }
+        Ok(filled)
+    }
+}
+
+/// The event of a cap reached: by a clause's figure, or by the minor unit
+/// its payee's rounding added ([`ShareState::rounded`]).
+pub fn cap_reached<N: Num>(cap: &Limit<N>) -> (EventKind, String) {
+    let per = Calendar::per_words(cap.per);
+    (
+        EventKind::CapReached,
+        format!("cap of {}{per} reached", readable(cap.amount.decimal())),
+    )
+}
+
 /// The period being evaluated, and how to round.
 pub struct Context {
     pub period: Period,
@@ -46,6 +86,10 @@ pub struct Context {
     pub next_active: Option<bool>,
     pub minor_units: u32,
     pub rounding: RoundingMode,
+    /// Whether the clause rounds what it pays: not under `rounding ...
+    /// per payee`, where the engine rounds each payee's period total once
+    /// and then [`ShareState::rounded`] tells the clause what it paid.
+    pub round: bool,
     pub explain: bool,
     /// Whether rows keep their notes ([`super::Options::without_notes`]).
     pub notes: bool,
@@ -127,7 +171,11 @@ pub fn evaluate<N: Num>(
         });
         raw = floor.amount;
     }
-    let mut rounded = raw.round_to(ctx.minor_units, ctx.rounding)?;
+    let mut rounded = if ctx.round {
+        raw.round_to(ctx.minor_units, ctx.rounding)?
+    } else {
+        raw
+    };
     if ctx.explain && rounded != raw {
         out.explain(ctx, || {
             format!(
@@ -141,8 +189,10 @@ pub fn evaluate<N: Num>(
     // The minimum tops up the rounded earnings, so the shortfall is exact;
     // rounding again only matters for a minimum finer than the minor unit.
     if let Some(minimum) = &share.minimum {
-        let topped = minimum_true_up(minimum, &mut state.minimum, rounded, ctx, out)?;
-        rounded = topped.round_to(ctx.minor_units, ctx.rounding)?;
+        rounded = minimum_true_up(minimum, &mut state.minimum, rounded, ctx, out)?;
+        if ctx.round {
+            rounded = rounded.round_to(ctx.minor_units, ctx.rounding)?;
+        }
     }
     let earned = if share.caps.is_empty() {
         rounded
@@ -500,10 +550,7 @@ fn caps<N: Num>(
                     per: cap.per,
                     earlier: false,
                 });
-                out.events.push((
-                    EventKind::CapReached,
-                    format!("cap of {}{per} reached", readable(cap.amount.decimal())),
-                ));
+                out.events.push(cap_reached(cap));
             }
             amount = room;
         } else if amount.is_zero() && room.is_zero() {

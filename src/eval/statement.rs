@@ -212,6 +212,12 @@ pub enum Note {
     SharesExceed {
         by: Decimal,
     },
+    /// `rounded within Microsoft's 10,415.36`: under `rounding ... per
+    /// payee`, where a row is not its own figure rounded alone.
+    RoundedWithin {
+        payee: usize,
+        total: Decimal,
+    },
     /// `offset; net: A pays B 15K` (`net` zero when the flows cancel out).
     Offset {
         payer: usize,
@@ -309,6 +315,12 @@ impl Note {
             Note::Unrecouped { balance } => {
                 write_readable(out, *balance);
                 out.push_str(" unrecouped");
+            }
+            Note::RoundedWithin { payee, total } => {
+                out.push_str("rounded within ");
+                out.push_str(party(*payee));
+                out.push_str("'s ");
+                write_readable(out, *total);
             }
             Note::Remainder => out.push_str("the remainder"),
             Note::NothingToShare => out.push_str("nothing to share"),

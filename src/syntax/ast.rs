@@ -87,8 +87,8 @@ pub struct Item {
 pub enum ItemKind {
     /// `currency USD`
     Currency(Name),
-    /// `rounding half-up`
-    Rounding(RoundingMode, Span),
+    /// `rounding half-up`, `rounding half-even per payee`
+    Rounding(RoundingMode, RoundingScope, Span),
     /// `parties OpenAI, Microsoft`
     Parties(Vec<Name>),
     /// `payer OpenAI`
@@ -152,6 +152,17 @@ pub enum RoundingMode {
     Up,
     /// Always toward zero (truncation).
     Down,
+}
+
+/// What is rounded once: each clause's payment, or a payee's period total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RoundingScope {
+    /// Each clause's payment in each period: the default.
+    #[default]
+    Payment,
+    /// `per payee`: what one payer owes one payee from all its shares in a
+    /// period, rounded once and shared back among the clauses' rows.
+    Payee,
 }
 
 impl RoundingMode {

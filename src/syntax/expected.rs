@@ -89,6 +89,7 @@ fn phrase(rule: Rule) -> Option<&'static str> {
         | Rule::window_until
         | Rule::kw_until => MODIFIER,
         Rule::per | Rule::kw_per => "`per`",
+        Rule::per_payee | Rule::kw_payee => "`per payee`",
         Rule::calendar_unit => "`year`, `quarter` or `month`",
         Rule::expr => "an amount, a rate or a name",
         Rule::negate | Rule::primary => "an amount, a rate or a name",
@@ -459,6 +460,7 @@ fn expected_keywords(positives: &[Rule]) -> Vec<&'static str> {
             Rule::kw_and => &["and"],
             Rule::kw_on => &["on"],
             Rule::rounding_mode => &["half-even", "half-up", "half-down", "up", "down"],
+            Rule::per_payee | Rule::kw_payee => &["payee"],
             _ => &[],
         };
         for word in words {

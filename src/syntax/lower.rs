@@ -173,7 +173,11 @@ impl Lower<'_> {
             Rule::currency_decl => ItemKind::Currency(name(children.expect(Rule::currency_code)?)),
             Rule::rounding_decl => {
                 let mode = children.expect(Rule::rounding_mode)?;
-                ItemKind::Rounding(rounding_mode(mode)?, span_of(mode))
+                let scope = match children.next_if(Rule::per_payee) {
+                    Some(_) => RoundingScope::Payee,
+                    None => RoundingScope::Payment,
+                };
+                ItemKind::Rounding(rounding_mode(mode)?, scope, span_of(mode))
             }
             Rule::parties_decl => {
                 ItemKind::Parties(children.rest().map(party_name).collect::<Lowered<_>>()?)
@@ -840,6 +844,7 @@ fn is_token(rule: Rule) -> bool {
             | Rule::kw_floor
             | Rule::kw_minimum
             | Rule::kw_per
+            | Rule::kw_payee
             | Rule::kw_series
             | Rule::kw_expect
             | Rule::kw_total
