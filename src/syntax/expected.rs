@@ -89,7 +89,8 @@ fn phrase(rule: Rule) -> Option<&'static str> {
         | Rule::window_until
         | Rule::kw_until => MODIFIER,
         Rule::per | Rule::kw_per => "`per`",
-        Rule::per_payee | Rule::kw_payee => "`per payee`",
+        Rule::per_payee => "`per payee`",
+        Rule::kw_payee => "`payee` (`per payee`)",
         Rule::calendar_unit => "`year`, `quarter` or `month`",
         Rule::expr => "an amount, a rate or a name",
         Rule::negate | Rule::primary => "an amount, a rate or a name",
