@@ -5,7 +5,10 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 pub use crate::period::Period;
+mod flows;
+
 pub use crate::syntax::ast::{BinaryOp, Calendar, RoundingMode, RoundingScope, Span};
+pub use flows::{Priority, PriorityForm, Release, Reserve, Waterfall, Withholding};
 
 /// Index into [`Agreement::parties`].
 pub type PartyId = usize;
@@ -26,6 +29,8 @@ pub struct Agreement {
     /// In source order, advances included.
     pub clauses: Vec<Clause>,
     pub settlements: Vec<Settlement>,
+    /// The waterfalls, whose steps are among `clauses`.
+    pub waterfalls: Vec<Waterfall>,
     /// `series "file.csv"`: the series to test against, relative to the file.
     pub series: Option<SeriesRef>,
     /// `expect ...`: what `deal test` checks, in file order.
@@ -124,6 +129,10 @@ pub struct Clause {
     pub payer: PartyId,
     pub payee: PartyId,
     pub kind: ClauseKind,
+    /// Its place in the order of evaluation: 0 for a clause that reads no
+    /// payment, else one more than the deepest clause it reads (a
+    /// withholding: as deep as the deepest payment it withholds from).
+    pub depth: usize,
 }
 
 impl Clause {
@@ -133,6 +142,8 @@ impl Clause {
             ClauseKind::Share(_) => "share",
             ClauseKind::Rest(_) => "rest",
             ClauseKind::Advance(_) => "advance",
+            ClauseKind::Priority(_) => "waterfall",
+            ClauseKind::Withhold(_) => "withhold",
         }
     }
 }
@@ -142,10 +153,14 @@ impl Clause {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClauseKind {
     Share(Share),
-    /// `rest of sales to Seller`
-    Rest(Basis),
+    /// `rest of sales to Seller`, `rest of sales, services to Seller`
+    Rest(Vec<Basis>),
     /// `advance 250K to Artist recouped from royalty`
     Advance(Advance),
+    /// A step of a waterfall.
+    Priority(Priority),
+    /// `withhold 30% of payments to Artist for TaxAuthority`
+    Withhold(Withholding),
 }
 
 /// A share of a basis, with everything that limits it.
@@ -165,6 +180,8 @@ pub struct Share<N = Decimal> {
     /// `minimum 1M per year`
     pub minimum: Option<Limit<N>>,
     pub window: Window,
+    /// `reserve 25% released over 2 periods`
+    pub reserve: Option<Reserve>,
 }
 
 impl<N: Copy> Share<N> {
@@ -216,6 +233,7 @@ impl<N: Copy> Share<N> {
             floor,
             minimum,
             window: self.window.clone(),
+            reserve: self.reserve.clone(),
         })
     }
 }
@@ -317,6 +335,15 @@ pub struct BasisKey {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BasisExpr {
     Column(String),
+    /// `what royalty pays`: the payments, before withholding, of the
+    /// clauses the label names (a waterfall's: all its steps), in the period.
+    Paid {
+        label: String,
+        clauses: Vec<ClauseId>,
+    },
+    /// `what Producer receives`: the party's receipts in the period, after
+    /// withholding, before net settlement.
+    Received(PartyId),
     Constant(Decimal),
     Negate(Box<BasisExpr>),
     Binary(BinaryOp, Box<BasisExpr>, Box<BasisExpr>),
@@ -337,7 +364,7 @@ impl BasisExpr {
                     into.push(name);
                 }
             }
-            BasisExpr::Constant(_) => {}
+            BasisExpr::Constant(_) | BasisExpr::Paid { .. } | BasisExpr::Received(_) => {}
             BasisExpr::Negate(inner) => inner.collect_columns(into),
             BasisExpr::Binary(_, left, right) => {
                 left.collect_columns(into);

@@ -5,7 +5,10 @@ use std::collections::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
-use crate::agreement::{Agreement, Bound, Calendar, Clause, ClauseKind, Limit, Rate, Share};
+use crate::agreement::{
+    Agreement, Basis, Bound, Calendar, Clause, ClauseKind, Limit, Priority, PriorityForm, Rate,
+    Reserve, Share,
+};
 use crate::eval::arith::{self, Fault};
 use crate::eval::statement::{Event, EventKind, Row, Statement};
 use crate::money::{compact, percent};
@@ -190,9 +193,28 @@ fn clause_changes(
                 bound_text(old, a.window.until),
                 bound_text(new, b.window.until),
             );
+            let reserve =
+                |share: &Share| share.reserve.as_ref().map(reserve_text).unwrap_or_default();
+            compare("reserve", reserve(a), reserve(b));
         }
         (ClauseKind::Rest(a), ClauseKind::Rest(b)) => {
-            compare("basis", a.text.clone(), b.text.clone())
+            compare("basis", bases_text(a), bases_text(b))
+        }
+        (ClauseKind::Priority(a), ClauseKind::Priority(b)) => {
+            let basis = |agreement: &Agreement, p: &Priority| {
+                agreement
+                    .waterfalls
+                    .get(p.waterfall)
+                    .map(|w| w.basis.text.clone())
+                    .unwrap_or_default()
+            };
+            compare("waterfall of", basis(old, a), basis(new, b));
+            compare("step", a.step.to_string(), b.step.to_string());
+            compare("terms", priority_text(&a.form), priority_text(&b.form));
+        }
+        (ClauseKind::Withhold(a), ClauseKind::Withhold(b)) => {
+            compare("withheld", percent(a.rate), percent(b.rate));
+            compare("from payments to", party(old, a.party), party(new, b.party));
         }
         (ClauseKind::Advance(a), ClauseKind::Advance(b)) => {
             compare("advance", compact(a.amount), compact(b.amount));
@@ -250,9 +272,31 @@ pub fn describe(agreement: &Agreement, clause: &Clause) -> String {
                     bound_text(agreement, share.window.until)
                 ));
             }
+            if let Some(reserve) = &share.reserve {
+                text.push_str(&format!(" reserve {}", reserve_text(reserve)));
+            }
             text
         }
-        ClauseKind::Rest(basis) => format!("rest of {} from {payer} to {payee}", basis.text),
+        ClauseKind::Rest(bases) => {
+            format!("rest of {} from {payer} to {payee}", bases_text(bases))
+        }
+        ClauseKind::Priority(priority) => {
+            let basis = agreement
+                .waterfalls
+                .get(priority.waterfall)
+                .map(|w| w.basis.text.as_str())
+                .unwrap_or_default();
+            format!(
+                "step {} of the waterfall of {basis} from {payer}: {} to {payee}",
+                priority.step,
+                priority_text(&priority.form)
+            )
+        }
+        ClauseKind::Withhold(withholding) => format!(
+            "withhold {} of payments from {payer} to {} for {payee}",
+            percent(withholding.rate),
+            party(agreement, withholding.party)
+        ),
         ClauseKind::Advance(advance) => {
             let on = on(advance.on);
             format!(
@@ -260,6 +304,42 @@ pub fn describe(agreement: &Agreement, clause: &Clause) -> String {
                 compact(advance.amount)
             )
         }
+    }
+}
+
+/// `sales, services`
+fn bases_text(bases: &[Basis]) -> String {
+    bases
+        .iter()
+        .map(|basis| basis.text.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `25% released over 2 periods`
+fn reserve_text(reserve: &Reserve) -> String {
+    format!(
+        "{} released {} {} periods",
+        percent(reserve.rate),
+        reserve.release.keyword(),
+        reserve.periods
+    )
+}
+
+/// A waterfall step's terms, without its payee: `30%`, `recoup expenses cap 5M`.
+fn priority_text(form: &PriorityForm) -> String {
+    match form {
+        PriorityForm::Share(rate) => percent(*rate),
+        PriorityForm::Recoup { costs, cap } => match cap {
+            Some(cap) => format!("recoup {} cap {}", costs.text, compact(*cap)),
+            None => format!("recoup {}", costs.text),
+        },
+        PriorityForm::Rest { until: Some(until) } => {
+            format!("rest until received {}", compact(*until))
+        }
+        PriorityForm::Rest { until: None } => "rest".into(),
+        PriorityForm::Pay(amount) => format!("pay {}", compact(*amount)),
+        PriorityForm::Split { rate, .. } => format!("split {}", percent(*rate)),
     }
 }
 

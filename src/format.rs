@@ -55,13 +55,10 @@ pub fn format(file: &File, source: &str) -> String {
         }
         let lines = item_lines(&item.kind);
         let last = lines.len().saturating_sub(1);
+        // Each line after the first carries its own indent: a clause's
+        // continuation, a waterfall's steps and closing brace.
         for (index, line) in lines.iter().enumerate() {
-            let indent = if index == 0 {
-                INDENT.to_string()
-            } else {
-                format!("{INDENT}{CONTINUATION}")
-            };
-            out.push_str(&indent);
+            out.push_str(INDENT);
             out.push_str(line);
             if index == last
                 && let Some(comment) =
@@ -216,6 +213,17 @@ fn clause_lines(clause: &Clause) -> Vec<String> {
         .map(|l| format!("{}: ", l.value))
         .unwrap_or_default();
     let (head, tiers, modifiers) = match &clause.body {
+        ClauseBody::Waterfall(waterfall) => return waterfall_lines(&label, waterfall),
+        ClauseBody::Withhold(withhold) => {
+            let head = format!(
+                "{label}withhold {} of payments{} to {} for {}",
+                withhold.rate,
+                payer(withhold.payer.as_ref()),
+                name(&withhold.from_payments_to.value),
+                name(&withhold.for_party.value)
+            );
+            (head, Vec::new(), Vec::new())
+        }
         ClauseBody::Share(share) => {
             let head = format!(
                 "{label}share {} of {}{} to {}",
@@ -238,7 +246,11 @@ fn clause_lines(clause: &Clause) -> Vec<String> {
         ClauseBody::Rest(rest) => (
             format!(
                 "{label}rest of {}{} to {}",
-                rest.basis,
+                rest.bases
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 payer(rest.payer.as_ref()),
                 name(&rest.payee.value)
             ),
@@ -294,6 +306,50 @@ fn clause_lines(clause: &Clause) -> Vec<String> {
         }
     }
     lines.extend(modifiers);
+    // Every line after the first is a continuation.
+    for line in lines.iter_mut().skip(1) {
+        line.insert_str(0, CONTINUATION);
+    }
+    lines
+}
+
+/// `waterfall of gross_receipts {`, a step a line, then `}`.
+fn waterfall_lines(label: &str, waterfall: &Waterfall) -> Vec<String> {
+    let mut lines = vec![format!(
+        "{label}waterfall of {}{} {{",
+        waterfall.basis,
+        payer(waterfall.payer.as_ref())
+    )];
+    for step in &waterfall.steps {
+        let label = step
+            .label
+            .as_ref()
+            .map(|l| format!("{}: ", l.value))
+            .unwrap_or_default();
+        let body = match &step.kind {
+            PriorityKind::Share { rate, payee } => format!("{rate} to {}", name(&payee.value)),
+            PriorityKind::Recoup { costs, payee, cap } => match cap {
+                Some(cap) => format!("recoup {costs} to {} cap {cap}", name(&payee.value)),
+                None => format!("recoup {costs} to {}", name(&payee.value)),
+            },
+            PriorityKind::Rest { payee, until } => match until {
+                Some(until) => format!("rest to {} until received {until}", name(&payee.value)),
+                None => format!("rest to {}", name(&payee.value)),
+            },
+            PriorityKind::Pay { amount, payee } => {
+                format!("pay {amount} to {}", name(&payee.value))
+            }
+            PriorityKind::Split(parts) => {
+                let parts: Vec<String> = parts
+                    .iter()
+                    .map(|(rate, payee)| format!("{rate} to {}", name(&payee.value)))
+                    .collect();
+                format!("split {}", parts.join(", "))
+            }
+        };
+        lines.push(format!("{CONTINUATION}{label}{body}"));
+    }
+    lines.push("}".into());
     lines
 }
 
@@ -342,6 +398,14 @@ fn modifier(modifier: &Modifier) -> String {
             Some(per) => format!("{keyword} {amount} per {}", per.unit.keyword()),
             None => format!("{keyword} {amount}"),
         },
+        ModifierKind::Reserve {
+            rate,
+            release,
+            periods,
+        } => format!(
+            "reserve {rate} released {} {periods} periods",
+            release.keyword()
+        ),
         ModifierKind::From(when) | ModifierKind::Until(when) => match when {
             When::Date(date) => format!("{keyword} {}", date.date),
             When::Event(event) => format!("{keyword} {}", event.value),

@@ -2,6 +2,8 @@
 //! (`tests/acceptance/<case>/agreement.deal`), evaluated against their series,
 //! compared to payments computed by an independent implementation, to the cent.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -60,6 +62,7 @@ fn check_case(case: &str) {
             );
         }
     }
+    through_the_binary(case, &dir, &expected_rows);
     for (key, amount) in expected(&dir.join("totals.csv")) {
         let total = statement
             .totals
@@ -71,6 +74,56 @@ fn check_case(case: &str) {
             Some(amount.as_str()),
             "{case}: total for {key:?}"
         );
+    }
+}
+
+/// The same figures from `deal eval --by party --format csv`, with the
+/// case's `args` file (extra flags, one a line) if it has one.
+fn through_the_binary(case: &str, dir: &Path, expected_rows: &BTreeMap<Vec<String>, String>) {
+    let deal_file = dir.join("agreement.deal");
+    let series = dir.join("series.csv");
+    let mut args: Vec<String> = vec![
+        "eval".into(),
+        deal_file.display().to_string(),
+        "--series".into(),
+        series.display().to_string(),
+        "--by".into(),
+        "party".into(),
+        "--format".into(),
+        "csv".into(),
+    ];
+    if let Ok(extra) = std::fs::read_to_string(dir.join("args")) {
+        args.extend(
+            extra
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from),
+        );
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = common::deal(&args);
+    common::exits(&out, 0);
+    let stdout = common::text(&out.stdout);
+    let mut lines = stdout.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let (period, party, amount) = (column("period"), column("party"), column("amount"));
+    let mut printed: BTreeMap<Vec<String>, String> = BTreeMap::new();
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        printed.insert(
+            vec![cells[period].to_string(), cells[party].to_string()],
+            cells[amount].to_string(),
+        );
+    }
+    for (key, amount) in expected_rows {
+        let zero = money::fixed(
+            Decimal::ZERO,
+            amount.split('.').nth(1).map_or(0, |d| d.len() as u32),
+        );
+        let actual = printed.get(key).cloned().unwrap_or(zero);
+        assert_eq!(&actual, amount, "{case} through the binary: {key:?}");
     }
 }
 
@@ -105,11 +158,26 @@ fn v06_window_and_event() {
 }
 
 #[test]
+fn v09_collection_waterfall() {
+    check_case("v09-collection-waterfall");
+}
+
+#[test]
+fn v10_commission_and_withholding() {
+    check_case("v10-commission-and-withholding");
+}
+
+#[test]
+fn v11_reserve_against_returns() {
+    check_case("v11-reserve-against-returns");
+}
+
+#[test]
 fn every_case_has_a_test() {
     let cases = std::fs::read_dir("tests/acceptance")
         .expect("cases")
         .count();
-    assert_eq!(cases, 6, "add a test function for each new case");
+    assert_eq!(cases, 9, "add a test function for each new case");
 }
 
 /// Issue 14, item 1: under `settle net`, `total` is after the offsets (what

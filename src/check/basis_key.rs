@@ -48,6 +48,8 @@ impl Sum {
     fn add(&mut self, expr: &BasisExpr, factor: Decimal) -> Option<()> {
         match expr {
             BasisExpr::Column(name) => self.term(format!("`{name}`"), factor),
+            BasisExpr::Paid { label, .. } => self.term(format!("what `{label}` pays"), factor),
+            BasisExpr::Received(party) => self.term(format!("what party {party} receives"), factor),
             BasisExpr::Constant(value) => {
                 self.constant = exact::add(self.constant, exact::mul(*value, factor)?)?;
                 Some(())

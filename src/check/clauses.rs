@@ -6,29 +6,53 @@ use rust_decimal::Decimal;
 use super::Checker;
 use super::values::Unit;
 use crate::agreement::{
-    Advance, Band, Basis, Bound, Calendar, Clause, ClauseKind, Limit, PartyId, Rate, Share, Step,
-    Window,
+    Advance, Band, Basis, Bound, Calendar, Clause, ClauseId, ClauseKind, Limit, PartyId, Rate,
+    Reserve, Share, Step, Window,
 };
 use crate::diagnostics::{Problem, ProblemKind};
 use crate::money;
 use crate::syntax::ast::{self, ClauseBody, Expr, ModifierKind, Name, Span, When};
+
+/// A share's modifiers, checked.
+struct Modifiers {
+    caps: Vec<Limit>,
+    threshold: Option<Limit>,
+    floor: Option<Limit>,
+    minimum: Option<Limit>,
+    window: Window,
+    reserve: Option<Reserve>,
+}
 
 impl Checker {
     fn error_count(&self) -> usize {
         self.problems.iter().filter(|p| p.is_error()).count()
     }
 
-    /// Checks one clause; `None` if it has errors (they are reported).
-    pub(super) fn clause(&mut self, clause: &ast::Clause) -> Option<Clause> {
+    /// Checks one clause, the first of those it becomes numbered `first`
+    /// (a waterfall becomes one per step payee); `None` if it has errors
+    /// (they are reported).
+    pub(super) fn clause(&mut self, clause: &ast::Clause, first: ClauseId) -> Option<Vec<Clause>> {
         let errors_before = self.error_count();
         let ((payer, payee), kind) = match &clause.body {
+            ClauseBody::Waterfall(waterfall) => return self.waterfall(clause, waterfall, first),
+            ClauseBody::Withhold(withhold) => {
+                let parties =
+                    self.parties_of(withhold.payer.as_ref(), &withhold.for_party, clause.span);
+                (
+                    parties,
+                    self.withholding(withhold).map(ClauseKind::Withhold),
+                )
+            }
             ClauseBody::Share(share) => {
                 let parties = self.parties_of(share.payer.as_ref(), &share.payee, clause.span);
                 (parties, self.share(share).map(ClauseKind::Share))
             }
             ClauseBody::Rest(rest) => {
                 let parties = self.parties_of(rest.payer.as_ref(), &rest.payee, clause.span);
-                (parties, self.basis(&rest.basis).map(ClauseKind::Rest))
+                let bases: Vec<Option<Basis>> =
+                    rest.bases.iter().map(|basis| self.basis(basis)).collect();
+                let bases: Option<Vec<Basis>> = bases.into_iter().collect();
+                (parties, bases.map(ClauseKind::Rest))
             }
             ClauseBody::Advance(advance) => {
                 let parties = self.parties_of(advance.payer.as_ref(), &advance.payee, clause.span);
@@ -47,7 +71,7 @@ impl Checker {
         if self.error_count() > errors_before {
             return None;
         }
-        Some(Clause {
+        Some(vec![Clause {
             label: clause
                 .label
                 .as_ref()
@@ -58,7 +82,8 @@ impl Checker {
             payer,
             payee,
             kind,
-        })
+            depth: 0,
+        }])
     }
 
     /// The payer (named, or the agreement's) and the payee of a clause.
@@ -69,15 +94,28 @@ impl Checker {
         clause_span: Span,
     ) -> (Option<PartyId>, Option<PartyId>) {
         let payee_id = self.party(payee);
-        let payer_id = match payer {
+        let payer_id = self.payer_of(payer, &payee.value, clause_span);
+        self.not_to_itself(payer_id, payee_id, payee);
+        (payer_id, payee_id)
+    }
+
+    /// The payer named by `from`, or the agreement's; a clause without
+    /// either is reported, with a payer other than `payee` to suggest.
+    pub(super) fn payer_of(
+        &mut self,
+        payer: Option<&Name>,
+        payee: &str,
+        clause_span: Span,
+    ) -> Option<PartyId> {
+        match payer {
             Some(name) => self.party(name),
             None => {
                 // A `payer` line that names an unknown party is reported there.
                 if self.payer.is_none() && !self.payer_declared && !self.parties.is_empty() {
-                    let other = self.parties.iter().find(|p| p.name != payee.value);
+                    let other = self.parties.iter().find(|p| p.name != payee);
                     self.report(Problem::new(
                         ProblemKind::NoPayer {
-                            payee: payee.value.clone(),
+                            payee: payee.to_string(),
                             payer: other.map_or_else(|| "Payer".into(), |p| p.name.clone()),
                         },
                         clause_span,
@@ -85,8 +123,17 @@ impl Checker {
                 }
                 self.payer
             }
-        };
-        if let (Some(a), Some(b)) = (payer_id, payee_id)
+        }
+    }
+
+    /// Reports a payment from a party to itself; `false` if it is one.
+    pub(super) fn not_to_itself(
+        &mut self,
+        payer: Option<PartyId>,
+        payee_id: Option<PartyId>,
+        payee: &Name,
+    ) -> bool {
+        if let (Some(a), Some(b)) = (payer, payee_id)
             && a == b
         {
             self.report(Problem::new(
@@ -95,8 +142,9 @@ impl Checker {
                 },
                 payee.span,
             ));
+            return false;
         }
-        (payer_id, payee_id)
+        true
     }
 
     fn share(&mut self, share: &ast::Share) -> Option<Share> {
@@ -106,9 +154,14 @@ impl Checker {
             None => first_rate.map(Rate::Flat),
             Some(schedule) => first_rate.and_then(|first| self.schedule(first, schedule)),
         };
-        let (caps, threshold, floor, minimum, window) = self.modifiers(&share.modifiers);
-        let (caps, threshold, floor, minimum, window) =
-            (caps?, threshold?, floor?, minimum?, window?);
+        let Modifiers {
+            caps,
+            threshold,
+            floor,
+            minimum,
+            window,
+            reserve,
+        } = self.modifiers(&share.modifiers)?;
         self.floor_against_caps(floor.as_ref(), &caps, "floor");
         self.floor_against_caps(minimum.as_ref(), &caps, "minimum");
         Some(Share {
@@ -119,11 +172,12 @@ impl Checker {
             floor,
             minimum,
             window,
+            reserve,
         })
     }
 
     /// A rate from 0% to 100%.
-    fn rate(&mut self, expr: &Expr) -> Option<Decimal> {
+    pub(super) fn rate(&mut self, expr: &Expr) -> Option<Decimal> {
         let (rate, span) = self
             .scope
             .constant(expr, Unit::Rate, "a rate")
@@ -142,7 +196,7 @@ impl Checker {
     }
 
     /// An amount above zero; `what` names it in messages (`a cap`).
-    fn positive(&mut self, expr: &Expr, what: &'static str) -> Option<Decimal> {
+    pub(super) fn positive(&mut self, expr: &Expr, what: &'static str) -> Option<Decimal> {
         let (amount, span) = self
             .scope
             .constant(expr, Unit::Amount, what)
@@ -293,18 +347,11 @@ impl Checker {
     }
 
     #[allow(clippy::type_complexity)]
-    fn modifiers(
-        &mut self,
-        modifiers: &[ast::Modifier],
-    ) -> (
-        Option<Vec<Limit>>,
-        Option<Option<Limit>>,
-        Option<Option<Limit>>,
-        Option<Option<Limit>>,
-        Option<Window>,
-    ) {
+    /// A share's modifiers; `None` if any is wrong (it is reported).
+    fn modifiers(&mut self, modifiers: &[ast::Modifier]) -> Option<Modifiers> {
         let mut caps: Vec<Limit> = Vec::new();
         let (mut threshold, mut floor, mut minimum) = (None, None, None);
+        let mut reserve = None;
         let mut window = Window::default();
         let mut ok = true;
         for modifier in modifiers {
@@ -344,18 +391,29 @@ impl Checker {
                 ModifierKind::Until(when) => {
                     ok &= self.window_bound(&mut window.until, when, keyword, modifier.span);
                 }
+                ModifierKind::Reserve {
+                    rate,
+                    release,
+                    periods,
+                } => {
+                    if reserve.is_some() {
+                        self.duplicate_modifier(keyword, modifier.span);
+                        ok = false;
+                    } else {
+                        reserve = self.reserve(rate, *release, periods, modifier.span);
+                        ok &= reserve.is_some();
+                    }
+                }
             }
         }
-        if !ok {
-            return (None, None, None, None, None);
-        }
-        (
-            Some(caps),
-            Some(threshold),
-            Some(floor),
-            Some(minimum),
-            Some(window),
-        )
+        ok.then_some(Modifiers {
+            caps,
+            threshold,
+            floor,
+            minimum,
+            window,
+            reserve,
+        })
     }
 
     fn duplicate_modifier(&mut self, keyword: &'static str, span: Span) {
@@ -471,18 +529,20 @@ impl Checker {
 
 /// An expression's canonical text (its `Display`), without the formatting
 /// machinery for the usual basis, a single column name.
-fn written(expr: &Expr) -> String {
+pub(super) fn written(expr: &Expr) -> String {
     match &expr.kind {
         ast::ExprKind::Name(name) => name.clone(),
         _ => expr.to_string(),
     }
 }
 
-/// Points each advance at the share clauses that recoup it.
+/// Points each advance at the share clauses that recoup it. `firsts` is
+/// the first clause each of `items` becomes, which labels point at.
 pub(super) fn link_advances(
     checker: &mut Checker,
     items: &[&ast::Clause],
-    clauses: &mut [Option<Clause>],
+    firsts: &[ClauseId],
+    clauses: &mut [Option<Vec<Clause>>],
 ) {
     for (index, item) in items.iter().enumerate() {
         let ClauseBody::Advance(advance) = &item.body else {
@@ -519,7 +579,9 @@ pub(super) fn link_advances(
                 ));
                 continue;
             };
-            let Some(ClauseBody::Share(share)) = items.get(target).map(|c| &c.body) else {
+            let item = firsts.iter().position(|first| *first == target);
+            let Some(ClauseBody::Share(share)) = item.and_then(|i| items.get(i)).map(|c| &c.body)
+            else {
                 checker.report(Problem::new(
                     ProblemKind::NotRecoupable {
                         label: label.value.clone(),
@@ -545,10 +607,13 @@ pub(super) fn link_advances(
             }
             recouped_by.push(target);
         }
-        if let Some(Some(Clause {
+        if let Some(Clause {
             kind: ClauseKind::Advance(advance),
             ..
-        })) = clauses.get_mut(index)
+        }) = clauses
+            .get_mut(index)
+            .and_then(|clause| clause.as_mut())
+            .and_then(|clause| clause.first_mut())
         {
             advance.recouped_by = recouped_by;
         }

@@ -11,7 +11,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::agreement::{Agreement, ClauseKind, Limit};
+use crate::agreement::{Agreement, ClauseKind, Limit, PriorityForm};
 use crate::diagnostics::{Problem, ProblemKind};
 use crate::money;
 use crate::syntax::ast::Span;
@@ -55,7 +55,17 @@ pub(super) fn round_paid_amounts(agreement: &mut Agreement) -> Vec<Problem> {
                 }
             }
             ClauseKind::Advance(advance) => round("an advance", &mut advance.amount, clause.span),
-            ClauseKind::Rest(_) => {}
+            ClauseKind::Priority(priority) => match &mut priority.form {
+                PriorityForm::Pay(amount) => round("a payment", amount, clause.span),
+                PriorityForm::Rest {
+                    until: Some(amount),
+                } => round("an amount to receive", amount, clause.span),
+                PriorityForm::Recoup {
+                    cap: Some(amount), ..
+                } => round("a cap", amount, clause.span),
+                _ => {}
+            },
+            ClauseKind::Rest(_) | ClauseKind::Withhold(_) => {}
         }
     }
     problems

@@ -5,6 +5,8 @@
 mod basis_key;
 mod clauses;
 mod expect;
+mod flows;
+mod graph;
 mod minor_units;
 mod names;
 mod values;
@@ -13,7 +15,8 @@ mod warnings;
 use std::collections::{HashMap, HashSet};
 
 use crate::agreement::{
-    Agreement, BasisKey, Clause, ClauseKind, Currency, Event, Party, PartyId, Settlement,
+    Agreement, BasisKey, Clause, ClauseId, ClauseKind, Currency, Event, Party, PartyId, Settlement,
+    Waterfall,
 };
 use crate::diagnostics::{Problem, ProblemKind, suggest};
 use crate::syntax::ast::{self, ItemKind, Name, RoundingMode, RoundingScope, Span};
@@ -77,8 +80,12 @@ struct Checker {
     payer: Option<PartyId>,
     /// Whether the agreement has a `payer` line, valid or not.
     payer_declared: bool,
-    /// Explicit clause labels: label → (clause index, span).
+    /// Explicit clause and step labels: label → (clause index, span).
     labels: HashMap<String, (usize, Span)>,
+    /// Labels that name several clauses: waterfalls, split steps.
+    groups: flows::Groups,
+    /// The waterfalls checked so far.
+    waterfalls: Vec<Waterfall>,
 }
 
 /// Parties found by a look down the list, up to this many; past it, by a map.
@@ -178,10 +185,6 @@ impl Checker {
         self.declare_parties(items, agreement.name.span);
         self.declare_events(items);
         self.declare_payer(items);
-        self.declare_constants(items);
-        let settlements = self.settlements(items);
-        let series = self.series(items);
-
         let clause_items: Vec<&ast::Clause> = items
             .iter()
             .filter_map(|item| match &item.kind {
@@ -189,16 +192,32 @@ impl Checker {
                 _ => None,
             })
             .collect();
-        self.declare_labels(&clause_items);
+        // The first clause each item becomes: a waterfall becomes several.
+        let firsts: Vec<ClauseId> = flows::widths(&clause_items)
+            .into_iter()
+            .scan(0usize, |next, width| {
+                let first = *next;
+                *next = next.saturating_add(width);
+                Some(first)
+            })
+            .collect();
+        self.declare_labels(&clause_items, &firsts);
+        // Bases may name clauses (`what royalty pays`) and parties.
+        self.scope.labels = self.labels_in_file_order().map(str::to_string).collect();
+        self.scope.parties = self.parties.iter().map(|p| p.name.clone()).collect();
+        self.declare_constants(items);
+        let settlements = self.settlements(items);
+        let series = self.series(items);
         let expectations = self.expectations(items, series.is_some());
         self.deceptive(items, &clause_items);
-        let mut clauses: Vec<Option<Clause>> = clause_items
+        let mut clauses: Vec<Option<Vec<Clause>>> = clause_items
             .iter()
-            .map(|clause| self.clause(clause))
+            .zip(&firsts)
+            .map(|(clause, first)| self.clause(clause, *first))
             .collect();
-        clauses::link_advances(self, &clause_items, &mut clauses);
-        let clauses: Option<Vec<Clause>> = clauses.into_iter().collect();
-        let clauses = clauses?;
+        clauses::link_advances(self, &clause_items, &firsts, &mut clauses);
+        let clauses: Option<Vec<Vec<Clause>>> = clauses.into_iter().collect();
+        let clauses: Vec<Clause> = clauses?.into_iter().flatten().collect();
         self.duplicate_rests(&clauses);
         let mut agreement = Agreement {
             name: agreement.name.value.clone(),
@@ -209,10 +228,15 @@ impl Checker {
             events: std::mem::take(&mut self.events),
             clauses,
             settlements,
+            waterfalls: std::mem::take(&mut self.waterfalls),
             series,
             expectations,
         };
         label_unlabelled(&mut agreement.clauses, &agreement.parties);
+        let groups = std::mem::take(&mut self.groups);
+        if !graph::order(self, &mut agreement, &groups) {
+            return None;
+        }
         let unpaid = minor_units::round_paid_amounts(&mut agreement);
         self.problems.extend(unpaid);
         warnings::report(self, &agreement);
@@ -423,21 +447,32 @@ impl Checker {
         settlements
     }
 
-    fn declare_labels(&mut self, clauses: &[&ast::Clause]) {
-        for (index, clause) in clauses.iter().enumerate() {
-            let Some(label) = &clause.label else { continue };
-            if let Some((_, first)) = self.labels.get(&label.value) {
-                self.duplicate(
-                    "label",
-                    label.value.clone(),
-                    label.span,
-                    *first,
-                    "first used here",
-                );
-                continue;
+    /// The labels of clauses and of waterfall steps, each at the clause it
+    /// names (`firsts`: the first clause each of `clauses` becomes).
+    fn declare_labels(&mut self, clauses: &[&ast::Clause], firsts: &[ClauseId]) {
+        for (clause, first) in clauses.iter().zip(firsts) {
+            if let Some(label) = &clause.label {
+                self.declare_label(label, *first);
             }
-            self.labels.insert(label.value.clone(), (index, label.span));
+            if let ast::ClauseBody::Waterfall(waterfall) = &clause.body {
+                self.declare_steps(waterfall, *first);
+            }
         }
+    }
+
+    /// One label, at clause `id`; a label used twice is reported.
+    fn declare_label(&mut self, label: &Name, id: ClauseId) {
+        if let Some((_, first)) = self.labels.get(&label.value) {
+            self.duplicate(
+                "label",
+                label.value.clone(),
+                label.span,
+                *first,
+                "first used here",
+            );
+            return;
+        }
+        self.labels.insert(label.value.clone(), (id, label.span));
     }
 
     /// Look-alike and mixed-script names, namespace by namespace. The names
@@ -462,10 +497,11 @@ impl Checker {
     /// compared as computed, so `-refunds + sales` is `sales - refunds`.
     fn duplicate_rests(&mut self, clauses: &[Clause]) {
         let mut seen: HashMap<&BasisKey, Span> = HashMap::new();
-        for clause in clauses {
-            let ClauseKind::Rest(basis) = &clause.kind else {
-                continue;
-            };
+        let bases = clauses.iter().flat_map(|clause| match &clause.kind {
+            ClauseKind::Rest(bases) => bases.iter().map(|basis| (clause, basis)).collect(),
+            _ => Vec::new(),
+        });
+        for (clause, basis) in bases {
             match seen.get(&basis.key) {
                 Some(first) => {
                     let problem = Problem::new(

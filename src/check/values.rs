@@ -85,6 +85,10 @@ pub struct Scope {
     /// Constants declared further down, not yet in scope: using one is an
     /// error, never a silent series column.
     below: HashMap<String, Span>,
+    /// The parties, in order, and the clause and step labels, which `what
+    /// Producer receives` and `what royalty pays` name.
+    pub parties: Vec<String>,
+    pub labels: Vec<String>,
 }
 
 struct Entry {
@@ -191,6 +195,41 @@ impl Scope {
                     depth: 1,
                 },
             }),
+            ExprKind::Paid(label) => {
+                if !self.labels.contains(&label.value) {
+                    return Err(Problem::new(
+                        ProblemKind::UnknownLabel {
+                            name: label.value.clone(),
+                            suggestion: suggest(
+                                &label.value,
+                                self.labels.iter().map(String::as_str),
+                            ),
+                        },
+                        label.span,
+                    )
+                    .into());
+                }
+                Ok(flow(BasisExpr::Paid {
+                    label: label.value.clone(),
+                    clauses: Vec::new(),
+                }))
+            }
+            ExprKind::Received(party) => {
+                match self.parties.iter().position(|p| *p == party.value) {
+                    Some(id) => Ok(flow(BasisExpr::Received(id))),
+                    None => Err(Problem::new(
+                        ProblemKind::UnknownParty {
+                            name: party.value.clone(),
+                            suggestion: suggest(
+                                &party.value,
+                                self.parties.iter().map(String::as_str),
+                            ),
+                        },
+                        party.span,
+                    )
+                    .into()),
+                }
+            }
             ExprKind::Paren(inner) => self.fold(inner),
             ExprKind::Negate(inner) => {
                 let value = self.fold(inner)?;
@@ -312,6 +351,16 @@ fn deeper(depth: usize, span: Span) -> Result<(), Problem> {
     Ok(())
 }
 
+/// A payment of the period: an amount that changes each period.
+fn flow(form: BasisExpr) -> Value {
+    Value {
+        unit: Unit::Amount,
+        form,
+        nodes: 1,
+        depth: 1,
+    }
+}
+
 fn constant(unit: Unit, number: Decimal) -> Value {
     Value {
         unit,
@@ -374,7 +423,10 @@ pub fn apply(op: BinaryOp, a: Decimal, b: Decimal) -> Option<Decimal> {
 /// The first name in `expr` that is not a declared constant.
 fn first_unknown_name(expr: &Expr, scope: &Scope) -> Option<(String, Span)> {
     match &expr.kind {
-        ExprKind::Amount { .. } | ExprKind::Percent { .. } => None,
+        ExprKind::Amount { .. }
+        | ExprKind::Percent { .. }
+        | ExprKind::Paid(_)
+        | ExprKind::Received(_) => None,
         ExprKind::Name(name) => {
             (!scope.entries.contains_key(name)).then(|| (name.clone(), expr.span))
         }

@@ -31,26 +31,28 @@ fn lone_rests(checker: &mut Checker, agreement: &Agreement) {
     };
     let mut warned: Vec<&BasisKey> = Vec::new();
     for clause in &agreement.clauses {
-        let ClauseKind::Rest(rest) = &clause.kind else {
+        let ClauseKind::Rest(bases) = &clause.kind else {
             continue;
         };
-        // Once per basis: a second `rest of` it is an error of its own.
-        if shares().any(|basis| basis.key == rest.key) || warned.contains(&&rest.key) {
-            continue;
+        for rest in bases {
+            // Once per basis: a second `rest of` it is an error of its own.
+            if shares().any(|basis| basis.key == rest.key) || warned.contains(&&rest.key) {
+                continue;
+            }
+            warned.push(&rest.key);
+            // The share most like it, by the columns they read.
+            let columns = rest.expr.columns();
+            let like = shares()
+                .find(|basis| basis.expr.columns().iter().any(|c| columns.contains(c)))
+                .map(|basis| basis.text.clone());
+            checker.report(Problem::new(
+                ProblemKind::LoneRest {
+                    basis: rest.text.clone(),
+                    like,
+                },
+                clause.span,
+            ));
         }
-        warned.push(&rest.key);
-        // The share most like it, by the columns they read.
-        let columns = rest.expr.columns();
-        let like = shares()
-            .find(|basis| basis.expr.columns().iter().any(|c| columns.contains(c)))
-            .map(|basis| basis.text.clone());
-        checker.report(Problem::new(
-            ProblemKind::LoneRest {
-                basis: rest.text.clone(),
-                like,
-            },
-            clause.span,
-        ));
     }
 }
 

@@ -129,6 +129,21 @@ pub enum ProblemKind {
         payee: String,
         advance_payee: String,
     },
+    /// `what manager pays` where the manager's commission reads the
+    /// royalty and the royalty reads the commission: every clause of the
+    /// cycle, in order, the first again at the end.
+    Cycle { clauses: Vec<String> },
+    /// A waterfall step after one that takes everything left.
+    StepAfterAll,
+    /// `waterfall of gross {}`
+    EmptyWaterfall,
+    /// `split 50% to A, 40% to B`
+    SplitNotWhole { total: String },
+    /// `reserve 25% released over 1.5 periods`
+    ReservePeriods { text: String, limit: u32 },
+    /// `withhold 30% of payments to Artist for Tax` where no clause pays
+    /// Artist from the withholding's payer.
+    NothingWithheld { party: String, payer: String },
     /// Two `cap`s with the same period, two `above`s...
     DuplicateModifier { keyword: &'static str },
     /// `minimum 1M` without `per year`.
@@ -402,6 +417,12 @@ impl ProblemKind {
             ProblemKind::NotRecoupable { .. } => "deal::check::not_recoupable",
             ProblemKind::RecoupOtherPayee { .. } => "deal::check::recoup_other_payee",
             ProblemKind::DuplicateModifier { .. } => "deal::check::duplicate_modifier",
+            ProblemKind::Cycle { .. } => "deal::check::cycle",
+            ProblemKind::StepAfterAll => "deal::check::step_after_all",
+            ProblemKind::EmptyWaterfall => "deal::check::empty_waterfall",
+            ProblemKind::SplitNotWhole { .. } => "deal::check::split_not_whole",
+            ProblemKind::ReservePeriods { .. } => "deal::check::reserve_periods",
+            ProblemKind::NothingWithheld { .. } => "deal::check::nothing_withheld",
             ProblemKind::MissingPeriod { .. } => "deal::check::missing_period",
             ProblemKind::DuplicateRest { .. } => "deal::check::duplicate_rest",
             ProblemKind::SettleSelf => "deal::check::settle_self",
@@ -516,6 +537,15 @@ impl ProblemKind {
             }
             ProblemKind::DivisionByZero => "division by zero".into(),
             ProblemKind::Overflow => "the result is beyond the exact decimal range".into(),
+            // No column: it reads the period's payments (`what royalty pays`).
+            ProblemKind::NotConstant {
+                written,
+                column,
+                what,
+            } if column.is_empty() => format!(
+                "{what} must be {}, but `{written}` changes with each period's payments",
+                fixed(what)
+            ),
             ProblemKind::NotConstant {
                 written,
                 column,
@@ -554,6 +584,27 @@ impl ProblemKind {
                 payee,
                 advance_payee,
             } => format!("`{label}` pays `{payee}`, but the advance goes to `{advance_payee}`"),
+            ProblemKind::Cycle { clauses } => format!(
+                "these clauses read each other's payments in a circle: {}",
+                clauses
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(" reads ")
+            ),
+            ProblemKind::StepAfterAll => {
+                "this step takes everything left, so the steps after it are never reached".into()
+            }
+            ProblemKind::EmptyWaterfall => "a waterfall without steps pays nothing".into(),
+            ProblemKind::SplitNotWhole { total } => {
+                format!("the parts of a split add up to {total}, not 100%")
+            }
+            ProblemKind::ReservePeriods { text, limit } => format!(
+                "a reserve is released over a whole number of periods from 1 to {limit}, not `{text}`"
+            ),
+            ProblemKind::NothingWithheld { party, payer } => {
+                format!("no clause pays `{party}` from `{payer}`: there is nothing to withhold")
+            }
             ProblemKind::DuplicateModifier { keyword } => {
                 format!("`{keyword}` is given twice in one clause")
             }
@@ -725,6 +776,7 @@ impl ProblemKind {
             ProblemKind::NotPositive { .. } => "must be more than zero",
             ProblemKind::DivisionByZero => "divides by zero",
             ProblemKind::Overflow => "too large",
+            ProblemKind::NotConstant { column, .. } if column.is_empty() => "changes each period",
             ProblemKind::NotConstant { .. } => "depends on the series",
             ProblemKind::NotIncreasing { .. } => "must be larger than the one before",
             ProblemKind::OpenBandNotLast { .. } => "open-ended, but not last",
@@ -736,6 +788,12 @@ impl ProblemKind {
             ProblemKind::NotRecoupable { .. } => "not a `share` clause",
             ProblemKind::RecoupOtherPayee { .. } => "pays another party",
             ProblemKind::DuplicateModifier { .. } => "given again here",
+            ProblemKind::Cycle { .. } => "reads its own payments, through the others",
+            ProblemKind::StepAfterAll => "takes everything left",
+            ProblemKind::EmptyWaterfall => "no steps",
+            ProblemKind::SplitNotWhole { .. } => "not 100% in all",
+            ProblemKind::ReservePeriods { .. } => "not a whole number of periods",
+            ProblemKind::NothingWithheld { .. } => "never paid",
             ProblemKind::MissingPeriod { .. } => "how often?",
             ProblemKind::DuplicateRest { .. } => "given again here",
             ProblemKind::SettleSelf => "the same party twice",
@@ -891,6 +949,30 @@ impl ProblemKind {
                 Some("an advance is recouped from the same party's earnings".into())
             }
             ProblemKind::DuplicateModifier { .. } => Some("keep one".into()),
+            ProblemKind::Cycle { .. } => Some(
+                "a clause may read only payments that do not depend on it: take the basis from the series, or from a clause earlier in the chain"
+                    .into(),
+            ),
+            ProblemKind::StepAfterAll => Some(
+                "move the steps after it above it, or give it a limit (`rest to P until received 12M`)"
+                    .into(),
+            ),
+            ProblemKind::EmptyWaterfall => Some(
+                "add steps in order of priority, one a line: `30% to Distributor`, `recoup expenses to Distributor`, `rest to Financier until received 12M`, `split 50% to Financier, 50% to Producer`"
+                    .into(),
+            ),
+            ProblemKind::SplitNotWhole { .. } => Some(
+                "a split shares out everything that reaches it; the last part takes the rest to the cent, so the rates must add up to 100%"
+                    .into(),
+            ),
+            ProblemKind::ReservePeriods { .. } => Some(
+                "count in the series' periods: `released over 2 periods` on a quarterly series is two quarters"
+                    .into(),
+            ),
+            ProblemKind::NothingWithheld { .. } => Some(
+                "name the party whose payments are withheld, and the payer with `from` if it is not the agreement's"
+                    .into(),
+            ),
             ProblemKind::MissingPeriod { keyword } => Some(format!(
                 "say how often it applies: `{keyword} ... per year`"
             )),

@@ -8,8 +8,11 @@
 pub mod arith;
 mod basis;
 pub mod fixed;
+mod flows;
+mod reserve;
 mod share;
 pub mod statement;
+mod waterfall;
 mod window;
 
 use std::collections::HashMap;
@@ -262,6 +265,19 @@ struct Engine<'a> {
     earned: Vec<Decimal>,
     /// The events of one share in one period, before they are dated.
     period_events: Vec<(EventKind, String)>,
+    /// The deepest clause's depth: the period runs in that many layers
+    /// after the first, each after the payments it reads.
+    max_depth: usize,
+    /// What each clause paid this period before withholding, and what each
+    /// party received after it, for the bases that read them.
+    paid: Vec<Decimal>,
+    received: Vec<Decimal>,
+    /// Each waterfall's basis, compiled.
+    waterfalls: Vec<Compiled>,
+    /// What each waterfall step carries, by clause index.
+    steps: Vec<waterfall::StepState>,
+    /// What each share holds in reserve, by clause index.
+    held: Vec<reserve::Held>,
 }
 
 impl<'a> Engine<'a> {
@@ -281,20 +297,26 @@ impl<'a> Engine<'a> {
         let mut events = Vec::new();
         let mut clauses = Vec::new();
         for clause in &agreement.clauses {
-            let basis_def = match &clause.kind {
+            let bases: Vec<&crate::agreement::Basis> = match &clause.kind {
                 ClauseKind::Share(share) => {
                     check_periods(share, series)?;
-                    Some(&share.basis)
+                    vec![&share.basis]
                 }
-                ClauseKind::Rest(basis) => Some(basis),
-                ClauseKind::Advance(_) => None,
+                ClauseKind::Rest(bases) => bases.iter().collect(),
+                ClauseKind::Priority(priority) => match &priority.form {
+                    crate::agreement::PriorityForm::Recoup { costs, .. } => vec![costs],
+                    _ => Vec::new(),
+                },
+                ClauseKind::Advance(_) | ClauseKind::Withhold(_) => Vec::new(),
             };
-            let basis = basis_def
+            let compiled = bases
+                .iter()
                 .map(|basis| {
                     Compiled::new(&basis.expr, series)
                         .map_err(|column| missing_column(&column, series, basis.span))
                 })
-                .transpose()?;
+                .collect::<Result<Vec<_>, _>>()?;
+            let basis = Compiled::sum(compiled);
             let active = match &clause.kind {
                 ClauseKind::Share(share) => window::active(
                     &share.window,
@@ -311,7 +333,7 @@ impl<'a> Engine<'a> {
                     .clauses
                     .iter()
                     .enumerate()
-                    .filter(|(_, other)| matches!(&other.kind, ClauseKind::Share(share) if share.basis.key == rest.key))
+                    .filter(|(_, other)| matches!(&other.kind, ClauseKind::Share(share) if rest.iter().any(|basis| share.basis.key == basis.key)))
                     .map(|(index, _)| index)
                     .collect(),
                 _ => Vec::new(),
@@ -368,6 +390,14 @@ impl<'a> Engine<'a> {
             .chain(std::iter::once(SETTLEMENT_LABEL.to_string()))
             .collect();
         let rows = Vec::with_capacity(series.periods.len().saturating_mul(agreement.clauses.len()));
+        let waterfalls = agreement
+            .waterfalls
+            .iter()
+            .map(|waterfall| {
+                Compiled::new(&waterfall.basis.expr, series)
+                    .map_err(|column| missing_column(&column, series, waterfall.basis.span))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Engine {
             agreement,
             series,
@@ -383,6 +413,12 @@ impl<'a> Engine<'a> {
             events,
             earned: vec![Decimal::ZERO; agreement.clauses.len()],
             period_events: Vec::new(),
+            max_depth: agreement.clauses.iter().map(|c| c.depth).max().unwrap_or(0),
+            paid: vec![Decimal::ZERO; agreement.clauses.len()],
+            received: vec![Decimal::ZERO; agreement.parties.len()],
+            waterfalls,
+            steps: vec![waterfall::StepState::default(); agreement.clauses.len()],
+            held: vec![reserve::Held::default(); agreement.clauses.len()],
         })
     }
 
@@ -401,6 +437,13 @@ impl<'a> Engine<'a> {
             }
         }
         self.unrecouped();
+        let reserves_held = match self.still_held() {
+            Ok(held) => held,
+            Err((fault, place)) => {
+                let t = self.series.periods.len().saturating_sub(1);
+                return Err(Stopped::Problem(self.problem(fault, place, t)));
+            }
+        };
         let totals = self.totals().map_err(Stopped::Problem)?;
         // By period, then in the order things happen within it.
         self.events
@@ -416,6 +459,7 @@ impl<'a> Engine<'a> {
             rows: self.rows,
             totals,
             events: self.events,
+            reserves_held,
         })
     }
 
@@ -437,15 +481,42 @@ impl<'a> Engine<'a> {
                 .enumerate()
                 .map(|(index, clause)| blank_row(index, clause, period, None)),
         );
+        for depth in 0..=self.max_depth {
+            self.layer(first, t, period, depth)?;
+        }
+        self.settle(first, period)
+    }
+
+    /// Evaluates the clauses of one depth in period `t`: those that read
+    /// no payment first, then each layer after the payments it reads.
+    fn layer(&mut self, first: usize, t: usize, period: Period, depth: usize) -> Step<()> {
+        let agreement = self.agreement;
+        let in_layer = |clause: &Clause| clause.depth == depth;
+        if depth > 0 {
+            self.tally_received(first);
+        }
         for (index, clause) in agreement.clauses.iter().enumerate() {
+            if !in_layer(clause) {
+                continue;
+            }
             let at = first.saturating_add(index);
-            let earned = match clause.kind {
+            let earned = match &clause.kind {
                 ClauseKind::Share(_) => {
                     let basis = self.basis(index, t)?;
                     if let Some(row) = self.rows.get_mut(at) {
                         row.basis = Some(basis);
                     }
                     self.share(index, at, clause, basis, t, period)?
+                }
+                ClauseKind::Priority(priority) => {
+                    let starts = agreement
+                        .waterfalls
+                        .get(priority.waterfall)
+                        .is_some_and(|w| w.clauses.start == index);
+                    if starts {
+                        self.waterfall(first, priority.waterfall, t, period)?;
+                    }
+                    continue;
                 }
                 _ => Decimal::ZERO,
             };
@@ -454,15 +525,36 @@ impl<'a> Engine<'a> {
             }
         }
         if self.agreement.rounding_scope == RoundingScope::Payee {
-            self.round_payees(first)?;
+            self.round_payees(first, depth)?;
         }
+        self.reserves(first, t, period, depth)?;
         // Most agreements have no advance to recoup.
         if !self.recouping.is_empty() {
-            self.recoup(first, t, period);
+            self.recoup(first, t, period, depth);
         }
         for (index, clause) in agreement.clauses.iter().enumerate() {
-            if !matches!(clause.kind, ClauseKind::Share(_)) {
+            if in_layer(clause)
+                && matches!(clause.kind, ClauseKind::Rest(_) | ClauseKind::Advance(_))
+            {
                 self.other(first, index, clause, t, period)?;
+            }
+        }
+        if self.max_depth > 0 {
+            for (index, clause) in agreement.clauses.iter().enumerate() {
+                if in_layer(clause)
+                    && let (Some(paid), Some(row)) = (
+                        self.paid.get_mut(index),
+                        self.rows.get(first.saturating_add(index)),
+                    )
+                {
+                    *paid = row.amount;
+                }
+            }
+        }
+        self.withhold(first, depth)?;
+        for (index, clause) in agreement.clauses.iter().enumerate() {
+            if !in_layer(clause) {
+                continue;
             }
             let at = first.saturating_add(index);
             if let (Some(prepared), Some(row)) =
@@ -473,7 +565,20 @@ impl<'a> Engine<'a> {
                 row.cumulative = prepared.cumulative;
             }
         }
-        self.settle(first, period)
+        Ok(())
+    }
+
+    /// What each party has received so far this period, for the bases
+    /// that read it (`what Producer receives`).
+    fn tally_received(&mut self, first: usize) {
+        self.received
+            .iter_mut()
+            .for_each(|sum| *sum = Decimal::ZERO);
+        for row in self.rows.get(first..).unwrap_or_default() {
+            if let Some(sum) = self.received.get_mut(row.payee) {
+                *sum = sum.saturating_add(row.amount);
+            }
+        }
     }
 
     /// Completes the row of share clause `index` in period `t`, at `at`,
@@ -554,7 +659,7 @@ impl<'a> Engine<'a> {
     /// the largest fractions (the earlier clause first on a tie). A row
     /// whose figure is already whole gets none, so a binding cap, whose
     /// room is always whole, is never passed.
-    fn round_payees(&mut self, first: usize) -> Step<()> {
+    fn round_payees(&mut self, first: usize, depth: usize) -> Step<()> {
         let agreement = self.agreement;
         let (units, mode) = (agreement.currency.minor_units, agreement.rounding);
         let unit = Decimal::new(1, units);
@@ -562,7 +667,9 @@ impl<'a> Engine<'a> {
             .clauses
             .iter()
             .enumerate()
-            .filter(|(_, clause)| matches!(clause.kind, ClauseKind::Share(_)))
+            .filter(|(_, clause)| {
+                matches!(clause.kind, ClauseKind::Share(_)) && clause.depth == depth
+            })
             .map(|(index, _)| index)
             .collect();
         let mut grouped = vec![false; agreement.clauses.len()];
@@ -705,7 +812,7 @@ impl<'a> Engine<'a> {
     }
 
     /// Withholds the earnings of recouping clauses until each advance is recouped.
-    fn recoup(&mut self, first: usize, t: usize, period: Period) {
+    fn recoup(&mut self, first: usize, t: usize, period: Period, depth: usize) {
         for (advance_index, clause) in self.agreement.clauses.iter().enumerate() {
             let ClauseKind::Advance(advance) = &clause.kind else {
                 continue;
@@ -716,6 +823,14 @@ impl<'a> Engine<'a> {
                 continue;
             }
             for &target in &advance.recouped_by {
+                if self
+                    .agreement
+                    .clauses
+                    .get(target)
+                    .is_none_or(|c| c.depth != depth)
+                {
+                    continue;
+                }
                 let Some(balance) = self.balances.get_mut(&advance_index) else {
                     continue;
                 };
@@ -771,7 +886,7 @@ impl<'a> Engine<'a> {
     fn other_row(&mut self, index: usize, clause: &Clause, t: usize, period: Period) -> Step<Row> {
         let fault_here = |fault| (fault, Place::clause(index));
         match &clause.kind {
-            ClauseKind::Rest(basis_def) => {
+            ClauseKind::Rest(bases) => {
                 let basis = self.basis(index, t)?;
                 let mut row = blank_row(index, clause, period, Some(basis));
                 let mut taken = Decimal::ZERO;
@@ -806,7 +921,11 @@ impl<'a> Engine<'a> {
                         kind: EventKind::SharesExceedBasis,
                         text: format!(
                             "the shares of `{}` exceed it by {}",
-                            basis_def.text,
+                            bases
+                                .iter()
+                                .map(|b| b.text.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", "),
                             readable(rounded.abs())
                         ),
                     });
@@ -873,7 +992,9 @@ impl<'a> Engine<'a> {
                 }
                 Ok(row)
             }
-            ClauseKind::Share(_) => Ok(blank_row(index, clause, period, None)),
+            ClauseKind::Share(_) | ClauseKind::Priority(_) | ClauseKind::Withhold(_) => {
+                Ok(blank_row(index, clause, period, None))
+            }
         }
     }
 
@@ -951,7 +1072,14 @@ impl<'a> Engine<'a> {
         };
         match &prepared.basis {
             Some(basis) => basis
-                .at(self.series, t)
+                .at(
+                    self.series,
+                    t,
+                    &basis::Flows {
+                        paid: &self.paid,
+                        received: &self.received,
+                    },
+                )
                 .map_err(|fault| (fault, Place::clause(index))),
             None => Ok(Decimal::ZERO),
         }

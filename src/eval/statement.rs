@@ -28,6 +28,16 @@ pub struct Statement {
     /// Per party, in declaration order.
     pub totals: Vec<Total>,
     pub events: Vec<Event>,
+    /// Reserves still held when the series ends, by clause: not paid.
+    pub reserves_held: Vec<ReserveHeld>,
+}
+
+/// A reserve still held at the end of the series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReserveHeld {
+    /// Index into [`Statement::clauses`].
+    pub clause: usize,
+    pub amount: Decimal,
 }
 
 impl Statement {
@@ -218,6 +228,27 @@ pub enum Note {
         payee: usize,
         total: Decimal,
     },
+    /// A waterfall step: what it was owed and paid, what it carries.
+    Priority {
+        step: usize,
+        owed: Decimal,
+        paid: Decimal,
+        carried: Decimal,
+    },
+    /// `2,500 held in reserve; 1,250 released`
+    Reserve {
+        held: Decimal,
+        released: Decimal,
+    },
+    /// `1,625 still held in reserve`: at the end of the series.
+    StillHeld {
+        amount: Decimal,
+    },
+    /// `540 withheld for TaxAuthority`
+    WithheldFor {
+        amount: Decimal,
+        party: usize,
+    },
     /// `offset; net: A pays B 15K` (`net` zero when the flows cancel out).
     Offset {
         payer: usize,
@@ -322,6 +353,58 @@ impl Note {
                 out.push_str("'s ");
                 write_readable(out, *total);
             }
+            Note::Priority {
+                step,
+                owed,
+                paid,
+                carried,
+            } => {
+                out.push_str("step ");
+                out.push_str(&step.to_string());
+                if owed.is_zero() {
+                    out.push_str(": owed nothing");
+                } else if paid == owed {
+                    out.push_str(": owed ");
+                    write_readable(out, *owed);
+                    out.push_str(", paid in full");
+                } else if paid.is_zero() {
+                    out.push_str(": not reached, nothing left of ");
+                    write_readable(out, *owed);
+                    out.push_str(" owed");
+                } else {
+                    out.push_str(": owed ");
+                    write_readable(out, *owed);
+                    out.push_str(", the money ran out here");
+                }
+                if !carried.is_zero() {
+                    out.push_str("; ");
+                    write_readable(out, *carried);
+                    out.push_str(" carried forward");
+                }
+            }
+            Note::Reserve { held, released } => {
+                let mut parts = Vec::new();
+                if !held.is_zero() {
+                    let mut text = String::new();
+                    write_readable(&mut text, *held);
+                    parts.push(format!("{text} held in reserve"));
+                }
+                if !released.is_zero() {
+                    let mut text = String::new();
+                    write_readable(&mut text, *released);
+                    parts.push(format!("{text} released"));
+                }
+                out.push_str(&parts.join("; "));
+            }
+            Note::StillHeld { amount } => {
+                write_readable(out, *amount);
+                out.push_str(" still held in reserve at the end");
+            }
+            Note::WithheldFor { amount, party: to } => {
+                write_readable(out, *amount);
+                out.push_str(" withheld for ");
+                out.push_str(party(*to));
+            }
             Note::Remainder => out.push_str("the remainder"),
             Note::NothingToShare => out.push_str("nothing to share"),
             Note::SharesExceed { by } => {
@@ -379,6 +462,10 @@ pub enum EventKind {
     WindowNeverOpens,
     AdvanceUnrecouped,
     SharesExceedBasis,
+    /// A waterfall step paid all it was owed for the first time.
+    PaidInFull,
+    /// A reserve still held when the series ends.
+    ReserveHeld,
 }
 
 impl EventKind {
@@ -393,6 +480,7 @@ impl EventKind {
             EventKind::AdvanceRecouped => "advance recouped",
             EventKind::WindowOpened => "window opened",
             EventKind::WindowClosed => "window closed",
+            EventKind::PaidInFull => "paid in full",
             _ => return None,
         })
     }
@@ -417,9 +505,10 @@ impl EventKind {
             | EventKind::ScheduleComplete
             | EventKind::MinimumTrueUp
             | EventKind::MinimumPending
-            | EventKind::SharesExceedBasis => 2,
+            | EventKind::SharesExceedBasis
+            | EventKind::PaidInFull => 2,
             EventKind::AdvanceRecouped => 3,
-            EventKind::AdvanceUnrecouped => 4,
+            EventKind::AdvanceUnrecouped | EventKind::ReserveHeld => 4,
         }
     }
 
@@ -441,6 +530,8 @@ impl EventKind {
             EventKind::WindowNeverOpens => "window_never_opens",
             EventKind::AdvanceUnrecouped => "advance_unrecouped",
             EventKind::SharesExceedBasis => "shares_exceed_basis",
+            EventKind::PaidInFull => "paid_in_full",
+            EventKind::ReserveHeld => "reserve_held",
         }
     }
 }

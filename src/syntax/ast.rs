@@ -190,6 +190,53 @@ pub enum ClauseBody {
     Share(Share),
     Rest(Rest),
     Advance(Advance),
+    Waterfall(Waterfall),
+    Withhold(Withhold),
+}
+
+/// `waterfall of gross_receipts { ... }`: steps in order of priority.
+#[derive(Debug, Clone)]
+pub struct Waterfall {
+    pub basis: Expr,
+    pub payer: Option<Name>,
+    pub steps: Vec<Priority>,
+}
+
+/// One step of a waterfall, optionally labelled.
+#[derive(Debug, Clone)]
+pub struct Priority {
+    pub label: Option<Name>,
+    pub kind: PriorityKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum PriorityKind {
+    /// `30% to Distributor`: a share of the waterfall's basis.
+    Share { rate: Expr, payee: Name },
+    /// `recoup expenses to Distributor cap 5M`
+    Recoup {
+        costs: Expr,
+        payee: Name,
+        cap: Option<Expr>,
+    },
+    /// `rest to Financier until received 12M`, or `rest to Financier`.
+    Rest { payee: Name, until: Option<Expr> },
+    /// `pay 500K to Bank`
+    Pay { amount: Expr, payee: Name },
+    /// `split 50% to Financier, 50% to Producer`
+    Split(Vec<(Expr, Name)>),
+}
+
+/// `withhold 30% of payments to Artist for TaxAuthority`
+#[derive(Debug, Clone)]
+pub struct Withhold {
+    pub rate: Expr,
+    pub payer: Option<Name>,
+    /// Whose payments are withheld from.
+    pub from_payments_to: Name,
+    /// Who is paid what is withheld.
+    pub for_party: Name,
 }
 
 /// `share 20% of revenue from OpenAI to Microsoft cap 38B`
@@ -203,10 +250,10 @@ pub struct Share {
     pub modifiers: Vec<Modifier>,
 }
 
-/// `rest of sales to Seller`
+/// `rest of sales to Seller`, `rest of sales, services to Seller`
 #[derive(Debug, Clone)]
 pub struct Rest {
-    pub basis: Expr,
+    pub bases: Vec<Expr>,
     pub payer: Option<Name>,
     pub payee: Name,
 }
@@ -280,6 +327,30 @@ pub enum ModifierKind {
     From(When),
     /// `until change_of_control`
     Until(When),
+    /// `reserve 25% released over 2 periods`
+    Reserve {
+        rate: Expr,
+        release: Release,
+        periods: Expr,
+    },
+}
+
+/// How a reserve is released.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Release {
+    /// `over N periods`: in N equal parts over the next N periods.
+    Over,
+    /// `after N periods`: in full, N periods later.
+    After,
+}
+
+impl Release {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Release::Over => "over",
+            Release::After => "after",
+        }
+    }
 }
 
 impl ModifierKind {
@@ -292,6 +363,7 @@ impl ModifierKind {
             ModifierKind::Minimum { .. } => "minimum",
             ModifierKind::From(_) => "from",
             ModifierKind::Until(_) => "until",
+            ModifierKind::Reserve { .. } => "reserve",
         }
     }
 }
@@ -369,6 +441,10 @@ pub enum ExprKind {
     Percent { value: Decimal, text: String },
     /// A constant or a series column.
     Name(String),
+    /// `what royalty pays`: a clause's payments in the period.
+    Paid(Name),
+    /// `what Producer receives`: a party's receipts in the period.
+    Received(Name),
     /// `-x`
     Negate(Box<Expr>),
     /// `(x)`
@@ -414,11 +490,22 @@ impl std::fmt::Display for Expr {
         match &self.kind {
             ExprKind::Amount { text, .. } | ExprKind::Percent { text, .. } => f.write_str(text),
             ExprKind::Name(name) => f.write_str(name),
+            ExprKind::Paid(label) => write!(f, "what {} pays", label.value),
+            ExprKind::Received(party) => write!(f, "what {} receives", written(party)),
             ExprKind::Negate(inner) => write!(f, "-{inner}"),
             ExprKind::Paren(inner) => write!(f, "({inner})"),
             ExprKind::Binary { op, left, right } => {
                 write!(f, "{left} {} {right}", op.symbol())
             }
         }
+    }
+}
+
+/// A name as it is written: quoted if it was.
+pub fn written(name: &Name) -> String {
+    if name.quoted {
+        format!("\"{}\"", name.value)
+    } else {
+        name.value.clone()
     }
 }

@@ -6,9 +6,9 @@ use crate::syntax::parser::Rule;
 
 /// Rules that start a line inside the agreement; listed together they read
 /// better as one phrase.
-const ITEM_START: &str =
-    "a clause (`share`, `rest`, `advance`) or a declaration (`parties`, `let`, ...)";
-const MODIFIER: &str = "a modifier (`cap`, `above`, `floor`, `minimum`, `from`, `until`)";
+const ITEM_START: &str = "a clause (`share`, `rest`, `advance`, `waterfall`, `withhold`) or a declaration (`parties`, `let`, ...)";
+const MODIFIER: &str =
+    "a modifier (`cap`, `above`, `floor`, `minimum`, `from`, `until`, `reserve`)";
 const OPERATOR: &str = "an operator (`+`, `-`, `*`, `/`)";
 
 /// One rule in words, or `None` for rules that never appear alone.
@@ -42,7 +42,34 @@ fn phrase(rule: Rule) -> Option<&'static str> {
         | Rule::rest
         | Rule::kw_rest
         | Rule::advance
-        | Rule::kw_advance => ITEM_START,
+        | Rule::kw_advance
+        | Rule::waterfall
+        | Rule::kw_waterfall
+        | Rule::withhold
+        | Rule::kw_withhold => ITEM_START,
+        Rule::priority
+        | Rule::priority_share
+        | Rule::kw_recoup
+        | Rule::priority_recoup
+        | Rule::priority_rest
+        | Rule::kw_pay
+        | Rule::priority_pay
+        | Rule::kw_split
+        | Rule::priority_split => {
+            "a step of the waterfall (`30% to P`, `recoup costs to P`, `rest to P`, `pay 500K to P`, `split 50% to P, 50% to Q`)"
+        }
+        Rule::split_part => "a part of the split such as `50% to Producer`",
+        Rule::kw_received => "`received`",
+        Rule::kw_payments => "`payments`",
+        Rule::kw_for => "`for` and the party paid what is withheld",
+        Rule::reserve | Rule::kw_reserve => MODIFIER,
+        Rule::kw_released => "`released`",
+        Rule::release_over | Rule::release_after => "`over` (in equal parts) or `after` (in full)",
+        Rule::kw_periods => "`periods`",
+        Rule::flow | Rule::kw_what => "an amount, a rate or a name",
+        Rule::kw_pays | Rule::kw_receives => {
+            "`pays` (after a clause label) or `receives` (after a party)"
+        }
         Rule::label => "a clause label",
         Rule::expect_event | Rule::expect_amount | Rule::subject => {
             "a party or clause label, or an event such as `cap reached`"
@@ -435,8 +462,20 @@ fn expected_keywords(positives: &[Rule]) -> Vec<&'static str> {
             | Rule::kw_expect
             | Rule::clause
             | Rule::label => &[
-                "currency", "rounding", "parties", "payer", "let", "event", "settle", "share",
-                "rest", "advance", "series", "expect",
+                "currency",
+                "rounding",
+                "parties",
+                "payer",
+                "let",
+                "event",
+                "settle",
+                "share",
+                "rest",
+                "advance",
+                "series",
+                "expect",
+                "waterfall",
+                "withhold",
             ],
             Rule::kw_total => &["total"],
             Rule::kw_in => &["in"],
@@ -444,9 +483,24 @@ fn expected_keywords(positives: &[Rule]) -> Vec<&'static str> {
             Rule::scenario | Rule::kw_if => &["if"],
             Rule::dated_event => &[],
             Rule::kw_settlement => &["settlement"],
-            Rule::kw_cap | Rule::kw_above | Rule::kw_floor | Rule::kw_minimum | Rule::kw_until => {
-                &["cap", "above", "floor", "minimum", "from", "until"]
+            Rule::kw_cap
+            | Rule::kw_above
+            | Rule::kw_floor
+            | Rule::kw_minimum
+            | Rule::kw_until
+            | Rule::kw_reserve => &[
+                "cap", "above", "floor", "minimum", "from", "until", "reserve",
+            ],
+            Rule::kw_recoup | Rule::kw_pay | Rule::kw_split | Rule::priority => {
+                &["recoup", "rest", "pay", "split"]
             }
+            Rule::kw_received => &["received"],
+            Rule::kw_payments => &["payments"],
+            Rule::kw_for => &["for"],
+            Rule::kw_released => &["released"],
+            Rule::release_over | Rule::release_after => &["over", "after"],
+            Rule::kw_periods => &["periods"],
+            Rule::kw_pays | Rule::kw_receives => &["pays", "receives"],
             Rule::kw_of => &["of"],
             Rule::kw_to | Rule::payee => &["to"],
             Rule::kw_from | Rule::payer => &["from"],

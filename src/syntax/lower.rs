@@ -19,6 +19,8 @@ use crate::diagnostics::{Problem, ProblemKind};
 use crate::syntax::ast::*;
 use crate::syntax::parser::Rule;
 
+mod flows;
+
 /// Most operands in one expression; longer ones are refused rather than
 /// built into a tree deep enough to exhaust the stack.
 pub const MAX_OPERANDS: usize = 64;
@@ -255,6 +257,8 @@ impl Lower<'_> {
             Rule::share => ClauseBody::Share(self.share(body)?),
             Rule::rest => ClauseBody::Rest(self.rest(body)?),
             Rule::advance => ClauseBody::Advance(self.advance(body)?),
+            Rule::waterfall => ClauseBody::Waterfall(self.waterfall(body)?),
+            Rule::withhold => ClauseBody::Withhold(self.withhold(body)?),
             other => return Err(unexpected_rule(other, span_of(body))),
         };
         Ok(Clause { label, body, span })
@@ -290,8 +294,12 @@ impl Lower<'_> {
 
     fn rest(&mut self, pair: Node<'_>) -> Lowered<Rest> {
         let mut children = pair.children();
+        let mut bases = Vec::new();
+        while let Some(basis) = children.next_if(Rule::expr) {
+            bases.push(self.expr(basis)?);
+        }
         Ok(Rest {
-            basis: self.expr(children.expect(Rule::expr)?)?,
+            bases,
             payer: children
                 .next_if(Rule::payer)
                 .map(single_party)
@@ -399,6 +407,7 @@ impl Lower<'_> {
             }
             Rule::window_from => ModifierKind::From(self.when(children.next()?)?),
             Rule::window_until => ModifierKind::Until(self.when(children.next()?)?),
+            Rule::reserve => self.reserve(&mut children)?,
             other => return Err(unexpected_rule(other, span)),
         };
         Ok(Modifier { kind, span })
@@ -538,6 +547,7 @@ fn primary(pair: Node<'_>, problems: &mut Vec<Problem>) -> Lowered<Expr> {
             ExprKind::Percent { value, text }
         }
         Rule::name => ExprKind::Name(pair.as_str().to_string()),
+        Rule::flow => flows::flow(pair)?,
         Rule::paren => {
             let inner = pair.children().expect(Rule::expr)?;
             let mut lower = Lower { problems };
@@ -616,8 +626,12 @@ fn single_party(pair: Node<'_>) -> Lowered<Name> {
 /// A party (`party_name`), or a party or clause label after `expect`
 /// (`subject`): a name, or a quoted string.
 fn party_name(pair: Node<'_>) -> Lowered<Name> {
-    let inner = pair.children().next()?;
-    Ok(match inner.rule() {
+    Ok(name_or_string(pair.children().next()?))
+}
+
+/// A name, or a quoted string as a name.
+fn name_or_string(inner: Node<'_>) -> Name {
+    match inner.rule() {
         Rule::string => {
             let text = text(inner);
             Name {
@@ -627,7 +641,7 @@ fn party_name(pair: Node<'_>) -> Lowered<Name> {
             }
         }
         _ => name(inner),
-    })
+    }
 }
 
 fn period_label(pair: Node<'_>) -> PeriodLit {
@@ -845,6 +859,18 @@ fn is_token(rule: Rule) -> bool {
             | Rule::kw_minimum
             | Rule::kw_per
             | Rule::kw_payee
+            | Rule::kw_waterfall
+            | Rule::kw_recoup
+            | Rule::kw_received
+            | Rule::kw_pay
+            | Rule::kw_split
+            | Rule::kw_withhold
+            | Rule::kw_payments
+            | Rule::kw_for
+            | Rule::kw_reserve
+            | Rule::kw_released
+            | Rule::kw_periods
+            | Rule::kw_what
             | Rule::kw_series
             | Rule::kw_expect
             | Rule::kw_total

@@ -1,0 +1,120 @@
+//! Lowering of the forms where payments feed payments: waterfalls, their
+//! steps, withholding and reserves (`docs/language.md`, "Payments that feed
+//! payments").
+
+use super::{
+    Children, Lower, Lowered, Node, name, name_or_string, party_name, single_party, span_of,
+    unexpected_rule,
+};
+use crate::syntax::ast::*;
+use crate::syntax::parser::Rule;
+
+impl Lower<'_> {
+    /// `waterfall of gross_receipts from Account { ... }`
+    pub(super) fn waterfall(&mut self, pair: Node<'_>) -> Lowered<Waterfall> {
+        let mut children = pair.children();
+        let basis = self.expr(children.expect(Rule::expr)?)?;
+        let payer = children
+            .next_if(Rule::payer)
+            .map(single_party)
+            .transpose()?;
+        let steps = children
+            .rest()
+            .map(|step| self.priority(step))
+            .collect::<Lowered<_>>()?;
+        Ok(Waterfall {
+            basis,
+            payer,
+            steps,
+        })
+    }
+
+    /// One step: `fee: 30% to Distributor`, `recoup expenses to Distributor`, ...
+    fn priority(&mut self, pair: Node<'_>) -> Lowered<Priority> {
+        let span = span_of(pair);
+        let mut children = pair.children();
+        let label = children.next_if(Rule::label).map(name);
+        let body = children.next()?;
+        let mut parts = body.children();
+        let kind = match body.rule() {
+            Rule::priority_share => PriorityKind::Share {
+                rate: self.expr(parts.expect(Rule::expr)?)?,
+                payee: single_party(parts.expect(Rule::payee)?)?,
+            },
+            Rule::priority_recoup => PriorityKind::Recoup {
+                costs: self.expr(parts.expect(Rule::expr)?)?,
+                payee: single_party(parts.expect(Rule::payee)?)?,
+                cap: self.optional_expr(&mut parts)?,
+            },
+            Rule::priority_rest => PriorityKind::Rest {
+                payee: single_party(parts.expect(Rule::payee)?)?,
+                until: self.optional_expr(&mut parts)?,
+            },
+            Rule::priority_pay => PriorityKind::Pay {
+                amount: self.expr(parts.expect(Rule::expr)?)?,
+                payee: single_party(parts.expect(Rule::payee)?)?,
+            },
+            Rule::priority_split => PriorityKind::Split(
+                parts
+                    .rest()
+                    .map(|part| {
+                        let mut part = part.children();
+                        let rate = self.expr(part.expect(Rule::expr)?)?;
+                        Ok((rate, single_party(part.expect(Rule::payee)?)?))
+                    })
+                    .collect::<Lowered<_>>()?,
+            ),
+            other => return Err(unexpected_rule(other, span_of(body))),
+        };
+        Ok(Priority { label, kind, span })
+    }
+
+    fn optional_expr(&mut self, children: &mut Children<'_>) -> Lowered<Option<Expr>> {
+        children
+            .next_if(Rule::expr)
+            .map(|expr| self.expr(expr))
+            .transpose()
+    }
+
+    /// `withhold 30% of payments to Artist for TaxAuthority`
+    pub(super) fn withhold(&mut self, pair: Node<'_>) -> Lowered<Withhold> {
+        let mut children = pair.children();
+        Ok(Withhold {
+            rate: self.expr(children.expect(Rule::expr)?)?,
+            payer: children
+                .next_if(Rule::payer)
+                .map(single_party)
+                .transpose()?,
+            from_payments_to: single_party(children.expect(Rule::payee)?)?,
+            for_party: party_name(children.expect(Rule::party_name)?)?,
+        })
+    }
+
+    /// `reserve 25% released over 2 periods`
+    pub(super) fn reserve(&mut self, children: &mut Children<'_>) -> Lowered<ModifierKind> {
+        let rate = self.expr(children.expect(Rule::expr)?)?;
+        let release = match children.next()? {
+            over if over.rule() == Rule::release_over => Release::Over,
+            after if after.rule() == Rule::release_after => Release::After,
+            other => return Err(unexpected_rule(other.rule(), span_of(other))),
+        };
+        let periods = self.expr(children.expect(Rule::expr)?)?;
+        Ok(ModifierKind::Reserve {
+            rate,
+            release,
+            periods,
+        })
+    }
+}
+
+/// `what royalty pays` or `what Producer receives`.
+pub(super) fn flow(pair: Node<'_>) -> Lowered<ExprKind> {
+    let mut children = pair.children();
+    let subject = name_or_string(children.next()?);
+    let verb = children.next()?;
+    match verb.rule() {
+        Rule::kw_pays => Ok(ExprKind::Paid(subject)),
+        Rule::kw_receives => Ok(ExprKind::Received(subject)),
+        other => Err(unexpected_rule(other, span_of(verb))),
+    }
+}
