@@ -41,8 +41,21 @@ pub fn format(file: &File, source: &str) -> String {
     let mut cursor = agreement.name.span.end;
     let mut first = true;
     for item in &agreement.items {
+        // A waterfall keeps the comments of its steps beside them.
+        let steps = match &item.kind {
+            ItemKind::Clause(Clause {
+                body: ClauseBody::Waterfall(waterfall),
+                ..
+            }) => Some(waterfall),
+            _ => None,
+        };
+        let above = if steps.is_some() {
+            item.span.start
+        } else {
+            item.span.end
+        };
         // Comments before the item, and any inside it, go above it.
-        while let Some(comment) = comments.next_if(|c| c.span.start < item.span.end) {
+        while let Some(comment) = comments.next_if(|c| c.span.start < above) {
             if !first && blank_line_between(source, cursor, comment.span.start) {
                 out.push('\n');
             }
@@ -52,6 +65,17 @@ pub fn format(file: &File, source: &str) -> String {
         }
         if !first && blank_line_between(source, cursor, item.span.start) {
             out.push('\n');
+        }
+        if let (Some(waterfall), ItemKind::Clause(clause)) = (steps, &item.kind) {
+            let mut layout = Layout {
+                out: &mut out,
+                source,
+                cursor,
+            };
+            layout.waterfall(clause, waterfall, item.span, &mut comments);
+            cursor = layout.cursor.max(item.span.end);
+            first = false;
+            continue;
         }
         let lines = item_lines(&item.kind);
         let last = lines.len().saturating_sub(1);
@@ -103,6 +127,93 @@ pub fn format(file: &File, source: &str) -> String {
         cursor = comment.span.end;
     }
     out
+}
+
+/// Where a waterfall is written, with the comments of its steps.
+struct Layout<'o, 's> {
+    out: &'o mut String,
+    source: &'s str,
+    /// The end of what has been written, in the source.
+    cursor: usize,
+}
+
+impl Layout<'_, '_> {
+    /// The head, each step with the comments above it and after it on its
+    /// line, then the comments before the closing brace, and the brace.
+    fn waterfall<'c>(
+        &mut self,
+        clause: &Clause,
+        waterfall: &Waterfall,
+        span: Span,
+        comments: &mut std::iter::Peekable<impl Iterator<Item = &'c Comment>>,
+    ) {
+        let label = clause
+            .label
+            .as_ref()
+            .map(|l| format!("{}: ", l.value))
+            .unwrap_or_default();
+        let lines = waterfall_lines(&label, waterfall);
+        let step_indent = format!("{INDENT}{CONTINUATION}");
+        let head_end = waterfall.steps.first().map_or(span.end, |s| s.span.start);
+        self.line(INDENT, lines.first().map_or("", String::as_str));
+        self.cursor = span.start;
+        self.trailing(comments, span.start, head_end);
+        for (step, line) in waterfall.steps.iter().zip(lines.iter().skip(1)) {
+            self.above(comments, step.span.start, &step_indent);
+            if blank_line_between(self.source, self.cursor, step.span.start) {
+                self.out.push('\n');
+            }
+            self.line(INDENT, line);
+            self.cursor = step.span.end;
+            self.trailing(comments, step.span.end, span.end);
+        }
+        let close = span.end.saturating_sub(1);
+        self.above(comments, close, &step_indent);
+        self.line(INDENT, "}");
+        self.cursor = span.end;
+        self.trailing(comments, span.end, usize::MAX);
+    }
+
+    fn line(&mut self, indent: &str, text: &str) {
+        self.out.push_str(indent);
+        self.out.push_str(text);
+        self.out.push('\n');
+    }
+
+    /// The comments that start before `before`, a line each.
+    fn above<'c>(
+        &mut self,
+        comments: &mut std::iter::Peekable<impl Iterator<Item = &'c Comment>>,
+        before: usize,
+        indent: &str,
+    ) {
+        while let Some(comment) = comments.next_if(|c| c.span.start < before) {
+            if blank_line_between(self.source, self.cursor, comment.span.start) {
+                self.out.push('\n');
+            }
+            self.line(indent, comment.text.trim_end());
+            self.cursor = comment.span.end;
+        }
+    }
+
+    /// A comment on the line that ends at `end` (before `limit`), put
+    /// after the line just written.
+    fn trailing<'c>(
+        &mut self,
+        comments: &mut std::iter::Peekable<impl Iterator<Item = &'c Comment>>,
+        end: usize,
+        limit: usize,
+    ) {
+        if let Some(comment) = comments
+            .next_if(|c| c.span.start < limit && on_same_line(self.source, end, c.span.start))
+        {
+            self.out.pop();
+            self.out.push(' ');
+            self.out.push_str(comment.text.trim_end());
+            self.out.push('\n');
+            self.cursor = comment.span.end;
+        }
+    }
 }
 
 fn push_line(out: &mut String, indent: &str, text: &str) {

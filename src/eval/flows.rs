@@ -72,6 +72,7 @@ impl Engine<'_> {
             if let PriorityForm::Split { .. } = priority.form {
                 split.1 = arith::add(split.1, taken.paid).map_err(here)?;
             }
+            let state_paid = state.paid;
             let full = !taken.owed.is_zero() && taken.paid == taken.owed && !state.paid_in_full;
             if full {
                 state.paid_in_full = true;
@@ -90,6 +91,15 @@ impl Engine<'_> {
                 paid: taken.paid,
                 carried: taken.carried,
             });
+            if let PriorityForm::Recoup { cap: Some(cap), .. } = priority.form
+                && state_paid >= cap
+            {
+                add_note(&mut row.notes, self.notes, || Note::Cap {
+                    cap,
+                    per: None,
+                    earlier: !taken.capped,
+                });
+            }
             if self.explain {
                 row.explain.push(format!(
                     "step {} of `{}`: {} reached it; owed {}, takes {}, passes on {}",
@@ -109,6 +119,16 @@ impl Engine<'_> {
             }
             if !taken.paid.is_zero() {
                 trail.push(clause.label.clone());
+            }
+            if taken.capped
+                && let PriorityForm::Recoup { cap: Some(cap), .. } = priority.form
+            {
+                self.events.push(Event {
+                    period: Some(period),
+                    clause: clause.label.clone(),
+                    kind: EventKind::CapReached,
+                    text: format!("cap of {} reached", readable(cap)),
+                });
             }
             if full {
                 let text = match priority.form {

@@ -603,6 +603,13 @@ impl<'a> Engine<'a> {
         else {
             return Ok(Decimal::ZERO);
         };
+        if self.explain
+            && clause.depth > 0
+            && let ClauseKind::Share(share) = &clause.kind
+        {
+            row.explain
+                .push(format!("{} = {}", share.basis.text, readable(basis)));
+        }
         if !active.get(t).copied().unwrap_or(false) {
             add_note(&mut row.notes, self.notes, || Note::OutsideWindow);
             if self.explain {

@@ -28,6 +28,8 @@ pub struct Taken {
     pub paid: Decimal,
     /// For `recoup`: costs still not covered after this period.
     pub carried: Decimal,
+    /// For `recoup ... cap`: whether this period's payment filled the cap.
+    pub capped: bool,
 }
 
 /// How to round a step's share to the minor unit.
@@ -69,15 +71,25 @@ pub fn step(
         PriorityForm::Split { rate, last: false } => round(arith::mul(*rate, split_base)?),
     };
     let paid = owed.min(left).max(Decimal::ZERO);
+    let before = state.paid;
     state.paid = arith::add(state.paid, paid)?;
-    if let PriorityForm::Recoup { .. } = form {
+    let capped = match form {
+        PriorityForm::Recoup { cap: Some(cap), .. } => before < *cap && state.paid >= *cap,
+        _ => false,
+    };
+    if let PriorityForm::Recoup { cap, .. } = form {
         let due = arith::add(state.carried, round(positive(costs)))?;
         state.carried = positive(arith::sub(due, paid)?);
+        // Costs beyond the cap are never recouped: none is carried.
+        if let Some(cap) = cap {
+            state.carried = state.carried.min(positive(arith::sub(*cap, state.paid)?));
+        }
     }
     Ok(Taken {
         available: left,
         owed,
         paid,
         carried: state.carried,
+        capped,
     })
 }

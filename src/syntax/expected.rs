@@ -197,7 +197,7 @@ pub const RESERVED: &[&str] = &[
 ];
 
 /// The events an `expect` can name.
-pub const EVENTS: [&str; 8] = [
+pub const EVENTS: [&str; 9] = [
     "cap reached",
     "threshold crossed",
     "band changed",
@@ -206,10 +206,13 @@ pub const EVENTS: [&str; 8] = [
     "advance recouped",
     "window opened",
     "window closed",
+    "paid in full",
 ];
 
 /// The keywords that start a modifier.
-pub const MODIFIERS: &[&str] = &["cap", "above", "floor", "minimum", "from", "until"];
+pub const MODIFIERS: &[&str] = &[
+    "cap", "above", "floor", "minimum", "from", "until", "reserve",
+];
 
 /// A fix for the most common slips at this position, if one is known.
 /// `before` is the text up to the error, `rest` the text from it.

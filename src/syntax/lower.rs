@@ -754,6 +754,10 @@ fn may_trail(rule: Rule) -> bool {
             | Rule::expect_amount
             | Rule::let_decl
             | Rule::band
+            | Rule::priority
+            | Rule::priority_recoup
+            | Rule::priority_rest
+            | Rule::priority_split
     )
 }
 
