@@ -91,6 +91,10 @@ fn document(statement: &Statement, explain: bool) -> Value {
         "rows": rows,
         "totals": totals,
         "events": events,
+        "reserves_held": statement.reserves_held.iter().map(|held| json!({
+            "clause": statement.clauses.get(held.clause),
+            "amount": fixed(held.amount, statement.minor_units),
+        })).collect::<Vec<_>>(),
     })
 }
 

@@ -61,6 +61,20 @@ pub fn render_laid_out(statement: &Statement, width: u16, explain: bool, layout:
     ));
     out.push('\n');
 
+    if !statement.reserves_held.is_empty() {
+        let held = statement.reserves_held.iter().map(|held| {
+            let clause = statement
+                .clauses
+                .get(held.clause)
+                .cloned()
+                .unwrap_or_default();
+            (vec![clause], [held.amount])
+        });
+        out.push_str("\nreserves still held at the end (not paid)\n");
+        out.push_str(&figures(width, minor, &["clause", "held"], held));
+        out.push('\n');
+    }
+
     if !statement.events.is_empty() {
         out.push_str("\nevents\n");
         for event in &statement.events {

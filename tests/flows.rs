@@ -1,0 +1,229 @@
+//! Invariants of payments that feed payments (issue 15), over generated
+//! waterfalls, withholdings and reserves: a waterfall's payments and what
+//! is left add up to its basis every period and no step is paid more than
+//! it is owed; withheld plus received is the gross payment; reserves held
+//! plus released are what was taken; formatting changes no figure.
+
+use dealterms::eval::statement::Statement;
+use dealterms::eval::{self, Options};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+fn evaluate(deal: &str, series: &str) -> Statement {
+    let (agreement, _) =
+        dealterms::compile(deal).unwrap_or_else(|problems| panic!("{deal}\n{problems:#?}"));
+    let series = dealterms::series::read(series).expect("generated series are valid");
+    let options = Options {
+        explain: true,
+        ..Options::default()
+    };
+    eval::evaluate(&agreement, &series, &options).expect("evaluation succeeds")
+}
+
+fn cents(value: i64) -> Decimal {
+    Decimal::new(value, 2)
+}
+
+/// A quarterly series of `gross` and `costs`, in cents.
+fn series(rows: &[(i64, i64)]) -> String {
+    let mut text = String::from("period,gross,costs\n");
+    for (i, (gross, costs)) in rows.iter().enumerate() {
+        let i = i as i64;
+        text.push_str(&format!(
+            "{}Q{},{},{}\n",
+            2025 + i / 4,
+            i % 4 + 1,
+            cents(*gross),
+            cents(*costs)
+        ));
+    }
+    text
+}
+
+/// One step of a generated waterfall, in text, to party P{n}.
+fn step() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (1u32..4_000).prop_map(|bp| format!("{}%", Decimal::new(i64::from(bp), 2).normalize())),
+        (1u64..5_000_000, any::<bool>()).prop_map(|(cap, capped)| if capped {
+            format!("recoup costs cap {cap}")
+        } else {
+            "recoup costs".to_string()
+        }),
+        (1u64..50_000_000).prop_map(|total| format!("rest until received {total}")),
+        (1u64..5_000_000).prop_map(|amount| format!("pay {amount}")),
+    ]
+}
+
+prop_compose! {
+    /// A waterfall of two to five steps, to parties P1..P5, ending with
+    /// a split (everything paid) or not.
+    fn waterfall()(
+        steps in prop::collection::vec(step(), 1..5),
+        split in proptest::option::of(1u32..10_000),
+    ) -> (String, bool) {
+        let mut text = String::from(
+            "agreement \"generated\" {\n  parties Account, P1, P2, P3, P4, P5, P6\n  payer Account\n  w: waterfall of gross {\n",
+        );
+        for (i, step) in steps.iter().enumerate() {
+            let payee = format!("P{}", i + 1);
+            let line = match step.split_once(' ') {
+                Some(("recoup", rest)) => match rest.split_once(" cap ") {
+                    Some((costs, cap)) => format!("recoup {costs} to {payee} cap {cap}"),
+                    None => format!("recoup {rest} to {payee}"),
+                },
+                Some(("rest", rest)) => format!("rest to {payee} {rest}"),
+                Some(("pay", amount)) => format!("pay {amount} to {payee}"),
+                _ => format!("{step} to {payee}"),
+            };
+            text.push_str(&format!("    s{i}: {line}\n"));
+        }
+        if let Some(bp) = split {
+            let first = Decimal::new(i64::from(bp), 2).normalize();
+            let second = (Decimal::ONE_HUNDRED - first).normalize();
+            if second > Decimal::ZERO {
+                text.push_str(&format!("    split {first}% to P5, {second}% to P6\n"));
+            }
+        }
+        text.push_str("  }\n}\n");
+        let ends_in_split = text.contains("split");
+        (text, ends_in_split)
+    }
+}
+
+fn rows_strategy() -> impl Strategy<Value = Vec<(i64, i64)>> {
+    prop::collection::vec((-100_000i64..2_000_000_000, 0i64..300_000_000), 1..16)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn a_waterfall_pays_out_its_basis_and_no_step_more_than_owed(
+        (deal, ends_in_split) in waterfall(),
+        rows in rows_strategy(),
+    ) {
+        let statement = evaluate(&deal, &series(&rows));
+        for (t, period) in statement.periods.iter().enumerate() {
+            let paid: Decimal = statement.rows.iter().filter(|r| r.period == *period).map(|r| r.amount).sum();
+            let gross = cents(rows[t].0).max(Decimal::ZERO);
+            prop_assert!(paid <= gross, "{period}: paid {paid} of {gross}\n{deal}");
+            if ends_in_split {
+                prop_assert_eq!(paid, gross, "{}: a split leaves nothing\n{}", period, deal);
+            }
+            for row in statement.rows.iter().filter(|r| r.period == *period) {
+                prop_assert!(row.amount >= Decimal::ZERO);
+                prop_assert!(row.amount.scale() <= 2);
+            }
+        }
+        // A step with a total is never paid more than it.
+        for line in deal.lines() {
+            let Some((label, terms)) = line.trim().split_once(": ") else { continue };
+            let limit = terms
+                .split_once(" until received ")
+                .map(|(_, total)| total)
+                .or_else(|| terms.strip_prefix("pay ").and_then(|t| t.split_once(" to ")).map(|(a, _)| a))
+                .or_else(|| terms.split_once(" cap ").map(|(_, cap)| cap));
+            let Some(limit) = limit else { continue };
+            let limit: Decimal = limit.trim().parse().expect("a generated amount");
+            let total: Decimal = statement.rows.iter().filter(|r| statement.clause(r) == label).map(|r| r.amount).sum();
+            prop_assert!(total <= limit, "{label} paid {total} over {limit}");
+        }
+    }
+
+    #[test]
+    fn withheld_plus_received_is_the_gross_payment(
+        rate in 1u32..10_000,
+        withheld in 1u32..10_000,
+        rows in rows_strategy(),
+    ) {
+        let rate = Decimal::new(i64::from(rate), 2).normalize();
+        let withheld = Decimal::new(i64::from(withheld), 2).normalize();
+        let deal = format!(
+            "agreement \"w\" {{\n  parties Label, Artist, Tax, Manager\n  payer Label\n  royalty: share {rate}% of gross to Artist\n  tax: withhold {withheld}% of payments to Artist for Tax\n  commission: share 20% of what royalty pays from Artist to Manager\n}}\n"
+        );
+        let statement = evaluate(&deal, &series(&rows));
+        for period in &statement.periods {
+            let amount = |label: &str| statement.rows.iter()
+                .find(|r| r.period == *period && statement.clause(r) == label)
+                .map_or(Decimal::ZERO, |r| r.amount);
+            let gross = rows[statement.periods.iter().position(|p| p == period).unwrap()].0;
+            let payment = (rate / Decimal::ONE_HUNDRED * cents(gross).max(Decimal::ZERO))
+                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointNearestEven);
+            prop_assert_eq!(amount("royalty") + amount("tax"), payment);
+            let commission = (payment * Decimal::new(2, 1))
+                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointNearestEven);
+            prop_assert_eq!(amount("commission"), commission);
+        }
+    }
+
+    #[test]
+    fn reserves_held_plus_released_are_what_was_taken(
+        rate in 1u32..10_000,
+        reserve in 1u32..10_000,
+        periods in 1u32..6,
+        over in any::<bool>(),
+        rows in rows_strategy(),
+    ) {
+        let rate = Decimal::new(i64::from(rate), 2).normalize();
+        let reserve = Decimal::new(i64::from(reserve), 2).normalize();
+        let release = if over { "over" } else { "after" };
+        let deal = format!(
+            "agreement \"r\" {{\n  parties Publisher, Author\n  payer Publisher\n  royalty: share {rate}% of gross to Author reserve {reserve}% released {release} {periods} periods\n}}\n"
+        );
+        let statement = evaluate(&deal, &series(&rows));
+        let earned: Decimal = rows.iter().map(|(gross, _)| {
+            (rate / Decimal::ONE_HUNDRED * cents(*gross).max(Decimal::ZERO))
+                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointNearestEven)
+        }).sum();
+        let paid: Decimal = statement.rows.iter().map(|r| r.amount).sum();
+        let held: Decimal = statement.reserves_held.iter().map(|h| h.amount).sum();
+        prop_assert_eq!(paid + held, earned);
+        prop_assert!(statement.rows.iter().all(|r| r.amount >= Decimal::ZERO));
+    }
+
+    #[test]
+    fn formatting_a_waterfall_changes_no_figure((deal, _) in waterfall(), rows in rows_strategy()) {
+        let formatted = dealterms::format_source(&deal).expect("formats");
+        prop_assert_eq!(dealterms::format_source(&formatted).expect("formats again"), formatted.clone());
+        let series = series(&rows);
+        prop_assert_eq!(evaluate(&deal, &series).rows, evaluate(&formatted, &series).rows);
+    }
+}
+
+/// A cycle through `what P receives` is named clause by clause.
+#[test]
+fn a_cycle_through_receipts_names_every_clause() {
+    let deal = "agreement \"c\" {\n  parties Label, Artist, Manager\n  payer Label\n  royalty: share 10% of gross + what Manager receives to Artist\n  commission: share 20% of what Artist receives from Label to Manager\n}\n";
+    let problems = dealterms::compile(deal).expect_err("a cycle");
+    let cycle = problems
+        .iter()
+        .find_map(|p| match &p.kind {
+            dealterms::ProblemKind::Cycle { clauses } => Some(clauses.clone()),
+            _ => None,
+        })
+        .expect("a cycle problem");
+    assert_eq!(cycle, ["royalty", "commission", "royalty"]);
+}
+
+/// A chain of clauses each reading the one before is evaluated in order,
+/// and a long chain does not exhaust the stack.
+#[test]
+fn a_long_chain_of_payments_is_evaluated_in_order() {
+    let mut deal = String::from(
+        "agreement \"chain\" {\n  parties A, B\n  payer A\n  c0: share 50% of gross to B\n",
+    );
+    for i in 1..400 {
+        deal.push_str(&format!("  c{i}: share 50% of what c{} pays to B\n", i - 1));
+    }
+    deal.push_str("}\n");
+    let statement = evaluate(&deal, "period,gross,costs\n2025Q1,1024,0\n");
+    let amount = |label: &str| {
+        statement
+            .rows
+            .iter()
+            .find(|r| statement.clause(r) == label)
+            .map(|r| r.amount)
+    };
+    assert_eq!(amount("c0"), Some(cents(51_200)));
+    assert_eq!(amount("c9"), Some(cents(100)));
+}
