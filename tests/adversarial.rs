@@ -569,3 +569,59 @@ fn a_statement_table_escapes_control_characters() {
     assert!(!table.contains('\u{1b}'), "{table}");
     assert!(table.contains("Micro\\u{1b}[2Jsoft"), "{table}");
 }
+
+/// Issue 15: deep or cyclic dependencies between payments are errors or
+/// figures, never a stack overflow or a quadratic wait.
+#[test]
+fn ten_thousand_clauses_reading_each_other_are_evaluated_in_order() {
+    let mut deal = String::from(
+        "agreement \"chain\" {\n  parties A, B\n  payer A\n  c0: share 50% of revenue to B\n",
+    );
+    for i in 1..10_000 {
+        deal.push_str(&format!(
+            "  c{i}: share 100% of what c{} pays to B\n",
+            i - 1
+        ));
+    }
+    deal.push_str("}\n");
+    let (agreement, _) = dealterms::compile(&deal).expect("a chain is valid");
+    let series = dealterms::series::read("period,revenue\n2025,1000\n2026,2000\n").expect("reads");
+    let statement =
+        dealterms::eval::evaluate(&agreement, &series, &Default::default()).expect("evaluates");
+    let last = statement
+        .rows
+        .iter()
+        .rfind(|r| statement.clause(r) == "c9999");
+    assert_eq!(last.map(|r| r.amount.to_string()), Some("1000.00".into()));
+}
+
+#[test]
+fn a_cycle_of_a_thousand_clauses_is_one_error() {
+    let mut deal = String::from("agreement \"circle\" {\n  parties A, B\n  payer A\n");
+    for i in 0..1_000 {
+        deal.push_str(&format!(
+            "  c{i}: share 1% of what c{} pays to B\n",
+            (i + 1) % 1_000
+        ));
+    }
+    deal.push_str("}\n");
+    let problems = dealterms::compile(&deal).expect_err("a circle");
+    assert_eq!(codes(&problems), ["deal::check::cycle"]);
+}
+
+#[test]
+fn a_waterfall_of_ten_thousand_steps_is_evaluated() {
+    let mut deal =
+        String::from("agreement \"w\" {\n  parties A, B\n  payer A\n  w: waterfall of revenue {\n");
+    for _ in 0..10_000 {
+        deal.push_str("    pay 1 to B\n");
+    }
+    deal.push_str("  }\n}\n");
+    let (agreement, _) = dealterms::compile(&deal).expect("valid");
+    let series =
+        dealterms::series::read("period,revenue\n2025,2500.50\n2026,100000\n").expect("reads");
+    let statement =
+        dealterms::eval::evaluate(&agreement, &series, &Default::default()).expect("evaluates");
+    let paid: rust_decimal::Decimal = statement.rows.iter().map(|r| r.amount).sum();
+    assert_eq!(paid.to_string(), "10000.00");
+}

@@ -884,3 +884,62 @@ fn test_holds_each_expectation_in_its_own_scenario() {
     let stderr = exits(&deal(&["test", &write(&unknown)]), 1);
     assert!(stderr.contains("did you mean `generic_entry`?"), "{stderr}");
 }
+
+/// Issue 15: waterfalls, withholding and reserves give the same rows in a
+/// portfolio as alone.
+#[test]
+fn payments_that_feed_payments_evaluate_the_same_in_a_portfolio() {
+    for case in [
+        "v09-collection-waterfall",
+        "v10-commission-and-withholding",
+        "v11-reserve-against-returns",
+    ] {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let case_dir = Path::new("tests/acceptance").join(case);
+        let agreement = std::fs::read_to_string(case_dir.join("agreement.deal")).expect("deal");
+        let series = std::fs::read_to_string(case_dir.join("series.csv")).expect("series");
+        std::fs::create_dir(dir.path().join("deals")).expect("deals/");
+        let mut long = String::new();
+        let mut lines = series.lines();
+        long.push_str(&format!("deal,{}\n", lines.next().expect("a header")));
+        let rows: Vec<&str> = lines.collect();
+        for name in ["first", "second"] {
+            std::fs::write(dir.path().join(format!("deals/{name}.deal")), &agreement)
+                .expect("deal");
+            for row in &rows {
+                long.push_str(&format!("{name},{row}\n"));
+            }
+        }
+        std::fs::write(dir.path().join("long.csv"), long).expect("long series");
+        let path = |p: &str| dir.path().join(p).to_string_lossy().into_owned();
+        let portfolio = deal(&[
+            "eval",
+            &path("deals"),
+            "--series",
+            &path("long.csv"),
+            "-f",
+            "csv",
+        ]);
+        exits(&portfolio, 0);
+        let single = deal(&[
+            "eval",
+            &case_dir.join("agreement.deal").to_string_lossy(),
+            "--series",
+            &case_dir.join("series.csv").to_string_lossy(),
+            "-f",
+            "csv",
+        ]);
+        exits(&single, 0);
+        let portfolio = text(&portfolio.stdout);
+        for name in ["first", "second"] {
+            let rows: Vec<&str> = portfolio
+                .lines()
+                .skip(1)
+                .filter_map(|line| line.strip_prefix(&format!("{name},")))
+                .collect();
+            let single_text = text(&single.stdout);
+            let expected: Vec<&str> = single_text.lines().skip(1).collect();
+            assert_eq!(rows, expected, "{case}: {name}");
+        }
+    }
+}

@@ -125,6 +125,23 @@ fn reads(agreement: &Agreement) -> Vec<Vec<ClauseId>> {
             }
         }
     };
+    // What a waterfall's steps read, once for all of them.
+    let waterfalls: Vec<Vec<ClauseId>> = agreement
+        .waterfalls
+        .iter()
+        .map(|waterfall| {
+            let mut into = Vec::new();
+            of_expr(&waterfall.basis.expr, &mut into);
+            for step in waterfall.clauses.clone() {
+                if let Some(ClauseKind::Priority(p)) = clauses.get(step).map(|c| &c.kind)
+                    && let PriorityForm::Recoup { costs, .. } = &p.form
+                {
+                    of_expr(&costs.expr, &mut into);
+                }
+            }
+            into
+        })
+        .collect();
     let mut reads: Vec<Vec<ClauseId>> = vec![Vec::new(); clauses.len()];
     for (id, clause) in clauses.iter().enumerate() {
         let Some(into) = reads.get_mut(id) else {
@@ -135,16 +152,7 @@ fn reads(agreement: &Agreement) -> Vec<Vec<ClauseId>> {
             ClauseKind::Rest(bases) => bases.iter().for_each(|b| of_expr(&b.expr, into)),
             // A waterfall's steps run together: each reads what any reads.
             ClauseKind::Priority(priority) => {
-                if let Some(waterfall) = agreement.waterfalls.get(priority.waterfall) {
-                    of_expr(&waterfall.basis.expr, into);
-                    for step in waterfall.clauses.clone() {
-                        if let Some(ClauseKind::Priority(p)) = clauses.get(step).map(|c| &c.kind)
-                            && let PriorityForm::Recoup { costs, .. } = &p.form
-                        {
-                            of_expr(&costs.expr, into);
-                        }
-                    }
-                }
+                into.extend(waterfalls.get(priority.waterfall).into_iter().flatten());
             }
             ClauseKind::Withhold(withholding) => into.extend(
                 clauses

@@ -177,19 +177,14 @@ impl Engine<'_> {
     }
 
     /// Holds back and releases the reserves of the shares of one depth.
-    pub(super) fn reserves(
-        &mut self,
-        first: usize,
-        t: usize,
-        _period: Period,
-        depth: usize,
-    ) -> Step<()> {
+    pub(super) fn reserves(&mut self, first: usize, t: usize, members: &[usize]) -> Step<()> {
         let agreement = self.agreement;
-        for (index, clause) in agreement.clauses.iter().enumerate() {
-            let ClauseKind::Share(share) = &clause.kind else {
+        for &index in members {
+            let Some(ClauseKind::Share(share)) = agreement.clauses.get(index).map(|c| &c.kind)
+            else {
                 continue;
             };
-            let Some(reserve) = share.reserve.as_ref().filter(|_| clause.depth == depth) else {
+            let Some(reserve) = share.reserve.as_ref() else {
                 continue;
             };
             let (Some(held), Some(row)) = (
@@ -235,21 +230,26 @@ impl Engine<'_> {
         Ok(())
     }
 
-    /// Withholds from the payments of one depth to each withholding's
+    /// Withholds from the payments of one layer (`members`) to each withholding's
     /// party: the payment rounded, the withholding its rate of that,
     /// rounded, added to the withholding's row.
-    pub(super) fn withhold(&mut self, first: usize, depth: usize) -> Step<()> {
+    pub(super) fn withhold(&mut self, first: usize, members: &[usize]) -> Step<()> {
         let agreement = self.agreement;
-        for (w, withholder) in agreement.clauses.iter().enumerate() {
+        for w in self.withholdings.clone() {
+            let Some(withholder) = agreement.clauses.get(w) else {
+                continue;
+            };
             let ClauseKind::Withhold(withholding) = &withholder.kind else {
                 continue;
             };
             let here = |fault| (fault, Place::clause(w));
             let mut total = Decimal::ZERO;
             let mut of = Decimal::ZERO;
-            for (index, clause) in agreement.clauses.iter().enumerate() {
-                if clause.depth != depth
-                    || clause.payee != withholding.party
+            for &index in members {
+                let Some(clause) = agreement.clauses.get(index) else {
+                    continue;
+                };
+                if clause.payee != withholding.party
                     || clause.payer != withholder.payer
                     || matches!(clause.kind, ClauseKind::Withhold(_))
                 {

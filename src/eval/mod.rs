@@ -278,6 +278,12 @@ struct Engine<'a> {
     steps: Vec<waterfall::StepState>,
     /// What each share holds in reserve, by clause index.
     held: Vec<reserve::Held>,
+    /// Whether any share holds a reserve.
+    reserving: bool,
+    /// The withholding clauses.
+    withholdings: Vec<usize>,
+    /// The clauses of each depth, in file order.
+    layers: Vec<Vec<usize>>,
 }
 
 impl<'a> Engine<'a> {
@@ -390,6 +396,13 @@ impl<'a> Engine<'a> {
             .chain(std::iter::once(SETTLEMENT_LABEL.to_string()))
             .collect();
         let rows = Vec::with_capacity(series.periods.len().saturating_mul(agreement.clauses.len()));
+        let max_depth = agreement.clauses.iter().map(|c| c.depth).max().unwrap_or(0);
+        let mut layers = vec![Vec::new(); max_depth.saturating_add(1)];
+        for (index, clause) in agreement.clauses.iter().enumerate() {
+            if let Some(layer) = layers.get_mut(clause.depth) {
+                layer.push(index);
+            }
+        }
         let waterfalls = agreement
             .waterfalls
             .iter()
@@ -413,12 +426,24 @@ impl<'a> Engine<'a> {
             events,
             earned: vec![Decimal::ZERO; agreement.clauses.len()],
             period_events: Vec::new(),
-            max_depth: agreement.clauses.iter().map(|c| c.depth).max().unwrap_or(0),
+            max_depth,
             paid: vec![Decimal::ZERO; agreement.clauses.len()],
             received: vec![Decimal::ZERO; agreement.parties.len()],
             waterfalls,
             steps: vec![waterfall::StepState::default(); agreement.clauses.len()],
             held: vec![reserve::Held::default(); agreement.clauses.len()],
+            reserving: agreement
+                .clauses
+                .iter()
+                .any(|c| matches!(&c.kind, ClauseKind::Share(share) if share.reserve.is_some())),
+            withholdings: agreement
+                .clauses
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| matches!(c.kind, ClauseKind::Withhold(_)))
+                .map(|(index, _)| index)
+                .collect(),
+            layers,
         })
     }
 
@@ -481,6 +506,11 @@ impl<'a> Engine<'a> {
                 .enumerate()
                 .map(|(index, clause)| blank_row(index, clause, period, None)),
         );
+        if self.max_depth > 0 {
+            self.received
+                .iter_mut()
+                .for_each(|sum| *sum = Decimal::ZERO);
+        }
         for depth in 0..=self.max_depth {
             self.layer(first, t, period, depth)?;
         }
@@ -490,15 +520,27 @@ impl<'a> Engine<'a> {
     /// Evaluates the clauses of one depth in period `t`: those that read
     /// no payment first, then each layer after the payments it reads.
     fn layer(&mut self, first: usize, t: usize, period: Period, depth: usize) -> Step<()> {
-        let agreement = self.agreement;
-        let in_layer = |clause: &Clause| clause.depth == depth;
-        if depth > 0 {
-            self.tally_received(first);
+        // Taken for the layer and put back: the layer's steps borrow the
+        // engine whole.
+        let members = self
+            .layers
+            .get_mut(depth)
+            .map(std::mem::take)
+            .unwrap_or_default();
+        let done = self.run_layer(first, t, period, &members);
+        if let Some(slot) = self.layers.get_mut(depth) {
+            *slot = members;
         }
-        for (index, clause) in agreement.clauses.iter().enumerate() {
-            if !in_layer(clause) {
+        done
+    }
+
+    /// The steps of one layer, over its clauses (`members`, in file order).
+    fn run_layer(&mut self, first: usize, t: usize, period: Period, members: &[usize]) -> Step<()> {
+        let agreement = self.agreement;
+        for &index in members {
+            let Some(clause) = agreement.clauses.get(index) else {
                 continue;
-            }
+            };
             let at = first.saturating_add(index);
             let earned = match &clause.kind {
                 ClauseKind::Share(_) => {
@@ -525,37 +567,36 @@ impl<'a> Engine<'a> {
             }
         }
         if self.agreement.rounding_scope == RoundingScope::Payee {
-            self.round_payees(first, depth)?;
+            self.round_payees(first, members)?;
         }
-        self.reserves(first, t, period, depth)?;
+        if self.reserving {
+            self.reserves(first, t, members)?;
+        }
         // Most agreements have no advance to recoup.
         if !self.recouping.is_empty() {
-            self.recoup(first, t, period, depth);
+            self.recoup(first, t, period, members);
         }
-        for (index, clause) in agreement.clauses.iter().enumerate() {
-            if in_layer(clause)
+        for &index in members {
+            if let Some(clause) = agreement.clauses.get(index)
                 && matches!(clause.kind, ClauseKind::Rest(_) | ClauseKind::Advance(_))
             {
                 self.other(first, index, clause, t, period)?;
             }
         }
         if self.max_depth > 0 {
-            for (index, clause) in agreement.clauses.iter().enumerate() {
-                if in_layer(clause)
-                    && let (Some(paid), Some(row)) = (
-                        self.paid.get_mut(index),
-                        self.rows.get(first.saturating_add(index)),
-                    )
-                {
+            for &index in members {
+                if let (Some(paid), Some(row)) = (
+                    self.paid.get_mut(index),
+                    self.rows.get(first.saturating_add(index)),
+                ) {
                     *paid = row.amount;
                 }
             }
         }
-        self.withhold(first, depth)?;
-        for (index, clause) in agreement.clauses.iter().enumerate() {
-            if !in_layer(clause) {
-                continue;
-            }
+        if !self.withholdings.is_empty() {
+            self.withhold(first, members)?;
+        }
+        for &index in members {
             let at = first.saturating_add(index);
             if let (Some(prepared), Some(row)) =
                 (self.clauses.get_mut(index), self.rows.get_mut(at))
@@ -563,22 +604,15 @@ impl<'a> Engine<'a> {
                 prepared.cumulative = arith::add(prepared.cumulative, row.amount)
                     .map_err(|fault| (fault, Place::clause(index)))?;
                 row.cumulative = prepared.cumulative;
+                // Final now: what later layers read of the party's receipts.
+                if self.max_depth > 0
+                    && let Some(sum) = self.received.get_mut(row.payee)
+                {
+                    *sum = sum.saturating_add(row.amount);
+                }
             }
         }
         Ok(())
-    }
-
-    /// What each party has received so far this period, for the bases
-    /// that read it (`what Producer receives`).
-    fn tally_received(&mut self, first: usize) {
-        self.received
-            .iter_mut()
-            .for_each(|sum| *sum = Decimal::ZERO);
-        for row in self.rows.get(first..).unwrap_or_default() {
-            if let Some(sum) = self.received.get_mut(row.payee) {
-                *sum = sum.saturating_add(row.amount);
-            }
-        }
     }
 
     /// Completes the row of share clause `index` in period `t`, at `at`,
@@ -666,18 +700,19 @@ impl<'a> Engine<'a> {
     /// the largest fractions (the earlier clause first on a tie). A row
     /// whose figure is already whole gets none, so a binding cap, whose
     /// room is always whole, is never passed.
-    fn round_payees(&mut self, first: usize, depth: usize) -> Step<()> {
+    fn round_payees(&mut self, first: usize, members: &[usize]) -> Step<()> {
         let agreement = self.agreement;
         let (units, mode) = (agreement.currency.minor_units, agreement.rounding);
         let unit = Decimal::new(1, units);
-        let shares: Vec<usize> = agreement
-            .clauses
+        let shares: Vec<usize> = members
             .iter()
-            .enumerate()
-            .filter(|(_, clause)| {
-                matches!(clause.kind, ClauseKind::Share(_)) && clause.depth == depth
+            .copied()
+            .filter(|index| {
+                matches!(
+                    agreement.clauses.get(*index).map(|c| &c.kind),
+                    Some(ClauseKind::Share(_))
+                )
             })
-            .map(|(index, _)| index)
             .collect();
         let mut grouped = vec![false; agreement.clauses.len()];
         for &leader in &shares {
@@ -819,7 +854,7 @@ impl<'a> Engine<'a> {
     }
 
     /// Withholds the earnings of recouping clauses until each advance is recouped.
-    fn recoup(&mut self, first: usize, t: usize, period: Period, depth: usize) {
+    fn recoup(&mut self, first: usize, t: usize, period: Period, members: &[usize]) {
         for (advance_index, clause) in self.agreement.clauses.iter().enumerate() {
             let ClauseKind::Advance(advance) = &clause.kind else {
                 continue;
@@ -830,12 +865,7 @@ impl<'a> Engine<'a> {
                 continue;
             }
             for &target in &advance.recouped_by {
-                if self
-                    .agreement
-                    .clauses
-                    .get(target)
-                    .is_none_or(|c| c.depth != depth)
-                {
+                if !members.contains(&target) {
                     continue;
                 }
                 let Some(balance) = self.balances.get_mut(&advance_index) else {
