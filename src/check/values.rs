@@ -197,13 +197,16 @@ impl Scope {
             }),
             ExprKind::Paid(label) => {
                 if !self.labels.contains(&label.value) {
+                    // `what Artist pays`: a party receives.
+                    let suggestion = if self.parties.contains(&label.value) {
+                        Some(format!("what {} receives", label.value))
+                    } else {
+                        suggest(&label.value, self.labels.iter().map(String::as_str))
+                    };
                     return Err(Problem::new(
                         ProblemKind::UnknownLabel {
                             name: label.value.clone(),
-                            suggestion: suggest(
-                                &label.value,
-                                self.labels.iter().map(String::as_str),
-                            ),
+                            suggestion,
                         },
                         label.span,
                     )
@@ -220,10 +223,12 @@ impl Scope {
                     None => Err(Problem::new(
                         ProblemKind::UnknownParty {
                             name: party.value.clone(),
-                            suggestion: suggest(
-                                &party.value,
-                                self.parties.iter().map(String::as_str),
-                            ),
+                            // `what royalty receives`: a clause pays.
+                            suggestion: if self.labels.contains(&party.value) {
+                                Some(format!("what {} pays", party.value))
+                            } else {
+                                suggest(&party.value, self.parties.iter().map(String::as_str))
+                            },
                         },
                         party.span,
                     )

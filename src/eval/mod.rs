@@ -319,7 +319,7 @@ impl<'a> Engine<'a> {
                 .iter()
                 .map(|basis| {
                     Compiled::new(&basis.expr, series)
-                        .map_err(|column| missing_column(&column, series, basis.span))
+                        .map_err(|column| missing_column(&column, series, basis.span, agreement))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let basis = Compiled::sum(compiled);
@@ -407,8 +407,9 @@ impl<'a> Engine<'a> {
             .waterfalls
             .iter()
             .map(|waterfall| {
-                Compiled::new(&waterfall.basis.expr, series)
-                    .map_err(|column| missing_column(&column, series, waterfall.basis.span))
+                Compiled::new(&waterfall.basis.expr, series).map_err(|column| {
+                    missing_column(&column, series, waterfall.basis.span, agreement)
+                })
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Engine {
@@ -1265,7 +1266,10 @@ fn check_periods(share: &Share, series: &Series) -> Result<(), Problem> {
 /// thousands, and the help quotes no more of a foreign file than it must.
 const LISTED_COLUMNS: usize = 12;
 
-fn missing_column(column: &str, series: &Series, span: Span) -> Problem {
+/// A column the series lacks. A clause's label or a party's name, written
+/// where its payments were meant (`share 15% of royalty ...`), is pointed
+/// to `what royalty pays` or `what Artist receives`.
+fn missing_column(column: &str, series: &Series, span: Span, agreement: &Agreement) -> Problem {
     let mut available = series
         .columns
         .iter()
@@ -1285,7 +1289,17 @@ fn missing_column(column: &str, series: &Series, span: Span) -> Problem {
             } else {
                 available
             },
-            suggestion: suggest(column, series.columns.iter().map(String::as_str)),
+            suggestion: if agreement
+                .clauses
+                .iter()
+                .any(|c| c.labelled && c.label == column)
+            {
+                Some(format!("what {column} pays"))
+            } else if agreement.parties.iter().any(|p| p.name == column) {
+                Some(format!("what {column} receives"))
+            } else {
+                suggest(column, series.columns.iter().map(String::as_str))
+            },
         },
         span,
     )

@@ -328,6 +328,33 @@ pub fn hint(positives: &[Rule], before: &str, rest: &str) -> Option<String> {
             _ => format!("a date is a day: `from {word}-01-01`"),
         });
     }
+    // The forms where payments feed payments, misremembered.
+    if expects(&[Rule::kw_periods])
+        && ["quarters", "quarter", "months", "month", "years", "year"].contains(&word.as_str())
+    {
+        return Some(
+            "count in the series' periods: `released over 2 periods` on a quarterly series is two quarters"
+                .into(),
+        );
+    }
+    if expects(&[Rule::kw_released]) {
+        return Some(
+            "say how it is released: `reserve 25% released over 2 periods` (in equal parts) or `released after 2 periods` (in full)"
+                .into(),
+        );
+    }
+    if expects(&[Rule::kw_of]) && line_so_far_has(before, "withhold") {
+        return Some(
+            "a withholding names whose payments it takes and for whom: `withhold 30% of payments to Artist for TaxAuthority`"
+                .into(),
+        );
+    }
+    if expects(&[Rule::kw_for]) {
+        return Some(
+            "name who is paid what is withheld: `withhold 30% of payments to Artist for TaxAuthority`"
+                .into(),
+        );
+    }
     if word == "then" && before.trim_end().ends_with(|c: char| c.is_alphanumeric()) {
         return Some("put a comma before `then`: `until paid 13.5B, then 49%`".into());
     }
@@ -432,6 +459,16 @@ pub fn known_slip(word: &str, ahead: &str) -> Option<String> {
         ),
         _ => None,
     }
+}
+
+/// Whether the line being written, up to the error, has `word` in it.
+fn line_so_far_has(before: &str, word: &str) -> bool {
+    before
+        .rsplit(['\n', '\r'])
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .any(|w| w == word)
 }
 
 /// `2026-1-1`: a date whose month or day lacks its leading zero.
