@@ -76,7 +76,12 @@ pub enum Subject {
     /// Any clause (`expect cap reached in 2030`).
     Any,
     Party(PartyId),
-    Clause(ClauseId),
+    /// The clauses of one label: one clause, or a waterfall's or a split
+    /// step's, which are contiguous.
+    Clauses {
+        first: ClauseId,
+        end: ClauseId,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

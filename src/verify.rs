@@ -115,10 +115,10 @@ fn verdict(agreement: &Agreement, statement: &Statement, expectation: &Expectati
                 .iter()
                 .filter(|e| e.kind.phrase() == Some(event.as_str()))
                 .filter(|e| match expectation.subject {
-                    Subject::Clause(id) => agreement
+                    Subject::Clauses { first, end } => agreement
                         .clauses
-                        .get(id)
-                        .is_some_and(|c| c.label == e.clause),
+                        .get(first..end)
+                        .is_some_and(|clauses| clauses.iter().any(|c| c.label == e.clause)),
                     _ => true,
                 })
                 .filter_map(|e| e.period)
@@ -146,7 +146,7 @@ fn other_figure(
     period: Option<Period>,
     figure: Decimal,
 ) -> String {
-    if agreement.settlements.is_empty() || matches!(expectation.subject, Subject::Clause(_)) {
+    if agreement.settlements.is_empty() || matches!(expectation.subject, Subject::Clauses { .. }) {
         return String::new();
     }
     let other = Expectation {
@@ -189,7 +189,7 @@ fn sum(
     let gross = expectation.before_settlement;
     let matches = |row: &Row| match expectation.subject {
         Subject::Party(id) => row.payee == id && !(gross && settlement(row)),
-        Subject::Clause(id) => row.clause == id,
+        Subject::Clauses { first, end } => (first..end).contains(&row.clause),
         Subject::Any => !(gross && settlement(row)),
     };
     let amounts = statement

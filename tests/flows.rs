@@ -227,3 +227,15 @@ fn a_long_chain_of_payments_is_evaluated_in_order() {
     assert_eq!(amount("c0"), Some(cents(51_200)));
     assert_eq!(amount("c9"), Some(cents(100)));
 }
+
+/// An expectation about a waterfall or a split step counts all its rows.
+#[test]
+fn expectations_name_a_waterfall_or_a_split_step_whole() {
+    let deal = "agreement \"E\" {\n  parties Account, Distributor, Financier, Producer\n  payer Account\n  collection: waterfall of gross_receipts {\n    fee: 30% to Distributor\n    profits: split 50% to Financier, 50% to Producer\n  }\n  series \"e.csv\"\n  expect profits total = 1.4M\n  expect collection total = 2M\n  expect fee total = 600K\n  expect profits in 2025Q1 = 1.4M\n}\n";
+    let (agreement, _) = dealterms::compile(deal).expect("valid");
+    let series = dealterms::series::read("period,gross_receipts\n2025Q1,2000000\n").expect("reads");
+    let statement = eval::evaluate(&agreement, &series, &Options::default()).expect("evaluates");
+    let verdicts = dealterms::verify::verify(&agreement, &statement);
+    assert_eq!(verdicts.len(), 4);
+    assert!(verdicts.iter().all(|v| v.passed), "{verdicts:?}");
+}

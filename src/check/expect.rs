@@ -133,10 +133,20 @@ impl Checker {
     /// unless `prefer_clause`.
     fn subject(&mut self, name: &Name, prefer_clause: bool) -> Option<Subject> {
         let party = self.party_id(&name.value).map(Subject::Party);
-        let clause = self
-            .labels
-            .get(&name.value)
-            .map(|(clause, _)| Subject::Clause(*clause));
+        let clause = self.labels.get(&name.value).map(|(clause, _)| {
+            match self.groups.named.get(&name.value) {
+                Some(clauses) => Subject::Clauses {
+                    first: clauses.first().copied().unwrap_or(*clause),
+                    end: clauses
+                        .last()
+                        .map_or(*clause, |last| last.saturating_add(1)),
+                },
+                None => Subject::Clauses {
+                    first: *clause,
+                    end: clause.saturating_add(1),
+                },
+            }
+        });
         let found = if prefer_clause {
             clause.or(party)
         } else {

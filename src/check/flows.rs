@@ -53,7 +53,12 @@ pub(super) struct Groups {
 impl Checker {
     /// Declares the labels of a waterfall's steps, each at the first
     /// clause it becomes; `first` is the waterfall's first clause.
-    pub(super) fn declare_steps(&mut self, waterfall: &ast::Waterfall, first: ClauseId) {
+    pub(super) fn declare_steps(
+        &mut self,
+        label: Option<&ast::Name>,
+        waterfall: &ast::Waterfall,
+        first: ClauseId,
+    ) {
         let mut id = first;
         for step in &waterfall.steps {
             let width = step_width(&step.kind);
@@ -65,6 +70,12 @@ impl Checker {
                 );
             }
             id = id.saturating_add(width);
+        }
+        // The waterfall's own label names all its clauses.
+        if let Some(label) = label {
+            self.groups
+                .named
+                .insert(label.value.clone(), (first..id).collect());
         }
     }
 

@@ -455,7 +455,7 @@ impl Checker {
                 self.declare_label(label, *first);
             }
             if let ast::ClauseBody::Waterfall(waterfall) = &clause.body {
-                self.declare_steps(waterfall, *first);
+                self.declare_steps(clause.label.as_ref(), waterfall, *first);
             }
         }
     }
