@@ -239,3 +239,22 @@ fn expectations_name_a_waterfall_or_a_split_step_whole() {
     assert_eq!(verdicts.len(), 4);
     assert!(verdicts.iter().all(|v| v.passed), "{verdicts:?}");
 }
+
+/// No figure of a waterfall is a negative zero, which would read as a
+/// negative basis (`nothing is shared`) to a clause reading it.
+#[test]
+fn a_waterfall_that_runs_dry_leaves_plain_zeros() {
+    let deal = std::fs::read_to_string("tests/acceptance/v09-collection-waterfall/agreement.deal")
+        .expect("the case");
+    let series = std::fs::read_to_string("tests/acceptance/v09-collection-waterfall/series.csv")
+        .expect("its series");
+    let statement = evaluate(&deal, &series);
+    for row in &statement.rows {
+        assert!(!row.amount.is_sign_negative(), "{row:?}");
+        assert!(!row.basis.is_some_and(|b| b.is_sign_negative()), "{row:?}");
+        assert!(
+            !row.explain.iter().any(|line| line.contains("is negative")),
+            "{row:?}"
+        );
+    }
+}

@@ -52,7 +52,15 @@ pub fn step(
     rounding: Rounding,
 ) -> Figure<Taken> {
     let round = |figure: Decimal| money::round(figure, rounding.minor_units, rounding.mode);
-    let positive = |figure: Decimal| figure.max(Decimal::ZERO);
+    // Zero, never a negative zero, for what is not positive: a clause
+    // reading the figure would take it for a negative basis.
+    let positive = |figure: Decimal| {
+        if figure > Decimal::ZERO {
+            figure
+        } else {
+            Decimal::ZERO
+        }
+    };
     let (split_base, split_taken) = split;
     let owed = match form {
         PriorityForm::Share(rate) => round(arith::mul(*rate, basis)?),
@@ -70,7 +78,7 @@ pub fn step(
         PriorityForm::Split { last: true, .. } => positive(arith::sub(split_base, split_taken)?),
         PriorityForm::Split { rate, last: false } => round(arith::mul(*rate, split_base)?),
     };
-    let paid = owed.min(left).max(Decimal::ZERO);
+    let paid = positive(owed.min(left));
     let before = state.paid;
     state.paid = arith::add(state.paid, paid)?;
     let capped = match form {
