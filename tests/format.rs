@@ -188,3 +188,18 @@ fn every_line_ending_formats_alike() {
         }
     }
 }
+
+/// Found by fuzzing: `rounding MODE` may end in `per payee`, and the
+/// optional words' white space was counted in the line, so that the next
+/// line's trailing comment moved up to the `rounding` line.
+#[test]
+fn a_comment_after_the_line_below_rounding_stays_on_its_line() {
+    let text =
+        "agreement \"x\" {\n  rounding half-up\n  parties A, B # the parties\n  payer A\n}\n";
+    let formatted = assert_formats_soundly(text);
+    assert!(
+        formatted.contains("  parties A, B # the parties\n"),
+        "{formatted}"
+    );
+    assert!(formatted.contains("  rounding half-up\n"), "{formatted}");
+}

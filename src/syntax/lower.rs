@@ -736,6 +736,7 @@ fn may_trail(rule: Rule) -> bool {
     matches!(
         rule,
         Rule::item
+            | Rule::rounding_decl
             | Rule::clause
             | Rule::share
             | Rule::advance
