@@ -1,4 +1,8 @@
-//! Period labels and calendars: `2025`, `2025Q3`, `2025-07`.
+//! Period labels and calendars: `2025`, `2025H1`, `2025Q3`, `2025-07`.
+//!
+//! A period is a year and an index among the periods of its granularity in
+//! that year (0 for a whole year); the rest follows from how many months
+//! the granularity lasts ([`Calendar::months`]).
 
 use std::fmt;
 
@@ -6,17 +10,17 @@ use jiff::civil::Date;
 
 use crate::agreement::Calendar;
 
-/// One period of a series: a calendar year, quarter or month.
+/// One period of a series: a calendar year, half-year, quarter or month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Period {
     pub year: i16,
-    /// 0 for a year, 1-4 for a quarter, 1-12 for a month.
+    /// 0 for a year, 1-2 for a half-year, 1-4 for a quarter, 1-12 for a month.
     pub index: u8,
     pub granularity: Calendar,
 }
 
 impl Period {
-    /// Parses `2025`, `2025Q3` or `2025-07`; years 1 to 9999. By the
+    /// Parses `2025`, `2025H1`, `2025Q3` or `2025-07`; years 1 to 9999. By the
     /// label's shape and its digits' values, without `str::parse`: a
     /// series has a label on every row.
     #[inline]
@@ -24,6 +28,7 @@ impl Period {
         let (year, index, granularity) = match *label.as_bytes() {
             [a, b, c, d] => ([a, b, c, d], None, Calendar::Year),
             [a, b, c, d, b'Q', quarter] => ([a, b, c, d], Some([b'0', quarter]), Calendar::Quarter),
+            [a, b, c, d, b'H', half] => ([a, b, c, d], Some([b'0', half]), Calendar::HalfYear),
             [a, b, c, d, b'-', tens, ones] => ([a, b, c, d], Some([tens, ones]), Calendar::Month),
             _ => return None,
         };
@@ -49,8 +54,7 @@ impl Period {
         };
         let last = match granularity {
             Calendar::Year => 0,
-            Calendar::Quarter => 4,
-            Calendar::Month => 12,
+            other => other.per_year(),
         };
         if index > last || (index == 0 && granularity != Calendar::Year) {
             return None;
@@ -73,8 +77,7 @@ impl Period {
         // The last index of the granularity, and the first.
         let (last, first) = match self.granularity {
             Calendar::Year => (0, 0),
-            Calendar::Quarter => (4, 1),
-            Calendar::Month => (12, 1),
+            other => (other.per_year(), 1),
         };
         let (year, index) = if self.index >= last {
             (self.year.checked_add(1)?, first)
@@ -87,6 +90,7 @@ impl Period {
         let (suffix, len) = match self.granularity {
             Calendar::Year => (0, 4),
             Calendar::Quarter => (*QUARTER_WORDS.get(usize::from(index))?, 6),
+            Calendar::HalfYear => (*HALF_WORDS.get(usize::from(index))?, 6),
             Calendar::Month => (*MONTH_WORDS.get(usize::from(index))?, 7),
         };
         let label = u64::from(u32::from_le_bytes(digits)) | (u64::from(suffix) << 32);
@@ -113,41 +117,31 @@ impl Period {
         ))
     }
 
+    /// The month the period starts in, 1 to 12.
+    fn first_month(self) -> u8 {
+        self.index
+            .saturating_sub(1)
+            .saturating_mul(self.granularity.months())
+            .saturating_add(1)
+    }
+
     /// The first day of the period.
     pub fn start(self) -> Date {
-        let month = match self.granularity {
-            Calendar::Year => 1,
-            Calendar::Quarter => match self.index {
-                2 => 4,
-                3 => 7,
-                4 => 10,
-                _ => 1,
-            },
-            Calendar::Month => self.index,
-        };
-        Date::new(self.year, month as i8, 1).unwrap_or(Date::MIN)
+        let month = i8::try_from(self.first_month()).unwrap_or(1);
+        Date::new(self.year, month, 1).unwrap_or(Date::MIN)
     }
 
     /// The first day after the period.
     pub fn end(self) -> Date {
-        let months = match self.granularity {
-            Calendar::Year => 12,
-            Calendar::Quarter => 3,
-            Calendar::Month => 1,
-        };
         self.start()
-            .checked_add(jiff::Span::new().months(months))
+            .checked_add(jiff::Span::new().months(self.granularity.months()))
             .unwrap_or(Date::MAX)
     }
 
     /// Whether this period comes straight after `previous`, of the same
     /// granularity: `2025-01` after `2024-12`.
     pub fn follows(self, previous: Period) -> bool {
-        let per_year = match self.granularity {
-            Calendar::Year => 1,
-            Calendar::Quarter => 4,
-            Calendar::Month => 12,
-        };
+        let per_year = i32::from(self.granularity.per_year());
         let ordinal = |p: Period| {
             i32::from(p.year)
                 .saturating_mul(per_year)
@@ -161,10 +155,16 @@ impl Period {
     /// the same key for every period of one year (`unit` = year), quarter or month.
     /// `unit` must be at least as long as the period's own granularity.
     pub fn key(self, unit: Calendar) -> (i16, u8) {
-        match (unit, self.granularity) {
-            (Calendar::Year, _) => (self.year, 0),
-            (Calendar::Quarter, Calendar::Month) => (self.year, self.index.div_ceil(3)),
-            _ => (self.year, self.index),
+        match unit {
+            Calendar::Year => (self.year, 0),
+            _ => (
+                self.year,
+                self.first_month()
+                    .saturating_sub(1)
+                    .checked_div(unit.months())
+                    .unwrap_or(0)
+                    .saturating_add(1),
+            ),
         }
     }
 
@@ -177,13 +177,11 @@ impl Period {
 
     /// Whether this is the last period of its calendar `unit`.
     pub fn ends(self, unit: Calendar) -> bool {
-        match (unit, self.granularity) {
-            (Calendar::Year, Calendar::Year) => true,
-            (Calendar::Year, Calendar::Quarter) => self.index == 4,
-            (Calendar::Year, Calendar::Month) => self.index == 12,
-            (Calendar::Quarter, Calendar::Month) => self.index % 3 == 0,
-            _ => true,
-        }
+        let last_month = self
+            .first_month()
+            .saturating_add(self.granularity.months())
+            .saturating_sub(1);
+        last_month.checked_rem(unit.months()) == Some(0)
     }
 }
 
@@ -197,6 +195,7 @@ impl Period {
         let suffix = match self.granularity {
             Calendar::Year => "",
             Calendar::Quarter => quarter_suffix(self.index),
+            Calendar::HalfYear => half_suffix(self.index),
             Calendar::Month => month_suffix(self.index),
         };
         let at = year.saturating_mul(4);
@@ -272,6 +271,13 @@ static QUARTER_WORDS: [u32; 5] = {
     words
 };
 
+/// The suffix of each half-year's label (`H1`) as a word, as [`QUARTER_WORDS`].
+static HALF_WORDS: [u32; 3] = [
+    0,
+    u32::from_le_bytes([b'H', b'1', 0, 0]),
+    u32::from_le_bytes([b'H', b'2', 0, 0]),
+];
+
 /// The suffix of each month's label (`-07`) as a word, as [`QUARTER_WORDS`].
 static MONTH_WORDS: [u32; 13] = {
     let mut words = [0u32; 13];
@@ -291,6 +297,13 @@ static MONTH_WORDS: [u32; 13] = {
     }
     words
 };
+
+fn half_suffix(index: u8) -> &'static str {
+    ["H1", "H2"]
+        .get(usize::from(index).wrapping_sub(1))
+        .copied()
+        .unwrap_or_default()
+}
 
 fn quarter_suffix(index: u8) -> &'static str {
     ["Q1", "Q2", "Q3", "Q4"]
@@ -312,6 +325,7 @@ fn month_suffix(index: u8) -> &'static str {
 pub fn granularity_word(granularity: Calendar) -> &'static str {
     match granularity {
         Calendar::Year => "yearly",
+        Calendar::HalfYear => "half-yearly",
         Calendar::Quarter => "quarterly",
         Calendar::Month => "monthly",
     }
@@ -325,7 +339,7 @@ mod tests {
     fn follows_means_no_gap_between() {
         let labels = [
             "2024", "2025", "2027", "2024Q4", "2025Q1", "2025Q2", "2025Q4", "2024-12", "2025-01",
-            "2025-02", "2025-12", "2026-01",
+            "2025-02", "2025-12", "2026-01", "2024H2", "2025H1", "2025H2",
         ];
         for a in labels {
             for b in labels {
@@ -338,7 +352,9 @@ mod tests {
 
     #[test]
     fn labels_round_trip() {
-        for label in ["2025", "2025Q3", "2025-07", "0001", "9999-12"] {
+        for label in [
+            "2025", "2025Q3", "2025-07", "0001", "9999-12", "2025H1", "2025H2",
+        ] {
             assert_eq!(Period::parse(label).unwrap().to_string(), label);
         }
     }
@@ -366,6 +382,10 @@ mod tests {
                     (1..=4).contains(&quarter).then_some(quarter)?,
                     Calendar::Quarter,
                 )
+            }
+            Some(b'H') if label.len() == 6 => {
+                let half = label.get(5..)?.parse::<u8>().ok()?;
+                ((1..=2).contains(&half).then_some(half)?, Calendar::HalfYear)
             }
             Some(b'-') => {
                 let month = two_digits(label.get(5..)?)?;
@@ -399,6 +419,13 @@ mod tests {
                     granularity: Calendar::Quarter,
                 });
             }
+            for index in 1..=2 {
+                periods.push(Period {
+                    year,
+                    index,
+                    granularity: Calendar::HalfYear,
+                });
+            }
             for index in 1..=12 {
                 periods.push(Period {
                     year,
@@ -409,7 +436,10 @@ mod tests {
         }
         let mut labels: Vec<String> = periods.iter().map(Period::to_string).collect();
         labels.extend(
-            ["", "2025Q", "2025-1", "10000", "2025Q5", "2025-13", "0000"].map(String::from),
+            [
+                "", "2025Q", "2025-1", "10000", "2025Q5", "2025-13", "0000", "2025H3", "2025H0",
+            ]
+            .map(String::from),
         );
         for previous in &periods {
             for label in &labels {
@@ -438,7 +468,7 @@ mod tests {
     proptest::proptest! {
         /// Byte by byte, labels read as `str::parse` reads them.
         #[test]
-        fn labels_parse_as_str_parse_reads_them(label in "[0-9]{0,5}[-Q+ é]?[0-9+]{0,3}") {
+        fn labels_parse_as_str_parse_reads_them(label in "[0-9]{0,5}[-QH+ é]?[0-9+]{0,3}") {
             proptest::prop_assert_eq!(Period::parse(&label), parse_by_str(&label));
         }
     }
@@ -447,10 +477,32 @@ mod tests {
     fn malformed_labels_are_refused() {
         for label in [
             "", "25", "2025Q5", "2025Q0", "2025-13", "2025-7", "2025-00", "0000", "2025q3",
-            "2025 ", "20250",
+            "2025 ", "20250", "2025H0", "2025H3", "2025h1",
         ] {
             assert!(Period::parse(label).is_none(), "{label}");
         }
+    }
+
+    #[test]
+    fn half_years_are_six_months() {
+        let first = Period::parse("2025H1").unwrap();
+        let second = Period::parse("2025H2").unwrap();
+        assert_eq!(first.start().to_string(), "2025-01-01");
+        assert_eq!(second.start().to_string(), "2025-07-01");
+        assert_eq!(second.end().to_string(), "2026-01-01");
+        assert!(second.follows(first));
+        assert!(Period::parse("2026H1").unwrap().follows(second));
+        assert!(second.ends(Calendar::Year) && !first.ends(Calendar::Year));
+        assert!(first.ends(Calendar::HalfYear));
+        let may = Period::parse("2025-05").unwrap();
+        assert!(may.within(first) && !may.within(second));
+        assert!(Period::parse("2025Q3").unwrap().within(second));
+        assert_eq!(
+            Period::parse("2025Q3").unwrap().key(Calendar::HalfYear),
+            (2025, 2)
+        );
+        assert!(Period::parse("2025Q2").unwrap().ends(Calendar::HalfYear));
+        assert!(!Period::parse("2025Q1").unwrap().ends(Calendar::HalfYear));
     }
 
     #[test]

@@ -173,11 +173,16 @@ fn v11_reserve_against_returns() {
 }
 
 #[test]
+fn v16_half_year_statements() {
+    check_case("v16-half-year-statements");
+}
+
+#[test]
 fn every_case_has_a_test() {
     let cases = std::fs::read_dir("tests/acceptance")
         .expect("cases")
         .count();
-    assert_eq!(cases, 9, "add a test function for each new case");
+    assert_eq!(cases, 10, "add a test function for each new case");
 }
 
 /// Issue 14, item 1: under `settle net`, `total` is after the offsets (what

@@ -1090,7 +1090,7 @@ impl ProblemKind {
                 series,
             } => {
                 let period = series.strip_suffix("ly").map_or(*series, |p| match p {
-                    "year" | "quarter" | "month" => p,
+                    "year" | "half-year" | "quarter" | "month" => p,
                     _ => series,
                 });
                 Some(format!(

@@ -584,6 +584,7 @@ impl std::fmt::Display for Within {
         let (year, index) = self.period.key(unit);
         match unit {
             Calendar::Year => write!(f, "in {year}"),
+            Calendar::HalfYear => write!(f, "in {year}H{index}"),
             Calendar::Quarter => write!(f, "in {year}Q{index}"),
             Calendar::Month => write!(f, "in {year}-{index:02}"),
         }

@@ -375,11 +375,13 @@ pub struct Per {
     pub span: Span,
 }
 
-/// A calendar period: what `per` resets on.
+/// A calendar period: what `per` resets on, and a series' granularity.
+/// Ordered by length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Calendar {
     Month,
     Quarter,
+    HalfYear,
     Year,
 }
 
@@ -387,6 +389,7 @@ impl Calendar {
     pub fn keyword(self) -> &'static str {
         match self {
             Calendar::Year => "year",
+            Calendar::HalfYear => "half-year",
             Calendar::Quarter => "quarter",
             Calendar::Month => "month",
         }
@@ -396,10 +399,26 @@ impl Calendar {
     pub fn per_words(per: Option<Calendar>) -> &'static str {
         match per {
             Some(Calendar::Year) => " per year",
+            Some(Calendar::HalfYear) => " per half-year",
             Some(Calendar::Quarter) => " per quarter",
             Some(Calendar::Month) => " per month",
             None => "",
         }
+    }
+
+    /// How many months the period lasts.
+    pub fn months(self) -> u8 {
+        match self {
+            Calendar::Year => 12,
+            Calendar::HalfYear => 6,
+            Calendar::Quarter => 3,
+            Calendar::Month => 1,
+        }
+    }
+
+    /// How many such periods a year has.
+    pub fn per_year(self) -> u8 {
+        12u8.checked_div(self.months()).unwrap_or(1)
     }
 }
 

@@ -81,7 +81,7 @@ fn phrase(rule: Rule) -> Option<&'static str> {
         Rule::scenario | Rule::kw_if => "a scenario such as `if acquisition on 2027-01-01:`",
         Rule::dated_event => "an event and its date, such as `acquisition on 2027-01-01`",
         Rule::kw_settlement => "`settlement`",
-        Rule::period_label => "a period such as `2029`, `2029Q3` or `2029-07`",
+        Rule::period_label => "a period such as `2029`, `2029H2`, `2029Q3` or `2029-07`",
         Rule::colon => "`:`",
         Rule::currency_code => "a currency code such as `USD`",
         Rule::rounding_mode => {
@@ -118,7 +118,7 @@ fn phrase(rule: Rule) -> Option<&'static str> {
         Rule::per | Rule::kw_per => "`per`",
         Rule::per_payee => "`per payee`",
         Rule::kw_payee => "`payee` (`per payee`)",
-        Rule::calendar_unit => "`year`, `quarter` or `month`",
+        Rule::calendar_unit => "`year`, `half-year`, `quarter` or `month`",
         Rule::expr => "an amount, a rate or a name",
         Rule::negate | Rule::primary => "an amount, a rate or a name",
         Rule::paren | Rule::open_paren => "`(`",
@@ -270,7 +270,9 @@ pub fn hint(positives: &[Rule], before: &str, rest: &str) -> Option<String> {
         if ["annum", "anum", "annually", "yr"].contains(&word.as_str()) {
             return Some("write `per year`".into());
         }
-        return Some("periods are `per year`, `per quarter` or `per month`".into());
+        return Some(
+            "periods are `per year`, `per half-year`, `per quarter` or `per month`".into(),
+        );
     }
     if expects(&[Rule::event_kind]) {
         let written = rest.split(" in ").next().unwrap_or_default().trim();
@@ -545,7 +547,7 @@ fn expected_keywords(positives: &[Rule]) -> Vec<&'static str> {
             Rule::kw_to | Rule::payee => &["to"],
             Rule::kw_from | Rule::payer => &["from"],
             Rule::kw_per | Rule::per => &["per"],
-            Rule::calendar_unit => &["year", "quarter", "month"],
+            Rule::calendar_unit => &["year", "half-year", "quarter", "month"],
             Rule::kw_recouped | Rule::recouped => &["recouped"],
             Rule::kw_then | Rule::step => &["then"],
             Rule::kw_paid => &["paid"],

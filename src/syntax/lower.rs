@@ -611,6 +611,7 @@ fn per(pair: Node<'_>) -> Lowered<Per> {
     let unit_pair = pair.children().expect(Rule::calendar_unit)?;
     let unit = match unit_pair.as_str() {
         "year" => Calendar::Year,
+        "half-year" => Calendar::HalfYear,
         "quarter" => Calendar::Quarter,
         "month" => Calendar::Month,
         _ => return Err(unexpected_rule(Rule::calendar_unit, span)),
