@@ -47,6 +47,31 @@ impl Agreement {
     }
 }
 
+/// `rest of sales, services to Seller`: the bases' sum less every share
+/// of any of them, or of their sum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rest {
+    pub bases: Vec<Basis>,
+    /// What the bases add up to, as a share of `sales + services` has it.
+    pub sum: BasisKey,
+}
+
+impl Rest {
+    /// Whether a share (or a waterfall) of `key` takes from this remainder.
+    pub fn takes(&self, key: &BasisKey) -> bool {
+        self.sum == *key || self.bases.iter().any(|basis| basis.key == *key)
+    }
+
+    /// `sales, services`
+    pub fn text(&self) -> String {
+        self.bases
+            .iter()
+            .map(|basis| basis.text.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// `series "openai-microsoft.csv"`
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SeriesRef {
@@ -159,7 +184,7 @@ impl Clause {
 pub enum ClauseKind {
     Share(Share),
     /// `rest of sales to Seller`, `rest of sales, services to Seller`
-    Rest(Vec<Basis>),
+    Rest(Rest),
     /// `advance 250K to Artist recouped from royalty`
     Advance(Advance),
     /// A step of a waterfall.

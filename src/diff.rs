@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use rust_decimal::Decimal;
 
 use crate::agreement::{
-    Agreement, Basis, Bound, Calendar, Clause, ClauseKind, Limit, Priority, PriorityForm, Rate,
-    Reserve, Share,
+    Agreement, Bound, Calendar, Clause, ClauseKind, Limit, Priority, PriorityForm, Rate, Reserve,
+    Share,
 };
 use crate::eval::arith::{self, Fault};
 use crate::eval::statement::{Event, EventKind, Row, Statement};
@@ -198,7 +198,13 @@ fn clause_changes(
             compare("reserve", reserve(a), reserve(b));
         }
         (ClauseKind::Rest(a), ClauseKind::Rest(b)) => {
-            compare("basis", bases_text(a), bases_text(b))
+            // The order of the bases changes nothing.
+            let sorted = |rest: &crate::agreement::Rest| {
+                let mut texts: Vec<&str> = rest.bases.iter().map(|b| b.text.as_str()).collect();
+                texts.sort_unstable();
+                texts.join(", ")
+            };
+            compare("basis", sorted(a), sorted(b))
         }
         (ClauseKind::Priority(a), ClauseKind::Priority(b)) => {
             let basis = |agreement: &Agreement, p: &Priority| {
@@ -208,7 +214,10 @@ fn clause_changes(
                     .map(|w| w.basis.text.clone())
                     .unwrap_or_default()
             };
-            compare("waterfall of", basis(old, a), basis(new, b));
+            // The waterfall's basis, once: with its first step.
+            if a.step == 1 && b.step == 1 {
+                compare("waterfall of", basis(old, a), basis(new, b));
+            }
             compare("step", a.step.to_string(), b.step.to_string());
             compare("terms", priority_text(&a.form), priority_text(&b.form));
         }
@@ -277,9 +286,7 @@ pub fn describe(agreement: &Agreement, clause: &Clause) -> String {
             }
             text
         }
-        ClauseKind::Rest(bases) => {
-            format!("rest of {} from {payer} to {payee}", bases_text(bases))
-        }
+        ClauseKind::Rest(rest) => format!("rest of {} from {payer} to {payee}", rest.text()),
         ClauseKind::Priority(priority) => {
             let basis = agreement
                 .waterfalls
@@ -307,19 +314,15 @@ pub fn describe(agreement: &Agreement, clause: &Clause) -> String {
     }
 }
 
-/// `sales, services`
-fn bases_text(bases: &[Basis]) -> String {
-    bases
-        .iter()
-        .map(|basis| basis.text.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// `25% released over 2 periods`
 fn reserve_text(reserve: &Reserve) -> String {
+    let periods = if reserve.periods == 1 {
+        "period"
+    } else {
+        "periods"
+    };
     format!(
-        "{} released {} {} periods",
+        "{} released {} {} {periods}",
         percent(reserve.rate),
         reserve.release.keyword(),
         reserve.periods
@@ -339,7 +342,11 @@ fn priority_text(form: &PriorityForm) -> String {
         }
         PriorityForm::Rest { until: None } => "rest".into(),
         PriorityForm::Pay(amount) => format!("pay {}", compact(*amount)),
-        PriorityForm::Split { rate, .. } => format!("split {}", percent(*rate)),
+        PriorityForm::Split { rate, last: false } => format!("split {}", percent(*rate)),
+        // The last part takes the rest: moving it moves money.
+        PriorityForm::Split { rate, last: true } => {
+            format!("split {}, the last part (takes the rest)", percent(*rate))
+        }
     }
 }
 

@@ -159,7 +159,9 @@ impl Layout<'_, '_> {
         self.cursor = span.start;
         self.trailing(comments, span.start, head_end);
         for (step, line) in waterfall.steps.iter().zip(lines.iter().skip(1)) {
-            self.above(comments, step.span.start, &step_indent);
+            // Comments before the step, and any inside it (a split written
+            // over several lines), go above it.
+            self.above(comments, step.span.end, &step_indent);
             if blank_line_between(self.source, self.cursor, step.span.start) {
                 self.out.push('\n');
             }
@@ -513,10 +515,17 @@ fn modifier(modifier: &Modifier) -> String {
             rate,
             release,
             periods,
-        } => format!(
-            "reserve {rate} released {} {periods} periods",
-            release.keyword()
-        ),
+        } => {
+            let word = if periods.to_string() == "1" {
+                "period"
+            } else {
+                "periods"
+            };
+            format!(
+                "reserve {rate} released {} {periods} {word}",
+                release.keyword()
+            )
+        }
         ModifierKind::From(when) | ModifierKind::Until(when) => match when {
             When::Date(date) => format!("{keyword} {}", date.date),
             When::Event(event) => format!("{keyword} {}", event.value),

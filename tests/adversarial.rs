@@ -625,3 +625,22 @@ fn a_waterfall_of_ten_thousand_steps_is_evaluated() {
     let paid: rust_decimal::Decimal = statement.rows.iter().map(|r| r.amount).sum();
     assert_eq!(paid.to_string(), "10000.00");
 }
+
+/// Found by review: ten thousand clauses reading what one party receives,
+/// which ten thousand pay, are one node each in the order of evaluation,
+/// not ten thousand copies of the payers (gigabytes at this size).
+#[test]
+fn many_readers_of_one_partys_receipts_stay_linear() {
+    let mut deal = String::from("agreement \"q\" {\n  parties L, Artist, M\n  payer L\n");
+    for i in 0..10_000 {
+        deal.push_str(&format!("  p{i}: share 0.001% of net to Artist\n"));
+    }
+    for i in 0..10_000 {
+        deal.push_str(&format!(
+            "  r{i}: share 0.001% of what Artist receives from Artist to M\n"
+        ));
+    }
+    deal.push_str("}\n");
+    let (agreement, _) = dealterms::compile(&deal).expect("valid");
+    assert!(agreement.clauses.iter().skip(10_000).all(|c| c.depth == 1));
+}

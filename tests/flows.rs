@@ -258,3 +258,91 @@ fn a_waterfall_that_runs_dry_leaves_plain_zeros() {
         );
     }
 }
+
+/// Found by review: a payee's payments from one payer are rounded as one
+/// total even when one of them reads another clause's payment.
+#[test]
+fn a_payee_is_rounded_once_across_layers() {
+    let deal = "agreement \"r\" {\n  rounding half-even per payee\n  parties Label, Artist, Manager\n  payer Label\n  royalty: share 10% of net to Artist\n  c1: share 0.5% of what royalty pays from Artist to Manager\n  c3: share 0.5% of net from Artist to Manager\n}\n";
+    let statement = evaluate(deal, "period,net\n2025Q1,10\n");
+    let manager: Decimal = statement
+        .rows
+        .iter()
+        .filter(|r| statement.payee(r) == "Manager")
+        .map(|r| r.amount)
+        .sum();
+    assert_eq!(manager, cents(6));
+}
+
+/// Found by review: an advance is recouped in clause order, whatever
+/// the depth of the clauses it is recouped from.
+#[test]
+fn recoupment_follows_clause_order_across_layers() {
+    let deal = "agreement \"r\" {\n  parties Label, Producer, Artist, Manager\n  payer Label\n  prod: share 10% of net to Producer\n  b: share 50% of what prod pays to Artist\n  a: share 10% of net to Artist\n  adv: advance 100 to Artist recouped from b, a\n  commission: share 20% of what a pays from Artist to Manager\n}\n";
+    let statement = evaluate(deal, "period,net\n2025Q1,1000\n");
+    let amount = |label: &str| {
+        statement
+            .rows
+            .iter()
+            .find(|r| statement.clause(r) == label)
+            .map(|r| r.amount)
+    };
+    assert_eq!(amount("b"), Some(cents(0)));
+    assert_eq!(amount("a"), Some(cents(5000)));
+    assert_eq!(amount("commission"), Some(cents(1000)));
+}
+
+/// Found by review: two withholdings are each their rate of the payment,
+/// in either order; what a withholding pays can be read.
+#[test]
+fn withholdings_are_each_of_the_whole_payment_and_readable() {
+    let deal = |first: &str, second: &str| {
+        format!(
+            "agreement \"w\" {{\n  parties Label, Artist, Tax, Church, Lawyer\n  payer Label\n  royalty: share 10% of net to Artist\n  {first}\n  {second}\n  fee: share 10% of what tax pays from Tax to Lawyer\n}}\n"
+        )
+    };
+    let tax = "tax: withhold 30% of payments to Artist for Tax";
+    let tithe = "tithe: withhold 10% of payments to Artist for Church";
+    for text in [deal(tax, tithe), deal(tithe, tax)] {
+        let statement = evaluate(&text, "period,net\n2025Q1,10000\n");
+        let received = |party: &str| -> Decimal {
+            statement
+                .rows
+                .iter()
+                .filter(|r| statement.payee(r) == party)
+                .map(|r| r.amount)
+                .sum()
+        };
+        assert_eq!(received("Tax"), cents(30_000));
+        assert_eq!(received("Church"), cents(10_000));
+        assert_eq!(received("Artist"), cents(60_000));
+        assert_eq!(received("Lawyer"), cents(3_000));
+    }
+}
+
+/// Found by review: `rest of a, b` takes what a share of `a + b` took,
+/// and what a waterfall of the same basis paid out.
+#[test]
+fn a_rest_follows_shares_of_the_sum_and_waterfalls() {
+    let deal = "agreement \"m\" {\n  parties Buyers, M, X, S\n  payer Buyers\n  share 10% of sales + services to M\n  share 5% of sales to X\n  rest of sales, services to S\n}\n";
+    let statement = evaluate(deal, "period,sales,services\n2025-01,1000,200\n");
+    let paid: Decimal = statement.rows.iter().map(|r| r.amount).sum();
+    assert_eq!(paid, cents(120_000));
+    let waterfall = "agreement \"w\" {\n  parties P, A, B, C\n  payer P\n  w: waterfall of gross {\n    30% to A\n    rest to B until received 100\n  }\n  rest of gross to C\n}\n";
+    let statement = evaluate(waterfall, "period,gross\n2025-01,1000\n");
+    let paid: Decimal = statement.rows.iter().map(|r| r.amount).sum();
+    assert_eq!(paid, cents(100_000));
+}
+
+/// Found by review: unlabelled waterfalls of one basis name their steps
+/// apart.
+#[test]
+fn unlabelled_waterfalls_of_one_basis_have_distinct_labels() {
+    let deal = "agreement \"w\" {\n  parties P, A, B\n  payer P\n  waterfall of gross {\n    10% to A\n    20% to B\n  }\n  waterfall of gross {\n    10% to A\n    20% to B\n  }\n}\n";
+    let (agreement, _) = dealterms::compile(deal).expect("valid");
+    let mut labels: Vec<&str> = agreement.clauses.iter().map(|c| c.label.as_str()).collect();
+    let count = labels.len();
+    labels.sort_unstable();
+    labels.dedup();
+    assert_eq!(labels.len(), count, "{labels:?}");
+}

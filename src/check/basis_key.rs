@@ -36,6 +36,15 @@ pub(super) fn key(expr: &BasisExpr) -> BasisKey {
     }
 }
 
+/// The key of the sum of `exprs`: what `rest of sales, services` takes
+/// from, as a share of `sales + services` has it.
+pub(super) fn sum<'e>(exprs: impl Iterator<Item = &'e BasisExpr>) -> BasisKey {
+    let sum = exprs
+        .cloned()
+        .reduce(|sum, expr| BasisExpr::Binary(BinaryOp::Add, Box::new(sum), Box::new(expr)));
+    key(&sum.unwrap_or(BasisExpr::Constant(Decimal::ZERO)))
+}
+
 /// Terms gathered so far, with their coefficients.
 #[derive(Default)]
 struct Sum {

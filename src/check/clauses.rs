@@ -7,7 +7,7 @@ use super::Checker;
 use super::values::Unit;
 use crate::agreement::{
     Advance, Band, Basis, Bound, Calendar, Clause, ClauseId, ClauseKind, Limit, PartyId, Rate,
-    Reserve, Share, Step, Window,
+    Reserve, Rest, Share, Step, Window,
 };
 use crate::diagnostics::{Problem, ProblemKind};
 use crate::money;
@@ -52,7 +52,11 @@ impl Checker {
                 let bases: Vec<Option<Basis>> =
                     rest.bases.iter().map(|basis| self.basis(basis)).collect();
                 let bases: Option<Vec<Basis>> = bases.into_iter().collect();
-                (parties, bases.map(ClauseKind::Rest))
+                let rest = bases.map(|bases| {
+                    let sum = super::basis_key::sum(bases.iter().map(|basis| &basis.expr));
+                    ClauseKind::Rest(Rest { bases, sum })
+                });
+                (parties, rest)
             }
             ClauseBody::Advance(advance) => {
                 let parties = self.parties_of(advance.payer.as_ref(), &advance.payee, clause.span);

@@ -43,6 +43,39 @@ fn step_width(step: &PriorityKind) -> usize {
     }
 }
 
+/// Withholdings from one party's payments by one payer adding up to more
+/// than 100%, reported at the one that passes it.
+pub(super) fn over_withheld(checker: &mut Checker, clauses: &[Clause], parties: &[String]) {
+    let mut totals: Vec<((usize, usize), Decimal)> = Vec::new();
+    for clause in clauses {
+        let ClauseKind::Withhold(withholding) = &clause.kind else {
+            continue;
+        };
+        let key = (clause.payer, withholding.party);
+        let at = match totals.iter().position(|(k, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                totals.push((key, Decimal::ZERO));
+                totals.len().saturating_sub(1)
+            }
+        };
+        let Some((_, total)) = totals.get_mut(at) else {
+            continue;
+        };
+        let before = *total;
+        *total = total.saturating_add(withholding.rate);
+        if before <= Decimal::ONE && *total > Decimal::ONE {
+            checker.report(Problem::new(
+                ProblemKind::OverWithheld {
+                    party: parties.get(withholding.party).cloned().unwrap_or_default(),
+                    total: crate::money::percent(*total),
+                },
+                clause.span,
+            ));
+        }
+    }
+}
+
 /// The waterfalls' step labels, with the clauses each names (a split step:
 /// every part), and each waterfall's label with all its clauses.
 #[derive(Default)]
@@ -142,7 +175,9 @@ impl Checker {
                     } else {
                         step_label.clone()
                     },
-                    labelled: true,
+                    // A step named after an unlabelled waterfall may repeat
+                    // another's: numbered then ([`super::label_unlabelled`]).
+                    labelled: step.label.is_some() || clause.label.is_some(),
                     span: step.span,
                     payer,
                     payee: payee_id,
@@ -258,7 +293,7 @@ impl Checker {
         let party = self.party(&withhold.from_payments_to);
         if withhold.from_payments_to.value == withhold.for_party.value {
             self.report(Problem::new(
-                ProblemKind::SelfPayment {
+                ProblemKind::WithheldForItself {
                     party: withhold.for_party.value.clone(),
                 },
                 withhold.for_party.span,

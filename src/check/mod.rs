@@ -219,6 +219,8 @@ impl Checker {
         let clauses: Option<Vec<Vec<Clause>>> = clauses.into_iter().collect();
         let clauses: Vec<Clause> = clauses?.into_iter().flatten().collect();
         self.duplicate_rests(&clauses);
+        let party_names: Vec<String> = self.parties.iter().map(|p| p.name.clone()).collect();
+        flows::over_withheld(self, &clauses, &party_names);
         let mut agreement = Agreement {
             name: agreement.name.value.clone(),
             currency,
@@ -498,7 +500,7 @@ impl Checker {
     fn duplicate_rests(&mut self, clauses: &[Clause]) {
         let mut seen: HashMap<&BasisKey, Span> = HashMap::new();
         let bases = clauses.iter().flat_map(|clause| match &clause.kind {
-            ClauseKind::Rest(bases) => bases.iter().map(|basis| (clause, basis)).collect(),
+            ClauseKind::Rest(rest) => rest.bases.iter().map(|basis| (clause, basis)).collect(),
             _ => Vec::new(),
         });
         for (clause, basis) in bases {
@@ -554,7 +556,13 @@ fn label_unlabelled(clauses: &mut [Clause], parties: &[Party]) {
     let mut next: HashMap<String, u32> = HashMap::new();
     for clause in clauses.iter_mut().filter(|c| !c.labelled) {
         let payee = parties.get(clause.payee).map_or("", |p| p.name.as_str());
-        let base = format!("{} to {payee}", clause.kind_word());
+        // A name already proposed (a waterfall's step) is kept, numbered if
+        // it repeats.
+        let base = if clause.label.is_empty() {
+            format!("{} to {payee}", clause.kind_word())
+        } else {
+            clause.label.clone()
+        };
         let counter = next.entry(base.clone()).or_insert(1);
         let mut label = base.clone();
         while taken.contains(&label) {

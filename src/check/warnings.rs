@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use super::Checker;
-use crate::agreement::{Agreement, BasisKey, Bound, ClauseKind, Share};
+use crate::agreement::{Agreement, Basis, BasisKey, Bound, ClauseKind, Share, Span};
 use crate::diagnostics::{Problem, ProblemKind};
 use crate::money;
 
@@ -16,43 +16,53 @@ pub(super) fn report(checker: &mut Checker, agreement: &Agreement) {
     unused(checker, agreement);
 }
 
-/// A `rest of` that follows no share: it pays all of its basis, most
-/// likely because its basis is written otherwise than the shares'
-/// (`rest of 0.5 * sales` beside `share 30% of sales / 2`).
+/// A `rest of` that follows no share (nor waterfall): it pays all of its
+/// basis, most likely because its basis is written otherwise than the
+/// shares' (`rest of 0.5 * sales` beside `share 30% of sales / 2`, or
+/// `rest of sales + services` beside shares of each).
 fn lone_rests(checker: &mut Checker, agreement: &Agreement) {
-    let shares = || {
-        agreement
-            .clauses
-            .iter()
-            .filter_map(|clause| match &clause.kind {
-                ClauseKind::Share(share) => Some(&share.basis),
-                _ => None,
-            })
-    };
+    let shares: Vec<&Basis> = agreement
+        .clauses
+        .iter()
+        .filter_map(|clause| match &clause.kind {
+            ClauseKind::Share(share) => Some(&share.basis),
+            _ => None,
+        })
+        .chain(agreement.waterfalls.iter().map(|w| &w.basis))
+        .collect();
     let mut warned: Vec<&BasisKey> = Vec::new();
     for clause in &agreement.clauses {
-        let ClauseKind::Rest(bases) = &clause.kind else {
+        let ClauseKind::Rest(rest) = &clause.kind else {
             continue;
         };
-        for rest in bases {
-            // Once per basis: a second `rest of` it is an error of its own.
-            if shares().any(|basis| basis.key == rest.key) || warned.contains(&&rest.key) {
-                continue;
-            }
-            warned.push(&rest.key);
-            // The share most like it, by the columns they read.
-            let columns = rest.expr.columns();
-            let like = shares()
-                .find(|basis| basis.expr.columns().iter().any(|c| columns.contains(c)))
-                .map(|basis| basis.text.clone());
-            checker.report(Problem::new(
-                ProblemKind::LoneRest {
-                    basis: rest.text.clone(),
-                    like,
-                },
-                clause.span,
-            ));
+        // Once per basis: a second `rest of` it is an error of its own.
+        if shares.iter().any(|basis| rest.takes(&basis.key)) || warned.contains(&&rest.sum) {
+            continue;
         }
+        warned.push(&rest.sum);
+        let columns: Vec<&str> = rest.bases.iter().flat_map(|b| b.expr.columns()).collect();
+        let alike: Vec<&str> = shares
+            .iter()
+            .filter(|basis| basis.expr.columns().iter().any(|c| columns.contains(c)))
+            .map(|basis| basis.text.as_str())
+            .collect();
+        // Shares of each part of a sum: the rest of them all is a list.
+        let like = match alike.as_slice() {
+            [] => None,
+            [one] => Some((*one).to_string()),
+            several => {
+                let mut distinct: Vec<&str> = several.to_vec();
+                distinct.dedup();
+                Some(distinct.join(", "))
+            }
+        };
+        checker.report(Problem::new(
+            ProblemKind::LoneRest {
+                basis: rest.text(),
+                like,
+            },
+            clause.span,
+        ));
     }
 }
 
@@ -63,38 +73,51 @@ fn lone_rests(checker: &mut Checker, agreement: &Agreement) {
 /// a map and stay linear.
 fn over_allocated(checker: &mut Checker, agreement: &Agreement) {
     const FEW: usize = 16;
-    let shares = agreement
+    // Shares with their highest rate and waterfalls (which may pay out all
+    // of their basis), in the order of the file.
+    let mut takers: Vec<(usize, Span, &Basis, Decimal)> = agreement
         .clauses
         .iter()
-        .filter_map(|clause| match &clause.kind {
-            ClauseKind::Share(share) => Some((clause, share)),
+        .enumerate()
+        .filter_map(|(id, clause)| match &clause.kind {
+            ClauseKind::Share(share) => Some((id, clause.span, &share.basis, share.rate.max())),
             _ => None,
-        });
+        })
+        .collect();
+    if !agreement.waterfalls.is_empty() {
+        takers.extend(
+            agreement
+                .waterfalls
+                .iter()
+                .map(|w| (w.clauses.start, w.span, &w.basis, Decimal::ONE)),
+        );
+        takers.sort_by_key(|(id, ..)| *id);
+    }
     let mut few: Vec<(&BasisKey, Decimal)> = Vec::new();
     let mut many: HashMap<&BasisKey, Decimal> = HashMap::new();
-    let is_few = shares.clone().count() <= FEW;
-    for (clause, share) in shares {
+    let is_few = takers.len() <= FEW;
+    for (_, span, basis, rate) in takers {
         let total = if is_few {
-            match few.iter().position(|(basis, _)| **basis == share.basis.key) {
+            match few.iter().position(|(key, _)| **key == basis.key) {
                 Some(at) => few.get_mut(at).map(|(_, total)| total),
                 None => {
-                    few.push((&share.basis.key, Decimal::ZERO));
+                    few.push((&basis.key, Decimal::ZERO));
                     few.last_mut().map(|(_, total)| total)
                 }
             }
         } else {
-            Some(many.entry(&share.basis.key).or_default())
+            Some(many.entry(&basis.key).or_default())
         };
         let Some(total) = total else { continue };
         let before = *total;
-        *total = total.saturating_add(share.rate.max());
+        *total = total.saturating_add(rate);
         if before <= Decimal::ONE && *total > Decimal::ONE {
             checker.report(Problem::new(
                 ProblemKind::OverAllocated {
-                    basis: share.basis.text.clone(),
+                    basis: basis.text.clone(),
                     total: money::percent(*total),
                 },
-                clause.span,
+                span,
             ));
         }
     }

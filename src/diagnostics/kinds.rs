@@ -144,6 +144,11 @@ pub enum ProblemKind {
     /// `withhold 30% of payments to Artist for Tax` where no clause pays
     /// Artist from the withholding's payer.
     NothingWithheld { party: String, payer: String },
+    /// Withholdings from one party's payments by one payer adding up to
+    /// more than 100%.
+    OverWithheld { party: String, total: String },
+    /// `withhold 30% of payments to Artist for Artist`
+    WithheldForItself { party: String },
     /// Two `cap`s with the same period, two `above`s...
     DuplicateModifier { keyword: &'static str },
     /// `minimum 1M` without `per year`.
@@ -316,6 +321,8 @@ pub const CODES: &[&str] = &[
     "deal::check::split_not_whole",
     "deal::check::reserve_periods",
     "deal::check::nothing_withheld",
+    "deal::check::over_withheld",
+    "deal::check::withheld_for_itself",
     "deal::check::missing_period",
     "deal::check::duplicate_rest",
     "deal::check::settle_self",
@@ -429,6 +436,8 @@ impl ProblemKind {
             ProblemKind::SplitNotWhole { .. } => "deal::check::split_not_whole",
             ProblemKind::ReservePeriods { .. } => "deal::check::reserve_periods",
             ProblemKind::NothingWithheld { .. } => "deal::check::nothing_withheld",
+            ProblemKind::OverWithheld { .. } => "deal::check::over_withheld",
+            ProblemKind::WithheldForItself { .. } => "deal::check::withheld_for_itself",
             ProblemKind::MissingPeriod { .. } => "deal::check::missing_period",
             ProblemKind::DuplicateRest { .. } => "deal::check::duplicate_rest",
             ProblemKind::SettleSelf => "deal::check::settle_self",
@@ -608,6 +617,12 @@ impl ProblemKind {
             ProblemKind::ReservePeriods { text, limit } => format!(
                 "a reserve is released over a whole number of periods from 1 to {limit}, not `{text}`"
             ),
+            ProblemKind::OverWithheld { party, total } => format!(
+                "the withholdings from the payments to `{party}` add up to {total}, more than the payments"
+            ),
+            ProblemKind::WithheldForItself { party } => {
+                format!("what is withheld from `{party}` cannot be paid to `{party}` itself")
+            }
             ProblemKind::NothingWithheld { party, payer } => {
                 format!("no clause pays `{party}` from `{payer}`: there is nothing to withhold")
             }
@@ -800,6 +815,8 @@ impl ProblemKind {
             ProblemKind::SplitNotWhole { .. } => "not 100% in all",
             ProblemKind::ReservePeriods { .. } => "not a whole number of periods",
             ProblemKind::NothingWithheld { .. } => "never paid",
+            ProblemKind::OverWithheld { .. } => "more than 100% in all",
+            ProblemKind::WithheldForItself { .. } => "the party withheld from",
             ProblemKind::MissingPeriod { .. } => "how often?",
             ProblemKind::DuplicateRest { .. } => "given again here",
             ProblemKind::SettleSelf => "the same party twice",
@@ -921,7 +938,7 @@ impl ProblemKind {
                 Some("multiply a rate by an amount to get an amount: `20% * 1M`".into())
             }
             ProblemKind::RateRange { .. } => {
-                Some("a share pays a fraction of its basis, from 0% to 100%".into())
+                Some("a rate takes a fraction of an amount: from 0% (none of it) to 100% (all of it)".into())
             }
             ProblemKind::NotPositive { .. } => None,
             ProblemKind::DivisionByZero => None,
@@ -973,6 +990,14 @@ impl ProblemKind {
             ),
             ProblemKind::ReservePeriods { .. } => Some(
                 "count in the series' periods: `released over 2 periods` on a quarterly series is two quarters"
+                    .into(),
+            ),
+            ProblemKind::OverWithheld { .. } => Some(
+                "each withholding is its rate of the whole payment, so together they can take at most all of it, 100%"
+                    .into(),
+            ),
+            ProblemKind::WithheldForItself { .. } => Some(
+                "name the party paid what is withheld, such as the tax authority: `withhold 30% of payments to Artist for TaxAuthority`"
                     .into(),
             ),
             ProblemKind::NothingWithheld { .. } => Some(

@@ -238,42 +238,46 @@ impl Engine<'_> {
     /// rounded, added to the withholding's row.
     pub(super) fn withhold(&mut self, first: usize, members: &[usize]) -> Step<()> {
         let agreement = self.agreement;
-        for w in self.withholdings.clone() {
-            let Some(withholder) = agreement.clauses.get(w) else {
+        // What each withholding took this layer, and of what payments.
+        let mut taken: Vec<(Decimal, Decimal)> =
+            vec![(Decimal::ZERO, Decimal::ZERO); self.withholdings.len()];
+        for &index in members {
+            let Some(clause) = agreement.clauses.get(index) else {
                 continue;
             };
-            let ClauseKind::Withhold(withholding) = &withholder.kind else {
+            if matches!(clause.kind, ClauseKind::Withhold(_)) {
+                continue;
+            }
+            let Some(row) = self.rows.get_mut(first.saturating_add(index)) else {
                 continue;
             };
-            let here = |fault| (fault, Place::clause(w));
-            let mut total = Decimal::ZERO;
-            let mut of = Decimal::ZERO;
-            for &index in members {
-                let Some(clause) = agreement.clauses.get(index) else {
+            // Every withholding is its rate of the payment itself, however
+            // many there are and in whatever order.
+            let gross = row.amount;
+            if gross <= Decimal::ZERO {
+                continue;
+            }
+            for (w, slot) in self.withholdings.iter().zip(taken.iter_mut()) {
+                let Some(withholder) = agreement.clauses.get(*w) else {
                     continue;
                 };
-                if clause.payee != withholding.party
-                    || clause.payer != withholder.payer
-                    || matches!(clause.kind, ClauseKind::Withhold(_))
-                {
-                    continue;
-                }
-                let Some(row) = self.rows.get_mut(first.saturating_add(index)) else {
+                let ClauseKind::Withhold(withholding) = &withholder.kind else {
                     continue;
                 };
-                if row.amount <= Decimal::ZERO {
+                if clause.payee != withholding.party || clause.payer != withholder.payer {
                     continue;
                 }
+                let here = |fault| (fault, Place::clause(*w));
                 let withheld = money::round(
-                    arith::mul(withholding.rate, row.amount).map_err(here)?,
+                    arith::mul(withholding.rate, gross).map_err(here)?,
                     agreement.currency.minor_units,
                     agreement.rounding,
                 );
+                slot.1 = arith::add(slot.1, gross).map_err(here)?;
                 if withheld.is_zero() {
                     continue;
                 }
-                of = arith::add(of, row.amount).map_err(here)?;
-                let gross = row.amount;
+                slot.0 = arith::add(slot.0, withheld).map_err(here)?;
                 row.amount = arith::sub(row.amount, withheld).map_err(here)?;
                 add_note(&mut row.notes, self.notes, || Note::WithheldFor {
                     amount: withheld,
@@ -281,34 +285,46 @@ impl Engine<'_> {
                 });
                 if self.explain {
                     row.explain.push(format!(
-                        "{} of {} withheld: {}; receives {}",
+                        "{} of {} withheld for {}: {}; receives {}",
                         percent(withholding.rate),
                         readable(gross),
+                        self.parties
+                            .get(withholder.payee)
+                            .map_or("", String::as_str),
                         readable(withheld),
                         readable(row.amount)
                     ));
                 }
-                total = arith::add(total, withheld).map_err(here)?;
             }
-            if total.is_zero() {
+        }
+        for (w, (total, of)) in self.withholdings.iter().zip(taken) {
+            let (Some(withholder), Some(row)) = (
+                agreement.clauses.get(*w),
+                self.rows.get_mut(first.saturating_add(*w)),
+            ) else {
+                continue;
+            };
+            let ClauseKind::Withhold(withholding) = &withholder.kind else {
+                continue;
+            };
+            if of.is_zero() {
                 continue;
             }
-            if let Some(row) = self.rows.get_mut(first.saturating_add(w)) {
-                row.amount = arith::add(row.amount, total).map_err(here)?;
-                row.basis = Some(arith::add(row.basis.unwrap_or_default(), of).map_err(here)?);
-                let basis = row.basis.unwrap_or_default();
-                row.notes.clear();
-                add_note(&mut row.notes, self.notes, || Note::Share {
-                    rate: withholding.rate,
-                    basis,
-                });
-                if self.explain {
-                    row.explain.push(format!(
-                        "withholds {} from payments of {}",
-                        readable(total),
-                        readable(of)
-                    ));
-                }
+            let here = |fault| (fault, Place::clause(*w));
+            row.amount = arith::add(row.amount, total).map_err(here)?;
+            let basis = arith::add(row.basis.unwrap_or_default(), of).map_err(here)?;
+            row.basis = Some(basis);
+            row.notes.clear();
+            add_note(&mut row.notes, self.notes, || Note::Share {
+                rate: withholding.rate,
+                basis,
+            });
+            if self.explain {
+                row.explain.push(format!(
+                    "withholds {} from payments of {}",
+                    readable(total),
+                    readable(of)
+                ));
             }
         }
         Ok(())

@@ -309,7 +309,7 @@ impl<'a> Engine<'a> {
                     check_periods(share, series)?;
                     vec![&share.basis]
                 }
-                ClauseKind::Rest(bases) => bases.iter().collect(),
+                ClauseKind::Rest(rest) => rest.bases.iter().collect(),
                 ClauseKind::Priority(priority) => match &priority.form {
                     crate::agreement::PriorityForm::Recoup { costs, .. } => vec![costs],
                     _ => Vec::new(),
@@ -340,7 +340,15 @@ impl<'a> Engine<'a> {
                     .clauses
                     .iter()
                     .enumerate()
-                    .filter(|(_, other)| matches!(&other.kind, ClauseKind::Share(share) if rest.iter().any(|basis| share.basis.key == basis.key)))
+                    .filter(|(_, other)| match &other.kind {
+                        ClauseKind::Share(share) => rest.takes(&share.basis.key),
+                        // A waterfall of the basis pays it out too.
+                        ClauseKind::Priority(priority) => agreement
+                            .waterfalls
+                            .get(priority.waterfall)
+                            .is_some_and(|w| rest.takes(&w.basis.key)),
+                        _ => false,
+                    })
                     .map(|(index, _)| index)
                     .collect(),
                 _ => Vec::new(),
@@ -597,6 +605,17 @@ impl<'a> Engine<'a> {
         }
         if !self.withholdings.is_empty() {
             self.withhold(first, members)?;
+            // What a withholding pays is what it withheld.
+            if self.max_depth > 0 {
+                for &w in &self.withholdings {
+                    if members.contains(&w)
+                        && let (Some(paid), Some(row)) =
+                            (self.paid.get_mut(w), self.rows.get(first.saturating_add(w)))
+                    {
+                        *paid = row.amount;
+                    }
+                }
+            }
         }
         for &index in members {
             let at = first.saturating_add(index);

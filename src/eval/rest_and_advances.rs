@@ -81,7 +81,7 @@ impl Engine<'_> {
     fn other_row(&mut self, index: usize, clause: &Clause, t: usize, period: Period) -> Step<Row> {
         let fault_here = |fault| (fault, Place::clause(index));
         match &clause.kind {
-            ClauseKind::Rest(bases) => {
+            ClauseKind::Rest(rest) => {
                 let basis = self.basis(index, t)?;
                 let mut row = blank_row(index, clause, period, Some(basis));
                 let mut taken = Decimal::ZERO;
@@ -116,11 +116,7 @@ impl Engine<'_> {
                         kind: EventKind::SharesExceedBasis,
                         text: format!(
                             "the shares of `{}` exceed it by {}",
-                            bases
-                                .iter()
-                                .map(|b| b.text.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", "),
+                            rest.text(),
                             readable(rounded.abs())
                         ),
                     });
