@@ -599,6 +599,14 @@ impl ProblemKind {
                 payee,
                 advance_payee,
             } => format!("`{label}` pays `{payee}`, but the advance goes to `{advance_payee}`"),
+            ProblemKind::Cycle { clauses }
+                if clauses.len() == 2 && clauses.first() == clauses.last() =>
+            {
+                format!(
+                    "`{}` reads its own payments",
+                    clauses.first().map_or("", String::as_str)
+                )
+            }
             ProblemKind::Cycle { clauses } => format!(
                 "these clauses read each other's payments in a circle: {}",
                 clauses
@@ -813,7 +821,7 @@ impl ProblemKind {
             ProblemKind::StepAfterAll => "takes everything left",
             ProblemKind::EmptyWaterfall => "no steps",
             ProblemKind::SplitNotWhole { .. } => "not 100% in all",
-            ProblemKind::ReservePeriods { .. } => "not a whole number of periods",
+            ProblemKind::ReservePeriods { .. } => "not a whole number from 1 to 120",
             ProblemKind::NothingWithheld { .. } => "never paid",
             ProblemKind::OverWithheld { .. } => "more than 100% in all",
             ProblemKind::WithheldForItself { .. } => "the party withheld from",
