@@ -51,6 +51,7 @@ impl Compiled {
     }
 
     /// The basis in period `t`; `flows` holds the period's payments so far.
+    #[inline]
     pub fn at(&self, series: &Series, t: usize, flows: &Flows<'_>) -> Figure {
         match self {
             Compiled::Column(column) => Ok(series

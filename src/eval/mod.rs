@@ -545,6 +545,7 @@ impl<'a> Engine<'a> {
     }
 
     /// The steps of one layer, over its clauses (`members`, in file order).
+    #[inline(always)]
     fn run_layer(&mut self, first: usize, t: usize, period: Period, members: &[usize]) -> Step<()> {
         let agreement = self.agreement;
         for &index in members {
@@ -586,51 +587,59 @@ impl<'a> Engine<'a> {
         if !self.recouping.is_empty() {
             self.recoup(first, t, period, members);
         }
+        // Without withholding, a row is final once its clause is complete:
+        // one pass completes it and adds it to the running totals.
+        let withholding = !self.withholdings.is_empty();
         for &index in members {
             if let Some(clause) = agreement.clauses.get(index)
                 && matches!(clause.kind, ClauseKind::Rest(_) | ClauseKind::Advance(_))
             {
                 self.other(first, index, clause, t, period)?;
             }
-        }
-        if self.max_depth > 0 {
-            for &index in members {
-                if let (Some(paid), Some(row)) = (
+            if self.max_depth > 0
+                && let (Some(paid), Some(row)) = (
                     self.paid.get_mut(index),
                     self.rows.get(first.saturating_add(index)),
-                ) {
+                )
+            {
+                *paid = row.amount;
+            }
+            if !withholding {
+                self.add_up(first, index)?;
+            }
+        }
+        if withholding {
+            self.withhold(first, members)?;
+            for &index in members {
+                // What a withholding pays is what it withheld.
+                if self.max_depth > 0
+                    && self.withholdings.contains(&index)
+                    && let (Some(paid), Some(row)) = (
+                        self.paid.get_mut(index),
+                        self.rows.get(first.saturating_add(index)),
+                    )
+                {
                     *paid = row.amount;
                 }
+                self.add_up(first, index)?;
             }
         }
-        if !self.withholdings.is_empty() {
-            self.withhold(first, members)?;
-            // What a withholding pays is what it withheld.
-            if self.max_depth > 0 {
-                for &w in &self.withholdings {
-                    if members.contains(&w)
-                        && let (Some(paid), Some(row)) =
-                            (self.paid.get_mut(w), self.rows.get(first.saturating_add(w)))
-                    {
-                        *paid = row.amount;
-                    }
-                }
-            }
-        }
-        for &index in members {
-            let at = first.saturating_add(index);
-            if let (Some(prepared), Some(row)) =
-                (self.clauses.get_mut(index), self.rows.get_mut(at))
+        Ok(())
+    }
+
+    /// Adds clause `index`'s final row of the period to its running total,
+    /// and, for the layers after, to what its payee received.
+    #[inline(always)]
+    fn add_up(&mut self, first: usize, index: usize) -> Step<()> {
+        let at = first.saturating_add(index);
+        if let (Some(prepared), Some(row)) = (self.clauses.get_mut(index), self.rows.get_mut(at)) {
+            prepared.cumulative = arith::add(prepared.cumulative, row.amount)
+                .map_err(|fault| (fault, Place::clause(index)))?;
+            row.cumulative = prepared.cumulative;
+            if self.max_depth > 0
+                && let Some(sum) = self.received.get_mut(row.payee)
             {
-                prepared.cumulative = arith::add(prepared.cumulative, row.amount)
-                    .map_err(|fault| (fault, Place::clause(index)))?;
-                row.cumulative = prepared.cumulative;
-                // Final now: what later layers read of the party's receipts.
-                if self.max_depth > 0
-                    && let Some(sum) = self.received.get_mut(row.payee)
-                {
-                    *sum = sum.saturating_add(row.amount);
-                }
+                *sum = sum.saturating_add(row.amount);
             }
         }
         Ok(())
@@ -782,6 +791,7 @@ impl<'a> Engine<'a> {
     }
 
     /// The basis of clause `index` in period `t` (zero for an advance).
+    #[inline]
     fn basis(&self, index: usize, t: usize) -> Step<Decimal> {
         let Some(prepared) = self.clauses.get(index) else {
             return Ok(Decimal::ZERO);
