@@ -47,6 +47,15 @@ impl Agreement {
     }
 }
 
+/// `pay 2K per quarter to Publisher from 2026-01-01`: a fixed amount for
+/// each calendar period its window covers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fee {
+    pub amount: Decimal,
+    pub per: Calendar,
+    pub window: Window,
+}
+
 /// `rest of sales, services to Seller`: the bases' sum less every share
 /// of any of them, or of their sum.
 #[derive(Debug, Clone, PartialEq)]
@@ -174,6 +183,7 @@ impl Clause {
             ClauseKind::Advance(_) => "advance",
             ClauseKind::Priority(_) => "waterfall",
             ClauseKind::Withhold(_) => "withhold",
+            ClauseKind::Fee(_) => "fee",
         }
     }
 }
@@ -191,6 +201,8 @@ pub enum ClauseKind {
     Priority(Priority),
     /// `withhold 30% of payments to Artist for TaxAuthority`
     Withhold(Withholding),
+    /// `pay 2K per quarter to Publisher`
+    Fee(Fee),
 }
 
 /// A share of a basis, with everything that limits it.
@@ -212,6 +224,9 @@ pub struct Share<N = Decimal> {
     pub window: Window,
     /// `reserve 25% released over 2 periods`
     pub reserve: Option<Reserve>,
+    /// `pay 0.091 per unit of units`: the rate is an amount per unit of
+    /// the basis, not a fraction of it.
+    pub per_unit: bool,
 }
 
 impl<N: Copy> Share<N> {
@@ -264,6 +279,7 @@ impl<N: Copy> Share<N> {
             minimum,
             window: self.window.clone(),
             reserve: self.reserve.clone(),
+            per_unit: self.per_unit,
         })
     }
 }

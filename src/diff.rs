@@ -162,7 +162,7 @@ fn clause_changes(
     match (&before.kind, &after.kind) {
         (ClauseKind::Share(a), ClauseKind::Share(b)) => {
             compare("basis", a.basis.text.clone(), b.basis.text.clone());
-            compare("rate", rate_text(&a.rate), rate_text(&b.rate));
+            compare("rate", rate_text(a), rate_text(b));
             for per in [
                 None,
                 Some(Calendar::Year),
@@ -221,6 +221,23 @@ fn clause_changes(
             compare("step", a.step.to_string(), b.step.to_string());
             compare("terms", priority_text(&a.form), priority_text(&b.form));
         }
+        (ClauseKind::Fee(a), ClauseKind::Fee(b)) => {
+            compare(
+                "fee",
+                format!("{}{}", compact(a.amount), Calendar::per_words(Some(a.per))),
+                format!("{}{}", compact(b.amount), Calendar::per_words(Some(b.per))),
+            );
+            compare(
+                "from",
+                bound_text(old, a.window.from),
+                bound_text(new, b.window.from),
+            );
+            compare(
+                "until",
+                bound_text(old, a.window.until),
+                bound_text(new, b.window.until),
+            );
+        }
         (ClauseKind::Withhold(a), ClauseKind::Withhold(b)) => {
             compare("withheld", percent(a.rate), percent(b.rate));
             compare("from payments to", party(old, a.party), party(new, b.party));
@@ -254,7 +271,7 @@ pub fn describe(agreement: &Agreement, clause: &Clause) -> String {
         ClauseKind::Share(share) => {
             let mut text = format!(
                 "share {} of {} from {payer} to {payee}",
-                rate_text(&share.rate),
+                rate_text(share),
                 share.basis.text
             );
             for cap in &share.caps {
@@ -299,6 +316,11 @@ pub fn describe(agreement: &Agreement, clause: &Clause) -> String {
                 priority_text(&priority.form)
             )
         }
+        ClauseKind::Fee(fee) => format!(
+            "pay {}{} from {payer} to {payee}",
+            compact(fee.amount),
+            Calendar::per_words(Some(fee.per))
+        ),
         ClauseKind::Withhold(withholding) => format!(
             "withhold {} of payments from {payer} to {} for {payee}",
             percent(withholding.rate),
@@ -351,15 +373,23 @@ fn priority_text(form: &PriorityForm) -> String {
 }
 
 /// `20%`, `30% up to 1M, 20% above per year`, `50% until paid 300K, then 10%`.
-fn rate_text(rate: &Rate) -> String {
-    match rate {
-        Rate::Flat(rate) => percent(*rate),
+fn rate_text(share: &Share) -> String {
+    // A fraction of the basis, or an amount per unit of it.
+    let figure = |rate: rust_decimal::Decimal| {
+        if share.per_unit {
+            format!("{} per unit", compact(rate))
+        } else {
+            percent(rate)
+        }
+    };
+    match &share.rate {
+        Rate::Flat(rate) => figure(*rate),
         Rate::Bands { bands, reset } => {
             let tiers: Vec<String> = bands
                 .iter()
                 .map(|band| match band.up_to {
-                    Some(up_to) => format!("{} up to {}", percent(band.rate), compact(up_to)),
-                    None => format!("{} above", percent(band.rate)),
+                    Some(up_to) => format!("{} up to {}", figure(band.rate), compact(up_to)),
+                    None => format!("{} above", figure(band.rate)),
                 })
                 .collect();
             format!("{}{}", tiers.join(", "), Calendar::per_words(*reset))
@@ -367,8 +397,8 @@ fn rate_text(rate: &Rate) -> String {
         Rate::Steps(steps) => steps
             .iter()
             .map(|step| match step.until_paid {
-                Some(limit) => format!("{} until paid {}", percent(step.rate), compact(limit)),
-                None => percent(step.rate),
+                Some(limit) => format!("{} until paid {}", figure(step.rate), compact(limit)),
+                None => figure(step.rate),
             })
             .collect::<Vec<_>>()
             .join(", then "),

@@ -327,6 +327,27 @@ fn clause_lines(clause: &Clause) -> Vec<String> {
         .unwrap_or_default();
     let (head, tiers, modifiers) = match &clause.body {
         ClauseBody::Waterfall(waterfall) => return waterfall_lines(&label, waterfall),
+        ClauseBody::Pay(pay) => {
+            let per = match &pay.per {
+                PayPer::Unit(basis) => format!("per unit of {basis}"),
+                PayPer::Period(per) => format!("per {}", per.unit.keyword()),
+            };
+            let head = format!(
+                "{label}pay {} {per}{} to {}",
+                pay.amount,
+                payer(pay.payer.as_ref()),
+                name(&pay.payee.value)
+            );
+            let modifiers: Vec<String> = pay.modifiers.iter().map(modifier).collect();
+            (
+                head,
+                pay.schedule
+                    .as_ref()
+                    .map(schedule_tiers)
+                    .unwrap_or_default(),
+                modifiers,
+            )
+        }
         ClauseBody::Withhold(withhold) => {
             let head = format!(
                 "{label}withhold {} of payments{} to {} for {}",

@@ -158,6 +158,11 @@ fn v06_window_and_event() {
 }
 
 #[test]
+fn v07_per_unit_and_fee() {
+    check_case("v07-per-unit-and-fee");
+}
+
+#[test]
 fn v09_collection_waterfall() {
     check_case("v09-collection-waterfall");
 }
@@ -182,7 +187,7 @@ fn every_case_has_a_test() {
     let cases = std::fs::read_dir("tests/acceptance")
         .expect("cases")
         .count();
-    assert_eq!(cases, 10, "add a test function for each new case");
+    assert_eq!(cases, 11, "add a test function for each new case");
 }
 
 /// Issue 14, item 1: under `settle net`, `total` is after the offsets (what

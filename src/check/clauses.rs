@@ -13,13 +13,21 @@ use crate::diagnostics::{Problem, ProblemKind};
 use crate::money;
 use crate::syntax::ast::{self, ClauseBody, Expr, ModifierKind, Name, Span, When};
 
+/// What a share's rate is: a fraction of its basis (`share 20% of ...`),
+/// or an amount for each unit of it (`pay 0.091 per unit of units`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum RateIs {
+    Fraction,
+    PerUnit,
+}
+
 /// A share's modifiers, checked.
-struct Modifiers {
+pub(super) struct Modifiers {
     caps: Vec<Limit>,
     threshold: Option<Limit>,
     floor: Option<Limit>,
     minimum: Option<Limit>,
-    window: Window,
+    pub window: Window,
     reserve: Option<Reserve>,
 }
 
@@ -35,6 +43,10 @@ impl Checker {
         let errors_before = self.error_count();
         let ((payer, payee), kind) = match &clause.body {
             ClauseBody::Waterfall(waterfall) => return self.waterfall(clause, waterfall, first),
+            ClauseBody::Pay(pay) => {
+                let parties = self.parties_of(pay.payer.as_ref(), &pay.payee, clause.span);
+                (parties, self.pay(pay))
+            }
             ClauseBody::Withhold(withhold) => {
                 let parties =
                     self.parties_of(withhold.payer.as_ref(), &withhold.for_party, clause.span);
@@ -152,11 +164,30 @@ impl Checker {
     }
 
     fn share(&mut self, share: &ast::Share) -> Option<Share> {
-        let first_rate = self.rate(&share.rate);
-        let basis = self.basis(&share.basis);
-        let rate = match &share.schedule {
+        self.share_terms(
+            &share.rate,
+            &share.basis,
+            share.schedule.as_ref(),
+            &share.modifiers,
+            RateIs::Fraction,
+        )
+    }
+
+    /// A share's terms: its rate (a fraction, or an amount per unit) of
+    /// its basis, its schedule and its modifiers.
+    pub(super) fn share_terms(
+        &mut self,
+        rate: &Expr,
+        basis: &Expr,
+        schedule: Option<&ast::Schedule>,
+        modifiers: &[ast::Modifier],
+        kind: RateIs,
+    ) -> Option<Share> {
+        let first_rate = self.rate_as(rate, kind);
+        let basis = self.basis(basis);
+        let rate = match schedule {
             None => first_rate.map(Rate::Flat),
-            Some(schedule) => first_rate.and_then(|first| self.schedule(first, schedule)),
+            Some(schedule) => first_rate.and_then(|first| self.schedule(first, schedule, kind)),
         };
         let Modifiers {
             caps,
@@ -165,7 +196,7 @@ impl Checker {
             minimum,
             window,
             reserve,
-        } = self.modifiers(&share.modifiers)?;
+        } = self.modifiers(modifiers)?;
         self.floor_against_caps(floor.as_ref(), &caps, "floor");
         self.floor_against_caps(minimum.as_ref(), &caps, "minimum");
         Some(Share {
@@ -177,7 +208,16 @@ impl Checker {
             minimum,
             window,
             reserve,
+            per_unit: kind == RateIs::PerUnit,
         })
+    }
+
+    /// A rate of the kind a clause has: a fraction, or an amount per unit.
+    fn rate_as(&mut self, expr: &Expr, kind: RateIs) -> Option<Decimal> {
+        match kind {
+            RateIs::Fraction => self.rate(expr),
+            RateIs::PerUnit => self.positive(expr, "an amount per unit"),
+        }
     }
 
     /// A rate from 0% to 100%.
@@ -241,7 +281,12 @@ impl Checker {
         })
     }
 
-    fn schedule(&mut self, first_rate: Decimal, schedule: &ast::Schedule) -> Option<Rate> {
+    fn schedule(
+        &mut self,
+        first_rate: Decimal,
+        schedule: &ast::Schedule,
+        kind: RateIs,
+    ) -> Option<Rate> {
         match schedule {
             ast::Schedule::Bands {
                 first_up_to,
@@ -250,7 +295,7 @@ impl Checker {
                 ..
             } => {
                 let more = more.iter().map(|b| (&b.rate, b.up_to.as_ref(), b.span));
-                let tiers = self.tiers(first_rate, first_up_to, more, "band")?;
+                let tiers = self.tiers(first_rate, first_up_to, more, "band", kind)?;
                 Some(Rate::Bands {
                     bands: tiers
                         .into_iter()
@@ -267,7 +312,7 @@ impl Checker {
                 let more = more
                     .iter()
                     .map(|s| (&s.rate, s.until_paid.as_ref(), s.span));
-                let tiers = self.tiers(first_rate, first_until_paid, more, "step")?;
+                let tiers = self.tiers(first_rate, first_until_paid, more, "step", kind)?;
                 Some(Rate::Steps(
                     tiers
                         .into_iter()
@@ -286,11 +331,12 @@ impl Checker {
         first_bound: &'e Expr,
         more: impl Iterator<Item = (&'e Expr, Option<&'e Expr>, Span)>,
         what: &'static str,
+        kind: RateIs,
     ) -> Option<Vec<(Decimal, Option<Decimal>)>> {
         let mut bounds = vec![(first_rate, Some(first_bound), first_bound.span)];
         let mut rates_ok = true;
         for (rate, bound, span) in more {
-            let rate = self.rate(rate);
+            let rate = self.rate_as(rate, kind);
             rates_ok &= rate.is_some();
             bounds.push((rate.unwrap_or_default(), bound, span));
         }
@@ -352,7 +398,7 @@ impl Checker {
 
     #[allow(clippy::type_complexity)]
     /// A share's modifiers; `None` if any is wrong (it is reported).
-    fn modifiers(&mut self, modifiers: &[ast::Modifier]) -> Option<Modifiers> {
+    pub(super) fn modifiers(&mut self, modifiers: &[ast::Modifier]) -> Option<Modifiers> {
         let mut caps: Vec<Limit> = Vec::new();
         let (mut threshold, mut floor, mut minimum) = (None, None, None);
         let mut reserve = None;

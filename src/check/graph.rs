@@ -88,7 +88,7 @@ fn bases_mut(kind: &mut ClauseKind) -> Vec<&mut BasisExpr> {
             PriorityForm::Recoup { costs, .. } => vec![&mut costs.expr],
             _ => Vec::new(),
         },
-        ClauseKind::Advance(_) | ClauseKind::Withhold(_) => Vec::new(),
+        ClauseKind::Advance(_) | ClauseKind::Withhold(_) | ClauseKind::Fee(_) => Vec::new(),
     }
 }
 
@@ -221,7 +221,7 @@ impl Graph {
                         })
                         .map(|(paying, _)| paying),
                 ),
-                ClauseKind::Advance(_) => {}
+                ClauseKind::Advance(_) | ClauseKind::Fee(_) => {}
             }
         }
         for (w, waterfall) in agreement.waterfalls.iter().enumerate() {

@@ -65,6 +65,7 @@ pub(super) fn round_paid_amounts(agreement: &mut Agreement) -> Vec<Problem> {
                 } => round("a cap", amount, clause.span),
                 _ => {}
             },
+            ClauseKind::Fee(fee) => round("a fee", &mut fee.amount, clause.span),
             ClauseKind::Rest(_) | ClauseKind::Withhold(_) => {}
         }
     }

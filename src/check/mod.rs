@@ -9,6 +9,7 @@ mod flows;
 mod graph;
 mod minor_units;
 mod names;
+mod pay;
 mod values;
 mod warnings;
 

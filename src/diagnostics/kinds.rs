@@ -149,6 +149,8 @@ pub enum ProblemKind {
     OverWithheld { party: String, total: String },
     /// `withhold 30% of payments to Artist for Artist`
     WithheldForItself { party: String },
+    /// `pay 2K per quarter to P cap 5K`: a fee takes only a window.
+    FeeTerm { keyword: &'static str },
     /// Two `cap`s with the same period, two `above`s...
     DuplicateModifier { keyword: &'static str },
     /// `minimum 1M` without `per year`.
@@ -323,6 +325,7 @@ pub const CODES: &[&str] = &[
     "deal::check::nothing_withheld",
     "deal::check::over_withheld",
     "deal::check::withheld_for_itself",
+    "deal::check::fee_term",
     "deal::check::missing_period",
     "deal::check::duplicate_rest",
     "deal::check::settle_self",
@@ -438,6 +441,7 @@ impl ProblemKind {
             ProblemKind::NothingWithheld { .. } => "deal::check::nothing_withheld",
             ProblemKind::OverWithheld { .. } => "deal::check::over_withheld",
             ProblemKind::WithheldForItself { .. } => "deal::check::withheld_for_itself",
+            ProblemKind::FeeTerm { .. } => "deal::check::fee_term",
             ProblemKind::MissingPeriod { .. } => "deal::check::missing_period",
             ProblemKind::DuplicateRest { .. } => "deal::check::duplicate_rest",
             ProblemKind::SettleSelf => "deal::check::settle_self",
@@ -628,6 +632,9 @@ impl ProblemKind {
             ProblemKind::OverWithheld { party, total } => format!(
                 "the withholdings from the payments to `{party}` add up to {total}, more than the payments"
             ),
+            ProblemKind::FeeTerm { keyword } => {
+                format!("a fixed fee takes no `{keyword}`: only `from` and `until` apply to it")
+            }
             ProblemKind::WithheldForItself { party } => {
                 format!("what is withheld from `{party}` cannot be paid to `{party}` itself")
             }
@@ -825,6 +832,7 @@ impl ProblemKind {
             ProblemKind::NothingWithheld { .. } => "never paid",
             ProblemKind::OverWithheld { .. } => "more than 100% in all",
             ProblemKind::WithheldForItself { .. } => "the party withheld from",
+            ProblemKind::FeeTerm { .. } => "not for a fee",
             ProblemKind::MissingPeriod { .. } => "how often?",
             ProblemKind::DuplicateRest { .. } => "given again here",
             ProblemKind::SettleSelf => "the same party twice",
@@ -1002,6 +1010,10 @@ impl ProblemKind {
             ),
             ProblemKind::OverWithheld { .. } => Some(
                 "each withholding is its rate of the whole payment, so together they can take at most all of it, 100%"
+                    .into(),
+            ),
+            ProblemKind::FeeTerm { .. } => Some(
+                "a fee pays its amount each period; for an amount that depends on a column, write `pay 0.10 per unit of units ...` or `share ...`"
                     .into(),
             ),
             ProblemKind::WithheldForItself { .. } => Some(

@@ -314,7 +314,7 @@ impl<'a> Engine<'a> {
                     crate::agreement::PriorityForm::Recoup { costs, .. } => vec![costs],
                     _ => Vec::new(),
                 },
-                ClauseKind::Advance(_) | ClauseKind::Withhold(_) => Vec::new(),
+                ClauseKind::Advance(_) | ClauseKind::Withhold(_) | ClauseKind::Fee(_) => Vec::new(),
             };
             let compiled = bases
                 .iter()
@@ -327,6 +327,14 @@ impl<'a> Engine<'a> {
             let active = match &clause.kind {
                 ClauseKind::Share(share) => window::active(
                     &share.window,
+                    &series.periods,
+                    agreement,
+                    &event_dates,
+                    &clause.label,
+                    &mut events,
+                ),
+                ClauseKind::Fee(fee) => window::active(
+                    &fee.window,
                     &series.periods,
                     agreement,
                     &event_dates,
@@ -592,7 +600,10 @@ impl<'a> Engine<'a> {
         let withholding = !self.withholdings.is_empty();
         for &index in members {
             if let Some(clause) = agreement.clauses.get(index)
-                && matches!(clause.kind, ClauseKind::Rest(_) | ClauseKind::Advance(_))
+                && matches!(
+                    clause.kind,
+                    ClauseKind::Rest(_) | ClauseKind::Advance(_) | ClauseKind::Fee(_)
+                )
             {
                 self.other(first, index, clause, t, period)?;
             }
@@ -690,6 +701,7 @@ impl<'a> Engine<'a> {
             round: self.agreement.rounding_scope == RoundingScope::Payment,
             explain: self.explain,
             notes: self.notes,
+            per_unit: matches!(&clause.kind, ClauseKind::Share(share) if share.per_unit),
         };
         let mut out = share::Outcome {
             notes: &mut row.notes,

@@ -1,16 +1,70 @@
 //! The clauses completed after the shares earn: advances (paid, then
 //! recouped from the earnings of the clauses named, and reported when
-//! still unrecouped at the end) and `rest of`.
+//! still unrecouped at the end), `rest of`, and fixed fees.
 
 use rust_decimal::Decimal;
 
 use super::statement::{Event, EventKind, Note, Row, add_note};
 use super::{Engine, Place, Step, arith, blank_row};
-use crate::agreement::{Clause, ClauseKind};
+use crate::agreement::{Calendar, Clause, ClauseKind, Fee};
 use crate::money::{self, readable};
 use crate::period::Period;
 
 impl Engine<'_> {
+    /// The row of a fixed fee in period `t`: its amount in every period its
+    /// window covers; once per fee period if that is longer than the
+    /// series' (in the first period of it the window covers), as many times
+    /// as fit if shorter (a monthly fee three times a quarter).
+    fn fee_row(&self, index: usize, clause: &Clause, fee: &Fee, t: usize, period: Period) -> Row {
+        let mut row = blank_row(index, clause, period, None);
+        let active = |at: usize| {
+            self.clauses
+                .get(index)
+                .and_then(|p| p.active.get(at).copied())
+                .unwrap_or(false)
+        };
+        if !active(t) {
+            add_note(&mut row.notes, self.notes, || Note::OutsideWindow);
+            return row;
+        }
+        let granularity = period.granularity;
+        let times = if fee.per >= granularity {
+            // Paid once in each fee period: not again after an earlier
+            // period of the same one.
+            let earlier = t
+                .checked_sub(1)
+                .filter(|before| active(*before))
+                .and_then(|before| self.series.periods.get(before))
+                .is_some_and(|before| before.key(fee.per) == period.key(fee.per));
+            u8::from(!earlier)
+        } else {
+            granularity
+                .months()
+                .checked_div(fee.per.months())
+                .unwrap_or(1)
+        };
+        if times == 0 {
+            add_note(&mut row.notes, self.notes, || Note::FeePaid {
+                per: fee.per,
+            });
+            return row;
+        }
+        row.amount = fee.amount.saturating_mul(Decimal::from(times));
+        add_note(&mut row.notes, self.notes, || Note::Fee {
+            amount: fee.amount,
+            per: fee.per,
+            times,
+        });
+        if self.explain {
+            row.explain.push(format!(
+                "fee of {}{} x {times}",
+                readable(fee.amount),
+                Calendar::per_words(Some(fee.per))
+            ));
+        }
+        row
+    }
+
     /// Withholds the earnings of recouping clauses until each advance is recouped.
     pub(super) fn recoup(&mut self, first: usize, t: usize, period: Period, members: &[usize]) {
         for (advance_index, clause) in self.agreement.clauses.iter().enumerate() {
@@ -183,6 +237,7 @@ impl Engine<'_> {
                 }
                 Ok(row)
             }
+            ClauseKind::Fee(fee) => Ok(self.fee_row(index, clause, fee, t, period)),
             ClauseKind::Share(_) | ClauseKind::Priority(_) | ClauseKind::Withhold(_) => {
                 Ok(blank_row(index, clause, period, None))
             }

@@ -1,6 +1,8 @@
 //! One share clause, one period: threshold, rate schedule (flat, bands or
 //! steps), floor, minimum, rounding and caps, in that order.
 
+use rust_decimal::Decimal;
+
 use super::arith::{self, Figure, Num};
 use super::statement::{EventKind, Note, Notes, add_note};
 use crate::agreement::{Calendar, Limit, Rate, RoundingMode, Share};
@@ -93,6 +95,32 @@ pub struct Context {
     pub explain: bool,
     /// Whether rows keep their notes ([`super::Options::without_notes`]).
     pub notes: bool,
+    /// Whether the rate is an amount per unit of the basis (`pay 0.091 per
+    /// unit of units`), not a fraction of it.
+    pub per_unit: bool,
+}
+
+impl Context {
+    /// `20% of 98.7B`, or `0.091 per unit x 120,000`.
+    fn applied(&self, rate: Decimal, basis: Decimal) -> String {
+        if self.per_unit {
+            format!("{} per unit x {}", readable(rate), readable(basis))
+        } else {
+            format!("{} of {}", percent(rate), readable(basis))
+        }
+    }
+
+    /// The note of a rate applied to a basis.
+    fn rate_note(&self, rate: Decimal, basis: Decimal) -> Note {
+        if self.per_unit {
+            Note::PerUnit {
+                amount: rate,
+                units: basis,
+            }
+        } else {
+            Note::Share { rate, basis }
+        }
+    }
 }
 
 /// Where one period's reasons go for one share: straight into its row, so
@@ -222,17 +250,13 @@ fn slice<N: Num>(rate: N, basis: N, ctx: &Context, out: &mut Outcome<'_>) -> Fig
 fn noted<N: Num>(rate: N, basis: N, pays: N, ctx: &Context, out: &mut Outcome<'_>) -> N {
     out.explain(ctx, || {
         format!(
-            "{} of {} = {}",
-            percent(rate.decimal()),
-            readable(basis.decimal()),
+            "{} = {}",
+            ctx.applied(rate.decimal(), basis.decimal()),
             readable(pays.decimal())
         )
     });
     if !rate.is_zero() && !basis.is_zero() {
-        out.note(ctx, || Note::Share {
-            rate: rate.decimal(),
-            basis: basis.decimal(),
-        });
+        out.note(ctx, || ctx.rate_note(rate.decimal(), basis.decimal()));
     }
     pays
 }
@@ -326,16 +350,12 @@ fn bands_raw<N: Num>(
                     None => format!("band above {}", readable(lower.decimal())),
                 };
                 format!(
-                    "{} of {} ({range}) = {}",
-                    percent(band.rate.decimal()),
-                    readable(slice.decimal()),
+                    "{} ({range}) = {}",
+                    ctx.applied(band.rate.decimal(), slice.decimal()),
                     readable(pays.decimal())
                 )
             });
-            out.note(ctx, || Note::Share {
-                rate: band.rate.decimal(),
-                basis: slice.decimal(),
-            });
+            out.note(ctx, || ctx.rate_note(band.rate.decimal(), slice.decimal()));
         }
         if let Some(upper) = upper {
             // Here `from < upper`: the band ends if the basis reaches it.
@@ -394,17 +414,13 @@ fn steps_raw<N: Num>(
             let used = arith::div(room, step.rate)?;
             out.explain(ctx, || {
                 format!(
-                    "{} of {} = {} reaches the step limit of {}",
-                    percent(step.rate.decimal()),
-                    readable(used.decimal()),
+                    "{} = {} reaches the step limit of {}",
+                    ctx.applied(step.rate.decimal(), used.decimal()),
                     readable(room.decimal()),
                     readable(limit.decimal())
                 )
             });
-            out.note(ctx, || Note::Share {
-                rate: step.rate.decimal(),
-                basis: used.decimal(),
-            });
+            out.note(ctx, || ctx.rate_note(step.rate.decimal(), used.decimal()));
             raw = arith::add(raw, room)?;
             left = arith::sub(left, used)?;
             out.events.push((

@@ -244,6 +244,21 @@ pub enum Note {
     StillHeld {
         amount: Decimal,
     },
+    /// `fee 2,000 per quarter`, or `fee 500 per month x 3`
+    Fee {
+        amount: Decimal,
+        per: Calendar,
+        times: u8,
+    },
+    /// `fee per year paid earlier this year`
+    FeePaid {
+        per: Calendar,
+    },
+    /// `0.091 per unit x 120,000`
+    PerUnit {
+        amount: Decimal,
+        units: Decimal,
+    },
     /// `540 withheld for TaxAuthority`
     WithheldFor {
         amount: Decimal,
@@ -404,6 +419,30 @@ impl Note {
                 write_readable(out, *amount);
                 out.push_str(" withheld for ");
                 out.push_str(party(*to));
+            }
+            Note::Fee {
+                amount,
+                per: unit,
+                times,
+            } => {
+                out.push_str("fee ");
+                write_readable(out, *amount);
+                per(out, &Some(*unit));
+                if *times > 1 {
+                    out.push_str(" x ");
+                    out.push_str(&times.to_string());
+                }
+            }
+            Note::FeePaid { per: unit } => {
+                out.push_str("fee per ");
+                out.push_str(unit.keyword());
+                out.push_str(" paid earlier this ");
+                out.push_str(unit.keyword());
+            }
+            Note::PerUnit { amount, units } => {
+                write_readable(out, *amount);
+                out.push_str(" per unit x ");
+                write_readable(out, *units);
             }
             Note::Remainder => out.push_str("the remainder"),
             Note::NothingToShare => out.push_str("nothing to share"),

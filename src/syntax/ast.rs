@@ -192,6 +192,27 @@ pub enum ClauseBody {
     Advance(Advance),
     Waterfall(Waterfall),
     Withhold(Withhold),
+    Pay(Pay),
+}
+
+/// `pay 0.091 per unit of units to Publisher` or `pay 2K per quarter to Publisher`
+#[derive(Debug, Clone)]
+pub struct Pay {
+    pub amount: Expr,
+    pub per: PayPer,
+    pub payer: Option<Name>,
+    pub payee: Name,
+    pub schedule: Option<Schedule>,
+    pub modifiers: Vec<Modifier>,
+}
+
+/// What a `pay` clause's amount is for.
+#[derive(Debug, Clone)]
+pub enum PayPer {
+    /// `per unit of units`: each unit of this basis.
+    Unit(Expr),
+    /// `per quarter`: each calendar period.
+    Period(Per),
 }
 
 /// `waterfall of gross_receipts { ... }`: steps in order of priority.

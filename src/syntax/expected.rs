@@ -6,7 +6,7 @@ use crate::syntax::parser::Rule;
 
 /// Rules that start a line inside the agreement; listed together they read
 /// better as one phrase.
-const ITEM_START: &str = "a clause (`share`, `rest`, `advance`, `waterfall`, `withhold`) or a declaration (`parties`, `let`, ...)";
+const ITEM_START: &str = "a clause (`share`, `pay`, `rest`, `advance`, `waterfall`, `withhold`) or a declaration (`parties`, `let`, ...)";
 const MODIFIER: &str =
     "a modifier (`cap`, `above`, `floor`, `minimum`, `from`, `until`, `reserve`)";
 const OPERATOR: &str = "an operator (`+`, `-`, `*`, `/`)";
@@ -46,7 +46,9 @@ fn phrase(rule: Rule) -> Option<&'static str> {
         | Rule::waterfall
         | Rule::kw_waterfall
         | Rule::withhold
-        | Rule::kw_withhold => ITEM_START,
+        | Rule::kw_withhold
+        | Rule::pay => ITEM_START,
+        Rule::per_unit | Rule::kw_unit => "`per unit of` and a column",
         Rule::priority
         | Rule::priority_share
         | Rule::kw_recoup
@@ -518,6 +520,7 @@ fn expected_keywords(positives: &[Rule]) -> Vec<&'static str> {
                 "expect",
                 "waterfall",
                 "withhold",
+                "pay",
             ],
             Rule::kw_total => &["total"],
             Rule::kw_in => &["in"],

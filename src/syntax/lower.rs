@@ -259,6 +259,7 @@ impl Lower<'_> {
             Rule::advance => ClauseBody::Advance(self.advance(body)?),
             Rule::waterfall => ClauseBody::Waterfall(self.waterfall(body)?),
             Rule::withhold => ClauseBody::Withhold(self.withhold(body)?),
+            Rule::pay => ClauseBody::Pay(self.pay(body)?),
             other => return Err(unexpected_rule(other, span_of(body))),
         };
         Ok(Clause { label, body, span })
@@ -757,6 +758,7 @@ fn may_trail(rule: Rule) -> bool {
             | Rule::let_decl
             | Rule::band
             | Rule::priority
+            | Rule::pay
             | Rule::priority_recoup
             | Rule::priority_rest
             | Rule::priority_split
@@ -869,6 +871,7 @@ fn is_token(rule: Rule) -> bool {
             | Rule::kw_recoup
             | Rule::kw_received
             | Rule::kw_pay
+            | Rule::kw_unit
             | Rule::kw_split
             | Rule::kw_withhold
             | Rule::kw_payments

@@ -76,6 +76,39 @@ impl Lower<'_> {
             .transpose()
     }
 
+    /// `pay 0.091 per unit of units to Publisher`, `pay 2K per quarter to Publisher`
+    pub(super) fn pay(&mut self, pair: Node<'_>) -> Lowered<Pay> {
+        let mut children = pair.children();
+        let amount = self.expr(children.expect(Rule::expr)?)?;
+        let per = children.next()?;
+        let per = match per.rule() {
+            Rule::per_unit => PayPer::Unit(self.expr(per.children().expect(Rule::expr)?)?),
+            _ => PayPer::Period(super::per(per)?),
+        };
+        let payer = children
+            .next_if(Rule::payer)
+            .map(single_party)
+            .transpose()?;
+        let payee = single_party(children.expect(Rule::payee)?)?;
+        let mut schedule = None;
+        let mut modifiers = Vec::new();
+        for pair in children.rest() {
+            match pair.rule() {
+                Rule::bands => schedule = Some(self.bands(pair)?),
+                Rule::steps => schedule = Some(self.steps(pair)?),
+                _ => modifiers.push(self.modifier(pair)?),
+            }
+        }
+        Ok(Pay {
+            amount,
+            per,
+            payer,
+            payee,
+            schedule,
+            modifiers,
+        })
+    }
+
     /// `withhold 30% of payments to Artist for TaxAuthority`
     pub(super) fn withhold(&mut self, pair: Node<'_>) -> Lowered<Withhold> {
         let mut children = pair.children();

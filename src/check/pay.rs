@@ -1,0 +1,68 @@
+//! `pay`: an amount per unit of a column (a share whose rate is an amount,
+//! with its bands, caps and thresholds counting units), or a fixed fee for
+//! each calendar period.
+
+use super::Checker;
+use super::clauses::RateIs;
+use crate::agreement::{ClauseKind, Fee};
+use crate::diagnostics::{Problem, ProblemKind};
+use crate::syntax::ast::{self, ModifierKind, PayPer};
+
+impl Checker {
+    /// `pay 0.091 per unit of units to Publisher` or `pay 2K per quarter to Publisher`.
+    pub(super) fn pay(&mut self, pay: &ast::Pay) -> Option<ClauseKind> {
+        match &pay.per {
+            PayPer::Unit(basis) => self
+                .share_terms(
+                    &pay.amount,
+                    basis,
+                    pay.schedule.as_ref(),
+                    &pay.modifiers,
+                    RateIs::PerUnit,
+                )
+                .map(ClauseKind::Share),
+            PayPer::Period(per) => {
+                let amount = self.positive(&pay.amount, "a fee");
+                // A fee is a fixed amount: only a window applies to it.
+                let mut ok = true;
+                if let Some(schedule) = &pay.schedule {
+                    let span = match schedule {
+                        ast::Schedule::Bands { span, .. } | ast::Schedule::Steps { span, .. } => {
+                            *span
+                        }
+                    };
+                    self.report(Problem::new(
+                        ProblemKind::FeeTerm {
+                            keyword: "a schedule",
+                        },
+                        span,
+                    ));
+                    ok = false;
+                }
+                for modifier in &pay.modifiers {
+                    if !matches!(
+                        modifier.kind,
+                        ModifierKind::From(_) | ModifierKind::Until(_)
+                    ) {
+                        self.report(Problem::new(
+                            ProblemKind::FeeTerm {
+                                keyword: modifier.kind.keyword(),
+                            },
+                            modifier.span,
+                        ));
+                        ok = false;
+                    }
+                }
+                if !ok {
+                    return None;
+                }
+                let window = self.modifiers(&pay.modifiers)?.window;
+                Some(ClauseKind::Fee(Fee {
+                    amount: amount?,
+                    per: per.unit,
+                    window,
+                }))
+            }
+        }
+    }
+}

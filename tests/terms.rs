@@ -1,0 +1,111 @@
+//! The terms of issue 16, rule by rule: per-unit rates, fixed fees,
+//! half-year periods (terms-v2 items 1, 2 and 14).
+
+use dealterms::eval::statement::Statement;
+use dealterms::eval::{self, Options};
+
+fn evaluate(deal: &str, series: &str) -> Statement {
+    let (agreement, _) =
+        dealterms::compile(deal).unwrap_or_else(|problems| panic!("{deal}\n{problems:#?}"));
+    let series = dealterms::series::read(series).expect("the series reads");
+    eval::evaluate(&agreement, &series, &Options::default()).expect("evaluates")
+}
+
+/// The amounts of one clause's rows, in period order, as text.
+fn paid(statement: &Statement, clause: &str) -> Vec<String> {
+    statement
+        .rows
+        .iter()
+        .filter(|row| statement.clause(row) == clause)
+        .map(|row| dealterms::money::fixed(row.amount, 2))
+        .collect()
+}
+
+fn deal(clauses: &str) -> String {
+    format!("agreement \"t\" {{\n  parties A, B\n  payer A\n{clauses}\n}}\n")
+}
+
+#[test]
+fn a_yearly_fee_on_a_quarterly_series_is_paid_in_each_years_first_quarter() {
+    let statement = evaluate(
+        &deal("  fee: pay 10K per year to B"),
+        "period,x\n2025Q3,0\n2025Q4,0\n2026Q1,0\n2026Q2,0\n",
+    );
+    // The series starts in 2025Q3: the 2025 fee is paid there.
+    assert_eq!(
+        paid(&statement, "fee"),
+        ["10000.00", "0.00", "10000.00", "0.00"]
+    );
+}
+
+#[test]
+fn a_monthly_fee_on_a_quarterly_series_is_paid_three_times_a_quarter() {
+    let statement = evaluate(
+        &deal("  fee: pay 500 per month to B from 2025-04-01"),
+        "period,x\n2025Q1,0\n2025Q2,0\n",
+    );
+    assert_eq!(paid(&statement, "fee"), ["0.00", "1500.00"]);
+}
+
+#[test]
+fn a_fee_per_half_year_follows_the_half_years() {
+    let statement = evaluate(
+        &deal("  fee: pay 1K per half-year to B"),
+        "period,x\n2025Q1,0\n2025Q2,0\n2025Q3,0\n2025Q4,0\n",
+    );
+    assert_eq!(
+        paid(&statement, "fee"),
+        ["1000.00", "0.00", "1000.00", "0.00"]
+    );
+}
+
+/// `$2.50 per device beyond the first 10,000 devices each year`: the
+/// threshold counts units, and a period that crosses it pays the units
+/// beyond only.
+#[test]
+fn a_per_unit_threshold_never_charges_the_free_units() {
+    let statement = evaluate(
+        &deal("  devices: pay 2.50 per unit of devices to B above 10K per year"),
+        "period,devices\n2025Q1,6000\n2025Q2,6000\n2025Q3,1000\n2025Q4,0\n2026Q1,12000\n",
+    );
+    assert_eq!(
+        paid(&statement, "devices"),
+        ["0.00", "5000.00", "2500.00", "0.00", "5000.00"]
+    );
+}
+
+#[test]
+fn per_unit_bands_and_caps_count_units_and_money() {
+    let statement = evaluate(
+        &deal("  copies: pay 0.10 per unit of copies to B up to 1K, 0.20 above cap 250"),
+        "period,copies\n2025-01,800\n2025-02,800\n2025-03,800\n",
+    );
+    // 800 x 0.10; 200 x 0.10 + 600 x 0.20 = 140; then 160 more reaches the cap.
+    assert_eq!(paid(&statement, "copies"), ["80.00", "140.00", "30.00"]);
+}
+
+#[test]
+fn a_fee_takes_no_cap() {
+    let problems = dealterms::compile(&deal("  fee: pay 1K per quarter to B cap 5K"))
+        .expect_err("a fee with a cap");
+    assert_eq!(problems[0].kind.code(), "deal::check::fee_term");
+}
+
+#[test]
+fn a_per_unit_amount_is_an_amount_not_a_rate() {
+    let statement = evaluate(
+        &deal("  u: pay 1.25 per unit of units to B"),
+        "period,units\n2025,4\n",
+    );
+    assert_eq!(paid(&statement, "u"), ["5.00"]);
+    let notes: Vec<String> = statement
+        .rows
+        .iter()
+        .flat_map(|r| {
+            r.notes
+                .iter()
+                .map(|n| n.text(&statement.parties, &statement.clauses))
+        })
+        .collect();
+    assert_eq!(notes, ["1.25 per unit x 4"]);
+}
