@@ -56,6 +56,28 @@ pub struct Fee {
     pub window: Window,
 }
 
+/// `pay 20M to Licensor when net_sales exceed 300M per year`: a one-time
+/// payment, in the period its condition first holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Milestone {
+    pub amount: Decimal,
+    pub trigger: Trigger,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Trigger {
+    /// `on approval`, `on 2026-05-20`: the period containing the date.
+    On(Bound),
+    /// `when net_sales exceed 300M per year`: the period in which the
+    /// running total of the basis (within each calendar `per`) goes from at
+    /// most the level to beyond it.
+    Exceeds {
+        basis: Basis,
+        level: Decimal,
+        per: Option<Calendar>,
+    },
+}
+
 /// `rest of sales, services to Seller`: the bases' sum less every share
 /// of any of them, or of their sum.
 #[derive(Debug, Clone, PartialEq)]
@@ -184,6 +206,7 @@ impl Clause {
             ClauseKind::Priority(_) => "waterfall",
             ClauseKind::Withhold(_) => "withhold",
             ClauseKind::Fee(_) => "fee",
+            ClauseKind::Milestone(_) => "milestone",
         }
     }
 }
@@ -203,6 +226,8 @@ pub enum ClauseKind {
     Withhold(Withholding),
     /// `pay 2K per quarter to Publisher`
     Fee(Fee),
+    /// `pay 10M to Licensor on approval`
+    Milestone(Milestone),
 }
 
 /// A share of a basis, with everything that limits it.

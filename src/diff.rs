@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use crate::agreement::{
     Agreement, Bound, Calendar, Clause, ClauseKind, Limit, Priority, PriorityForm, Rate, Reserve,
-    Share,
+    Share, Trigger,
 };
 use crate::eval::arith::{self, Fault};
 use crate::eval::statement::{Event, EventKind, Row, Statement};
@@ -221,6 +221,14 @@ fn clause_changes(
             compare("step", a.step.to_string(), b.step.to_string());
             compare("terms", priority_text(&a.form), priority_text(&b.form));
         }
+        (ClauseKind::Milestone(a), ClauseKind::Milestone(b)) => {
+            compare("milestone", compact(a.amount), compact(b.amount));
+            compare(
+                "when",
+                trigger_text(old, &a.trigger),
+                trigger_text(new, &b.trigger),
+            );
+        }
         (ClauseKind::Fee(a), ClauseKind::Fee(b)) => {
             compare(
                 "fee",
@@ -316,6 +324,11 @@ pub fn describe(agreement: &Agreement, clause: &Clause) -> String {
                 priority_text(&priority.form)
             )
         }
+        ClauseKind::Milestone(milestone) => format!(
+            "pay {} from {payer} to {payee} {}",
+            compact(milestone.amount),
+            trigger_text(agreement, &milestone.trigger)
+        ),
         ClauseKind::Fee(fee) => format!(
             "pay {}{} from {payer} to {payee}",
             compact(fee.amount),
@@ -333,6 +346,19 @@ pub fn describe(agreement: &Agreement, clause: &Clause) -> String {
                 compact(advance.amount)
             )
         }
+    }
+}
+
+/// `on approval`, `when net_sales exceed 300M per year`
+fn trigger_text(agreement: &Agreement, trigger: &Trigger) -> String {
+    match trigger {
+        Trigger::On(bound) => format!("on {}", bound_text(agreement, Some(*bound))),
+        Trigger::Exceeds { basis, level, per } => format!(
+            "when {} exceed {}{}",
+            basis.text,
+            compact(*level),
+            Calendar::per_words(*per)
+        ),
     }
 }
 

@@ -331,13 +331,28 @@ fn clause_lines(clause: &Clause) -> Vec<String> {
             let per = match &pay.per {
                 PayPer::Unit(basis) => format!("per unit of {basis}"),
                 PayPer::Period(per) => format!("per {}", per.unit.keyword()),
+                PayPer::Once(_) => String::new(),
             };
-            let head = format!(
-                "{label}pay {} {per}{} to {}",
+            let mut head = format!(
+                "{label}pay {}{}{per}{} to {}",
                 pay.amount,
+                if per.is_empty() { "" } else { " " },
                 payer(pay.payer.as_ref()),
                 name(&pay.payee.value)
             );
+            if let PayPer::Once(trigger) = &pay.per {
+                head.push(' ');
+                head.push_str(&match trigger {
+                    Trigger::On(When::Date(date)) => format!("on {}", date.date),
+                    Trigger::On(When::Event(event)) => format!("on {}", event.value),
+                    Trigger::Exceeds { basis, level, per } => match per {
+                        Some(per) => {
+                            format!("when {basis} exceed {level} per {}", per.unit.keyword())
+                        }
+                        None => format!("when {basis} exceed {level}"),
+                    },
+                });
+            }
             let modifiers: Vec<String> = pay.modifiers.iter().map(modifier).collect();
             (
                 head,

@@ -163,6 +163,11 @@ fn v07_per_unit_and_fee() {
 }
 
 #[test]
+fn v08_sales_milestones() {
+    check_case("v08-sales-milestones");
+}
+
+#[test]
 fn v09_collection_waterfall() {
     check_case("v09-collection-waterfall");
 }
@@ -178,6 +183,11 @@ fn v11_reserve_against_returns() {
 }
 
 #[test]
+fn v13_currency_conversion() {
+    check_case("v13-currency-conversion");
+}
+
+#[test]
 fn v16_half_year_statements() {
     check_case("v16-half-year-statements");
 }
@@ -187,7 +197,7 @@ fn every_case_has_a_test() {
     let cases = std::fs::read_dir("tests/acceptance")
         .expect("cases")
         .count();
-    assert_eq!(cases, 11, "add a test function for each new case");
+    assert_eq!(cases, 13, "add a test function for each new case");
 }
 
 /// Issue 14, item 1: under `settle net`, `total` is after the offsets (what

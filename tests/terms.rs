@@ -109,3 +109,45 @@ fn a_per_unit_amount_is_an_amount_not_a_rate() {
         .collect();
     assert_eq!(notes, ["1.25 per unit x 4"]);
 }
+
+/// A milestone is paid once only, in the period its condition first holds,
+/// however often it holds again.
+#[test]
+fn a_milestone_is_paid_once() {
+    let statement = evaluate(
+        &deal(
+            "  m: pay 1K to B when sales exceed 100 per year\n  launch: pay 5K to B on 2025-05-20",
+        ),
+        "period,sales\n2025Q1,60\n2025Q2,60\n2025Q3,500\n2025Q4,0\n2026Q1,500\n",
+    );
+    assert_eq!(
+        paid(&statement, "m"),
+        ["0.00", "1000.00", "0.00", "0.00", "0.00"]
+    );
+    assert_eq!(
+        paid(&statement, "launch"),
+        ["0.00", "5000.00", "0.00", "0.00", "0.00"]
+    );
+    let kinds: Vec<&str> = statement.events.iter().map(|e| e.kind.name()).collect();
+    assert_eq!(kinds, ["milestone_paid", "milestone_paid"]);
+}
+
+/// A milestone on an event without a date is never paid; `--event` dates it.
+#[test]
+fn a_milestone_on_an_undated_event_waits_for_its_date() {
+    let text = "agreement \"t\" {\n  parties A, B\n  payer A\n  event approval\n  m: pay 1K to B on approval\n}\n";
+    let (agreement, _) = dealterms::compile(text).expect("valid");
+    let series = dealterms::series::read("period,x\n2025Q1,0\n2025Q2,0\n").expect("reads");
+    let statement = eval::evaluate(&agreement, &series, &Options::default()).expect("evaluates");
+    assert_eq!(paid(&statement, "m"), ["0.00", "0.00"]);
+    let options = Options {
+        event_dates: [(
+            "approval".to_string(),
+            "2025-04-02".parse().expect("a date"),
+        )]
+        .into(),
+        ..Options::default()
+    };
+    let statement = eval::evaluate(&agreement, &series, &options).expect("evaluates");
+    assert_eq!(paid(&statement, "m"), ["0.00", "1000.00"]);
+}

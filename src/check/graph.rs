@@ -13,7 +13,9 @@ use std::collections::{HashMap, HashSet};
 
 use super::Checker;
 use super::flows::Groups;
-use crate::agreement::{Agreement, BasisExpr, ClauseId, ClauseKind, PriorityForm, RoundingScope};
+use crate::agreement::{
+    Agreement, BasisExpr, ClauseId, ClauseKind, PriorityForm, RoundingScope, Trigger,
+};
 use crate::diagnostics::{Problem, ProblemKind};
 
 /// Resolves the clauses each `what ... pays` names, finds what each clause
@@ -87,6 +89,10 @@ fn bases_mut(kind: &mut ClauseKind) -> Vec<&mut BasisExpr> {
         ClauseKind::Priority(priority) => match &mut priority.form {
             PriorityForm::Recoup { costs, .. } => vec![&mut costs.expr],
             _ => Vec::new(),
+        },
+        ClauseKind::Milestone(milestone) => match &mut milestone.trigger {
+            Trigger::Exceeds { basis, .. } => vec![&mut basis.expr],
+            Trigger::On(_) => Vec::new(),
         },
         ClauseKind::Advance(_) | ClauseKind::Withhold(_) | ClauseKind::Fee(_) => Vec::new(),
     }
@@ -221,6 +227,11 @@ impl Graph {
                         })
                         .map(|(paying, _)| paying),
                 ),
+                ClauseKind::Milestone(milestone) => {
+                    if let Trigger::Exceeds { basis, .. } = &milestone.trigger {
+                        of_expr(&basis.expr, into);
+                    }
+                }
                 ClauseKind::Advance(_) | ClauseKind::Fee(_) => {}
             }
         }

@@ -66,6 +66,9 @@ pub(super) fn round_paid_amounts(agreement: &mut Agreement) -> Vec<Problem> {
                 _ => {}
             },
             ClauseKind::Fee(fee) => round("a fee", &mut fee.amount, clause.span),
+            ClauseKind::Milestone(milestone) => {
+                round("a milestone", &mut milestone.amount, clause.span);
+            }
             ClauseKind::Rest(_) | ClauseKind::Withhold(_) => {}
         }
     }

@@ -4,9 +4,9 @@
 
 use super::Checker;
 use super::clauses::RateIs;
-use crate::agreement::{ClauseKind, Fee};
+use crate::agreement::{Bound, ClauseKind, Fee, Milestone, Trigger};
 use crate::diagnostics::{Problem, ProblemKind};
-use crate::syntax::ast::{self, ModifierKind, PayPer};
+use crate::syntax::ast::{self, ModifierKind, PayPer, When};
 
 impl Checker {
     /// `pay 0.091 per unit of units to Publisher` or `pay 2K per quarter to Publisher`.
@@ -21,6 +21,31 @@ impl Checker {
                     RateIs::PerUnit,
                 )
                 .map(ClauseKind::Share),
+            PayPer::Once(trigger) => {
+                let amount = self.positive(&pay.amount, "a milestone");
+                let trigger = match trigger {
+                    ast::Trigger::On(When::Date(date)) => Some(Trigger::On(Bound::Date(date.date))),
+                    ast::Trigger::On(When::Event(name)) => self
+                        .event(name)
+                        .map(|event| Trigger::On(Bound::Event(event))),
+                    ast::Trigger::Exceeds { basis, level, per } => {
+                        let basis = self.basis(basis);
+                        let level = self.positive(level, "a milestone's level");
+                        match (basis, level) {
+                            (Some(basis), Some(level)) => Some(Trigger::Exceeds {
+                                basis,
+                                level,
+                                per: per.map(|p| p.unit),
+                            }),
+                            _ => None,
+                        }
+                    }
+                };
+                Some(ClauseKind::Milestone(Milestone {
+                    amount: amount?,
+                    trigger: trigger?,
+                }))
+            }
             PayPer::Period(per) => {
                 let amount = self.positive(&pay.amount, "a fee");
                 // A fee is a fixed amount: only a window applies to it.

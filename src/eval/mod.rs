@@ -9,6 +9,7 @@ pub mod arith;
 mod basis;
 pub mod fixed;
 mod flows;
+mod milestone;
 mod payee_rounding;
 mod reserve;
 mod rest_and_advances;
@@ -22,7 +23,9 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
-use crate::agreement::{Agreement, Calendar, Clause, ClauseKind, Rate, RoundingScope, Share, Span};
+use crate::agreement::{
+    Agreement, Bound, Calendar, Clause, ClauseKind, Rate, RoundingScope, Share, Span,
+};
 use crate::diagnostics::{Problem, ProblemKind, suggest};
 use crate::money::readable;
 use crate::period::{Period, granularity_word};
@@ -285,6 +288,8 @@ struct Engine<'a> {
     withholdings: Vec<usize>,
     /// The clauses of each depth, in file order.
     layers: Vec<Vec<usize>>,
+    /// What each milestone has reached, by clause index.
+    reached: Vec<milestone::Reached>,
 }
 
 impl<'a> Engine<'a> {
@@ -313,6 +318,10 @@ impl<'a> Engine<'a> {
                 ClauseKind::Priority(priority) => match &priority.form {
                     crate::agreement::PriorityForm::Recoup { costs, .. } => vec![costs],
                     _ => Vec::new(),
+                },
+                ClauseKind::Milestone(milestone) => match &milestone.trigger {
+                    crate::agreement::Trigger::Exceeds { basis, .. } => vec![basis],
+                    crate::agreement::Trigger::On(_) => Vec::new(),
                 },
                 ClauseKind::Advance(_) | ClauseKind::Withhold(_) | ClauseKind::Fee(_) => Vec::new(),
             };
@@ -376,6 +385,24 @@ impl<'a> Engine<'a> {
                         .on
                         .is_some_and(|on| series.periods.first().is_some_and(|p| on < p.start())),
                 ),
+                // A milestone on a date or an event: the period containing
+                // it; none if it falls outside the series or never happens.
+                ClauseKind::Milestone(crate::agreement::Milestone {
+                    trigger: crate::agreement::Trigger::On(bound),
+                    ..
+                }) => {
+                    let date = match bound {
+                        Bound::Date(date) => Some(*date),
+                        Bound::Event(event) => event_dates.get(*event).copied().flatten(),
+                    };
+                    let at = date.and_then(|date| {
+                        series
+                            .periods
+                            .iter()
+                            .position(|p| p.start() <= date && date < p.end())
+                    });
+                    (at, false)
+                }
                 _ => (None, false),
             };
             clauses.push(Prepared {
@@ -462,6 +489,7 @@ impl<'a> Engine<'a> {
                 .map(|(index, _)| index)
                 .collect(),
             layers,
+            reached: vec![milestone::Reached::default(); agreement.clauses.len()],
         })
     }
 
@@ -602,7 +630,10 @@ impl<'a> Engine<'a> {
             if let Some(clause) = agreement.clauses.get(index)
                 && matches!(
                     clause.kind,
-                    ClauseKind::Rest(_) | ClauseKind::Advance(_) | ClauseKind::Fee(_)
+                    ClauseKind::Rest(_)
+                        | ClauseKind::Advance(_)
+                        | ClauseKind::Fee(_)
+                        | ClauseKind::Milestone(_)
                 )
             {
                 self.other(first, index, clause, t, period)?;

@@ -238,6 +238,9 @@ impl Engine<'_> {
                 Ok(row)
             }
             ClauseKind::Fee(fee) => Ok(self.fee_row(index, clause, fee, t, period)),
+            ClauseKind::Milestone(milestone) => {
+                self.milestone_row(index, clause, milestone, t, period)
+            }
             ClauseKind::Share(_) | ClauseKind::Priority(_) | ClauseKind::Withhold(_) => {
                 Ok(blank_row(index, clause, period, None))
             }

@@ -254,6 +254,10 @@ pub enum Note {
     FeePaid {
         per: Calendar,
     },
+    /// `milestone`: paid this period.
+    Milestone,
+    /// `milestone paid earlier`
+    MilestonePaid,
     /// `0.091 per unit x 120,000`
     PerUnit {
         amount: Decimal,
@@ -444,6 +448,8 @@ impl Note {
                 out.push_str(" per unit x ");
                 write_readable(out, *units);
             }
+            Note::Milestone => out.push_str("milestone"),
+            Note::MilestonePaid => out.push_str("milestone paid earlier"),
             Note::Remainder => out.push_str("the remainder"),
             Note::NothingToShare => out.push_str("nothing to share"),
             Note::SharesExceed { by } => {
@@ -505,6 +511,8 @@ pub enum EventKind {
     PaidInFull,
     /// A reserve still held when the series ends.
     ReserveHeld,
+    /// A milestone's condition held: it is paid, once.
+    MilestonePaid,
 }
 
 impl EventKind {
@@ -520,6 +528,7 @@ impl EventKind {
             EventKind::WindowOpened => "window opened",
             EventKind::WindowClosed => "window closed",
             EventKind::PaidInFull => "paid in full",
+            EventKind::MilestonePaid => "milestone paid",
             _ => return None,
         })
     }
@@ -545,7 +554,8 @@ impl EventKind {
             | EventKind::MinimumTrueUp
             | EventKind::MinimumPending
             | EventKind::SharesExceedBasis
-            | EventKind::PaidInFull => 2,
+            | EventKind::PaidInFull
+            | EventKind::MilestonePaid => 2,
             EventKind::AdvanceRecouped => 3,
             EventKind::AdvanceUnrecouped | EventKind::ReserveHeld => 4,
         }
@@ -571,6 +581,7 @@ impl EventKind {
             EventKind::SharesExceedBasis => "shares_exceed_basis",
             EventKind::PaidInFull => "paid_in_full",
             EventKind::ReserveHeld => "reserve_held",
+            EventKind::MilestonePaid => "milestone_paid",
         }
     }
 }

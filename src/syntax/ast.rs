@@ -213,6 +213,22 @@ pub enum PayPer {
     Unit(Expr),
     /// `per quarter`: each calendar period.
     Period(Per),
+    /// `on approval`, `when net_sales exceed 300M per year`: once.
+    Once(Trigger),
+}
+
+/// When a milestone is paid.
+#[derive(Debug, Clone)]
+pub enum Trigger {
+    /// `on approval` or `on 2026-05-20`: in the period containing the date.
+    On(When),
+    /// `when net_sales exceed 300M per year`: in the period the running
+    /// total (within each calendar period with `per`) first passes the level.
+    Exceeds {
+        basis: Expr,
+        level: Expr,
+        per: Option<Per>,
+    },
 }
 
 /// `waterfall of gross_receipts { ... }`: steps in order of priority.

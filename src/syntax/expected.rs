@@ -49,6 +49,10 @@ fn phrase(rule: Rule) -> Option<&'static str> {
         | Rule::kw_withhold
         | Rule::pay => ITEM_START,
         Rule::per_unit | Rule::kw_unit => "`per unit of` and a column",
+        Rule::milestone_on | Rule::milestone_when | Rule::kw_when => {
+            "`on` an event or a date, or `when` a column `exceed`s a level (a milestone)"
+        }
+        Rule::kw_exceed => "`exceed`",
         Rule::priority
         | Rule::priority_share
         | Rule::kw_recoup
@@ -199,7 +203,7 @@ pub const RESERVED: &[&str] = &[
 ];
 
 /// The events an `expect` can name.
-pub const EVENTS: [&str; 9] = [
+pub const EVENTS: [&str; 10] = [
     "cap reached",
     "threshold crossed",
     "band changed",
@@ -209,6 +213,7 @@ pub const EVENTS: [&str; 9] = [
     "window opened",
     "window closed",
     "paid in full",
+    "milestone paid",
 ];
 
 /// The keywords that start a modifier.

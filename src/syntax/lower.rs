@@ -872,6 +872,8 @@ fn is_token(rule: Rule) -> bool {
             | Rule::kw_received
             | Rule::kw_pay
             | Rule::kw_unit
+            | Rule::kw_when
+            | Rule::kw_exceed
             | Rule::kw_split
             | Rule::kw_withhold
             | Rule::kw_payments

@@ -80,10 +80,13 @@ impl Lower<'_> {
     pub(super) fn pay(&mut self, pair: Node<'_>) -> Lowered<Pay> {
         let mut children = pair.children();
         let amount = self.expr(children.expect(Rule::expr)?)?;
-        let per = children.next()?;
-        let per = match per.rule() {
-            Rule::per_unit => PayPer::Unit(self.expr(per.children().expect(Rule::expr)?)?),
-            _ => PayPer::Period(super::per(per)?),
+        let per = match children.peek().map(|node| node.rule()) {
+            Some(Rule::per_unit) => {
+                let per = children.next()?;
+                Some(PayPer::Unit(self.expr(per.children().expect(Rule::expr)?)?))
+            }
+            Some(Rule::per) => Some(PayPer::Period(super::per(children.next()?)?)),
+            _ => None,
         };
         let payer = children
             .next_if(Rule::payer)
@@ -92,13 +95,30 @@ impl Lower<'_> {
         let payee = single_party(children.expect(Rule::payee)?)?;
         let mut schedule = None;
         let mut modifiers = Vec::new();
+        let mut trigger = None;
         for pair in children.rest() {
             match pair.rule() {
                 Rule::bands => schedule = Some(self.bands(pair)?),
                 Rule::steps => schedule = Some(self.steps(pair)?),
+                Rule::milestone_on => {
+                    trigger = Some(Trigger::On(self.when(pair.children().next()?)?));
+                }
+                Rule::milestone_when => {
+                    let mut parts = pair.children();
+                    trigger = Some(Trigger::Exceeds {
+                        basis: self.expr(parts.expect(Rule::expr)?)?,
+                        level: self.expr(parts.expect(Rule::expr)?)?,
+                        per: parts.next_if(Rule::per).map(super::per).transpose()?,
+                    });
+                }
                 _ => modifiers.push(self.modifier(pair)?),
             }
         }
+        let per = match (per, trigger) {
+            (Some(per), _) => per,
+            (None, Some(trigger)) => PayPer::Once(trigger),
+            (None, None) => return Err(super::unexpected_rule(Rule::pay, super::span_of(pair))),
+        };
         Ok(Pay {
             amount,
             per,
