@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 pub use crate::period::Period;
 mod flows;
 
-pub use crate::syntax::ast::{BinaryOp, Calendar, RoundingMode, RoundingScope, Span};
+pub use crate::syntax::ast::{Anchor, BinaryOp, Calendar, RoundingMode, RoundingScope, Span};
 pub use flows::{Priority, PriorityForm, Release, Reserve, Waterfall, Withholding};
 
 /// Index into [`Agreement::parties`].
@@ -362,6 +362,10 @@ pub struct Limit<N = Decimal> {
 pub struct Window {
     pub from: Option<Bound>,
     pub until: Option<Bound>,
+    /// `from period after launch`: where in its period the bound falls.
+    pub from_anchor: Anchor,
+    /// `until period of termination`
+    pub until_anchor: Anchor,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

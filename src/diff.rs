@@ -185,13 +185,13 @@ fn clause_changes(
             compare("minimum", limit(&a.minimum), limit(&b.minimum));
             compare(
                 "from",
-                bound_text(old, a.window.from),
-                bound_text(new, b.window.from),
+                window_text(old, &a.window, "from"),
+                window_text(new, &b.window, "from"),
             );
             compare(
                 "until",
-                bound_text(old, a.window.until),
-                bound_text(new, b.window.until),
+                window_text(old, &a.window, "until"),
+                window_text(new, &b.window, "until"),
             );
             let reserve =
                 |share: &Share| share.reserve.as_ref().map(reserve_text).unwrap_or_default();
@@ -237,13 +237,13 @@ fn clause_changes(
             );
             compare(
                 "from",
-                bound_text(old, a.window.from),
-                bound_text(new, b.window.from),
+                window_text(old, &a.window, "from"),
+                window_text(new, &b.window, "from"),
             );
             compare(
                 "until",
-                bound_text(old, a.window.until),
-                bound_text(new, b.window.until),
+                window_text(old, &a.window, "until"),
+                window_text(new, &b.window, "until"),
             );
         }
         (ClauseKind::Withhold(a), ClauseKind::Withhold(b)) => {
@@ -297,13 +297,13 @@ pub fn describe(agreement: &Agreement, clause: &Clause) -> String {
             if share.window.from.is_some() {
                 text.push_str(&format!(
                     " from {}",
-                    bound_text(agreement, share.window.from)
+                    window_text(agreement, &share.window, "from")
                 ));
             }
             if share.window.until.is_some() {
                 text.push_str(&format!(
                     " until {}",
-                    bound_text(agreement, share.window.until)
+                    window_text(agreement, &share.window, "until")
                 ));
             }
             if let Some(reserve) = &share.reserve {
@@ -346,6 +346,19 @@ pub fn describe(agreement: &Agreement, clause: &Clause) -> String {
                 compact(advance.amount)
             )
         }
+    }
+}
+
+/// A window's bound as written: `2026-01-01`, `period of termination`.
+fn window_text(agreement: &Agreement, window: &crate::agreement::Window, which: &str) -> String {
+    let (bound, anchor) = if which == "from" {
+        (window.from, window.from_anchor)
+    } else {
+        (window.until, window.until_anchor)
+    };
+    match bound {
+        Some(_) => format!("{}{}", anchor.words(), bound_text(agreement, bound)),
+        None => String::new(),
     }
 }
 

@@ -562,10 +562,13 @@ fn modifier(modifier: &Modifier) -> String {
                 release.keyword()
             )
         }
-        ModifierKind::From(when) | ModifierKind::Until(when) => match when {
-            When::Date(date) => format!("{keyword} {}", date.date),
-            When::Event(event) => format!("{keyword} {}", event.value),
-        },
+        ModifierKind::From(when, anchor) | ModifierKind::Until(when, anchor) => {
+            let anchor = anchor.words();
+            match when {
+                When::Date(date) => format!("{keyword} {anchor}{}", date.date),
+                When::Event(event) => format!("{keyword} {anchor}{}", event.value),
+            }
+        }
     }
 }
 

@@ -117,6 +117,24 @@ impl Period {
         ))
     }
 
+    /// The period of `granularity` containing `date`.
+    pub fn containing(date: Date, granularity: Calendar) -> Period {
+        let month = u8::try_from(date.month()).unwrap_or(1);
+        let index = match granularity {
+            Calendar::Year => 0,
+            unit => month
+                .saturating_sub(1)
+                .checked_div(unit.months())
+                .unwrap_or(0)
+                .saturating_add(1),
+        };
+        Period {
+            year: date.year(),
+            index,
+            granularity,
+        }
+    }
+
     /// The month the period starts in, 1 to 12.
     fn first_month(self) -> u8 {
         self.index

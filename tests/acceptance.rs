@@ -188,6 +188,11 @@ fn v13_currency_conversion() {
 }
 
 #[test]
+fn v15_event_quarter_cutoff() {
+    check_case("v15-event-quarter-cutoff");
+}
+
+#[test]
 fn v16_half_year_statements() {
     check_case("v16-half-year-statements");
 }
@@ -197,7 +202,7 @@ fn every_case_has_a_test() {
     let cases = std::fs::read_dir("tests/acceptance")
         .expect("cases")
         .count();
-    assert_eq!(cases, 13, "add a test function for each new case");
+    assert_eq!(cases, 14, "add a test function for each new case");
 }
 
 /// Issue 14, item 1: under `settle net`, `total` is after the offsets (what

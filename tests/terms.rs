@@ -151,3 +151,29 @@ fn a_milestone_on_an_undated_event_waits_for_its_date() {
     let statement = eval::evaluate(&agreement, &series, &options).expect("evaluates");
     assert_eq!(paid(&statement, "m"), ["0.00", "1000.00"]);
 }
+
+/// `until period of E` stops before the period containing E, `from period
+/// after E` starts with the period after it, whatever day E falls on; the
+/// plain forms keep the period E falls in.
+#[test]
+fn windows_anchored_to_an_events_period() {
+    let series = "period,r\n2027Q2,100\n2027Q3,100\n2027Q4,100\n";
+    let text = |window: &str| {
+        format!(
+            "agreement \"t\" {{\n  parties A, B\n  payer A\n  event e on 2027-08-15\n  s: share 10% of r to B {window}\n}}\n"
+        )
+    };
+    let paid_under = |window: &str| paid(&evaluate(&text(window), series), "s");
+    assert_eq!(paid_under("until e"), ["10.00", "10.00", "0.00"]);
+    assert_eq!(paid_under("until period of e"), ["10.00", "0.00", "0.00"]);
+    assert_eq!(
+        paid_under("until period after e"),
+        ["10.00", "10.00", "0.00"]
+    );
+    assert_eq!(paid_under("from e"), ["0.00", "10.00", "10.00"]);
+    assert_eq!(paid_under("from period after e"), ["0.00", "0.00", "10.00"]);
+    assert_eq!(
+        paid_under("from period of 2027-08-15"),
+        ["0.00", "10.00", "10.00"]
+    );
+}

@@ -435,11 +435,13 @@ impl Checker {
                 ModifierKind::Minimum { amount, per } => {
                     ok &= self.single_limit(&mut minimum, amount, per, modifier, "a minimum", true);
                 }
-                ModifierKind::From(when) => {
+                ModifierKind::From(when, anchor) => {
                     ok &= self.window_bound(&mut window.from, when, keyword, modifier.span);
+                    window.from_anchor = *anchor;
                 }
-                ModifierKind::Until(when) => {
+                ModifierKind::Until(when, anchor) => {
                     ok &= self.window_bound(&mut window.until, when, keyword, modifier.span);
+                    window.until_anchor = *anchor;
                 }
                 ModifierKind::Reserve {
                     rate,

@@ -67,7 +67,7 @@ impl Checker {
                 for modifier in &pay.modifiers {
                     if !matches!(
                         modifier.kind,
-                        ModifierKind::From(_) | ModifierKind::Until(_)
+                        ModifierKind::From(..) | ModifierKind::Until(..)
                     ) {
                         self.report(Problem::new(
                             ProblemKind::FeeTerm {

@@ -1,12 +1,14 @@
 //! Windows: which periods a clause is in force. A window covers every period
 //! that overlaps it: `from D` starts with the period containing D; `until D`
 //! ends with the last period that starts before D. An event works like a
-//! date; an event with no date never happens.
+//! date; an event with no date never happens. `period of D` moves the bound
+//! to the start of the series period containing D, `period after D` to the
+//! start of the next, whatever day D is.
 
 use jiff::civil::Date;
 
 use super::statement::{Event, EventKind};
-use crate::agreement::{Agreement, Bound, Window};
+use crate::agreement::{Agreement, Anchor, Bound, Window};
 use crate::period::Period;
 
 /// Whether the clause is in force, period by period; records the window's
@@ -38,20 +40,35 @@ pub fn active(
         }
     };
     // An undated `from` event never opens the window; an undated `until` never closes it.
-    let from = window
-        .from
-        .map(|bound| undated(bound, "the clause never starts").ok_or(()));
+    let granularity = periods.first().map(|p| p.granularity);
+    let anchored = |date: Date, anchor: Anchor| match (anchor, granularity) {
+        (Anchor::Day, _) | (_, None) => date,
+        (Anchor::PeriodOf, Some(unit)) => Period::containing(date, unit).start(),
+        (Anchor::PeriodAfter, Some(unit)) => Period::containing(date, unit).end(),
+    };
+    let from = window.from.map(|bound| {
+        undated(bound, "the clause never starts")
+            .map(|date| anchored(date, window.from_anchor))
+            .ok_or(())
+    });
     let until = window
         .until
-        .and_then(|bound| undated(bound, "the clause never ends"));
+        .and_then(|bound| undated(bound, "the clause never ends"))
+        .map(|date| anchored(date, window.until_anchor));
     let describe = |bound: Option<Bound>, keyword: &str| -> String {
+        let anchor = if keyword == "from" {
+            window.from_anchor
+        } else {
+            window.until_anchor
+        }
+        .words();
         match bound {
-            Some(Bound::Date(date)) => format!("{keyword} {date}"),
+            Some(Bound::Date(date)) => format!("{keyword} {anchor}{date}"),
             Some(Bound::Event(id)) => {
                 let name = agreement.events.get(id).map_or("", |e| e.name.as_str());
                 match event_dates.get(id).copied().flatten() {
-                    Some(date) => format!("{keyword} `{name}`, {date}"),
-                    None => format!("{keyword} `{name}`"),
+                    Some(date) => format!("{keyword} {anchor}`{name}`, {date}"),
+                    None => format!("{keyword} {anchor}`{name}`"),
                 }
             }
             None => String::new(),

@@ -360,16 +360,40 @@ pub enum ModifierKind {
     Floor { amount: Expr, per: Option<Per> },
     /// `minimum 1M per year`
     Minimum { amount: Expr, per: Option<Per> },
-    /// `from 2026-01-01`
-    From(When),
-    /// `until change_of_control`
-    Until(When),
+    /// `from 2026-01-01`, `from period after launch`
+    From(When, Anchor),
+    /// `until change_of_control`, `until period of termination`
+    Until(When, Anchor),
     /// `reserve 25% released over 2 periods`
     Reserve {
         rate: Expr,
         release: Release,
         periods: Expr,
     },
+}
+
+/// Where a window's bound falls: on its day, or at a series period's edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Anchor {
+    /// On the date itself: `from D` starts with the period containing D,
+    /// `until D` ends with the last period starting before D.
+    #[default]
+    Day,
+    /// `period of D`: at the start of the period containing D.
+    PeriodOf,
+    /// `period after D`: at the start of the period after it.
+    PeriodAfter,
+}
+
+impl Anchor {
+    /// `period of `, `period after ` or nothing, before the date or event.
+    pub fn words(self) -> &'static str {
+        match self {
+            Anchor::Day => "",
+            Anchor::PeriodOf => "period of ",
+            Anchor::PeriodAfter => "period after ",
+        }
+    }
 }
 
 /// How a reserve is released.
@@ -398,8 +422,8 @@ impl ModifierKind {
             ModifierKind::Above { .. } => "above",
             ModifierKind::Floor { .. } => "floor",
             ModifierKind::Minimum { .. } => "minimum",
-            ModifierKind::From(_) => "from",
-            ModifierKind::Until(_) => "until",
+            ModifierKind::From(..) => "from",
+            ModifierKind::Until(..) => "until",
             ModifierKind::Reserve { .. } => "reserve",
         }
     }

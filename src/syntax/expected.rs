@@ -53,6 +53,8 @@ fn phrase(rule: Rule) -> Option<&'static str> {
             "`on` an event or a date, or `when` a column `exceed`s a level (a milestone)"
         }
         Rule::kw_exceed => "`exceed`",
+        Rule::anchor | Rule::kw_period => "`period of` or `period after` an event or a date",
+        Rule::anchor_of | Rule::anchor_after => "`of` or `after`",
         Rule::priority
         | Rule::priority_share
         | Rule::kw_recoup

@@ -406,12 +406,32 @@ impl Lower<'_> {
                     _ => ModifierKind::Minimum { amount, per },
                 }
             }
-            Rule::window_from => ModifierKind::From(self.when(children.next()?)?),
-            Rule::window_until => ModifierKind::Until(self.when(children.next()?)?),
+            Rule::window_from => {
+                let (when, anchor) = self.anchored(children.next()?)?;
+                ModifierKind::From(when, anchor)
+            }
+            Rule::window_until => {
+                let (when, anchor) = self.anchored(children.next()?)?;
+                ModifierKind::Until(when, anchor)
+            }
             Rule::reserve => self.reserve(&mut children)?,
             other => return Err(unexpected_rule(other, span)),
         };
         Ok(Modifier { kind, span })
+    }
+
+    /// A window's bound: a date or an event, or `period of` / `period
+    /// after` one.
+    fn anchored(&mut self, pair: Node<'_>) -> Lowered<(When, Anchor)> {
+        if pair.rule() != Rule::anchor {
+            return Ok((self.when(pair)?, Anchor::Day));
+        }
+        let mut children = pair.children();
+        let anchor = match children.next()?.rule() {
+            Rule::anchor_after => Anchor::PeriodAfter,
+            _ => Anchor::PeriodOf,
+        };
+        Ok((self.when(children.next()?)?, anchor))
     }
 
     fn when(&mut self, pair: Node<'_>) -> Lowered<When> {
@@ -872,6 +892,7 @@ fn is_token(rule: Rule) -> bool {
             | Rule::kw_received
             | Rule::kw_pay
             | Rule::kw_unit
+            | Rule::kw_period
             | Rule::kw_when
             | Rule::kw_exceed
             | Rule::kw_split
