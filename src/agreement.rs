@@ -7,7 +7,9 @@ use rust_decimal::Decimal;
 pub use crate::period::Period;
 mod flows;
 
-pub use crate::syntax::ast::{Anchor, BinaryOp, Calendar, RoundingMode, RoundingScope, Span};
+pub use crate::syntax::ast::{
+    Anchor, BinaryOp, Calendar, Comparison, RoundingMode, RoundingScope, Span,
+};
 pub use flows::{Priority, PriorityForm, Release, Reserve, Waterfall, Withholding};
 
 /// Index into [`Agreement::parties`].
@@ -31,6 +33,9 @@ pub struct Agreement {
     pub settlements: Vec<Settlement>,
     /// The waterfalls, whose steps are among `clauses`.
     pub waterfalls: Vec<Waterfall>,
+    /// `before series gross_receipts = 0`: what each column counts as in
+    /// the periods before the series, for conditions that read them.
+    pub before: Vec<(String, Decimal)>,
     /// `series "file.csv"`: the series to test against, relative to the file.
     pub series: Option<SeriesRef>,
     /// `expect ...`: what `deal test` checks, in file order.
@@ -252,6 +257,27 @@ pub struct Share<N = Decimal> {
     /// `pay 0.091 per unit of units`: the rate is an amount per unit of
     /// the basis, not a fraction of it.
     pub per_unit: bool,
+    /// `if previous year gross_receipts < 5M`: in force only where it holds.
+    pub condition: Option<Condition>,
+}
+
+/// `if previous year gross_receipts < 5M`, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    pub looks_at: LooksAt,
+    pub basis: Basis,
+    pub comparison: Comparison,
+    pub level: Decimal,
+    pub span: Span,
+}
+
+/// Which earlier periods a condition reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LooksAt {
+    /// The total over the whole calendar period before the current one.
+    Previous(Calendar),
+    /// Each of this many series periods before the current one.
+    EachOf(u32),
 }
 
 impl<N: Copy> Share<N> {
@@ -305,6 +331,7 @@ impl<N: Copy> Share<N> {
             window: self.window.clone(),
             reserve: self.reserve.clone(),
             per_unit: self.per_unit,
+            condition: self.condition.clone(),
         })
     }
 }

@@ -272,6 +272,9 @@ fn item_lines(kind: &ItemKind) -> Vec<String> {
             name(&second.value)
         )],
         ItemKind::Series(path) => vec![format!("series {}", quoted(&path.value))],
+        ItemKind::Before { column, value } => {
+            vec![format!("before series {} = {value}", column.value)]
+        }
         ItemKind::Expect(expect) => vec![format!("expect {}", expect_text(expect))],
         ItemKind::Clause(clause) => clause_lines(clause),
     }
@@ -547,6 +550,18 @@ fn modifier(modifier: &Modifier) -> String {
             Some(per) => format!("{keyword} {amount} per {}", per.unit.keyword()),
             None => format!("{keyword} {amount}"),
         },
+        ModifierKind::If(condition) => {
+            let looks_at = match &condition.looks_at {
+                LooksAt::Previous(per) => format!("previous {}", per.unit.keyword()),
+                LooksAt::EachOf(count) => format!("each of previous {count} periods"),
+            };
+            format!(
+                "if {looks_at} {} {} {}",
+                condition.basis,
+                condition.comparison.symbol(),
+                condition.level
+            )
+        }
         ModifierKind::Reserve {
             rate,
             release,

@@ -135,6 +135,35 @@ impl Period {
         }
     }
 
+    /// The period's place among all periods of its granularity: one more
+    /// for each period later.
+    pub fn ordinal(self) -> i64 {
+        let per_year = i64::from(self.granularity.per_year());
+        i64::from(self.year)
+            .saturating_mul(per_year)
+            .saturating_add(i64::from(self.index.saturating_sub(1)))
+    }
+
+    /// The period after this one, of its granularity.
+    pub fn next(self) -> Period {
+        let last = match self.granularity {
+            Calendar::Year => 0,
+            unit => unit.per_year(),
+        };
+        if self.index >= last {
+            Period {
+                year: self.year.saturating_add(1),
+                index: u8::from(self.granularity != Calendar::Year),
+                granularity: self.granularity,
+            }
+        } else {
+            Period {
+                index: self.index.saturating_add(1),
+                ..self
+            }
+        }
+    }
+
     /// The month the period starts in, 1 to 12.
     fn first_month(self) -> u8 {
         self.index

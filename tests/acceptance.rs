@@ -188,6 +188,11 @@ fn v13_currency_conversion() {
 }
 
 #[test]
+fn v14_previous_year_rate() {
+    check_case("v14-previous-year-rate");
+}
+
+#[test]
 fn v15_event_quarter_cutoff() {
     check_case("v15-event-quarter-cutoff");
 }
@@ -202,7 +207,7 @@ fn every_case_has_a_test() {
     let cases = std::fs::read_dir("tests/acceptance")
         .expect("cases")
         .count();
-    assert_eq!(cases, 14, "add a test function for each new case");
+    assert_eq!(cases, 15, "add a test function for each new case");
 }
 
 /// Issue 14, item 1: under `settle net`, `total` is after the offsets (what

@@ -177,3 +177,32 @@ fn windows_anchored_to_an_events_period() {
         ["0.00", "10.00", "10.00"]
     );
 }
+
+/// `each of previous 3 periods`: three periods in a row meeting the level,
+/// the periods before the series counting as declared.
+#[test]
+fn a_condition_on_each_of_the_previous_periods() {
+    let text = "agreement \"t\" {\n  parties A, B\n  payer A\n  before series subscriptions = 0\n  bonus: share 10% of revenue to B if each of previous 3 periods subscriptions >= 350\n}\n";
+    let statement = evaluate(
+        text,
+        "period,subscriptions,revenue\n2025-01,400,100\n2025-02,400,100\n2025-03,400,100\n2025-04,300,100\n2025-05,400,100\n",
+    );
+    assert_eq!(
+        paid(&statement, "bonus"),
+        ["0.00", "0.00", "0.00", "10.00", "0.00"]
+    );
+}
+
+/// A condition that looks before the series, without a value for it
+/// there, is a located error.
+#[test]
+fn a_condition_without_history_says_what_is_missing() {
+    let text = "agreement \"t\" {\n  parties A, B\n  payer A\n  fee: share 20% of gross to B if previous year gross < 5M\n}\n";
+    let (agreement, _) = dealterms::compile(text).expect("valid");
+    let series = dealterms::series::read("period,gross\n2024Q1,1\n").expect("reads");
+    let problem =
+        eval::evaluate(&agreement, &series, &Options::default()).expect_err("needs history");
+    assert_eq!(problem.kind.code(), "deal::eval::needs_history");
+    let rendered = format!("{:?}", problem.kind);
+    assert!(rendered.contains("2023Q4"), "{rendered}");
+}

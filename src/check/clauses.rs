@@ -6,8 +6,8 @@ use rust_decimal::Decimal;
 use super::Checker;
 use super::values::Unit;
 use crate::agreement::{
-    Advance, Band, Basis, Bound, Calendar, Clause, ClauseId, ClauseKind, Limit, PartyId, Rate,
-    Reserve, Rest, Share, Step, Window,
+    Advance, Band, Basis, Bound, Calendar, Clause, ClauseId, ClauseKind, Condition, Limit, PartyId,
+    Rate, Reserve, Rest, Share, Step, Window,
 };
 use crate::diagnostics::{Problem, ProblemKind};
 use crate::money;
@@ -23,6 +23,7 @@ pub(super) enum RateIs {
 
 /// A share's modifiers, checked.
 pub(super) struct Modifiers {
+    condition: Option<Condition>,
     caps: Vec<Limit>,
     threshold: Option<Limit>,
     floor: Option<Limit>,
@@ -190,6 +191,7 @@ impl Checker {
             Some(schedule) => first_rate.and_then(|first| self.schedule(first, schedule, kind)),
         };
         let Modifiers {
+            condition,
             caps,
             threshold,
             floor,
@@ -209,6 +211,7 @@ impl Checker {
             window,
             reserve,
             per_unit: kind == RateIs::PerUnit,
+            condition,
         })
     }
 
@@ -402,6 +405,7 @@ impl Checker {
         let mut caps: Vec<Limit> = Vec::new();
         let (mut threshold, mut floor, mut minimum) = (None, None, None);
         let mut reserve = None;
+        let mut condition = None;
         let mut window = Window::default();
         let mut ok = true;
         for modifier in modifiers {
@@ -443,6 +447,15 @@ impl Checker {
                     ok &= self.window_bound(&mut window.until, when, keyword, modifier.span);
                     window.until_anchor = *anchor;
                 }
+                ModifierKind::If(written) => {
+                    if condition.is_some() {
+                        self.duplicate_modifier(keyword, modifier.span);
+                        ok = false;
+                    } else {
+                        condition = self.condition(written, modifier.span);
+                        ok &= condition.is_some();
+                    }
+                }
                 ModifierKind::Reserve {
                     rate,
                     release,
@@ -459,6 +472,7 @@ impl Checker {
             }
         }
         ok.then_some(Modifiers {
+            condition,
             caps,
             threshold,
             floor,

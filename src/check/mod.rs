@@ -4,6 +4,7 @@
 
 mod basis_key;
 mod clauses;
+mod condition;
 mod expect;
 mod flows;
 mod graph;
@@ -208,6 +209,7 @@ impl Checker {
         self.scope.parties = self.parties.iter().map(|p| p.name.clone()).collect();
         self.declare_constants(items);
         let settlements = self.settlements(items);
+        let before = self.before_series(items);
         let series = self.series(items);
         let expectations = self.expectations(items, series.is_some());
         self.deceptive(items, &clause_items);
@@ -232,6 +234,7 @@ impl Checker {
             clauses,
             settlements,
             waterfalls: std::mem::take(&mut self.waterfalls),
+            before,
             series,
             expectations,
         };

@@ -149,6 +149,11 @@ pub enum ProblemKind {
     OverWithheld { party: String, total: String },
     /// `withhold 30% of payments to Artist for Artist`
     WithheldForItself { party: String },
+    /// `if previous year what royalty pays < 5M`: payments have no history.
+    ConditionOnPayments { basis: String },
+    /// A condition needs a column before the series, and the agreement does
+    /// not say what it counts as there.
+    NeedsHistory { column: String, period: String },
     /// `pay 2K per quarter to P cap 5K`: a fee takes only a window.
     FeeTerm { keyword: &'static str },
     /// Two `cap`s with the same period, two `above`s...
@@ -326,6 +331,8 @@ pub const CODES: &[&str] = &[
     "deal::check::over_withheld",
     "deal::check::withheld_for_itself",
     "deal::check::fee_term",
+    "deal::check::condition_on_payments",
+    "deal::eval::needs_history",
     "deal::check::missing_period",
     "deal::check::duplicate_rest",
     "deal::check::settle_self",
@@ -442,6 +449,8 @@ impl ProblemKind {
             ProblemKind::OverWithheld { .. } => "deal::check::over_withheld",
             ProblemKind::WithheldForItself { .. } => "deal::check::withheld_for_itself",
             ProblemKind::FeeTerm { .. } => "deal::check::fee_term",
+            ProblemKind::ConditionOnPayments { .. } => "deal::check::condition_on_payments",
+            ProblemKind::NeedsHistory { .. } => "deal::eval::needs_history",
             ProblemKind::MissingPeriod { .. } => "deal::check::missing_period",
             ProblemKind::DuplicateRest { .. } => "deal::check::duplicate_rest",
             ProblemKind::SettleSelf => "deal::check::settle_self",
@@ -631,6 +640,12 @@ impl ProblemKind {
             ),
             ProblemKind::OverWithheld { party, total } => format!(
                 "the withholdings from the payments to `{party}` add up to {total}, more than the payments"
+            ),
+            ProblemKind::ConditionOnPayments { basis } => format!(
+                "a condition reads the series' earlier periods, but `{basis}` reads this period's payments"
+            ),
+            ProblemKind::NeedsHistory { column, period } => format!(
+                "the condition needs `{column}` in {period}, before the series, and the agreement does not say what it was"
             ),
             ProblemKind::FeeTerm { keyword } => {
                 format!("a fixed fee takes no `{keyword}`: only `from` and `until` apply to it")
@@ -833,6 +848,8 @@ impl ProblemKind {
             ProblemKind::OverWithheld { .. } => "more than 100% in all",
             ProblemKind::WithheldForItself { .. } => "the party withheld from",
             ProblemKind::FeeTerm { .. } => "not for a fee",
+            ProblemKind::ConditionOnPayments { .. } => "payments of the period",
+            ProblemKind::NeedsHistory { .. } => "looks before the series",
             ProblemKind::MissingPeriod { .. } => "how often?",
             ProblemKind::DuplicateRest { .. } => "given again here",
             ProblemKind::SettleSelf => "the same party twice",
@@ -1012,6 +1029,12 @@ impl ProblemKind {
                 "each withholding is its rate of the whole payment, so together they can take at most all of it, 100%"
                     .into(),
             ),
+            ProblemKind::ConditionOnPayments { .. } => Some(
+                "base the condition on series columns (`previous year gross_receipts`)".into(),
+            ),
+            ProblemKind::NeedsHistory { column, .. } => Some(format!(
+                "say what the periods before the series count as: `before series {column} = 0` (or the figure the contract gives)"
+            )),
             ProblemKind::FeeTerm { .. } => Some(
                 "a fee pays its amount each period; for an amount that depends on a column, write `pay 0.10 per unit of units ...` or `share ...`"
                     .into(),

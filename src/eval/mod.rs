@@ -7,6 +7,7 @@
 
 pub mod arith;
 mod basis;
+mod condition;
 pub mod fixed;
 mod flows;
 mod milestone;
@@ -195,6 +196,8 @@ struct Prepared {
     cumulative: Decimal,
     /// For a `rest of`: the share clauses on the same basis, found once.
     remainder_of: Vec<usize>,
+    /// A share's condition on earlier periods, its basis compiled.
+    condition: Option<Compiled>,
     /// For an advance: the period it is paid in ([`advance_paid_at`]), and
     /// whether it was paid before the series; found once, not each period.
     paid_at: Option<usize>,
@@ -405,7 +408,15 @@ impl<'a> Engine<'a> {
                 }
                 _ => (None, false),
             };
+            let condition = match &clause.kind {
+                ClauseKind::Share(Share {
+                    condition: Some(condition),
+                    ..
+                }) => Some(prepare_condition(condition, series, agreement)?),
+                _ => None,
+            };
             clauses.push(Prepared {
+                condition,
                 basis,
                 kernel,
                 paid_at,
@@ -702,6 +713,7 @@ impl<'a> Engine<'a> {
             Some(Prepared {
                 kernel: Some(kernel),
                 active,
+                condition: compiled,
                 ..
             }),
             Some(row),
@@ -709,6 +721,42 @@ impl<'a> Engine<'a> {
         else {
             return Ok(Decimal::ZERO);
         };
+        // Where its condition on earlier periods fails, the clause is not in
+        // force: it pays nothing and its running totals do not move.
+        if let (
+            Some(compiled),
+            ClauseKind::Share(Share {
+                condition: Some(written),
+                ..
+            }),
+        ) = (compiled.as_ref(), &clause.kind)
+            && active.get(t).copied().unwrap_or(false)
+        {
+            let verdict =
+                condition::verdict(written, compiled, self.series, &self.agreement.before, t)
+                    .map_err(|fault| (fault, Place::clause(index)))?;
+            if self.explain {
+                row.explain.push(format!(
+                    "condition: `{}` {} {} in {}: {} ({})",
+                    written.basis.text,
+                    written.comparison.symbol(),
+                    readable(written.level),
+                    verdict.looked_at,
+                    if verdict.holds {
+                        "holds"
+                    } else {
+                        "does not hold"
+                    },
+                    readable(verdict.figure)
+                ));
+            }
+            if !verdict.holds {
+                add_note(&mut row.notes, self.notes, || Note::ConditionNotMet {
+                    figure: verdict.figure,
+                });
+                return Ok(Decimal::ZERO);
+            }
+        }
         if self.explain
             && clause.depth > 0
             && let ClauseKind::Share(share) = &clause.kind
@@ -926,6 +974,44 @@ impl<'a> Engine<'a> {
             })
             .collect()
     }
+}
+
+/// A condition's basis compiled against the series, once it is known that
+/// the periods before the series it may read have values, and that the
+/// calendar period it looks back on is at least the series' own.
+fn prepare_condition(
+    condition: &crate::agreement::Condition,
+    series: &Series,
+    agreement: &Agreement,
+) -> Result<Compiled, Problem> {
+    if let crate::agreement::LooksAt::Previous(unit) = condition.looks_at
+        && unit < series.granularity
+    {
+        return Err(Problem::new(
+            ProblemKind::PeriodMismatch {
+                keyword: "if previous",
+                per: unit.keyword(),
+                series: granularity_word(series.granularity),
+            },
+            condition.span,
+        ));
+    }
+    if let (Some(column), Some(first)) = (
+        condition::undeclared(&condition.basis.expr, &agreement.before).first(),
+        series.periods.first(),
+    ) {
+        let day_before = first.start().yesterday().unwrap_or(first.start());
+        let before = Period::containing(day_before, series.granularity);
+        return Err(Problem::new(
+            ProblemKind::NeedsHistory {
+                column: (*column).to_string(),
+                period: before.to_string(),
+            },
+            condition.span,
+        ));
+    }
+    Compiled::new(&condition.basis.expr, series)
+        .map_err(|column| missing_column(&column, series, condition.basis.span, agreement))
 }
 
 /// A limit per calendar period (and a band reset) must be at least as long

@@ -254,6 +254,10 @@ pub enum Note {
     FeePaid {
         per: Calendar,
     },
+    /// `condition not met (4.8M)`
+    ConditionNotMet {
+        figure: Decimal,
+    },
     /// `milestone`: paid this period.
     Milestone,
     /// `milestone paid earlier`
@@ -447,6 +451,11 @@ impl Note {
                 write_readable(out, *amount);
                 out.push_str(" per unit x ");
                 write_readable(out, *units);
+            }
+            Note::ConditionNotMet { figure } => {
+                out.push_str("condition not met (");
+                write_readable(out, *figure);
+                out.push(')');
             }
             Note::Milestone => out.push_str("milestone"),
             Note::MilestonePaid => out.push_str("milestone paid earlier"),

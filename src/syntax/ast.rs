@@ -99,6 +99,8 @@ pub enum ItemKind {
     Event { name: Name, date: Option<DateLit> },
     /// `settle net between OpenAI and Microsoft`
     Settle { first: Name, second: Name },
+    /// `before series gross_receipts = 0`
+    Before { column: Name, value: Expr },
     /// `series "openai-microsoft.csv"`
     Series(Text),
     /// `expect Microsoft total = 38B`
@@ -364,12 +366,64 @@ pub enum ModifierKind {
     From(When, Anchor),
     /// `until change_of_control`, `until period of termination`
     Until(When, Anchor),
+    /// `if previous year gross_receipts < 5M`
+    If(Condition),
     /// `reserve 25% released over 2 periods`
     Reserve {
         rate: Expr,
         release: Release,
         periods: Expr,
     },
+}
+
+/// `if previous year gross_receipts < 5M`
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub looks_at: LooksAt,
+    pub basis: Expr,
+    pub comparison: Comparison,
+    pub level: Expr,
+}
+
+/// Which earlier periods a condition reads.
+#[derive(Debug, Clone)]
+pub enum LooksAt {
+    /// `previous year`: the whole calendar period before the current one.
+    Previous(Per),
+    /// `each of previous 3 periods`: each of the series periods before.
+    EachOf(Expr),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    Below,
+    AtMost,
+    Above,
+    AtLeast,
+    Equal,
+}
+
+impl Comparison {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparison::Below => "<",
+            Comparison::AtMost => "<=",
+            Comparison::Above => ">",
+            Comparison::AtLeast => ">=",
+            Comparison::Equal => "=",
+        }
+    }
+
+    /// Whether `value` compares so with `level`.
+    pub fn holds<T: PartialOrd>(self, value: &T, level: &T) -> bool {
+        match self {
+            Comparison::Below => value < level,
+            Comparison::AtMost => value <= level,
+            Comparison::Above => value > level,
+            Comparison::AtLeast => value >= level,
+            Comparison::Equal => value == level,
+        }
+    }
 }
 
 /// Where a window's bound falls: on its day, or at a series period's edge.
@@ -425,6 +479,7 @@ impl ModifierKind {
             ModifierKind::From(..) => "from",
             ModifierKind::Until(..) => "until",
             ModifierKind::Reserve { .. } => "reserve",
+            ModifierKind::If(_) => "if",
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::syntax::parser::Rule;
 /// better as one phrase.
 const ITEM_START: &str = "a clause (`share`, `pay`, `rest`, `advance`, `waterfall`, `withhold`) or a declaration (`parties`, `let`, ...)";
 const MODIFIER: &str =
-    "a modifier (`cap`, `above`, `floor`, `minimum`, `from`, `until`, `reserve`)";
+    "a modifier (`cap`, `above`, `floor`, `minimum`, `from`, `until`, `reserve`, `if`)";
 const OPERATOR: &str = "an operator (`+`, `-`, `*`, `/`)";
 
 /// One rule in words, or `None` for rules that never appear alone.
@@ -53,6 +53,12 @@ fn phrase(rule: Rule) -> Option<&'static str> {
             "`on` an event or a date, or `when` a column `exceed`s a level (a milestone)"
         }
         Rule::kw_exceed => "`exceed`",
+        Rule::before_decl => ITEM_START,
+        Rule::condition => MODIFIER,
+        Rule::previous_calendar | Rule::each_previous | Rule::kw_previous | Rule::kw_each => {
+            "`previous year` (or half-year, quarter, month) or `each of previous 3 periods`"
+        }
+        Rule::comparison => "a comparison (`<`, `<=`, `>`, `>=`, `=`)",
         Rule::anchor | Rule::kw_period => "`period of` or `period after` an event or a date",
         Rule::anchor_of | Rule::anchor_after => "`of` or `after`",
         Rule::priority
@@ -151,7 +157,13 @@ fn phrase(rule: Rule) -> Option<&'static str> {
 /// The expected rules as one phrase: "`of` or an operator (...)".
 pub fn describe(positives: &[Rule]) -> String {
     let mut phrases: Vec<&str> = Vec::new();
+    // `if` after a clause starts a condition, one of the modifiers; after
+    // `expect`, a scenario.
+    let modifiers_expected = positives.contains(&Rule::kw_cap);
     for rule in positives {
+        if *rule == Rule::kw_if && modifiers_expected {
+            continue;
+        }
         if let Some(phrase) = phrase(*rule)
             && !phrases.contains(&phrase)
         {

@@ -198,6 +198,10 @@ impl Lower<'_> {
                 second: party_name(children.expect(Rule::party_name)?)?,
             },
             Rule::series_decl => ItemKind::Series(text(children.expect(Rule::string)?)),
+            Rule::before_decl => ItemKind::Before {
+                column: name(children.expect(Rule::name)?),
+                value: self.expr(children.expect(Rule::expr)?)?,
+            },
             Rule::expect_decl => ItemKind::Expect(self.expect(children)?),
             Rule::clause => ItemKind::Clause(self.clause(span, children)?),
             other => return Err(unexpected_rule(other, span)),
@@ -415,6 +419,7 @@ impl Lower<'_> {
                 ModifierKind::Until(when, anchor)
             }
             Rule::reserve => self.reserve(&mut children)?,
+            Rule::condition => ModifierKind::If(self.condition(&mut children)?),
             other => return Err(unexpected_rule(other, span)),
         };
         Ok(Modifier { kind, span })
@@ -759,6 +764,9 @@ fn may_trail(rule: Rule) -> bool {
         rule,
         Rule::item
             | Rule::rounding_decl
+            | Rule::before_decl
+            | Rule::condition
+            | Rule::milestone_when
             | Rule::clause
             | Rule::share
             | Rule::advance
@@ -893,6 +901,8 @@ fn is_token(rule: Rule) -> bool {
             | Rule::kw_pay
             | Rule::kw_unit
             | Rule::kw_period
+            | Rule::kw_previous
+            | Rule::kw_each
             | Rule::kw_when
             | Rule::kw_exceed
             | Rule::kw_split

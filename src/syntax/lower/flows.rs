@@ -160,6 +160,33 @@ impl Lower<'_> {
     }
 }
 
+impl Lower<'_> {
+    /// `if previous year gross_receipts < 5M`, `if each of previous 3
+    /// periods subscriptions >= 350`
+    pub(super) fn condition(&mut self, children: &mut Children<'_>) -> Lowered<Condition> {
+        let looks = children.next()?;
+        let looks_at = match looks.rule() {
+            Rule::previous_calendar => LooksAt::Previous(super::per(looks)?),
+            _ => LooksAt::EachOf(self.expr(looks.children().expect(Rule::expr)?)?),
+        };
+        let basis = self.expr(children.expect(Rule::expr)?)?;
+        let comparison = match children.expect(Rule::comparison)?.as_str() {
+            "<" => Comparison::Below,
+            "<=" => Comparison::AtMost,
+            ">" => Comparison::Above,
+            ">=" => Comparison::AtLeast,
+            _ => Comparison::Equal,
+        };
+        let level = self.expr(children.expect(Rule::expr)?)?;
+        Ok(Condition {
+            looks_at,
+            basis,
+            comparison,
+            level,
+        })
+    }
+}
+
 /// `what royalty pays` or `what Producer receives`.
 pub(super) fn flow(pair: Node<'_>) -> Lowered<ExprKind> {
     let mut children = pair.children();

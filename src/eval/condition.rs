@@ -1,0 +1,112 @@
+//! Conditions on earlier periods: whether a share is in force in a period,
+//! by the total of its condition's basis over the previous calendar period
+//! or by each of the periods before it. Periods before the series count as
+//! the agreement says (`before series gross_receipts = 0`).
+
+use rust_decimal::Decimal;
+
+use super::arith::{self, Figure};
+use super::basis::{Compiled, Flows};
+use crate::agreement::{BasisExpr, BinaryOp, Condition, LooksAt};
+use crate::period::Period;
+use crate::series::Series;
+
+/// What a condition found in period `t`: whether it holds, and the figure
+/// it compared (the total, or the first period that failed).
+pub struct Verdict {
+    pub holds: bool,
+    pub figure: Decimal,
+    /// `2024`, or `the 3 periods before`, for the explanation.
+    pub looked_at: String,
+}
+
+/// Evaluates `condition` (its basis compiled as `basis`) in period `t`.
+pub fn verdict(
+    condition: &Condition,
+    basis: &Compiled,
+    series: &Series,
+    before: &[(String, Decimal)],
+    t: usize,
+) -> Figure<Verdict> {
+    let value = |at: Option<usize>| -> Figure {
+        match at {
+            Some(at) => basis.at(series, at, &Flows::default()),
+            None => before_series(&condition.basis.expr, before),
+        }
+    };
+    let (Some(first), Some(period)) = (series.periods.first(), series.periods.get(t)) else {
+        return Ok(Verdict {
+            holds: false,
+            figure: Decimal::ZERO,
+            looked_at: String::new(),
+        });
+    };
+    match condition.looks_at {
+        LooksAt::Previous(unit) => {
+            let current = Period::containing(period.start(), unit);
+            let day_before = current.start().yesterday().unwrap_or(current.start());
+            let previous = Period::containing(day_before, unit);
+            let mut total = Decimal::ZERO;
+            let mut part = Period::containing(previous.start(), period.granularity);
+            while part.start() < previous.end() {
+                let at = part.ordinal().checked_sub(first.ordinal());
+                let index = at.and_then(|at| usize::try_from(at).ok());
+                total = arith::add(total, value(index)?)?;
+                part = part.next();
+            }
+            Ok(Verdict {
+                holds: condition.comparison.holds(&total, &condition.level),
+                figure: total,
+                looked_at: previous.to_string(),
+            })
+        }
+        LooksAt::EachOf(count) => {
+            for back in 1..=usize::try_from(count).unwrap_or(0) {
+                let figure = value(t.checked_sub(back))?;
+                if !condition.comparison.holds(&figure, &condition.level) {
+                    return Ok(Verdict {
+                        holds: false,
+                        figure,
+                        looked_at: format!("{back} period(s) before"),
+                    });
+                }
+            }
+            Ok(Verdict {
+                holds: true,
+                figure: Decimal::ZERO,
+                looked_at: format!("each of the {count} periods before"),
+            })
+        }
+    }
+}
+
+/// The columns a basis reads that the agreement gives no value before the
+/// series for.
+pub fn undeclared<'e>(expr: &'e BasisExpr, before: &[(String, Decimal)]) -> Vec<&'e str> {
+    expr.columns()
+        .into_iter()
+        .filter(|column| !before.iter().any(|(name, _)| name == column))
+        .collect()
+}
+
+/// The basis in a period before the series, from the declared values.
+fn before_series(expr: &BasisExpr, before: &[(String, Decimal)]) -> Figure {
+    Ok(match expr {
+        BasisExpr::Column(name) => before
+            .iter()
+            .find(|(column, _)| column == name)
+            .map_or(Decimal::ZERO, |(_, value)| *value),
+        BasisExpr::Constant(value) => *value,
+        BasisExpr::Paid { .. } | BasisExpr::Received(_) => Decimal::ZERO,
+        BasisExpr::Negate(inner) => arith::negate(before_series(inner, before)?),
+        BasisExpr::Binary(op, left, right) => {
+            let (a, b) = (before_series(left, before)?, before_series(right, before)?);
+            match op {
+                BinaryOp::Add => arith::add(a, b)?,
+                BinaryOp::Subtract => arith::sub(a, b)?,
+                BinaryOp::Multiply => arith::mul(a, b)?,
+                BinaryOp::Divide => arith::div(a, b)?,
+            }
+        }
+    })
+}
