@@ -259,6 +259,9 @@ pub struct Share<N = Decimal> {
     pub per_unit: bool,
     /// `if previous year gross_receipts < 5M`: in force only where it holds.
     pub condition: Option<Condition>,
+    /// `up to 5K, 12.5% above in copies`: what the bands count, when not
+    /// the basis itself; the basis is apportioned by it.
+    pub measure: Option<Basis>,
 }
 
 /// `if previous year gross_receipts < 5M`, checked.
@@ -332,6 +335,7 @@ impl<N: Copy> Share<N> {
             reserve: self.reserve.clone(),
             per_unit: self.per_unit,
             condition: self.condition.clone(),
+            measure: self.measure.clone(),
         })
     }
 }

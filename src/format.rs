@@ -513,6 +513,7 @@ fn schedule_tiers(schedule: &Schedule) -> Vec<String> {
             first_up_to,
             more,
             reset,
+            measure,
             ..
         } => {
             let mut tiers = vec![format!("up to {first_up_to}")];
@@ -522,6 +523,9 @@ fn schedule_tiers(schedule: &Schedule) -> Vec<String> {
             }));
             if let (Some(reset), Some(last)) = (reset, tiers.last_mut()) {
                 last.push_str(&format!(" per {}", reset.unit.keyword()));
+            }
+            if let (Some(measure), Some(last)) = (measure, tiers.last_mut()) {
+                last.push_str(&format!(" in {measure}"));
             }
             tiers
         }

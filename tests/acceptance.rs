@@ -183,6 +183,11 @@ fn v11_reserve_against_returns() {
 }
 
 #[test]
+fn v12_copies_escalator() {
+    check_case("v12-copies-escalator");
+}
+
+#[test]
 fn v13_currency_conversion() {
     check_case("v13-currency-conversion");
 }
@@ -207,7 +212,7 @@ fn every_case_has_a_test() {
     let cases = std::fs::read_dir("tests/acceptance")
         .expect("cases")
         .count();
-    assert_eq!(cases, 15, "add a test function for each new case");
+    assert_eq!(cases, 16, "add a test function for each new case");
 }
 
 /// Issue 14, item 1: under `settle net`, `total` is after the offsets (what

@@ -346,3 +346,77 @@ fn unlabelled_waterfalls_of_one_basis_have_distinct_labels() {
     labels.dedup();
     assert_eq!(labels.len(), count, "{labels:?}");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Bands counting another column apportion the whole basis: with every
+    /// band at 100%, each period pays exactly its basis.
+    #[test]
+    fn apportioned_bands_sum_to_the_basis(
+        limits in prop::collection::vec(1u64..5_000, 1..4),
+        rows in prop::collection::vec((0u64..3_000, 0i64..10_000_000), 1..12),
+    ) {
+        let mut limits = limits;
+        limits.sort_unstable();
+        limits.dedup();
+        let mut bands = format!("up to {}", limits[0]);
+        for limit in &limits[1..] {
+            bands.push_str(&format!(", 100% up to {limit}"));
+        }
+        let deal = format!(
+            "agreement \"a\" {{\n  parties P, A\n  payer P\n  royalty: share 100% of receipts to A {bands}, 100% above in copies\n}}\n"
+        );
+        let mut series = String::from("period,copies,receipts\n");
+        for (i, (copies, receipts)) in rows.iter().enumerate() {
+            series.push_str(&format!("{}-{:02},{copies},{}\n", 2025 + i / 12, i % 12 + 1, cents(*receipts)));
+        }
+        let statement = evaluate(&deal, &series);
+        for (row, (_, receipts)) in statement.rows.iter().zip(&rows) {
+            prop_assert_eq!(row.amount, cents(*receipts));
+        }
+    }
+
+    /// A basis in another currency is converted at its rate column without
+    /// rounding, and the payment is rounded once: 5% of euros x rate.
+    #[test]
+    fn conversion_then_one_rounding(
+        rows in prop::collection::vec((0i64..10_000_000_000, 9_000u32..13_000), 1..12),
+    ) {
+        let deal = "agreement \"c\" {\n  parties P, A\n  payer P\n  royalty: share 5% of sales_eur * usd_per_eur to A\n}\n";
+        let mut series = String::from("period,sales_eur,usd_per_eur\n");
+        for (i, (sales, rate)) in rows.iter().enumerate() {
+            series.push_str(&format!("{}Q{},{},{}\n", 2025 + i / 4, i % 4 + 1, cents(*sales), Decimal::new(i64::from(*rate), 4)));
+        }
+        let statement = evaluate(deal, &series);
+        for (row, (sales, rate)) in statement.rows.iter().zip(&rows) {
+            let exact = cents(*sales) * Decimal::new(i64::from(*rate), 4) * Decimal::new(5, 2);
+            let once = exact.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointNearestEven);
+            prop_assert_eq!(row.amount, once);
+        }
+    }
+
+    /// A milestone is paid at most once, whatever the series.
+    #[test]
+    fn a_milestone_is_paid_at_most_once(
+        level in 1u64..1_000_000,
+        per_year in any::<bool>(),
+        rows in prop::collection::vec(0i64..100_000_000, 1..30),
+    ) {
+        let per = if per_year { " per year" } else { "" };
+        let deal = format!(
+            "agreement \"m\" {{\n  parties P, A\n  payer P\n  m: pay 1K to A when sales exceed {level}{per}\n}}\n"
+        );
+        let mut series = String::from("period,sales\n");
+        for (i, sales) in rows.iter().enumerate() {
+            series.push_str(&format!("{}Q{},{}\n", 2025 + i / 4, i % 4 + 1, cents(*sales)));
+        }
+        let statement = evaluate(&deal, &series);
+        let paid = statement.rows.iter().filter(|r| !r.amount.is_zero()).count();
+        prop_assert!(paid <= 1);
+        let total: Decimal = rows.iter().map(|s| cents(*s)).sum();
+        if !per_year {
+            prop_assert_eq!(paid == 1, total > Decimal::from(level));
+        }
+    }
+}

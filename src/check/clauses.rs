@@ -186,6 +186,13 @@ impl Checker {
     ) -> Option<Share> {
         let first_rate = self.rate_as(rate, kind);
         let basis = self.basis(basis);
+        let measure = match schedule {
+            Some(ast::Schedule::Bands {
+                measure: Some(measure),
+                ..
+            }) => Some(self.basis(measure)?),
+            _ => None,
+        };
         let rate = match schedule {
             None => first_rate.map(Rate::Flat),
             Some(schedule) => first_rate.and_then(|first| self.schedule(first, schedule, kind)),
@@ -212,6 +219,7 @@ impl Checker {
             reserve,
             per_unit: kind == RateIs::PerUnit,
             condition,
+            measure,
         })
     }
 

@@ -42,10 +42,17 @@ pub trait Num: Copy + Ord + Default + std::fmt::Debug {
     fn is_sign_negative(self) -> bool;
     /// The figure as an exact decimal, for notes and words.
     fn decimal(self) -> Decimal;
+    /// A decimal as this kind of figure; one it cannot hold exactly is
+    /// [`Fault::Inexact`] (and the evaluation starts again with decimals).
+    fn from_decimal(value: Decimal) -> Figure<Self>;
 }
 
 impl Num for Decimal {
     const ZERO: Self = Decimal::ZERO;
+
+    fn from_decimal(value: Decimal) -> Figure<Self> {
+        Ok(value)
+    }
 
     // A result that would be rounded to fit is out of range: `crate::exact`.
     fn try_add(self, other: Self) -> Figure {

@@ -64,6 +64,11 @@ impl Fixed {
 impl Num for Fixed {
     const ZERO: Self = Fixed(0);
 
+    fn from_decimal(value: Decimal) -> Figure<Self> {
+        // The inherent function, which this one only names for the trait.
+        Fixed::from_decimal(value)
+    }
+
     fn try_add(self, other: Self) -> Figure<Self> {
         self.0.checked_add(other.0).map(Fixed).ok_or(Fault::Inexact)
     }

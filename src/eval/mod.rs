@@ -198,6 +198,8 @@ struct Prepared {
     remainder_of: Vec<usize>,
     /// A share's condition on earlier periods, its basis compiled.
     condition: Option<Compiled>,
+    /// What a share's bands count, when not its basis (`in copies`).
+    measure: Option<Compiled>,
     /// For an advance: the period it is paid in ([`advance_paid_at`]), and
     /// whether it was paid before the series; found once, not each period.
     paid_at: Option<usize>,
@@ -415,7 +417,18 @@ impl<'a> Engine<'a> {
                 }) => Some(prepare_condition(condition, series, agreement)?),
                 _ => None,
             };
+            let measure =
+                match &clause.kind {
+                    ClauseKind::Share(Share {
+                        measure: Some(measure),
+                        ..
+                    }) => Some(Compiled::new(&measure.expr, series).map_err(|column| {
+                        missing_column(&column, series, measure.span, agreement)
+                    })?),
+                    _ => None,
+                };
             clauses.push(Prepared {
+                measure,
                 condition,
                 basis,
                 kernel,
@@ -714,6 +727,7 @@ impl<'a> Engine<'a> {
                 kernel: Some(kernel),
                 active,
                 condition: compiled,
+                measure,
                 ..
             }),
             Some(row),
@@ -781,6 +795,14 @@ impl<'a> Engine<'a> {
             explain: self.explain,
             notes: self.notes,
             per_unit: matches!(&clause.kind, ClauseKind::Share(share) if share.per_unit),
+            measure: match measure {
+                Some(measure) => Some(
+                    measure
+                        .at(self.series, t, &basis::Flows::default())
+                        .map_err(|fault| (fault, Place::clause(index)))?,
+                ),
+                None => None,
+            },
         };
         let mut out = share::Outcome {
             notes: &mut row.notes,

@@ -98,6 +98,8 @@ pub struct Context {
     /// Whether the rate is an amount per unit of the basis (`pay 0.091 per
     /// unit of units`), not a fraction of it.
     pub per_unit: bool,
+    /// What the bands count this period, when not the basis (`in copies`).
+    pub measure: Option<Decimal>,
 }
 
 impl Context {
@@ -180,7 +182,13 @@ pub fn evaluate<N: Num>(
         Rate::Flat(rate) => slice(*rate, counted, ctx, out)?,
         Rate::Bands { bands, reset } => {
             state.bands.enter(ctx.period, *reset);
-            bands_raw(bands, *reset, &mut state.bands, counted, ctx, out)?
+            match ctx.measure {
+                Some(units) => {
+                    let units = N::from_decimal(units.max(Decimal::ZERO))?;
+                    apportioned(bands, *reset, &mut state.bands, units, counted, ctx, out)?
+                }
+                None => bands_raw(bands, *reset, &mut state.bands, counted, ctx, out)?,
+            }
         }
         Rate::Steps(steps) => steps_raw(steps, state.earned, counted, ctx, out)?,
     };
@@ -259,6 +267,88 @@ fn noted<N: Num>(rate: N, basis: N, pays: N, ctx: &Context, out: &mut Outcome<'_
         out.note(ctx, || ctx.rate_note(rate.decimal(), basis.decimal()));
     }
     pays
+}
+
+/// Bands that count another column (`in copies`): the period's units fall
+/// into the bands as a basis would, and the money basis is apportioned to
+/// each band in proportion to the units in it (the last slice the rest, so
+/// the slices add up to the basis). A period without units pays at the
+/// band its count has reached.
+fn apportioned<N: Num>(
+    bands: &[crate::agreement::Band<N>],
+    reset: Option<Calendar>,
+    running: &mut Running<N>,
+    units: N,
+    money: N,
+    ctx: &Context,
+    out: &mut Outcome<'_>,
+) -> Figure<N> {
+    let from = running.total;
+    let to = arith::add(from, units)?;
+    out.explain(ctx, || {
+        format!(
+            "units {} go from {} to {}; {} apportioned by them",
+            within(ctx.period, reset),
+            readable(from.decimal()),
+            readable(to.decimal()),
+            readable(money.decimal())
+        )
+    });
+    let mut raw = N::ZERO;
+    let mut left = money;
+    let mut lower = N::ZERO;
+    for (index, band) in bands.iter().enumerate() {
+        let upper = band.up_to;
+        if let Some(upper) = upper
+            && upper <= from
+        {
+            lower = upper;
+            continue;
+        }
+        let start = from.max(lower);
+        let end = upper.map_or(to, |upper| to.min(upper));
+        let last = upper.is_none_or(|upper| to <= upper) || index.saturating_add(1) == bands.len();
+        let slice = if last {
+            left
+        } else if units.is_zero() || end <= start {
+            N::ZERO
+        } else {
+            arith::div(arith::mul(money, arith::sub(end, start)?)?, units)?
+        };
+        if !slice.is_zero() {
+            let pays = arith::mul(band.rate, slice)?;
+            raw = arith::add(raw, pays)?;
+            left = arith::sub(left, slice)?;
+            out.explain(ctx, || {
+                format!(
+                    "{} (units {} to {}) = {}",
+                    ctx.applied(band.rate.decimal(), slice.decimal()),
+                    readable(start.decimal()),
+                    readable(end.decimal()),
+                    readable(pays.decimal())
+                )
+            });
+            out.note(ctx, || ctx.rate_note(band.rate.decimal(), slice.decimal()));
+        }
+        if let Some(upper) = upper {
+            if to >= upper && to > from {
+                out.events.push((
+                    EventKind::BandChanged,
+                    format!(
+                        "cumulative count reached {}: the {} band ends",
+                        readable(upper.decimal()),
+                        percent(band.rate.decimal())
+                    ),
+                ));
+            }
+            lower = upper;
+        }
+        if last {
+            break;
+        }
+    }
+    running.total = to;
+    Ok(raw)
 }
 
 /// The part of the basis beyond a cumulative threshold (`above X`).

@@ -318,6 +318,8 @@ pub enum Schedule {
         first_up_to: Expr,
         more: Vec<Band>,
         reset: Option<Per>,
+        /// `in copies`: the column the bands count.
+        measure: Option<Expr>,
         span: Span,
     },
     /// `until paid 300K, then 10% until paid 400K`: step-down on the

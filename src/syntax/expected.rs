@@ -53,6 +53,7 @@ fn phrase(rule: Rule) -> Option<&'static str> {
             "`on` an event or a date, or `when` a column `exceed`s a level (a milestone)"
         }
         Rule::kw_exceed => "`exceed`",
+        Rule::measured => "`in` and the column the bands count, such as `in copies`",
         Rule::before_decl => ITEM_START,
         Rule::condition => MODIFIER,
         Rule::previous_calendar | Rule::each_previous | Rule::kw_previous | Rule::kw_each => {

@@ -337,9 +337,11 @@ impl Lower<'_> {
         let first_up_to = self.expr(children.expect(Rule::expr)?)?;
         let mut more = Vec::new();
         let mut reset = None;
+        let mut measure = None;
         for pair in children.rest() {
             match pair.rule() {
                 Rule::band => more.push(self.band(pair)?),
+                Rule::measured => measure = Some(self.expr(pair.children().expect(Rule::expr)?)?),
                 _ => reset = Some(per(pair)?),
             }
         }
@@ -347,6 +349,7 @@ impl Lower<'_> {
             first_up_to,
             more,
             reset,
+            measure,
             span,
         })
     }
