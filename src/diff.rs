@@ -224,7 +224,7 @@ fn clause_changes(
         (ClauseKind::Milestone(a), ClauseKind::Milestone(b)) => {
             compare("milestone", compact(a.amount), compact(b.amount));
             compare(
-                "when",
+                "paid",
                 trigger_text(old, &a.trigger),
                 trigger_text(new, &b.trigger),
             );

@@ -885,14 +885,22 @@ fn test_holds_each_expectation_in_its_own_scenario() {
     assert!(stderr.contains("did you mean `generic_entry`?"), "{stderr}");
 }
 
-/// Issue 15: waterfalls, withholding and reserves give the same rows in a
-/// portfolio as alone.
+/// Issues 15 and 16: waterfalls, withholding, reserves, per-unit rates,
+/// fees, milestones, conditions, anchored windows and half-years give the
+/// same rows in a portfolio as alone.
 #[test]
 fn payments_that_feed_payments_evaluate_the_same_in_a_portfolio() {
     for case in [
+        "v07-per-unit-and-fee",
+        "v08-sales-milestones",
         "v09-collection-waterfall",
         "v10-commission-and-withholding",
         "v11-reserve-against-returns",
+        "v12-copies-escalator",
+        "v13-currency-conversion",
+        "v14-previous-year-rate",
+        "v15-event-quarter-cutoff",
+        "v16-half-year-statements",
     ] {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let case_dir = Path::new("tests/acceptance").join(case);

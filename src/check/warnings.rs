@@ -80,7 +80,10 @@ fn over_allocated(checker: &mut Checker, agreement: &Agreement) {
         .iter()
         .enumerate()
         .filter_map(|(id, clause)| match &clause.kind {
-            ClauseKind::Share(share) => Some((id, clause.span, &share.basis, share.rate.max())),
+            // A per-unit rate is an amount, not a share of the basis.
+            ClauseKind::Share(share) if !share.per_unit => {
+                Some((id, clause.span, &share.basis, share.rate.max()))
+            }
             _ => None,
         })
         .collect();

@@ -363,7 +363,7 @@ impl<'a> Engine<'a> {
                     .iter()
                     .enumerate()
                     .filter(|(_, other)| match &other.kind {
-                        ClauseKind::Share(share) => rest.takes(&share.basis.key),
+                        ClauseKind::Share(share) => !share.per_unit && rest.takes(&share.basis.key),
                         // A waterfall of the basis pays it out too.
                         ClauseKind::Priority(priority) => agreement
                             .waterfalls
