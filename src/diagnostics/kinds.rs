@@ -962,7 +962,10 @@ impl ProblemKind {
             }
             ProblemKind::DuplicateSetting { .. } => Some("keep one".into()),
             ProblemKind::ExpectedRate { .. } => {
-                Some("write rates with a percent sign: `20%`".into())
+                Some(
+                    "write rates with a percent sign: `20%`; for an amount for every unit of a column, `pay 0.50 per unit of units to ...`"
+                        .into(),
+                )
             }
             ProblemKind::ExpectedAmount { .. } => {
                 Some("write amounts as numbers, such as `38B`, `1.5M` or `250_000`".into())

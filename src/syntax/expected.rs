@@ -361,6 +361,12 @@ pub fn hint(positives: &[Rule], before: &str, rest: &str) -> Option<String> {
                 .into(),
         );
     }
+    if expects(&[Rule::kw_exceed]) {
+        return Some(
+            "a milestone on an event or a date is `on approval`; `when` compares a column with a level: `when net_sales exceed 300M per year`"
+                .into(),
+        );
+    }
     if expects(&[Rule::kw_released]) {
         return Some(
             "say how it is released: `reserve 25% released over 2 periods` (in equal parts) or `released after 2 periods` (in full)"
