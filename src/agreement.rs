@@ -279,6 +279,9 @@ pub struct Condition {
 pub enum LooksAt {
     /// The total over the whole calendar period before the current one.
     Previous(Calendar),
+    /// The total over the current calendar period: the clause is settled,
+    /// on the period's whole basis, with its last period in the series.
+    This(Calendar),
     /// Each of this many series periods before the current one.
     EachOf(u32),
 }

@@ -557,6 +557,7 @@ fn modifier(modifier: &Modifier) -> String {
         ModifierKind::If(condition) => {
             let looks_at = match &condition.looks_at {
                 LooksAt::Previous(per) => format!("previous {}", per.unit.keyword()),
+                LooksAt::This(per) => format!("this {}", per.unit.keyword()),
                 LooksAt::EachOf(count) => format!("each of previous {count} periods"),
             };
             format!(

@@ -206,3 +206,21 @@ fn a_condition_without_history_says_what_is_missing() {
     let rendered = format!("{:?}", problem.kind);
     assert!(rendered.contains("2023Q4"), "{rendered}");
 }
+
+/// `if this year B >= L`: the clause is settled with the year's last
+/// period of the series, on the year's whole basis, when the year's total
+/// meets the level (terms-v2 item 4).
+#[test]
+fn a_condition_on_this_years_total_is_settled_with_its_last_period() {
+    let text = "agreement \"t\" {\n  parties A, B\n  payer A\n  bonus: share 10% of sales to B if this year sales >= 1000\n}\n";
+    let statement = evaluate(
+        text,
+        "period,sales\n2025Q1,300\n2025Q2,300\n2025Q3,300\n2025Q4,300\n2026Q1,200\n2026Q2,200\n",
+    );
+    // 2025: 1,200 >= 1,000, paid with 2025Q4; 2026: the series ends with
+    // 2026Q2, its last period, and 400 falls short.
+    assert_eq!(
+        paid(&statement, "bonus"),
+        ["0.00", "0.00", "0.00", "120.00", "0.00", "0.00"]
+    );
+}

@@ -18,6 +18,7 @@ impl Checker {
     pub(super) fn condition(&mut self, written: &ast::Condition, span: Span) -> Option<Condition> {
         let looks_at = match &written.looks_at {
             ast::LooksAt::Previous(per) => Some(LooksAt::Previous(per.unit)),
+            ast::LooksAt::This(per) => Some(LooksAt::This(per.unit)),
             ast::LooksAt::EachOf(count) => {
                 let whole = self.positive(count, "a number of periods").and_then(|n| {
                     let n = n.fract().is_zero().then(|| n.to_u32()).flatten();

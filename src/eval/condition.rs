@@ -60,6 +60,20 @@ pub fn verdict(
                 looked_at: previous.to_string(),
             })
         }
+        LooksAt::This(unit) => {
+            let key = period.key(unit);
+            let mut total = Decimal::ZERO;
+            for (at, other) in series.periods.iter().enumerate().take(t.saturating_add(1)) {
+                if other.key(unit) == key {
+                    total = arith::add(total, value(Some(at))?)?;
+                }
+            }
+            Ok(Verdict {
+                holds: condition.comparison.holds(&total, &condition.level),
+                figure: total,
+                looked_at: Period::containing(period.start(), unit).to_string(),
+            })
+        }
         LooksAt::EachOf(count) => {
             for back in 1..=usize::try_from(count).unwrap_or(0) {
                 let figure = value(t.checked_sub(back))?;
@@ -78,6 +92,30 @@ pub fn verdict(
             })
         }
     }
+}
+
+/// Whether period `t` is the last period of its calendar `unit` in the
+/// series: where a condition on `this` unit is settled.
+pub fn settles(series: &Series, unit: crate::agreement::Calendar, t: usize) -> bool {
+    match (
+        series.periods.get(t),
+        series.periods.get(t.saturating_add(1)),
+    ) {
+        (Some(period), Some(next)) => next.key(unit) != period.key(unit),
+        _ => true,
+    }
+}
+
+/// The periods of the series in the same calendar `unit` as period `t`, up
+/// to it.
+pub fn same_unit(series: &Series, unit: crate::agreement::Calendar, t: usize) -> Vec<usize> {
+    let Some(period) = series.periods.get(t) else {
+        return Vec::new();
+    };
+    let key = period.key(unit);
+    (0..=t)
+        .filter(|at| series.periods.get(*at).is_some_and(|p| p.key(unit) == key))
+        .collect()
 }
 
 /// The columns a basis reads that the agreement gives no value before the

@@ -722,6 +722,38 @@ impl<'a> Engine<'a> {
         t: usize,
         period: Period,
     ) -> Step<Decimal> {
+        // A condition on this calendar period's total: nothing until its
+        // last period in the series, then the whole period's basis at once.
+        let mut basis = basis;
+        let this_unit = match &clause.kind {
+            ClauseKind::Share(Share {
+                condition: Some(condition),
+                ..
+            }) => match condition.looks_at {
+                crate::agreement::LooksAt::This(unit) => Some(unit),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(unit) = this_unit {
+            if !condition::settles(self.series, unit, t) {
+                if let Some(row) = self.rows.get_mut(at) {
+                    add_note(&mut row.notes, self.notes, || Note::SettledLater {
+                        per: unit,
+                    });
+                }
+                return Ok(Decimal::ZERO);
+            }
+            let mut total = Decimal::ZERO;
+            for earlier in condition::same_unit(self.series, unit, t) {
+                total = arith::add(total, self.basis(index, earlier)?)
+                    .map_err(|fault| (fault, Place::clause(index)))?;
+            }
+            basis = total;
+            if let Some(row) = self.rows.get_mut(at) {
+                row.basis = Some(total);
+            }
+        }
         let (
             Some(Prepared {
                 kernel: Some(kernel),
@@ -1006,7 +1038,8 @@ fn prepare_condition(
     series: &Series,
     agreement: &Agreement,
 ) -> Result<Compiled, Problem> {
-    if let crate::agreement::LooksAt::Previous(unit) = condition.looks_at
+    if let crate::agreement::LooksAt::Previous(unit) | crate::agreement::LooksAt::This(unit) =
+        condition.looks_at
         && unit < series.granularity
     {
         return Err(Problem::new(
@@ -1018,7 +1051,10 @@ fn prepare_condition(
             condition.span,
         ));
     }
-    if let (Some(column), Some(first)) = (
+    // A condition on this calendar period reads only the series.
+    let looks_back = !matches!(condition.looks_at, crate::agreement::LooksAt::This(_));
+    if let (true, Some(column), Some(first)) = (
+        looks_back,
         condition::undeclared(&condition.basis.expr, &agreement.before).first(),
         series.periods.first(),
     ) {

@@ -254,6 +254,10 @@ pub enum Note {
     FeePaid {
         per: Calendar,
     },
+    /// `settled with the year's last period`
+    SettledLater {
+        per: Calendar,
+    },
     /// `condition not met (4.8M)`
     ConditionNotMet {
         figure: Decimal,
@@ -451,6 +455,11 @@ impl Note {
                 write_readable(out, *amount);
                 out.push_str(" per unit x ");
                 write_readable(out, *units);
+            }
+            Note::SettledLater { per: unit } => {
+                out.push_str("settled with the ");
+                out.push_str(unit.keyword());
+                out.push_str("'s last period");
             }
             Note::ConditionNotMet { figure } => {
                 out.push_str("condition not met (");

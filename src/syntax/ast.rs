@@ -392,6 +392,9 @@ pub struct Condition {
 pub enum LooksAt {
     /// `previous year`: the whole calendar period before the current one.
     Previous(Per),
+    /// `this year`: the current calendar period, settled with its last
+    /// period in the series.
+    This(Per),
     /// `each of previous 3 periods`: each of the series periods before.
     EachOf(Expr),
 }

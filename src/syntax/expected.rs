@@ -56,8 +56,13 @@ fn phrase(rule: Rule) -> Option<&'static str> {
         Rule::measured => "`in` and the column the bands count, such as `in copies`",
         Rule::before_decl => ITEM_START,
         Rule::condition => MODIFIER,
-        Rule::previous_calendar | Rule::each_previous | Rule::kw_previous | Rule::kw_each => {
-            "`previous year` (or half-year, quarter, month) or `each of previous 3 periods`"
+        Rule::previous_calendar
+        | Rule::this_calendar
+        | Rule::each_previous
+        | Rule::kw_previous
+        | Rule::kw_this
+        | Rule::kw_each => {
+            "`previous year`, `this year` (or half-year, quarter, month) or `each of previous 3 periods`"
         }
         Rule::comparison => "a comparison (`<`, `<=`, `>`, `>=`, `=`)",
         Rule::anchor | Rule::kw_period => "`period of` or `period after` an event or a date",

@@ -906,6 +906,7 @@ fn is_token(rule: Rule) -> bool {
             | Rule::kw_period
             | Rule::kw_previous
             | Rule::kw_each
+            | Rule::kw_this
             | Rule::kw_when
             | Rule::kw_exceed
             | Rule::kw_split

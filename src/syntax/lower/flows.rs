@@ -167,6 +167,7 @@ impl Lower<'_> {
         let looks = children.next()?;
         let looks_at = match looks.rule() {
             Rule::previous_calendar => LooksAt::Previous(super::per(looks)?),
+            Rule::this_calendar => LooksAt::This(super::per(looks)?),
             _ => LooksAt::EachOf(self.expr(looks.children().expect(Rule::expr)?)?),
         };
         let basis = self.expr(children.expect(Rule::expr)?)?;
