@@ -547,8 +547,16 @@ fn schedule_tiers(schedule: &Schedule) -> Vec<String> {
 fn modifier(modifier: &Modifier) -> String {
     let keyword = modifier.kind.keyword();
     match &modifier.kind {
+        ModifierKind::Above {
+            amount,
+            per,
+            measure: Some(measure),
+        } => match per {
+            Some(per) => format!("{keyword} {amount} per {} in {measure}", per.unit.keyword()),
+            None => format!("{keyword} {amount} in {measure}"),
+        },
         ModifierKind::Cap { amount, per }
-        | ModifierKind::Above { amount, per }
+        | ModifierKind::Above { amount, per, .. }
         | ModifierKind::Floor { amount, per }
         | ModifierKind::Minimum { amount, per } => match per {
             Some(per) => format!("{keyword} {amount} per {}", per.unit.keyword()),

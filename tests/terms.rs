@@ -224,3 +224,15 @@ fn a_condition_on_this_years_total_is_settled_with_its_last_period() {
         ["0.00", "0.00", "0.00", "120.00", "0.00", "0.00"]
     );
 }
+
+/// `above 10K per year in devices`: the threshold counts devices, and the
+/// money basis of a period crossing it is apportioned by them.
+#[test]
+fn a_threshold_counting_another_column_apportions_the_basis() {
+    let statement = evaluate(
+        &deal("  s: share 10% of receipts to B above 1000 in devices"),
+        "period,devices,receipts\n2025Q1,800,8000\n2025Q2,400,4000\n2025Q3,100,1000\n",
+    );
+    // 2025Q2: 200 of its 400 devices are beyond 1,000: half of 4,000.
+    assert_eq!(paid(&statement, "s"), ["0.00", "200.00", "100.00"]);
+}

@@ -23,6 +23,8 @@ pub(super) enum RateIs {
 
 /// A share's modifiers, checked.
 pub(super) struct Modifiers {
+    /// `above 10K in devices`: what the threshold counts.
+    measure: Option<Basis>,
     condition: Option<Condition>,
     caps: Vec<Limit>,
     threshold: Option<Limit>,
@@ -198,6 +200,7 @@ impl Checker {
             Some(schedule) => first_rate.and_then(|first| self.schedule(first, schedule, kind)),
         };
         let Modifiers {
+            measure: threshold_measure,
             condition,
             caps,
             threshold,
@@ -219,7 +222,8 @@ impl Checker {
             reserve,
             per_unit: kind == RateIs::PerUnit,
             condition,
-            measure,
+            // The bands' and the threshold's column: one column counts both.
+            measure: measure.or(threshold_measure),
         })
     }
 
@@ -414,6 +418,7 @@ impl Checker {
         let (mut threshold, mut floor, mut minimum) = (None, None, None);
         let mut reserve = None;
         let mut condition = None;
+        let mut measure = None;
         let mut window = Window::default();
         let mut ok = true;
         for modifier in modifiers {
@@ -431,7 +436,15 @@ impl Checker {
                         ok = false;
                     }
                 }
-                ModifierKind::Above { amount, per } => {
+                ModifierKind::Above {
+                    amount,
+                    per,
+                    measure: written,
+                } => {
+                    if let Some(written) = written {
+                        measure = self.basis(written);
+                        ok &= measure.is_some();
+                    }
                     ok &= self.single_limit(
                         &mut threshold,
                         amount,
@@ -480,6 +493,7 @@ impl Checker {
             }
         }
         ok.then_some(Modifiers {
+            measure,
             condition,
             caps,
             threshold,

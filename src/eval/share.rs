@@ -361,10 +361,23 @@ fn threshold<N: Num>(
 ) -> Figure<N> {
     let Some(limit) = limit else { return Ok(basis) };
     running.enter(ctx.period, limit.per);
+    // Counting another column (`above 10K in devices`): the units beyond
+    // the threshold take their part of the basis.
+    let units = match ctx.measure {
+        Some(units) => Some(N::from_decimal(units.max(Decimal::ZERO))?),
+        None => None,
+    };
+    let counting = units.unwrap_or(basis);
     let before = running.total;
-    let after = arith::add(before, basis)?;
+    let after = arith::add(before, counting)?;
     running.total = after;
-    let counted = arith::sub(after, limit.amount.max(before))?.max(N::ZERO);
+    let beyond = arith::sub(after, limit.amount.max(before))?.max(N::ZERO);
+    let counted = match units {
+        None => beyond,
+        Some(units) if beyond >= units => basis,
+        Some(units) if units.is_zero() || beyond.is_zero() => N::ZERO,
+        Some(units) => arith::div(arith::mul(basis, beyond)?, units)?,
+    };
     let per = Calendar::per_words(limit.per);
     if before <= limit.amount && after > limit.amount {
         out.events.push((

@@ -359,7 +359,12 @@ pub enum ModifierKind {
     /// `cap 38B` or `cap 150K per year`
     Cap { amount: Expr, per: Option<Per> },
     /// `above 100M`
-    Above { amount: Expr, per: Option<Per> },
+    Above {
+        amount: Expr,
+        per: Option<Per>,
+        /// `above 10K per year in devices`: the column the threshold counts.
+        measure: Option<Expr>,
+    },
     /// `floor 20K per quarter`
     Floor { amount: Expr, per: Option<Per> },
     /// `minimum 1M per year`

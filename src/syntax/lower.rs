@@ -408,7 +408,16 @@ impl Lower<'_> {
                 let per = children.next_if(Rule::per).map(per).transpose()?;
                 match rule {
                     Rule::cap => ModifierKind::Cap { amount, per },
-                    Rule::threshold => ModifierKind::Above { amount, per },
+                    Rule::threshold => ModifierKind::Above {
+                        amount,
+                        per,
+                        measure: children
+                            .next_if(Rule::measured)
+                            .map(|m| m.children().expect(Rule::expr))
+                            .transpose()?
+                            .map(|expr| self.expr(expr))
+                            .transpose()?,
+                    },
                     Rule::floor => ModifierKind::Floor { amount, per },
                     _ => ModifierKind::Minimum { amount, per },
                 }
