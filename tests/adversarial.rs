@@ -644,3 +644,36 @@ fn many_readers_of_one_partys_receipts_stay_linear() {
     let (agreement, _) = dealterms::compile(&deal).expect("valid");
     assert!(agreement.clauses.iter().skip(10_000).all(|c| c.depth == 1));
 }
+
+/// Issue 16: conditions that look 120 periods back on a long series, and
+/// many milestones and fees, stay errors or figures, never a hang.
+#[test]
+fn long_lookbacks_and_many_milestones_are_evaluated() {
+    let mut deal = String::from(
+        "agreement \"m\" {\n  parties A, B\n  payer A\n  before series sales = 0\n  s: share 1% of sales to B if each of previous 120 periods sales >= 0\n  y: share 1% of sales to B if previous year sales > 10 in units\n",
+    );
+    for i in 0..500 {
+        deal.push_str(&format!("  m{i}: pay 1 to B when sales exceed {i}\n"));
+        deal.push_str(&format!("  f{i}: pay 1 per month to B\n"));
+    }
+    deal.push_str("}\n");
+    let problems = dealterms::compile(&deal).expect_err("`in` is not part of a condition");
+    assert_eq!(codes(&problems), ["deal::parse::unexpected"]);
+    let deal = deal.replace(" in units\n", "\n");
+    let (agreement, _) = dealterms::compile(&deal).expect("valid");
+    let mut series = String::from("period,sales\n");
+    for year in 2000..2040 {
+        series.push_str(&format!("{year},1000\n"));
+    }
+    let series = dealterms::series::read(&series).expect("reads");
+    let statement =
+        dealterms::eval::evaluate(&agreement, &series, &Default::default()).expect("evaluates");
+    // Each monthly fee is paid twelve times a year.
+    let fee: rust_decimal::Decimal = statement
+        .rows
+        .iter()
+        .filter(|r| statement.clause(r) == "f0")
+        .map(|r| r.amount)
+        .sum();
+    assert_eq!(fee.to_string(), "480");
+}

@@ -30,7 +30,25 @@ impl Checker {
                         .map(|event| Trigger::On(Bound::Event(event))),
                     ast::Trigger::Exceeds { basis, level, per } => {
                         let basis = self.basis(basis);
-                        let level = self.positive(level, "a milestone's level");
+                        // `exceed 0`: the first period with any sales.
+                        let level = self
+                            .scope
+                            .constant(level, super::values::Unit::Amount, "a milestone's level")
+                            .map_err(|fault| self.report_fault(fault))
+                            .ok()
+                            .and_then(|(level, span)| {
+                                if level.is_sign_negative() && !level.is_zero() {
+                                    self.report(Problem::new(
+                                        ProblemKind::NotPositive {
+                                            what: "a milestone's level",
+                                            value: crate::money::compact(level),
+                                        },
+                                        span,
+                                    ));
+                                    return None;
+                                }
+                                Some(level)
+                            });
                         match (basis, level) {
                             (Some(basis), Some(level)) => Some(Trigger::Exceeds {
                                 basis,
