@@ -209,6 +209,13 @@ impl Checker {
             window,
             reserve,
         } = self.modifiers(modifiers)?;
+        // One column counts both the bands and the threshold.
+        if let (Some(bands), Some(threshold)) = (&measure, &threshold_measure)
+            && bands.key != threshold.key
+        {
+            self.duplicate_modifier("in", threshold.span);
+            return None;
+        }
         self.floor_against_caps(floor.as_ref(), &caps, "floor");
         self.floor_against_caps(minimum.as_ref(), &caps, "minimum");
         Some(Share {

@@ -41,6 +41,7 @@ pub(super) fn order(checker: &mut Checker, agreement: &mut Agreement, groups: &G
         resolve(&mut waterfall.basis.expr, &named);
     }
     let graph = Graph::new(agreement, groups);
+    never_received(checker, agreement);
     let mut ok = true;
     for (id, clause) in agreement.clauses.iter().enumerate() {
         if let ClauseKind::Withhold(withholding) = &clause.kind
@@ -79,6 +80,29 @@ pub(super) fn order(checker: &mut Checker, agreement: &mut Agreement, groups: &G
         }
     }
     ok
+}
+
+/// A share of what a party receives, where no clause pays that party: it
+/// can never pay (a warning, at the clause).
+fn never_received(checker: &mut Checker, agreement: &Agreement) {
+    for clause in &agreement.clauses {
+        let ClauseKind::Share(share) = &clause.kind else {
+            continue;
+        };
+        let BasisExpr::Received(party) = share.basis.expr else {
+            continue;
+        };
+        if agreement.clauses.iter().any(|other| other.payee == party) {
+            continue;
+        }
+        let name = agreement.parties.get(party).map_or("", |p| p.name.as_str());
+        checker.report(Problem::new(
+            ProblemKind::NeverPays {
+                reason: format!("no clause pays `{name}`, whose receipts it is a share of"),
+            },
+            clause.span,
+        ));
+    }
 }
 
 /// The bases a clause computes on, to resolve.
