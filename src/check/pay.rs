@@ -39,7 +39,7 @@ impl Checker {
                             .and_then(|(level, span)| {
                                 if level.is_sign_negative() && !level.is_zero() {
                                     self.report(Problem::new(
-                                        ProblemKind::NotPositive {
+                                        ProblemKind::Negative {
                                             what: "a milestone's level",
                                             value: crate::money::compact(level),
                                         },

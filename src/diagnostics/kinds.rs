@@ -154,6 +154,8 @@ pub enum ProblemKind {
     /// A condition needs a column before the series, and the agreement does
     /// not say what it counts as there.
     NeedsHistory { column: String, period: String },
+    /// `when net_sales exceed -5`: a level that may be zero, not below.
+    Negative { what: &'static str, value: String },
     /// `pay 2K per quarter to P cap 5K`: a fee takes only a window.
     FeeTerm { keyword: &'static str },
     /// Two `cap`s with the same period, two `above`s...
@@ -331,6 +333,7 @@ pub const CODES: &[&str] = &[
     "deal::check::over_withheld",
     "deal::check::withheld_for_itself",
     "deal::check::fee_term",
+    "deal::check::negative",
     "deal::check::condition_on_payments",
     "deal::eval::needs_history",
     "deal::check::missing_period",
@@ -449,6 +452,7 @@ impl ProblemKind {
             ProblemKind::OverWithheld { .. } => "deal::check::over_withheld",
             ProblemKind::WithheldForItself { .. } => "deal::check::withheld_for_itself",
             ProblemKind::FeeTerm { .. } => "deal::check::fee_term",
+            ProblemKind::Negative { .. } => "deal::check::negative",
             ProblemKind::ConditionOnPayments { .. } => "deal::check::condition_on_payments",
             ProblemKind::NeedsHistory { .. } => "deal::eval::needs_history",
             ProblemKind::MissingPeriod { .. } => "deal::check::missing_period",
@@ -647,6 +651,9 @@ impl ProblemKind {
             ProblemKind::NeedsHistory { column, period } => format!(
                 "the condition needs `{column}` in {period}, before the series, and the agreement does not say what it was"
             ),
+            ProblemKind::Negative { what, value } => {
+                format!("{what} cannot be negative, found {value}")
+            }
             ProblemKind::FeeTerm { keyword } => {
                 format!("a fixed fee takes no `{keyword}`: only `from` and `until` apply to it")
             }
@@ -848,6 +855,7 @@ impl ProblemKind {
             ProblemKind::OverWithheld { .. } => "more than 100% in all",
             ProblemKind::WithheldForItself { .. } => "the party withheld from",
             ProblemKind::FeeTerm { .. } => "not for a fee",
+            ProblemKind::Negative { .. } => "below zero",
             ProblemKind::ConditionOnPayments { .. } => "payments of the period",
             ProblemKind::NeedsHistory { .. } => "looks before the series",
             ProblemKind::MissingPeriod { .. } => "how often?",
@@ -1038,6 +1046,9 @@ impl ProblemKind {
             ProblemKind::NeedsHistory { column, .. } => Some(format!(
                 "say what the periods before the series count as: `before series {column} = 0` (or the figure the contract gives)"
             )),
+            ProblemKind::Negative { .. } => Some(
+                "a level is what a running total passes: zero (the first sale) or more".into(),
+            ),
             ProblemKind::FeeTerm { .. } => Some(
                 "a fee pays its amount each period; for an amount that depends on a column, write `pay 0.10 per unit of units ...` or `share ...`"
                     .into(),
