@@ -54,8 +54,10 @@ pub enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
 
-        /// The series: CSV with a header `period,<column>...`; `-` reads
-        /// standard input. Without it, the agreement's own `series`.
+        /// The series: CSV with a header `period,<column>...`, or a workbook
+        /// (.xlsx, .xlsm, .xls, .ods; `sales.xlsx#Sheet2` for a sheet other
+        /// than the first); `-` reads standard input. Without it, the
+        /// agreement's own `series`.
         #[arg(short, long, value_name = "CSV")]
         series: Option<PathBuf>,
 

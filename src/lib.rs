@@ -34,6 +34,7 @@ pub mod series;
 pub mod source;
 pub mod syntax;
 pub mod verify;
+pub mod workbook;
 
 pub use diagnostics::{Problem, ProblemKind, Severity};
 

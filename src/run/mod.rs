@@ -311,6 +311,9 @@ pub(super) fn compile_loaded(
 
 /// Reads a series, showing its problems against its own text.
 pub(super) fn read_series(path: &Path, style: Style) -> Result<Series, Status> {
+    if dealterms::workbook::is_workbook(path) {
+        return read_workbook_series(path, style);
+    }
     match load(path, Input::Series)? {
         Loaded::Problem(name, problem, shown) => {
             show_series_problems(&[problem], &name, &shown, style);
@@ -321,6 +324,26 @@ pub(super) fn read_series(path: &Path, style: Style) -> Result<Series, Status> {
             Status::Invalid
         }),
     }
+}
+
+/// Reads a series from a workbook's sheet: its problems name the cell at
+/// fault (`sales.xlsx Sheet1!C14`), each shown against the sheet as the
+/// series text it was read as.
+fn read_workbook_series(path: &Path, style: Style) -> Result<Series, Status> {
+    let name = display_name(path);
+    let sheet = dealterms::workbook::read(path).map_err(|reason| {
+        tell!("deal: `{name}`: {reason}");
+        Status::Invalid
+    })?;
+    let (file, _) = dealterms::workbook::split_sheet(path);
+    dealterms::series::read(&sheet.text).map_err(|problems| {
+        for problem in &problems {
+            let cell = sheet.cell_at(problem.span.start).unwrap_or("A1");
+            let name = format!("{file} {}!{cell}", sheet.name);
+            show_series_problems(std::slice::from_ref(problem), &name, &sheet.text, style);
+        }
+        Status::Invalid
+    })
 }
 
 /// Writes `text` to standard output, or atomically to `path`: a temporary
