@@ -236,3 +236,77 @@ fn a_threshold_counting_another_column_apportions_the_basis() {
     // 2025Q2: 200 of its 400 devices are beyond 1,000: half of 4,000.
     assert_eq!(paid(&statement, "s"), ["0.00", "200.00", "100.00"]);
 }
+
+/// Found by review: a fee per shorter period is paid for the part of each
+/// series period its window covers, whatever the series' periods.
+#[test]
+fn a_fee_follows_its_window_within_a_longer_series_period() {
+    let text = deal(
+        "  monthly: pay 1K per month to B from 2025-05-15 until 2025-11-15\n  quarterly: pay 3K per quarter to B from 2025-05-15",
+    );
+    let yearly = evaluate(&text, "period,x\n2025,1\n");
+    assert_eq!(paid(&yearly, "monthly"), ["7000.00"]);
+    assert_eq!(paid(&yearly, "quarterly"), ["9000.00"]);
+    let quarterly = evaluate(&text, "period,x\n2025Q1,1\n2025Q2,1\n2025Q3,1\n2025Q4,1\n");
+    assert_eq!(
+        paid(&quarterly, "monthly"),
+        ["0.00", "2000.00", "3000.00", "2000.00"]
+    );
+}
+
+/// Found by review: `if this year` settles with the last period in force,
+/// on the periods in force, against the whole year's total.
+#[test]
+fn this_year_follows_the_window() {
+    let text = deal(
+        "  bonus: share 10% of sales to B if this year sales >= 100 until 2025-07-01\n  late: share 10% of sales to B if this year sales >= 100 from 2025-07-01",
+    );
+    let statement = evaluate(
+        &text,
+        "period,sales\n2025Q1,40\n2025Q2,40\n2025Q3,40\n2025Q4,0\n",
+    );
+    assert_eq!(paid(&statement, "bonus"), ["0.00", "8.00", "0.00", "0.00"]);
+    assert_eq!(paid(&statement, "late"), ["0.00", "0.00", "0.00", "4.00"]);
+}
+
+/// Found by review: a year begun before the series counts its earlier
+/// periods as declared, and needs a declaration.
+#[test]
+fn this_year_counts_the_periods_before_the_series() {
+    let text = "agreement \"t\" {\n  parties A, B\n  payer A\n  before series sales = 1000\n  late: share 10% of sales to B if this year sales >= 1000\n}\n";
+    let statement = evaluate(text, "period,sales\n2025Q3,60\n2025Q4,60\n");
+    assert_eq!(paid(&statement, "late"), ["0.00", "12.00"]);
+    let text = text.replace("  before series sales = 1000\n", "");
+    let (agreement, _) = dealterms::compile(&text).expect("valid");
+    let series = dealterms::series::read("period,sales\n2025Q3,60\n2025Q4,60\n").expect("reads");
+    let problem = eval::evaluate(&agreement, &series, &Options::default()).expect_err("history");
+    assert_eq!(problem.kind.code(), "deal::eval::needs_history");
+}
+
+/// Found by review: a threshold counting units pays nothing in a period
+/// without units while the count is below it.
+#[test]
+fn a_unit_threshold_without_units_pays_as_the_count_stands() {
+    let statement = evaluate(
+        &deal("  thr: share 10% of receipts to B above 5K per year in copies"),
+        "period,copies,receipts\n2025Q1,0,10000\n2025Q2,6000,10000\n2025Q3,0,10000\n",
+    );
+    // 2025Q2: 1,000 of 6,000 copies beyond: a sixth of 10,000.
+    assert_eq!(paid(&statement, "thr"), ["0.00", "166.67", "1000.00"]);
+}
+
+/// Found by review: a milestone counting per quarter cannot be read from
+/// yearly figures; its running total ignores negative periods.
+#[test]
+fn milestones_refuse_shorter_periods_and_skip_negative_ones() {
+    let text = deal("  e: pay 1 to B when sales exceed 10 per quarter");
+    let (agreement, _) = dealterms::compile(&text).expect("valid");
+    let series = dealterms::series::read("period,sales\n2025,100\n").expect("reads");
+    let problem = eval::evaluate(&agreement, &series, &Options::default()).expect_err("shorter");
+    assert_eq!(problem.kind.code(), "deal::eval::period_mismatch");
+    let statement = evaluate(
+        &deal("  e: pay 1K to B when sales exceed 100"),
+        "period,sales\n2025Q1,90\n2025Q2,-50\n2025Q3,40\n2025Q4,30\n",
+    );
+    assert_eq!(paid(&statement, "e"), ["0.00", "0.00", "1000.00", "0.00"]);
+}

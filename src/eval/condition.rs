@@ -61,12 +61,20 @@ pub fn verdict(
             })
         }
         LooksAt::This(unit) => {
-            let key = period.key(unit);
+            // The whole calendar period, as far as the series goes (a clause
+            // whose window ends within it settles early, on the same total),
+            // its periods before the series as declared.
+            let current = Period::containing(period.start(), unit);
             let mut total = Decimal::ZERO;
-            for (at, other) in series.periods.iter().enumerate().take(t.saturating_add(1)) {
-                if other.key(unit) == key {
-                    total = arith::add(total, value(Some(at))?)?;
+            let mut part = Period::containing(current.start(), period.granularity);
+            while part.start() < current.end() {
+                let at = part.ordinal().checked_sub(first.ordinal());
+                let index = at.and_then(|at| usize::try_from(at).ok());
+                if index.is_some_and(|index| index >= series.periods.len()) {
+                    break;
                 }
+                total = arith::add(total, value(index)?)?;
+                part = part.next();
             }
             Ok(Verdict {
                 holds: condition.comparison.holds(&total, &condition.level),
@@ -94,27 +102,46 @@ pub fn verdict(
     }
 }
 
-/// Whether period `t` is the last period of its calendar `unit` in the
-/// series: where a condition on `this` unit is settled.
-pub fn settles(series: &Series, unit: crate::agreement::Calendar, t: usize) -> bool {
+/// Whether period `t` is where a condition on `this` calendar unit is
+/// settled: the last period of the unit in which the clause is in force
+/// (`active`) in the series.
+pub fn settles(
+    series: &Series,
+    unit: crate::agreement::Calendar,
+    active: &[bool],
+    t: usize,
+) -> bool {
+    let on = |at: usize| active.get(at).copied().unwrap_or(false);
+    if !on(t) {
+        return false;
+    }
     match (
         series.periods.get(t),
         series.periods.get(t.saturating_add(1)),
     ) {
-        (Some(period), Some(next)) => next.key(unit) != period.key(unit),
+        (Some(period), Some(next)) => {
+            next.key(unit) != period.key(unit) || !on(t.saturating_add(1))
+        }
         _ => true,
     }
 }
 
 /// The periods of the series in the same calendar `unit` as period `t`, up
-/// to it.
-pub fn same_unit(series: &Series, unit: crate::agreement::Calendar, t: usize) -> Vec<usize> {
+/// to it, in which the clause is in force: what it is settled on.
+pub fn same_unit(
+    series: &Series,
+    unit: crate::agreement::Calendar,
+    active: &[bool],
+    t: usize,
+) -> Vec<usize> {
     let Some(period) = series.periods.get(t) else {
         return Vec::new();
     };
     let key = period.key(unit);
     (0..=t)
-        .filter(|at| series.periods.get(*at).is_some_and(|p| p.key(unit) == key))
+        .rev()
+        .take_while(|at| series.periods.get(*at).is_some_and(|p| p.key(unit) == key))
+        .filter(|at| active.get(*at).copied().unwrap_or(false))
         .collect()
 }
 

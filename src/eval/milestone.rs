@@ -55,7 +55,10 @@ impl Engine<'_> {
                     }
                 }
                 let before = reached.total;
-                reached.total = arith::add(reached.total, basis).map_err(here)?;
+                // A negative period does not take the total back, as for a
+                // threshold (semantics §3).
+                reached.total =
+                    arith::add(reached.total, basis.max(Decimal::ZERO)).map_err(here)?;
                 (before <= *level && reached.total > *level).then(|| {
                     let within = match per {
                         Some(Calendar::Year) => format!(" in {}", period.year),

@@ -200,6 +200,9 @@ struct Prepared {
     condition: Option<Compiled>,
     /// What a share's bands count, when not its basis (`in copies`).
     measure: Option<Compiled>,
+    /// A fee per period shorter than the series': how many of its periods
+    /// in each series period its window covers.
+    fee_times: Vec<u8>,
     /// For an advance: the period it is paid in ([`advance_paid_at`]), and
     /// whether it was paid before the series; found once, not each period.
     paid_at: Option<usize>,
@@ -427,7 +430,34 @@ impl<'a> Engine<'a> {
                     })?),
                     _ => None,
                 };
+            if let ClauseKind::Milestone(crate::agreement::Milestone {
+                trigger:
+                    crate::agreement::Trigger::Exceeds {
+                        per: Some(per),
+                        basis,
+                        ..
+                    },
+                ..
+            }) = &clause.kind
+                && *per < series.granularity
+            {
+                return Err(Problem::new(
+                    ProblemKind::PeriodMismatch {
+                        keyword: "when ... exceed",
+                        per: per.keyword(),
+                        series: granularity_word(series.granularity),
+                    },
+                    basis.span,
+                ));
+            }
+            let fee_times = match &clause.kind {
+                ClauseKind::Fee(fee) if fee.per < series.granularity => {
+                    fee_times(fee, series, agreement, &event_dates)
+                }
+                _ => Vec::new(),
+            };
             clauses.push(Prepared {
+                fee_times,
                 measure,
                 condition,
                 basis,
@@ -736,7 +766,12 @@ impl<'a> Engine<'a> {
             _ => None,
         };
         if let Some(unit) = this_unit {
-            if !condition::settles(self.series, unit, t) {
+            let active: &[bool] = self
+                .clauses
+                .get(index)
+                .map_or(&[][..], |p| p.active.as_slice());
+            let in_force = active.get(t).copied().unwrap_or(false);
+            if in_force && !condition::settles(self.series, unit, active, t) {
                 if let Some(row) = self.rows.get_mut(at) {
                     add_note(&mut row.notes, self.notes, || Note::SettledLater {
                         per: unit,
@@ -744,8 +779,13 @@ impl<'a> Engine<'a> {
                 }
                 return Ok(Decimal::ZERO);
             }
+            let periods = if in_force {
+                condition::same_unit(self.series, unit, active, t)
+            } else {
+                Vec::new()
+            };
             let mut total = Decimal::ZERO;
-            for earlier in condition::same_unit(self.series, unit, t) {
+            for earlier in periods {
                 total = arith::add(total, self.basis(index, earlier)?)
                     .map_err(|fault| (fault, Place::clause(index)))?;
             }
@@ -1030,6 +1070,50 @@ impl<'a> Engine<'a> {
     }
 }
 
+/// For a fee per period shorter than the series' (a monthly fee on a
+/// quarterly series): how many of its periods each series period holds
+/// that the fee's window covers, by the same rule as a clause's window.
+fn fee_times(
+    fee: &crate::agreement::Fee,
+    series: &Series,
+    agreement: &Agreement,
+    event_dates: &[Option<jiff::civil::Date>],
+) -> Vec<u8> {
+    let (Some(first), Some(last)) = (series.periods.first(), series.periods.last()) else {
+        return Vec::new();
+    };
+    let mut parts = Vec::new();
+    let mut part = Period::containing(first.start(), fee.per);
+    while part.start() < last.end() {
+        parts.push(part);
+        part = part.next();
+    }
+    // The window's own events are those of the series' periods.
+    let mut scratch = Vec::new();
+    let covered = window::active(
+        &fee.window,
+        &parts,
+        agreement,
+        event_dates,
+        "",
+        &mut scratch,
+    );
+    series
+        .periods
+        .iter()
+        .map(|period| {
+            let count = parts
+                .iter()
+                .zip(&covered)
+                .filter(|(part, on)| {
+                    **on && part.start() >= period.start() && part.end() <= period.end()
+                })
+                .count();
+            u8::try_from(count).unwrap_or(u8::MAX)
+        })
+        .collect()
+}
+
 /// A condition's basis compiled against the series, once it is known that
 /// the periods before the series it may read have values, and that the
 /// calendar period it looks back on is at least the series' own.
@@ -1051,8 +1135,14 @@ fn prepare_condition(
             condition.span,
         ));
     }
-    // A condition on this calendar period reads only the series.
-    let looks_back = !matches!(condition.looks_at, crate::agreement::LooksAt::This(_));
+    // A condition on this calendar period looks before the series only
+    // when the series starts within one.
+    let looks_back = match (condition.looks_at, series.periods.first()) {
+        (crate::agreement::LooksAt::This(unit), Some(first)) => {
+            Period::containing(first.start(), unit).start() < first.start()
+        }
+        _ => true,
+    };
     if let (true, Some(column), Some(first)) = (
         looks_back,
         condition::undeclared(&condition.basis.expr, &agreement.before).first(),

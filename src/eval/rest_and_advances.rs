@@ -38,10 +38,11 @@ impl Engine<'_> {
                 .is_some_and(|before| before.key(fee.per) == period.key(fee.per));
             u8::from(!earlier)
         } else {
-            granularity
-                .months()
-                .checked_div(fee.per.months())
-                .unwrap_or(1)
+            // As many of its periods as the window covers in this one.
+            self.clauses
+                .get(index)
+                .and_then(|p| p.fee_times.get(t).copied())
+                .unwrap_or(0)
         };
         if times == 0 {
             add_note(&mut row.notes, self.notes, || Note::FeePaid {

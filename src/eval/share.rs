@@ -374,8 +374,17 @@ fn threshold<N: Num>(
     let beyond = arith::sub(after, limit.amount.max(before))?.max(N::ZERO);
     let counted = match units {
         None => beyond,
+        // No units: the basis counts as the count stands, past the
+        // threshold or not.
+        Some(units) if units.is_zero() => {
+            if before > limit.amount {
+                basis
+            } else {
+                N::ZERO
+            }
+        }
         Some(units) if beyond >= units => basis,
-        Some(units) if units.is_zero() || beyond.is_zero() => N::ZERO,
+        Some(_) if beyond.is_zero() => N::ZERO,
         Some(units) => arith::div(arith::mul(basis, beyond)?, units)?,
     };
     let per = Calendar::per_words(limit.per);
