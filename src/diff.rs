@@ -60,6 +60,23 @@ pub fn terms(old: &Agreement, new: &Agreement) -> Vec<TermChange> {
             old.currency.code, new.currency.code
         ));
     }
+    let before = |a: &Agreement| {
+        a.before
+            .iter()
+            .map(|(column, value)| format!("{column} = {}", compact(*value)))
+            .collect::<Vec<_>>()
+    };
+    added_and_removed(
+        &before(old)
+            .into_iter()
+            .map(|b| format!("before series {b}"))
+            .collect::<Vec<_>>(),
+        &before(new)
+            .into_iter()
+            .map(|b| format!("before series {b}"))
+            .collect::<Vec<_>>(),
+        &mut agreement,
+    );
     if (old.rounding, old.rounding_scope) != (new.rounding, new.rounding_scope) {
         agreement(format!(
             "rounding {} -> {}",
@@ -196,6 +213,22 @@ fn clause_changes(
             let reserve =
                 |share: &Share| share.reserve.as_ref().map(reserve_text).unwrap_or_default();
             compare("reserve", reserve(a), reserve(b));
+            let condition = |share: &Share| {
+                share
+                    .condition
+                    .as_ref()
+                    .map(condition_text)
+                    .unwrap_or_default()
+            };
+            compare("if", condition(a), condition(b));
+            let measure = |share: &Share| {
+                share
+                    .measure
+                    .as_ref()
+                    .map(|m| m.text.clone())
+                    .unwrap_or_default()
+            };
+            compare("counted in", measure(a), measure(b));
         }
         (ClauseKind::Rest(a), ClauseKind::Rest(b)) => {
             // The order of the bases changes nothing.
@@ -360,6 +393,21 @@ fn window_text(agreement: &Agreement, window: &crate::agreement::Window, which: 
         Some(_) => format!("{}{}", anchor.words(), bound_text(agreement, bound)),
         None => String::new(),
     }
+}
+
+/// `previous year gross < 5M`, as written after `if`.
+fn condition_text(condition: &crate::agreement::Condition) -> String {
+    let looks_at = match condition.looks_at {
+        crate::agreement::LooksAt::Previous(unit) => format!("previous {}", unit.keyword()),
+        crate::agreement::LooksAt::This(unit) => format!("this {}", unit.keyword()),
+        crate::agreement::LooksAt::EachOf(count) => format!("each of previous {count} periods"),
+    };
+    format!(
+        "{looks_at} {} {} {}",
+        condition.basis.text,
+        condition.comparison.symbol(),
+        compact(condition.level)
+    )
 }
 
 /// `on approval`, `when net_sales exceed 300M per year`
