@@ -204,7 +204,7 @@ fn a_condition_without_history_says_what_is_missing() {
         eval::evaluate(&agreement, &series, &Options::default()).expect_err("needs history");
     assert_eq!(problem.kind.code(), "deal::eval::needs_history");
     let rendered = format!("{:?}", problem.kind);
-    assert!(rendered.contains("2023Q4"), "{rendered}");
+    assert!(rendered.contains("2023Q1"), "{rendered}");
 }
 
 /// `if this year B >= L`: the clause is settled with the year's last
@@ -309,4 +309,24 @@ fn milestones_refuse_shorter_periods_and_skip_negative_ones() {
         "period,sales\n2025Q1,90\n2025Q2,-50\n2025Q3,40\n2025Q4,30\n",
     );
     assert_eq!(paid(&statement, "e"), ["0.00", "0.00", "1000.00", "0.00"]);
+}
+
+/// Found by review: a milestone the series never reaches is recorded.
+#[test]
+fn a_milestone_the_series_never_reaches_is_an_event() {
+    let text = "agreement \"t\" {\n  parties A, B\n  payer A\n  event launch\n  event early on 2020-01-01\n  b: pay 5M to B on launch\n  c: pay 5M to B on early\n  d: pay 5M to B on 2030-01-01\n}\n";
+    let statement = evaluate(text, "period,x\n2025Q1,0\n");
+    let kinds: Vec<(&str, &str)> = statement
+        .events
+        .iter()
+        .map(|e| (e.clause.as_str(), e.kind.name()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("b", "event_undated"),
+            ("c", "milestone_outside"),
+            ("d", "milestone_outside")
+        ]
+    );
 }

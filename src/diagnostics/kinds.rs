@@ -639,9 +639,9 @@ impl ProblemKind {
             ProblemKind::SplitNotWhole { total } => {
                 format!("the parts of a split add up to {total}, not 100%")
             }
-            ProblemKind::ReservePeriods { text, limit } => format!(
-                "a reserve is released over a whole number of periods from 1 to {limit}, not `{text}`"
-            ),
+            ProblemKind::ReservePeriods { text, limit } => {
+                format!("a count of periods is a whole number from 1 to {limit}, not `{text}`")
+            }
             ProblemKind::OverWithheld { party, total } => format!(
                 "the withholdings from the payments to `{party}` add up to {total}, more than the payments"
             ),
@@ -1033,7 +1033,7 @@ impl ProblemKind {
                     .into(),
             ),
             ProblemKind::ReservePeriods { .. } => Some(
-                "count in the series' periods: `released over 2 periods` on a quarterly series is two quarters"
+                "count in the series' periods: `released over 2 periods`, or `each of previous 3 periods`, on a quarterly series is two, or three, quarters"
                     .into(),
             ),
             ProblemKind::OverWithheld { .. } => Some(

@@ -450,6 +450,47 @@ impl<'a> Engine<'a> {
                     basis.span,
                 ));
             }
+            // A milestone on a date or an event the series never reaches.
+            if let ClauseKind::Milestone(crate::agreement::Milestone {
+                trigger: crate::agreement::Trigger::On(bound),
+                ..
+            }) = &clause.kind
+            {
+                let date = match bound {
+                    Bound::Date(date) => Some(*date),
+                    Bound::Event(event) => event_dates.get(*event).copied().flatten(),
+                };
+                let inside = date.is_some_and(|date| {
+                    series
+                        .periods
+                        .iter()
+                        .any(|p| p.start() <= date && date < p.end())
+                });
+                if !inside {
+                    let (kind, text) = match (bound, date) {
+                        (Bound::Event(event), None) => (
+                            EventKind::EventUndated,
+                            format!(
+                                "event `{}` has no date, so the milestone is never paid",
+                                agreement.events.get(*event).map_or("", |e| e.name.as_str())
+                            ),
+                        ),
+                        (_, date) => (
+                            EventKind::MilestoneOutside,
+                            format!(
+                                "the milestone falls on {}, outside the series: not paid in it",
+                                date.map(|d| d.to_string()).unwrap_or_default()
+                            ),
+                        ),
+                    };
+                    events.push(Event {
+                        period: None,
+                        clause: clause.label.clone(),
+                        kind,
+                        text,
+                    });
+                }
+            }
             let fee_times = match &clause.kind {
                 ClauseKind::Fee(fee) if fee.per < series.granularity => {
                     fee_times(fee, series, agreement, &event_dates)
@@ -1148,8 +1189,25 @@ fn prepare_condition(
         condition::undeclared(&condition.basis.expr, &agreement.before).first(),
         series.periods.first(),
     ) {
+        // The earliest period before the series the condition reads.
         let day_before = first.start().yesterday().unwrap_or(first.start());
-        let before = Period::containing(day_before, series.granularity);
+        let before = match condition.looks_at {
+            crate::agreement::LooksAt::Previous(unit) => {
+                let current = Period::containing(first.start(), unit);
+                let previous_start = current.start().yesterday().unwrap_or(current.start());
+                Period::containing(
+                    Period::containing(previous_start, unit).start(),
+                    series.granularity,
+                )
+            }
+            crate::agreement::LooksAt::This(unit) => Period::containing(
+                Period::containing(first.start(), unit).start(),
+                series.granularity,
+            ),
+            crate::agreement::LooksAt::EachOf(_) => {
+                Period::containing(day_before, series.granularity)
+            }
+        };
         return Err(Problem::new(
             ProblemKind::NeedsHistory {
                 column: (*column).to_string(),

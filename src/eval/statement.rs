@@ -531,6 +531,8 @@ pub enum EventKind {
     ReserveHeld,
     /// A milestone's condition held: it is paid, once.
     MilestonePaid,
+    /// A milestone's date falls outside the series.
+    MilestoneOutside,
 }
 
 impl EventKind {
@@ -562,7 +564,8 @@ impl EventKind {
             EventKind::WindowOpened
             | EventKind::WindowClosed
             | EventKind::EventUndated
-            | EventKind::WindowNeverOpens => 0,
+            | EventKind::WindowNeverOpens
+            | EventKind::MilestoneOutside => 0,
             EventKind::AdvancePaid => 1,
             EventKind::CapReached
             | EventKind::ThresholdCrossed
@@ -600,6 +603,7 @@ impl EventKind {
             EventKind::PaidInFull => "paid_in_full",
             EventKind::ReserveHeld => "reserve_held",
             EventKind::MilestonePaid => "milestone_paid",
+            EventKind::MilestoneOutside => "milestone_outside",
         }
     }
 }
