@@ -1123,7 +1123,7 @@ impl ProblemKind {
             }
             ProblemKind::DuplicateColumn { .. } => Some("rename or remove one".into()),
             ProblemKind::BadPeriod { .. } => {
-                Some("periods are `2025` (year), `2025Q3` (quarter) or `2025-07` (month)".into())
+                Some("periods are `2025` (year), `2025H1` (half-year), `2025Q3` (quarter) or `2025-07` (month)".into())
             }
             ProblemKind::MixedGranularity { .. } => {
                 Some("one series holds periods of one length; split it or convert it".into())

@@ -1169,7 +1169,10 @@ fn prepare_condition(
     {
         return Err(Problem::new(
             ProblemKind::PeriodMismatch {
-                keyword: "if previous",
+                keyword: match condition.looks_at {
+                    crate::agreement::LooksAt::This(_) => "if this",
+                    _ => "if previous",
+                },
                 per: unit.keyword(),
                 series: granularity_word(series.granularity),
             },
