@@ -366,6 +366,23 @@ pub fn hint(positives: &[Rule], before: &str, rest: &str) -> Option<String> {
                 .into(),
         );
     }
+    // `pay 10% of sales`: a share of a basis is a `share`.
+    if word == "of"
+        && line_so_far_has(before, "pay")
+        && expects(&[Rule::per_unit, Rule::per, Rule::kw_per])
+    {
+        return Some(
+            "a percentage of a basis is a `share`: `share 10% of sales to B`; `pay` is for an amount per unit (`pay 0.10 per unit of units to B`), per period (`pay 2K per quarter to B`) or once (`pay 1M to B on approval`)"
+                .into(),
+        );
+    }
+    // `pay 2K per quarter` in a waterfall: a step pays a total, once.
+    if word == "per" && line_so_far_has(before, "pay") && expects(&[Rule::payee, Rule::kw_to]) {
+        return Some(
+            "a waterfall's `pay` step is a total paid as the money allows (`pay 500K to Bank`); a fee per period is a clause of its own, outside the waterfall"
+                .into(),
+        );
+    }
     if expects(&[Rule::kw_exceed]) {
         return Some(
             "a milestone on an event or a date is `on approval`; `when` compares a column with a level: `when net_sales exceed 300M per year`"
