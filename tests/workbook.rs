@@ -129,3 +129,46 @@ fn a_cell_that_is_not_an_amount_is_named_by_its_sheet_and_reference() {
         "{stderr}"
     );
 }
+
+/// A portfolio's long-form series may be a workbook too.
+#[test]
+fn a_portfolio_reads_its_series_from_a_workbook() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::create_dir(dir.path().join("deals")).expect("deals/");
+    let deal = "agreement \"d\" {\n  parties A, B\n  payer A\n  share 10% of revenue to B\n}\n";
+    for name in ["first", "second"] {
+        std::fs::write(dir.path().join(format!("deals/{name}.deal")), deal).expect("a deal");
+    }
+    let text = "deal,period,revenue\nfirst,2025Q1,100\nfirst,2025Q2,200\nsecond,2025Q1,300\n";
+    let csv = dir.path().join("long.csv");
+    std::fs::write(&csv, text).expect("the csv");
+    let xlsx = dir.path().join("long.xlsx");
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (row, line) in text.lines().enumerate() {
+        for (column, cell) in line.split(',').enumerate() {
+            let (row, column) = (row as u32, column as u16);
+            match cell.parse::<f64>() {
+                Ok(number) if row > 0 && column > 1 => {
+                    sheet.write_number(row, column, number).expect("a number")
+                }
+                _ => sheet.write_string(row, column, cell).expect("a text"),
+            };
+        }
+    }
+    workbook.save(&xlsx).expect("written");
+    let deals = dir.path().join("deals");
+    let run = |series: &Path| {
+        let out = common::deal(&[
+            "eval",
+            &deals.to_string_lossy(),
+            "--series",
+            &series.to_string_lossy(),
+            "-f",
+            "csv",
+        ]);
+        common::exits(&out, 0);
+        common::text(&out.stdout)
+    };
+    assert_eq!(run(&xlsx), run(&csv));
+}

@@ -264,6 +264,12 @@ fn single_deal<'f>(files: &'f [PathBuf], series: Option<&Path>) -> Option<&'f Pa
     if file.is_dir() {
         return None;
     }
+    if let Some(path) = series.filter(|path| dealterms::workbook::is_workbook(path)) {
+        let long_form = dealterms::workbook::read(path).is_ok_and(|sheet| {
+            dealterms::portfolio::is_long_form(sheet.text.lines().next().unwrap_or_default())
+        });
+        return (!long_form).then_some(file.as_path());
+    }
     let long_form = series
         .filter(|path| *path != Path::new("-"))
         .and_then(|path| std::fs::File::open(path).ok())
