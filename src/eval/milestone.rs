@@ -43,7 +43,6 @@ impl Engine<'_> {
                 per,
             } => {
                 let basis = self.basis(index, t)?;
-                row.basis = Some(basis);
                 let Some(reached) = self.reached.get_mut(index) else {
                     return Ok(row);
                 };
