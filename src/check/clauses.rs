@@ -2,6 +2,7 @@
 //! and the links from advances to the clauses that recoup them.
 
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
 use super::Checker;
 use super::values::Unit;
@@ -12,6 +13,10 @@ use crate::agreement::{
 use crate::diagnostics::{Problem, ProblemKind};
 use crate::money;
 use crate::syntax::ast::{self, ClauseBody, Expr, ModifierKind, Name, Span, When};
+
+/// The most series periods a reserve is held over, or a condition looks
+/// back on one by one: ten years of months is more than contracts use.
+pub const MAX_PERIOD_COUNT: u32 = 120;
 
 /// What a share's rate is: a fraction of its basis (`share 20% of ...`),
 /// or an amount for each unit of it (`pay 0.091 per unit of units`).
@@ -232,6 +237,28 @@ impl Checker {
             // The bands' and the threshold's column: one column counts both.
             measure: measure.or(threshold_measure),
         })
+    }
+
+    /// A count of series periods (`released over 2 periods`, `each of
+    /// previous 3 periods`): a whole number from 1 to [`MAX_PERIOD_COUNT`].
+    pub(super) fn period_count(&mut self, expr: &Expr) -> Option<u32> {
+        let count = self.positive(expr, "a number of periods")?;
+        let whole = count
+            .fract()
+            .is_zero()
+            .then(|| count.to_u32())
+            .flatten()
+            .filter(|count| *count <= MAX_PERIOD_COUNT);
+        if whole.is_none() {
+            self.report(Problem::new(
+                ProblemKind::PeriodCount {
+                    text: expr.to_string(),
+                    limit: MAX_PERIOD_COUNT,
+                },
+                expr.span,
+            ));
+        }
+        whole
     }
 
     /// A rate of the kind a clause has: a fraction, or an amount per unit.

@@ -3,15 +3,11 @@
 //! gross_receipts = 0`).
 
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 
 use super::Checker;
 use crate::agreement::{BasisExpr, Condition, LooksAt};
 use crate::diagnostics::{Problem, ProblemKind};
 use crate::syntax::ast::{self, ItemKind, Span};
-
-/// The most earlier periods a condition may read one by one.
-pub const MAX_EARLIER_PERIODS: u32 = 120;
 
 impl Checker {
     /// `if previous year gross_receipts < 5M`
@@ -19,23 +15,7 @@ impl Checker {
         let looks_at = match &written.looks_at {
             ast::LooksAt::Previous(per) => Some(LooksAt::Previous(per.unit)),
             ast::LooksAt::This(per) => Some(LooksAt::This(per.unit)),
-            ast::LooksAt::EachOf(count) => {
-                let whole = self.positive(count, "a number of periods").and_then(|n| {
-                    let n = n.fract().is_zero().then(|| n.to_u32()).flatten();
-                    let n = n.filter(|n| *n <= MAX_EARLIER_PERIODS);
-                    if n.is_none() {
-                        self.report(Problem::new(
-                            ProblemKind::ReservePeriods {
-                                text: count.to_string(),
-                                limit: MAX_EARLIER_PERIODS,
-                            },
-                            count.span,
-                        ));
-                    }
-                    n
-                });
-                whole.map(LooksAt::EachOf)
-            }
+            ast::LooksAt::EachOf(count) => self.period_count(count).map(LooksAt::EachOf),
         };
         let basis = self.basis(&written.basis);
         if let Some(basis) = &basis

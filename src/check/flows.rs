@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 
 use super::Checker;
 use crate::agreement::{
@@ -14,10 +13,6 @@ use crate::agreement::{
 };
 use crate::diagnostics::{Problem, ProblemKind};
 use crate::syntax::ast::{self, Expr, PriorityKind, Span};
-
-/// The most periods a reserve may be held or released over: ten years of
-/// months is already more than any contract holds back.
-pub const MAX_RESERVE_PERIODS: u32 = 120;
 
 /// How many clauses each clause of the file becomes: one, or one per step
 /// payee of a waterfall. Known before anything is checked, so that labels
@@ -197,10 +192,8 @@ impl Checker {
             }
             return None;
         }
+        // A written label names all the steps already ([`Checker::declare_steps`]).
         let end = first.saturating_add(clauses.len());
-        self.groups
-            .named
-            .insert(label.clone(), (first..end).collect());
         self.waterfalls.push(Waterfall {
             label,
             basis,
@@ -315,25 +308,7 @@ impl Checker {
         span: Span,
     ) -> Option<Reserve> {
         let rate = self.rate(rate);
-        let count = self.positive(periods, "a number of periods");
-        let count = count.and_then(|count| {
-            let whole = count
-                .fract()
-                .is_zero()
-                .then(|| count.to_u32())
-                .flatten()
-                .filter(|count| *count <= MAX_RESERVE_PERIODS);
-            if whole.is_none() {
-                self.report(Problem::new(
-                    ProblemKind::ReservePeriods {
-                        text: periods.to_string(),
-                        limit: MAX_RESERVE_PERIODS,
-                    },
-                    periods.span,
-                ));
-            }
-            whole
-        });
+        let count = self.period_count(periods);
         Some(Reserve {
             rate: rate?,
             release,

@@ -139,8 +139,8 @@ pub enum ProblemKind {
     EmptyWaterfall,
     /// `split 50% to A, 40% to B`
     SplitNotWhole { total: String },
-    /// `reserve 25% released over 1.5 periods`
-    ReservePeriods { text: String, limit: u32 },
+    /// `reserve 25% released over 1.5 periods`, `each of previous 500 periods`
+    PeriodCount { text: String, limit: u32 },
     /// `withhold 30% of payments to Artist for Tax` where no clause pays
     /// Artist from the withholding's payer.
     NothingWithheld { party: String, payer: String },
@@ -447,7 +447,7 @@ impl ProblemKind {
             ProblemKind::StepAfterAll => "deal::check::step_after_all",
             ProblemKind::EmptyWaterfall => "deal::check::empty_waterfall",
             ProblemKind::SplitNotWhole { .. } => "deal::check::split_not_whole",
-            ProblemKind::ReservePeriods { .. } => "deal::check::reserve_periods",
+            ProblemKind::PeriodCount { .. } => "deal::check::reserve_periods",
             ProblemKind::NothingWithheld { .. } => "deal::check::nothing_withheld",
             ProblemKind::OverWithheld { .. } => "deal::check::over_withheld",
             ProblemKind::WithheldForItself { .. } => "deal::check::withheld_for_itself",
@@ -639,7 +639,7 @@ impl ProblemKind {
             ProblemKind::SplitNotWhole { total } => {
                 format!("the parts of a split add up to {total}, not 100%")
             }
-            ProblemKind::ReservePeriods { text, limit } => {
+            ProblemKind::PeriodCount { text, limit } => {
                 format!("a count of periods is a whole number from 1 to {limit}, not `{text}`")
             }
             ProblemKind::OverWithheld { party, total } => format!(
@@ -850,7 +850,7 @@ impl ProblemKind {
             ProblemKind::StepAfterAll => "takes everything left",
             ProblemKind::EmptyWaterfall => "no steps",
             ProblemKind::SplitNotWhole { .. } => "not 100% in all",
-            ProblemKind::ReservePeriods { .. } => "not a whole number from 1 to 120",
+            ProblemKind::PeriodCount { .. } => "not a whole number from 1 to 120",
             ProblemKind::NothingWithheld { .. } => "never paid",
             ProblemKind::OverWithheld { .. } => "more than 100% in all",
             ProblemKind::WithheldForItself { .. } => "the party withheld from",
@@ -1032,7 +1032,7 @@ impl ProblemKind {
                 "a split shares out everything that reaches it; the last part takes the rest to the cent, so the rates must add up to 100%"
                     .into(),
             ),
-            ProblemKind::ReservePeriods { .. } => Some(
+            ProblemKind::PeriodCount { .. } => Some(
                 "count in the series' periods: `released over 2 periods`, or `each of previous 3 periods`, on a quarterly series is two, or three, quarters"
                     .into(),
             ),

@@ -281,11 +281,7 @@ impl Lower<'_> {
         let mut schedule = None;
         let mut modifiers = Vec::new();
         for pair in children.rest() {
-            match pair.rule() {
-                Rule::bands => schedule = Some(self.bands(pair)?),
-                Rule::steps => schedule = Some(self.steps(pair)?),
-                _ => modifiers.push(self.modifier(pair)?),
-            }
+            self.schedule_or_modifier(pair, &mut schedule, &mut modifiers)?;
         }
         Ok(Share {
             rate,
@@ -295,6 +291,22 @@ impl Lower<'_> {
             schedule,
             modifiers,
         })
+    }
+
+    /// What follows a share's (or a per-unit `pay`'s) payee: bands or
+    /// steps, or a modifier.
+    fn schedule_or_modifier(
+        &mut self,
+        pair: Node<'_>,
+        schedule: &mut Option<Schedule>,
+        modifiers: &mut Vec<Modifier>,
+    ) -> Lowered<()> {
+        match pair.rule() {
+            Rule::bands => *schedule = Some(self.bands(pair)?),
+            Rule::steps => *schedule = Some(self.steps(pair)?),
+            _ => modifiers.push(self.modifier(pair)?),
+        }
+        Ok(())
     }
 
     fn rest(&mut self, pair: Node<'_>) -> Lowered<Rest> {

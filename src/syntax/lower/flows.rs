@@ -98,8 +98,6 @@ impl Lower<'_> {
         let mut trigger = None;
         for pair in children.rest() {
             match pair.rule() {
-                Rule::bands => schedule = Some(self.bands(pair)?),
-                Rule::steps => schedule = Some(self.steps(pair)?),
                 Rule::milestone_on => {
                     trigger = Some(Trigger::On(self.when(pair.children().next()?)?));
                 }
@@ -111,7 +109,7 @@ impl Lower<'_> {
                         per: parts.next_if(Rule::per).map(super::per).transpose()?,
                     });
                 }
-                _ => modifiers.push(self.modifier(pair)?),
+                _ => self.schedule_or_modifier(pair, &mut schedule, &mut modifiers)?,
             }
         }
         let per = match (per, trigger) {
