@@ -200,16 +200,13 @@ fn clause_changes(
             compare("threshold", limit(&a.threshold), limit(&b.threshold));
             compare("floor", limit(&a.floor), limit(&b.floor));
             compare("minimum", limit(&a.minimum), limit(&b.minimum));
-            compare(
-                "from",
-                window_text(old, &a.window, "from"),
-                window_text(new, &b.window, "from"),
-            );
-            compare(
-                "until",
-                window_text(old, &a.window, "until"),
-                window_text(new, &b.window, "until"),
-            );
+            for which in ["from", "until"] {
+                compare(
+                    which,
+                    window_text(old, &a.window, which),
+                    window_text(new, &b.window, which),
+                );
+            }
             let reserve =
                 |share: &Share| share.reserve.as_ref().map(reserve_text).unwrap_or_default();
             compare("reserve", reserve(a), reserve(b));
@@ -268,16 +265,13 @@ fn clause_changes(
                 format!("{}{}", compact(a.amount), Calendar::per_words(Some(a.per))),
                 format!("{}{}", compact(b.amount), Calendar::per_words(Some(b.per))),
             );
-            compare(
-                "from",
-                window_text(old, &a.window, "from"),
-                window_text(new, &b.window, "from"),
-            );
-            compare(
-                "until",
-                window_text(old, &a.window, "until"),
-                window_text(new, &b.window, "until"),
-            );
+            for which in ["from", "until"] {
+                compare(
+                    which,
+                    window_text(old, &a.window, which),
+                    window_text(new, &b.window, which),
+                );
+            }
         }
         (ClauseKind::Withhold(a), ClauseKind::Withhold(b)) => {
             compare("withheld", percent(a.rate), percent(b.rate));

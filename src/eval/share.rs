@@ -331,16 +331,7 @@ fn apportioned<N: Num>(
             out.note(ctx, || ctx.rate_note(band.rate.decimal(), slice.decimal()));
         }
         if let Some(upper) = upper {
-            if to >= upper && to > from {
-                out.events.push((
-                    EventKind::BandChanged,
-                    format!(
-                        "cumulative count reached {}: the {} band ends",
-                        readable(upper.decimal()),
-                        percent(band.rate.decimal())
-                    ),
-                ));
-            }
+            band_ends(band.rate, upper, from, to, "count", out);
             lower = upper;
         }
         if last {
@@ -415,6 +406,22 @@ fn threshold<N: Num>(
     Ok(counted)
 }
 
+/// Records a band's end when the cumulative `what` (basis, or count) goes
+/// from below its limit `upper` to it or beyond this period.
+fn band_ends<N: Num>(rate: N, upper: N, from: N, to: N, what: &str, out: &mut Outcome<'_>) {
+    // A band wholly below `from` was skipped: here `from < upper`.
+    if to >= upper && to > from {
+        out.events.push((
+            EventKind::BandChanged,
+            format!(
+                "cumulative {what} reached {}: the {} band ends",
+                readable(upper.decimal()),
+                percent(rate.decimal())
+            ),
+        ));
+    }
+}
+
 /// Marginal bands over the cumulative basis: each slice at its band's rate.
 fn bands_raw<N: Num>(
     bands: &[crate::agreement::Band<N>],
@@ -470,17 +477,7 @@ fn bands_raw<N: Num>(
             out.note(ctx, || ctx.rate_note(band.rate.decimal(), slice.decimal()));
         }
         if let Some(upper) = upper {
-            // Here `from < upper`: the band ends if the basis reaches it.
-            if to >= upper && to > from {
-                out.events.push((
-                    EventKind::BandChanged,
-                    format!(
-                        "cumulative basis reached {}: the {} band ends",
-                        readable(upper.decimal()),
-                        percent(band.rate.decimal())
-                    ),
-                ));
-            }
+            band_ends(band.rate, upper, from, to, "basis", out);
             lower = upper;
         }
     }
