@@ -74,16 +74,8 @@ impl Period {
     /// which parses back to it). `None` for anything else, to be parsed.
     #[inline]
     pub(crate) fn next_labelled(self, text: &[u8]) -> Option<(Period, usize)> {
-        // The last index of the granularity, and the first.
-        let (last, first) = match self.granularity {
-            Calendar::Year => (0, 0),
-            other => (other.per_year(), 1),
-        };
-        let (year, index) = if self.index >= last {
-            (self.year.checked_add(1)?, first)
-        } else {
-            (self.year, self.index.wrapping_add(1))
-        };
+        // A year past 9999 has no digits below, and no label.
+        let Period { year, index, .. } = self.next();
         let at = usize::try_from(year).ok()?.checked_mul(4)?;
         let digits: [u8; 4] = YEAR_DIGITS.get(at..at.checked_add(4)?)?.try_into().ok()?;
         // The label as a word, its first byte lowest, and its length.
@@ -162,6 +154,17 @@ impl Period {
                 ..self
             }
         }
+    }
+
+    /// The periods of `granularity` that make up this one, in order: the
+    /// months of a quarter, the quarters of a year.
+    pub fn parts(self, granularity: Calendar) -> impl Iterator<Item = Period> {
+        let end = self.end();
+        std::iter::successors(
+            Some(Period::containing(self.start(), granularity)),
+            |part| Some(part.next()),
+        )
+        .take_while(move |part| part.start() < end)
     }
 
     /// The month the period starts in, 1 to 12.

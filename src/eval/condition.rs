@@ -41,18 +41,20 @@ pub fn verdict(
             looked_at: String::new(),
         });
     };
+    // A period's place in the series; `None` before it.
+    let index_of = |part: Period| {
+        part.ordinal()
+            .checked_sub(first.ordinal())
+            .and_then(|at| usize::try_from(at).ok())
+    };
     match condition.looks_at {
         LooksAt::Previous(unit) => {
             let current = Period::containing(period.start(), unit);
             let day_before = current.start().yesterday().unwrap_or(current.start());
             let previous = Period::containing(day_before, unit);
             let mut total = Decimal::ZERO;
-            let mut part = Period::containing(previous.start(), period.granularity);
-            while part.start() < previous.end() {
-                let at = part.ordinal().checked_sub(first.ordinal());
-                let index = at.and_then(|at| usize::try_from(at).ok());
-                total = arith::add(total, value(index)?)?;
-                part = part.next();
+            for part in previous.parts(period.granularity) {
+                total = arith::add(total, value(index_of(part))?)?;
             }
             Ok(Verdict {
                 holds: condition.comparison.holds(&total, &condition.level),
@@ -66,15 +68,12 @@ pub fn verdict(
             // its periods before the series as declared.
             let current = Period::containing(period.start(), unit);
             let mut total = Decimal::ZERO;
-            let mut part = Period::containing(current.start(), period.granularity);
-            while part.start() < current.end() {
-                let at = part.ordinal().checked_sub(first.ordinal());
-                let index = at.and_then(|at| usize::try_from(at).ok());
+            for part in current.parts(period.granularity) {
+                let index = index_of(part);
                 if index.is_some_and(|index| index >= series.periods.len()) {
                     break;
                 }
                 total = arith::add(total, value(index)?)?;
-                part = part.next();
             }
             Ok(Verdict {
                 holds: condition.comparison.holds(&total, &condition.level),

@@ -1120,15 +1120,19 @@ fn fee_times(
     agreement: &Agreement,
     event_dates: &[Option<jiff::civil::Date>],
 ) -> Vec<u8> {
-    let (Some(first), Some(last)) = (series.periods.first(), series.periods.last()) else {
-        return Vec::new();
-    };
-    let mut parts = Vec::new();
-    let mut part = Period::containing(first.start(), fee.per);
-    while part.start() < last.end() {
-        parts.push(part);
-        part = part.next();
-    }
+    // Each series period is whole fee periods.
+    let parts: Vec<Period> = series
+        .periods
+        .iter()
+        .flat_map(|p| p.parts(fee.per))
+        .collect();
+    let per_period = usize::from(
+        series
+            .granularity
+            .months()
+            .checked_div(fee.per.months())
+            .unwrap_or(1),
+    );
     // The window's own events are those of the series' periods.
     let mut scratch = Vec::new();
     let covered = window::active(
@@ -1139,19 +1143,9 @@ fn fee_times(
         "",
         &mut scratch,
     );
-    series
-        .periods
-        .iter()
-        .map(|period| {
-            let count = parts
-                .iter()
-                .zip(&covered)
-                .filter(|(part, on)| {
-                    **on && part.start() >= period.start() && part.end() <= period.end()
-                })
-                .count();
-            u8::try_from(count).unwrap_or(u8::MAX)
-        })
+    covered
+        .chunks(per_period.max(1))
+        .map(|chunk| u8::try_from(chunk.iter().filter(|on| **on).count()).unwrap_or(u8::MAX))
         .collect()
 }
 
