@@ -4,11 +4,82 @@
 
 use rust_decimal::Decimal;
 
+use jiff::civil::Date;
+
 use super::statement::{Event, EventKind, Note, Row, add_note};
 use super::{Engine, Place, Step, arith, blank_row};
-use crate::agreement::{Calendar, Clause, Milestone, Trigger};
+use crate::agreement::{Agreement, Bound, Calendar, Clause, Milestone, Trigger};
+use crate::diagnostics::{Problem, ProblemKind};
 use crate::money::readable;
-use crate::period::Period;
+use crate::period::{Period, granularity_word};
+use crate::series::Series;
+
+/// Prepares a milestone for `series`: the period a milestone on a date or
+/// an event is due in (`None` for one the series never reaches, which is
+/// recorded in `events`, and for one on a running total). A running total
+/// per a shorter period than the series' cannot be read from it.
+pub(super) fn period_due(
+    clause: &Clause,
+    milestone: &Milestone,
+    series: &Series,
+    agreement: &Agreement,
+    event_dates: &[Option<Date>],
+    events: &mut Vec<Event>,
+) -> Result<Option<usize>, Problem> {
+    let bound = match &milestone.trigger {
+        Trigger::On(bound) => bound,
+        Trigger::Exceeds {
+            per: Some(per),
+            basis,
+            ..
+        } if *per < series.granularity => {
+            return Err(Problem::new(
+                ProblemKind::PeriodMismatch {
+                    keyword: "when ... exceed",
+                    per: per.keyword(),
+                    series: granularity_word(series.granularity),
+                },
+                basis.span,
+            ));
+        }
+        Trigger::Exceeds { .. } => return Ok(None),
+    };
+    let date = match bound {
+        Bound::Date(date) => Some(*date),
+        Bound::Event(event) => event_dates.get(*event).copied().flatten(),
+    };
+    let due = date.and_then(|date| {
+        series
+            .periods
+            .iter()
+            .position(|p| p.start() <= date && date < p.end())
+    });
+    if due.is_none() {
+        let (kind, text) = match (bound, date) {
+            (Bound::Event(event), None) => (
+                EventKind::EventUndated,
+                format!(
+                    "event `{}` has no date, so the milestone is never paid",
+                    agreement.events.get(*event).map_or("", |e| e.name.as_str())
+                ),
+            ),
+            (_, date) => (
+                EventKind::MilestoneOutside,
+                format!(
+                    "the milestone falls on {}, outside the series: not paid in it",
+                    date.map(|d| d.to_string()).unwrap_or_default()
+                ),
+            ),
+        };
+        events.push(Event {
+            period: None,
+            clause: clause.label.clone(),
+            kind,
+            text,
+        });
+    }
+    Ok(due)
+}
 
 /// What a milestone carries from period to period.
 #[derive(Debug, Clone, Default)]

@@ -24,9 +24,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
-use crate::agreement::{
-    Agreement, Bound, Calendar, Clause, ClauseKind, Rate, RoundingScope, Share, Span,
-};
+use crate::agreement::{Agreement, Calendar, Clause, ClauseKind, Rate, RoundingScope, Share, Span};
 use crate::diagnostics::{Problem, ProblemKind, suggest};
 use crate::money::readable;
 use crate::period::{Period, granularity_word};
@@ -393,24 +391,17 @@ impl<'a> Engine<'a> {
                         .on
                         .is_some_and(|on| series.periods.first().is_some_and(|p| on < p.start())),
                 ),
-                // A milestone on a date or an event: the period containing
-                // it; none if it falls outside the series or never happens.
-                ClauseKind::Milestone(crate::agreement::Milestone {
-                    trigger: crate::agreement::Trigger::On(bound),
-                    ..
-                }) => {
-                    let date = match bound {
-                        Bound::Date(date) => Some(*date),
-                        Bound::Event(event) => event_dates.get(*event).copied().flatten(),
-                    };
-                    let at = date.and_then(|date| {
-                        series
-                            .periods
-                            .iter()
-                            .position(|p| p.start() <= date && date < p.end())
-                    });
-                    (at, false)
-                }
+                ClauseKind::Milestone(milestone) => (
+                    milestone::period_due(
+                        clause,
+                        milestone,
+                        series,
+                        agreement,
+                        &event_dates,
+                        &mut events,
+                    )?,
+                    false,
+                ),
                 _ => (None, false),
             };
             let condition = match &clause.kind {
@@ -430,67 +421,6 @@ impl<'a> Engine<'a> {
                     })?),
                     _ => None,
                 };
-            if let ClauseKind::Milestone(crate::agreement::Milestone {
-                trigger:
-                    crate::agreement::Trigger::Exceeds {
-                        per: Some(per),
-                        basis,
-                        ..
-                    },
-                ..
-            }) = &clause.kind
-                && *per < series.granularity
-            {
-                return Err(Problem::new(
-                    ProblemKind::PeriodMismatch {
-                        keyword: "when ... exceed",
-                        per: per.keyword(),
-                        series: granularity_word(series.granularity),
-                    },
-                    basis.span,
-                ));
-            }
-            // A milestone on a date or an event the series never reaches.
-            if let ClauseKind::Milestone(crate::agreement::Milestone {
-                trigger: crate::agreement::Trigger::On(bound),
-                ..
-            }) = &clause.kind
-            {
-                let date = match bound {
-                    Bound::Date(date) => Some(*date),
-                    Bound::Event(event) => event_dates.get(*event).copied().flatten(),
-                };
-                let inside = date.is_some_and(|date| {
-                    series
-                        .periods
-                        .iter()
-                        .any(|p| p.start() <= date && date < p.end())
-                });
-                if !inside {
-                    let (kind, text) = match (bound, date) {
-                        (Bound::Event(event), None) => (
-                            EventKind::EventUndated,
-                            format!(
-                                "event `{}` has no date, so the milestone is never paid",
-                                agreement.events.get(*event).map_or("", |e| e.name.as_str())
-                            ),
-                        ),
-                        (_, date) => (
-                            EventKind::MilestoneOutside,
-                            format!(
-                                "the milestone falls on {}, outside the series: not paid in it",
-                                date.map(|d| d.to_string()).unwrap_or_default()
-                            ),
-                        ),
-                    };
-                    events.push(Event {
-                        period: None,
-                        clause: clause.label.clone(),
-                        kind,
-                        text,
-                    });
-                }
-            }
             let fee_times = match &clause.kind {
                 ClauseKind::Fee(fee) if fee.per < series.granularity => {
                     fee_times(fee, series, agreement, &event_dates)
