@@ -24,6 +24,7 @@ pub(super) fn eval(file: &Path, request: EvalRequest<'_>) -> Result<(), Status> 
         output,
         style,
         by_party,
+        sheet,
         ..
     } = request;
     let (name, text, agreement) = compiled(file, style)?;
@@ -39,7 +40,10 @@ pub(super) fn eval(file: &Path, request: EvalRequest<'_>) -> Result<(), Status> 
         })?,
     };
     super::identity::refuse_output_over(output, &[file, &series_path])?;
-    let series = read_series(&series_path, style)?;
+    let series = match sheet {
+        Some(sheet) => super::series_of_sheet(&series_path, sheet, style)?,
+        None => read_series(&series_path, style)?,
+    };
     let statement = eval::evaluate(&agreement, &series, &options).map_err(|problem| {
         show_problems(&[problem], &name, &text, style);
         Status::Invalid

@@ -96,8 +96,16 @@ pub fn run(cli: Cli) -> ExitCode {
             columns,
             by,
         } => {
+            let sheet = match series.as_deref() {
+                Some(path) if dealterms::workbook::is_workbook(path) => match read_sheet(path) {
+                    Ok(sheet) => Some(sheet),
+                    Err(status) => return status.into(),
+                },
+                _ => None,
+            };
             let request = EvalRequest {
                 series: series.as_deref(),
+                sheet: sheet.as_ref(),
                 format,
                 explain,
                 events: &events,
@@ -111,7 +119,7 @@ pub fn run(cli: Cli) -> ExitCode {
             if let Err(status) = stdin_once(inputs) {
                 return status.into();
             }
-            match single_deal(&files, series.as_deref()) {
+            match single_deal(&files, series.as_deref(), sheet.as_ref()) {
                 Some(file) => eval::eval(file, request).into(),
                 None if request.by_party => {
                     tell!(
@@ -213,6 +221,9 @@ fn diagnostic_style(cli: &Cli) -> Style {
 /// What `deal eval` was asked for, whatever the number of agreements.
 pub struct EvalRequest<'a> {
     pub series: Option<&'a Path>,
+    /// The series' sheet, when it is a workbook: read once, for both the
+    /// choice between one agreement and a portfolio and the evaluation.
+    pub sheet: Option<&'a dealterms::workbook::Sheet>,
     pub format: OutputFormat,
     pub explain: bool,
     pub events: &'a [(String, Date)],
@@ -259,16 +270,18 @@ impl EvalRequest<'_> {
 
 /// The one agreement to evaluate, unless this is a portfolio: several
 /// files, a directory, or a long-form series (with a `deal` column).
-fn single_deal<'f>(files: &'f [PathBuf], series: Option<&Path>) -> Option<&'f Path> {
+fn single_deal<'f>(
+    files: &'f [PathBuf],
+    series: Option<&Path>,
+    sheet: Option<&dealterms::workbook::Sheet>,
+) -> Option<&'f Path> {
     let [file] = files else { return None };
     if file.is_dir() {
         return None;
     }
-    if let Some(path) = series.filter(|path| dealterms::workbook::is_workbook(path)) {
-        let long_form = dealterms::workbook::read(path).is_ok_and(|sheet| {
-            dealterms::portfolio::is_long_form(sheet.text.lines().next().unwrap_or_default())
-        });
-        return (!long_form).then_some(file.as_path());
+    if let Some(sheet) = sheet {
+        let header = sheet.text.lines().next().unwrap_or_default();
+        return (!dealterms::portfolio::is_long_form(header)).then_some(file.as_path());
     }
     let long_form = series
         .filter(|path| *path != Path::new("-"))
@@ -336,11 +349,23 @@ pub(super) fn read_series(path: &Path, style: Style) -> Result<Series, Status> {
 /// fault (`sales.xlsx Sheet1!C14`), each shown against the sheet as the
 /// series text it was read as.
 fn read_workbook_series(path: &Path, style: Style) -> Result<Series, Status> {
-    let name = display_name(path);
-    let sheet = dealterms::workbook::read(path).map_err(|reason| {
-        tell!("deal: `{name}`: {reason}");
+    series_of_sheet(path, &read_sheet(path)?, style)
+}
+
+/// A workbook's sheet, or why it cannot be read (exit status 1).
+pub(super) fn read_sheet(path: &Path) -> Result<dealterms::workbook::Sheet, Status> {
+    dealterms::workbook::read(path).map_err(|reason| {
+        tell!("deal: `{}`: {reason}", display_name(path));
         Status::Invalid
-    })?;
+    })
+}
+
+/// The series a sheet of the workbook at `path` holds.
+pub(super) fn series_of_sheet(
+    path: &Path,
+    sheet: &dealterms::workbook::Sheet,
+    style: Style,
+) -> Result<Series, Status> {
     let (file, _) = dealterms::workbook::split_sheet(path);
     dealterms::series::read(&sheet.text).map_err(|problems| {
         for problem in &problems {

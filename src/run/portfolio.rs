@@ -59,13 +59,9 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
     }
     let reader: Box<dyn Read + Send> = if series_path == Path::new("-") {
         Box::new(std::io::stdin())
-    } else if dealterms::workbook::is_workbook(series_path) {
+    } else if let Some(sheet) = request.sheet {
         // A workbook's sheet, as the series text it reads as.
-        let sheet = dealterms::workbook::read(series_path).map_err(|reason| {
-            tell!("deal: `{}`: {reason}", series_path.display());
-            Status::Invalid
-        })?;
-        Box::new(std::io::Cursor::new(sheet.text.into_bytes()))
+        Box::new(std::io::Cursor::new(sheet.text.clone().into_bytes()))
     } else {
         Box::new(std::fs::File::open(series_path).map_err(|error| {
             tell!("deal: cannot read `{}`: {error}", series_path.display());
