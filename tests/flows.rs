@@ -20,6 +20,25 @@ fn evaluate(deal: &str, series: &str) -> Statement {
     eval::evaluate(&agreement, &series, &options).expect("evaluation succeeds")
 }
 
+/// What clause `label` paid in its first row.
+fn first_paid(statement: &Statement, label: &str) -> Option<Decimal> {
+    statement
+        .rows
+        .iter()
+        .find(|r| statement.clause(r) == label)
+        .map(|r| r.amount)
+}
+
+/// What `party` received over the whole statement.
+fn received(statement: &Statement, party: &str) -> Decimal {
+    statement
+        .rows
+        .iter()
+        .filter(|r| statement.payee(r) == party)
+        .map(|r| r.amount)
+        .sum()
+}
+
 fn cents(value: i64) -> Decimal {
     Decimal::new(value, 2)
 }
@@ -217,13 +236,7 @@ fn a_long_chain_of_payments_is_evaluated_in_order() {
     }
     deal.push_str("}\n");
     let statement = evaluate(&deal, "period,gross,costs\n2025Q1,1024,0\n");
-    let amount = |label: &str| {
-        statement
-            .rows
-            .iter()
-            .find(|r| statement.clause(r) == label)
-            .map(|r| r.amount)
-    };
+    let amount = |label: &str| first_paid(&statement, label);
     assert_eq!(amount("c0"), Some(cents(51_200)));
     assert_eq!(amount("c9"), Some(cents(100)));
 }
@@ -265,13 +278,7 @@ fn a_waterfall_that_runs_dry_leaves_plain_zeros() {
 fn a_payee_is_rounded_once_across_layers() {
     let deal = "agreement \"r\" {\n  rounding half-even per payee\n  parties Label, Artist, Manager\n  payer Label\n  royalty: share 10% of net to Artist\n  c1: share 0.5% of what royalty pays from Artist to Manager\n  c3: share 0.5% of net from Artist to Manager\n}\n";
     let statement = evaluate(deal, "period,net\n2025Q1,10\n");
-    let manager: Decimal = statement
-        .rows
-        .iter()
-        .filter(|r| statement.payee(r) == "Manager")
-        .map(|r| r.amount)
-        .sum();
-    assert_eq!(manager, cents(6));
+    assert_eq!(received(&statement, "Manager"), cents(6));
 }
 
 /// Found by review: an advance is recouped in clause order, whatever
@@ -280,13 +287,7 @@ fn a_payee_is_rounded_once_across_layers() {
 fn recoupment_follows_clause_order_across_layers() {
     let deal = "agreement \"r\" {\n  parties Label, Producer, Artist, Manager\n  payer Label\n  prod: share 10% of net to Producer\n  b: share 50% of what prod pays to Artist\n  a: share 10% of net to Artist\n  adv: advance 100 to Artist recouped from b, a\n  commission: share 20% of what a pays from Artist to Manager\n}\n";
     let statement = evaluate(deal, "period,net\n2025Q1,1000\n");
-    let amount = |label: &str| {
-        statement
-            .rows
-            .iter()
-            .find(|r| statement.clause(r) == label)
-            .map(|r| r.amount)
-    };
+    let amount = |label: &str| first_paid(&statement, label);
     assert_eq!(amount("b"), Some(cents(0)));
     assert_eq!(amount("a"), Some(cents(5000)));
     assert_eq!(amount("commission"), Some(cents(1000)));
@@ -305,14 +306,7 @@ fn withholdings_are_each_of_the_whole_payment_and_readable() {
     let tithe = "tithe: withhold 10% of payments to Artist for Church";
     for text in [deal(tax, tithe), deal(tithe, tax)] {
         let statement = evaluate(&text, "period,net\n2025Q1,10000\n");
-        let received = |party: &str| -> Decimal {
-            statement
-                .rows
-                .iter()
-                .filter(|r| statement.payee(r) == party)
-                .map(|r| r.amount)
-                .sum()
-        };
+        let received = |party: &str| received(&statement, party);
         assert_eq!(received("Tax"), cents(30_000));
         assert_eq!(received("Church"), cents(10_000));
         assert_eq!(received("Artist"), cents(60_000));

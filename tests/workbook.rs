@@ -9,9 +9,10 @@ use std::path::Path;
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
-/// The CSV `text` as a workbook at `path`: labels as text, amounts as
+/// The CSV `text` as a workbook at `path`: the header and the first
+/// `labels` columns (`period`, or `deal,period`) as text, amounts as
 /// numbers (doubles, as a spreadsheet holds them).
-fn write_workbook(text: &str, path: &Path) {
+fn write_workbook(text: &str, labels: u16, path: &Path) {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.set_name("Sales").expect("a sheet name");
@@ -19,7 +20,7 @@ fn write_workbook(text: &str, path: &Path) {
         for (column, cell) in line.split(',').enumerate() {
             let (row, column) = (row as u32, column as u16);
             match cell.parse::<f64>() {
-                Ok(number) if row > 0 && column > 0 => {
+                Ok(number) if row > 0 && column >= labels => {
                     sheet.write_number(row, column, number).expect("a number")
                 }
                 _ => sheet.write_string(row, column, cell).expect("a text"),
@@ -53,7 +54,11 @@ fn every_acceptance_case_reads_the_same_from_a_workbook() {
             "{}.xlsx",
             case.file_name().expect("a name").to_string_lossy()
         ));
-        write_workbook(&std::fs::read_to_string(&csv).expect("the series"), &xlsx);
+        write_workbook(
+            &std::fs::read_to_string(&csv).expect("the series"),
+            1,
+            &xlsx,
+        );
         let deal = case.join("agreement.deal");
         assert_eq!(eval(&deal, &xlsx), eval(&deal, &csv), "{}", case.display());
         cases += 1;
@@ -100,7 +105,7 @@ fn date_periods_read_as_the_periods_containing_them() {
 fn a_cell_that_is_not_an_amount_is_named_by_its_sheet_and_reference() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let path = dir.path().join("bad.xlsx");
-    write_workbook("period,revenue\n2025Q1,100\n2025Q2,#N/A\n", &path);
+    write_workbook("period,revenue\n2025Q1,100\n2025Q2,#N/A\n", 1, &path);
     let deal = dir.path().join("d.deal");
     std::fs::write(
         &deal,
@@ -143,20 +148,7 @@ fn a_portfolio_reads_its_series_from_a_workbook() {
     let csv = dir.path().join("long.csv");
     std::fs::write(&csv, text).expect("the csv");
     let xlsx = dir.path().join("long.xlsx");
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    for (row, line) in text.lines().enumerate() {
-        for (column, cell) in line.split(',').enumerate() {
-            let (row, column) = (row as u32, column as u16);
-            match cell.parse::<f64>() {
-                Ok(number) if row > 0 && column > 1 => {
-                    sheet.write_number(row, column, number).expect("a number")
-                }
-                _ => sheet.write_string(row, column, cell).expect("a text"),
-            };
-        }
-    }
-    workbook.save(&xlsx).expect("written");
+    write_workbook(text, 2, &xlsx);
     let deals = dir.path().join("deals");
     let run = |series: &Path| {
         let out = common::deal(&[
