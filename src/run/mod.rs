@@ -488,24 +488,32 @@ impl OutputFile {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
         };
-        let mut builder = tempfile::Builder::new();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            builder.permissions(std::fs::Permissions::from_mode(0o666));
-        }
+        // Registered before it exists, so that a signal at any moment finds
+        // it (registered after, a signal in between left it behind).
+        let create = |path: &Path| {
+            interrupt::register(path);
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                options.mode(0o666);
+            }
+            options.open(path).inspect_err(|_| interrupt::forget(path))
+        };
         // The temporary file's own name means nothing to the reader.
-        let file = builder.tempfile_in(dir).map_err(|error| {
-            std::io::Error::new(
-                error.kind(),
-                format!(
-                    "cannot create a file in `{}`: {}",
-                    dir.display(),
-                    error.kind()
-                ),
-            )
-        })?;
-        interrupt::register(file.path());
+        let file = tempfile::Builder::new()
+            .make_in(dir, create)
+            .map_err(|error| {
+                std::io::Error::new(
+                    error.kind(),
+                    format!(
+                        "cannot create a file in `{}`: {}",
+                        dir.display(),
+                        error.kind()
+                    ),
+                )
+            })?;
         if let Some(permissions) = replaced {
             file.as_file().set_permissions(permissions)?;
         }
