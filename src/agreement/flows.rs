@@ -46,19 +46,6 @@ pub enum PriorityForm {
     Split { rate: Decimal, last: bool },
 }
 
-impl PriorityForm {
-    /// The form's keyword, for messages and diffs.
-    pub fn word(&self) -> &'static str {
-        match self {
-            PriorityForm::Share(_) => "share",
-            PriorityForm::Recoup { .. } => "recoup",
-            PriorityForm::Rest { .. } => "rest",
-            PriorityForm::Pay(_) => "pay",
-            PriorityForm::Split { .. } => "split",
-        }
-    }
-}
-
 /// `withhold 30% of payments to Artist for TaxAuthority`: the clause's payer
 /// pays the clause's payee (TaxAuthority) this part of every payment it
 /// makes to `party`.

@@ -120,8 +120,9 @@ impl Engine<'_> {
                     ));
                 }
             }
-            if !taken.paid.is_zero() {
-                trail.push(clause.label.clone());
+            // How far the money reached, for the explanation only.
+            if self.explain && !taken.paid.is_zero() {
+                trail.push(clause.label.as_str());
             }
             if taken.capped
                 && let PriorityForm::Recoup { cap: Some(cap), .. } = priority.form
