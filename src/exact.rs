@@ -43,7 +43,12 @@ fn may_round(a: Decimal, b: Decimal, result: Decimal) -> bool {
 
 /// `a + b` exactly, or `None` when the exact sum does not fit a Decimal.
 pub fn add(a: Decimal, b: Decimal) -> Option<Decimal> {
-    let sum = a.checked_add(b)?;
+    let mut sum = a.checked_add(b)?;
+    // `x - x` is zero, never a negative zero, which would read as a
+    // negative basis (Decimal keeps the sign of `0 + -0`).
+    if sum.is_zero() {
+        sum.set_sign_positive(true);
+    }
     let scale = a.scale().max(b.scale());
     // At the operands' larger scale nothing was dropped; below it, only
     // digits that are all zero may have been.

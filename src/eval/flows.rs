@@ -69,9 +69,6 @@ impl Engine<'_> {
             let taken = waterfall::step(&priority.form, state, gross, left, split, costs, rounding)
                 .map_err(here)?;
             left = arith::sub(left, taken.paid).map_err(here)?;
-            if left.is_zero() {
-                left = Decimal::ZERO;
-            }
             if let PriorityForm::Split { .. } = priority.form {
                 split.1 = arith::add(split.1, taken.paid).map_err(here)?;
             }
