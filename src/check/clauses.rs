@@ -503,26 +503,18 @@ impl Checker {
                     window.until_anchor = *anchor;
                 }
                 ModifierKind::If(written) => {
-                    if condition.is_some() {
-                        self.duplicate_modifier(keyword, modifier.span);
-                        ok = false;
-                    } else {
-                        condition = self.condition(written, modifier.span);
-                        ok &= condition.is_some();
-                    }
+                    ok &= self.once(&mut condition, modifier, |checker| {
+                        checker.condition(written, modifier.span)
+                    });
                 }
                 ModifierKind::Reserve {
                     rate,
                     release,
                     periods,
                 } => {
-                    if reserve.is_some() {
-                        self.duplicate_modifier(keyword, modifier.span);
-                        ok = false;
-                    } else {
-                        reserve = self.reserve(rate, *release, periods, modifier.span);
-                        ok &= reserve.is_some();
-                    }
+                    ok &= self.once(&mut reserve, modifier, |checker| {
+                        checker.reserve(rate, *release, periods, modifier.span)
+                    });
                 }
             }
         }
@@ -536,6 +528,22 @@ impl Checker {
             window,
             reserve,
         })
+    }
+
+    /// A modifier that may appear once, checked by `check` into `slot`;
+    /// `false` if it is given again or is wrong (reported).
+    fn once<T>(
+        &mut self,
+        slot: &mut Option<T>,
+        modifier: &ast::Modifier,
+        check: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> bool {
+        if slot.is_some() {
+            self.duplicate_modifier(modifier.kind.keyword(), modifier.span);
+            return false;
+        }
+        *slot = check(self);
+        slot.is_some()
     }
 
     fn duplicate_modifier(&mut self, keyword: &'static str, span: Span) {
