@@ -200,13 +200,7 @@ fn clause_changes(
             compare("threshold", limit(&a.threshold), limit(&b.threshold));
             compare("floor", limit(&a.floor), limit(&b.floor));
             compare("minimum", limit(&a.minimum), limit(&b.minimum));
-            for which in ["from", "until"] {
-                compare(
-                    which,
-                    window_text(old, &a.window, which),
-                    window_text(new, &b.window, which),
-                );
-            }
+            compare_windows(old, &a.window, new, &b.window, &mut compare);
             let reserve =
                 |share: &Share| share.reserve.as_ref().map(reserve_text).unwrap_or_default();
             compare("reserve", reserve(a), reserve(b));
@@ -265,13 +259,7 @@ fn clause_changes(
                 format!("{}{}", compact(a.amount), Calendar::per_words(Some(a.per))),
                 format!("{}{}", compact(b.amount), Calendar::per_words(Some(b.per))),
             );
-            for which in ["from", "until"] {
-                compare(
-                    which,
-                    window_text(old, &a.window, which),
-                    window_text(new, &b.window, which),
-                );
-            }
+            compare_windows(old, &a.window, new, &b.window, &mut compare);
         }
         (ClauseKind::Withhold(a), ClauseKind::Withhold(b)) => {
             compare("withheld", percent(a.rate), percent(b.rate));
@@ -377,6 +365,23 @@ pub fn describe(agreement: &Agreement, clause: &Clause) -> String {
 }
 
 /// A window's bound as written: `2026-01-01`, `period of termination`.
+/// Compares the `from` and `until` ends of two versions of a window.
+fn compare_windows(
+    old: &Agreement,
+    a: &crate::agreement::Window,
+    new: &Agreement,
+    b: &crate::agreement::Window,
+    compare: &mut impl FnMut(&str, String, String),
+) {
+    for which in ["from", "until"] {
+        compare(
+            which,
+            window_text(old, a, which),
+            window_text(new, b, which),
+        );
+    }
+}
+
 fn window_text(agreement: &Agreement, window: &crate::agreement::Window, which: &str) -> String {
     let (bound, anchor) = if which == "from" {
         (window.from, window.from_anchor)
