@@ -458,6 +458,23 @@ fn term_sheet_wordings_get_a_hint() {
     }
 }
 
+/// Tried as a new user: a keyword written as a label (`advance: advance
+/// ...`) is named as such, not reported as a missing amount alone.
+#[test]
+fn a_keyword_written_as_a_label_gets_a_hint() {
+    let text = SEED.replacen(
+        "revenue-share: share",
+        "advance: advance 1M to Microsoft recouped from royalty\n  royalty: share",
+        1,
+    );
+    let problems = dealterms::compile(&text).expect_err("refused");
+    let help = problems[0].kind.help().unwrap_or_default();
+    assert!(
+        help.contains("`advance` is a reserved word and cannot be a label"),
+        "{help}"
+    );
+}
+
 /// The review of issue 13: a header of 20,000 repeated names gave 20,000
 /// problems (and took quadratic time); the help of a missing column listed
 /// every column of the series.

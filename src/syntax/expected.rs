@@ -254,6 +254,17 @@ pub fn hint(positives: &[Rule], before: &str, rest: &str) -> Option<String> {
     if rest.starts_with(['$', '€', '£', '¥']) {
         return Some("write amounts without a currency sign: `38B`, not `$38B`".into());
     }
+    // `advance: advance 20K to Author`: a keyword written as a label.
+    let line_so_far = before
+        .rsplit(['\n', '\r'])
+        .next()
+        .unwrap_or_default()
+        .trim();
+    if rest.starts_with(':') && RESERVED.contains(&line_so_far) {
+        return Some(format!(
+            "`{line_so_far}` is a reserved word and cannot be a label; choose another, as in `{line_so_far}-terms:`"
+        ));
+    }
     if rest.starts_with('"') && !first_line.get(1..).unwrap_or_default().contains('"') {
         return Some("close the quoted name with `\"` on the same line".into());
     }
