@@ -442,6 +442,10 @@ fn term_sheet_wordings_get_a_hint() {
             "write `per year`",
         ),
         (
+            "share 6% of sales to Microsoft bands 6% up to 1B, 8% above",
+            "bands need no keyword",
+        ),
+        (
             "share 6% of sales to Microsoft from 2026",
             "`from 2026-01-01`",
         ),

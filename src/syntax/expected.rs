@@ -255,14 +255,10 @@ pub fn hint(positives: &[Rule], before: &str, rest: &str) -> Option<String> {
         return Some("write amounts without a currency sign: `38B`, not `$38B`".into());
     }
     // `advance: advance 20K to Author`: a keyword written as a label.
-    let line_so_far = before
-        .rsplit(['\n', '\r'])
-        .next()
-        .unwrap_or_default()
-        .trim();
-    if rest.starts_with(':') && RESERVED.contains(&line_so_far) {
+    let label = line_so_far(before).trim();
+    if rest.starts_with(':') && RESERVED.contains(&label) {
         return Some(format!(
-            "`{line_so_far}` is a reserved word and cannot be a label; choose another, as in `{line_so_far}-terms:`"
+            "`{label}` is a reserved word and cannot be a label; choose another, as in `{label}-terms:`"
         ));
     }
     if rest.starts_with('"') && !first_line.get(1..).unwrap_or_default().contains('"') {
@@ -422,7 +418,6 @@ pub fn hint(positives: &[Rule], before: &str, rest: &str) -> Option<String> {
         return Some("put a comma before `then`: `until paid 13.5B, then 49%`".into());
     }
     // `share greater of 6% of sales or 5K`: `greater` was read as the rate.
-    let line_so_far = before.rsplit(['\n', '\r']).next().unwrap_or_default();
     if word == "of" || word == "or" {
         let greater = [
             "greater of",
@@ -431,7 +426,10 @@ pub fn hint(positives: &[Rule], before: &str, rest: &str) -> Option<String> {
             "max of",
             "maximum of",
         ];
-        if greater.iter().any(|words| line_so_far.contains(words)) {
+        if greater
+            .iter()
+            .any(|words| line_so_far(before).contains(words))
+        {
             return Some(
                 "the greater of a share and a fixed sum is a share with a floor: `share 6% of gross_sales to B floor 5K per quarter`"
                     .into(),
@@ -516,6 +514,10 @@ pub fn known_slip(word: &str, ahead: &str) -> Option<String> {
         "max" | "maximum" | "ceiling" | "limit" | "capped" => Some(format!(
             "a most that can be paid is a `cap`: `cap 1.2M per year`, not `{word}`"
         )),
+        "bands" | "band" | "tiers" | "tiered" | "escalating" => Some(
+            "bands need no keyword: the first rate comes after `share`, the others right after the payee: `share 8% of sales to Author up to 10K, 10% above`"
+                .into(),
+        ),
         "min" | "minimum-guarantee" | "guarantee" | "guaranteed" => Some(
             "at least a sum over a period is `minimum 1M per year` (a top-up at the period's end); at least a sum each period is `floor 5K per quarter`"
                 .into(),
@@ -524,14 +526,14 @@ pub fn known_slip(word: &str, ahead: &str) -> Option<String> {
     }
 }
 
+/// The line being written, up to the error.
+fn line_so_far(before: &str) -> &str {
+    before.rsplit(['\n', '\r']).next().unwrap_or_default()
+}
+
 /// Whether the line being written, up to the error, has `word` in it.
 fn line_so_far_has(before: &str, word: &str) -> bool {
-    before
-        .rsplit(['\n', '\r'])
-        .next()
-        .unwrap_or_default()
-        .split_whitespace()
-        .any(|w| w == word)
+    line_so_far(before).split_whitespace().any(|w| w == word)
 }
 
 /// `2026-1-1`: a date whose month or day lacks its leading zero.
