@@ -61,9 +61,10 @@ pub enum Command {
         #[arg(short, long, value_name = "CSV")]
         series: Option<PathBuf>,
 
-        /// Output format.
-        #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
-        format: OutputFormat,
+        /// Output format; without it, the output file's extension decides
+        /// (`-o statement.xlsx`, `.csv`, `.json`), else a table.
+        #[arg(short, long, value_enum)]
+        format: Option<StatementFormat>,
 
         /// Show how every figure was derived, in words and numbers.
         #[arg(long)]
@@ -85,8 +86,8 @@ pub enum Command {
         #[arg(long, value_enum, value_name = "WHAT")]
         by: Option<By>,
 
-        /// With `-f csv`: only these columns, in this order, such as
-        /// `--columns deal,period,party,amount`. Columns: deal (portfolios),
+        /// With `-f csv` or `-f xlsx`: only these columns, in this order, such
+        /// as `--columns deal,period,party,amount`. Columns: deal (portfolios),
         /// period, clause, payer, party, basis, effective_rate, amount,
         /// cumulative, note, explain (with `--explain`).
         #[arg(long, value_name = "COLUMN,...", value_delimiter = ',', value_parser = column)]
@@ -204,6 +205,34 @@ pub enum OutputFormat {
     Csv,
     /// Everything, amounts as strings: the statement, or the differences.
     Json,
+}
+
+/// The output formats of a statement (`deal eval`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatementFormat {
+    /// Aligned tables for a terminal, with totals and events.
+    Table,
+    /// CSV, long form: one row per period, clause and payee.
+    Csv,
+    /// Everything, amounts as strings.
+    Json,
+    /// An Excel workbook: the statement, totals, events, each payee's
+    /// cumulative payments with a chart, and the agreement's text. Needs
+    /// `-o FILE` (or standard output that is not a terminal).
+    Xlsx,
+}
+
+impl StatementFormat {
+    /// The format an output file's extension names.
+    pub fn of_file(path: &std::path::Path) -> Option<StatementFormat> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match extension.as_str() {
+            "xlsx" => StatementFormat::Xlsx,
+            "csv" => StatementFormat::Csv,
+            "json" | "jsonl" => StatementFormat::Json,
+            _ => return None,
+        })
+    }
 }
 
 /// A CSV column by name, as in `--columns period,party,amount`.

@@ -13,7 +13,7 @@
 
 use std::path::Path;
 
-use calamine::{Data, Reader, open_workbook_auto};
+use calamine::{Data, Reader, Sheets, open_workbook_auto};
 
 use crate::agreement::Calendar;
 use crate::period::Period;
@@ -89,6 +89,15 @@ pub fn read(path: &Path) -> Result<Sheet, String> {
             .cloned()
             .ok_or_else(|| "the workbook has no sheet".to_string())?,
     };
+    if let Some(merged) = merged_cells(&mut workbook, &name).first() {
+        let (start, end) = (merged.start, merged.end);
+        return Err(format!(
+            "cells {}:{} of the sheet `{name}` are merged ({name}!{}): a series needs a value in each cell, a header name over each column; unmerge them",
+            reference(start.0, start.1),
+            reference(end.0, end.1),
+            reference(start.0, start.1),
+        ));
+    }
     let range = workbook
         .worksheet_range(&name)
         .map_err(|error| format!("cannot read the sheet `{name}`: {error}"))?;
@@ -123,6 +132,20 @@ pub fn read(path: &Path) -> Result<Sheet, String> {
         sheet.text.push('\n');
     }
     Ok(sheet)
+}
+
+/// The merged regions of a sheet, where the format records them (.xlsx,
+/// .xlsm, .xls; calamine reads none of an .ods).
+fn merged_cells<R: std::io::Read + std::io::Seek>(
+    workbook: &mut Sheets<R>,
+    name: &str,
+) -> Vec<calamine::Dimensions> {
+    let merged = match workbook {
+        Sheets::Xlsx(xlsx) => xlsx.merge_cells_by_sheet_name(name).ok(),
+        Sheets::Xls(xls) => xls.merge_cells_by_sheet_name(name).ok(),
+        Sheets::Xlsb(_) | Sheets::Ods(_) => None,
+    };
+    merged.unwrap_or_default()
 }
 
 /// A cell as the text the series reader reads.

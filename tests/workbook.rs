@@ -1,5 +1,5 @@
 //! Series from workbooks (issue 17, item 1): every acceptance case gives
-//! the same statement from its series as CSV and as .xlsx; a date period
+//! the same statement from its series as CSV, as .xlsx and as .ods; a date period
 //! column reads as the periods containing the dates; a cell that is not an
 //! amount is named by its sheet and reference.
 
@@ -30,6 +30,78 @@ fn write_workbook(text: &str, labels: u16, path: &Path) {
     workbook.save(path).expect("the workbook is written");
 }
 
+/// The CSV `text` as an OpenDocument spreadsheet at `path`, cells typed as
+/// [`write_workbook`] types them: the few parts a reader needs (the
+/// `mimetype` first and stored, the manifest, the content), as LibreOffice
+/// writes them.
+fn write_ods(text: &str, labels: usize, path: &Path) {
+    use std::io::Write;
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let mut rows = String::new();
+    for (row, line) in text.lines().enumerate() {
+        rows.push_str("<table:table-row>");
+        for (column, cell) in line.split(',').enumerate() {
+            let cell = escape(cell);
+            match cell.parse::<f64>() {
+                Ok(_) if row > 0 && column >= labels => rows.push_str(&format!(
+                    r#"<table:table-cell office:value-type="float" office:value="{cell}"><text:p>{cell}</text:p></table:table-cell>"#
+                )),
+                _ => rows.push_str(&format!(
+                    r#"<table:table-cell office:value-type="string"><text:p>{cell}</text:p></table:table-cell>"#
+                )),
+            }
+        }
+        rows.push_str("</table:table-row>");
+    }
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3"><office:body><office:spreadsheet><table:table table:name="Sales">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let file = std::fs::File::create(path).expect("the .ods file");
+    let mut zip = zip::ZipWriter::new(file);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = zip::write::SimpleFileOptions::default();
+    zip.start_file("mimetype", stored).expect("mimetype");
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .expect("mimetype");
+    zip.start_file("META-INF/manifest.xml", deflated)
+        .expect("manifest");
+    zip.write_all(manifest.as_bytes()).expect("manifest");
+    zip.start_file("content.xml", deflated).expect("content");
+    zip.write_all(content.as_bytes()).expect("content");
+    zip.finish().expect("the archive");
+}
+
+/// `share 10% of revenue to B`, in `dir`.
+fn ten_percent_deal(dir: &Path) -> std::path::PathBuf {
+    let deal = dir.join("d.deal");
+    std::fs::write(
+        &deal,
+        "agreement \"d\" {\n  parties A, B\n  payer A\n  share 10% of revenue to B\n}\n",
+    )
+    .expect("the deal");
+    deal
+}
+
+/// What `deal eval` says on refusing `series` (exit status 1).
+fn refused(deal: &Path, series: &Path) -> String {
+    let out = common::deal(&[
+        "eval",
+        &deal.to_string_lossy(),
+        "--series",
+        &series.to_string_lossy(),
+    ]);
+    common::exits(&out, 1)
+}
+
 fn eval(deal: &Path, series: &Path) -> String {
     let out = common::deal(&[
         "eval",
@@ -54,13 +126,14 @@ fn every_acceptance_case_reads_the_same_from_a_workbook() {
             "{}.xlsx",
             case.file_name().expect("a name").to_string_lossy()
         ));
-        write_workbook(
-            &std::fs::read_to_string(&csv).expect("the series"),
-            1,
-            &xlsx,
-        );
+        let text = std::fs::read_to_string(&csv).expect("the series");
+        write_workbook(&text, 1, &xlsx);
+        let ods = xlsx.with_extension("ods");
+        write_ods(&text, 1, &ods);
         let deal = case.join("agreement.deal");
-        assert_eq!(eval(&deal, &xlsx), eval(&deal, &csv), "{}", case.display());
+        let expected = eval(&deal, &csv);
+        assert_eq!(eval(&deal, &xlsx), expected, "{}", case.display());
+        assert_eq!(eval(&deal, &ods), expected, "{} (.ods)", case.display());
         cases += 1;
     }
     assert!(cases >= 16);
@@ -85,12 +158,7 @@ fn date_periods_read_as_the_periods_containing_them() {
             .expect("a number");
     }
     workbook.save(&path).expect("written");
-    let deal = dir.path().join("d.deal");
-    std::fs::write(
-        &deal,
-        "agreement \"d\" {\n  parties A, B\n  payer A\n  share 10% of revenue to B\n}\n",
-    )
-    .expect("the deal");
+    let deal = ten_percent_deal(dir.path());
     let out = eval(&deal, &path);
     let periods: Vec<&str> = out
         .lines()
@@ -106,29 +174,12 @@ fn a_cell_that_is_not_an_amount_is_named_by_its_sheet_and_reference() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let path = dir.path().join("bad.xlsx");
     write_workbook("period,revenue\n2025Q1,100\n2025Q2,#N/A\n", 1, &path);
-    let deal = dir.path().join("d.deal");
-    std::fs::write(
-        &deal,
-        "agreement \"d\" {\n  parties A, B\n  payer A\n  share 10% of revenue to B\n}\n",
-    )
-    .expect("the deal");
-    let out = common::deal(&[
-        "eval",
-        &deal.to_string_lossy(),
-        "--series",
-        &path.to_string_lossy(),
-    ]);
-    let stderr = common::exits(&out, 1);
+    let deal = ten_percent_deal(dir.path());
+    let stderr = refused(&deal, &path);
     assert!(stderr.contains("bad.xlsx Sales!B3"), "{stderr}");
     assert!(stderr.contains("#N/A"), "{stderr}");
     // A sheet the workbook lacks is named with those it has.
-    let out = common::deal(&[
-        "eval",
-        &deal.to_string_lossy(),
-        "--series",
-        &format!("{}#Totals", path.display()),
-    ]);
-    let stderr = common::exits(&out, 1);
+    let stderr = refused(&deal, Path::new(&format!("{}#Totals", path.display())));
     assert!(
         stderr.contains("no sheet `Totals`") && stderr.contains("`Sales`"),
         "{stderr}"
@@ -163,4 +214,29 @@ fn a_portfolio_reads_its_series_from_a_workbook() {
         common::text(&out.stdout)
     };
     assert_eq!(run(&xlsx), run(&csv));
+}
+
+/// A merged header cell spans two columns with one name: refused, naming
+/// the cells.
+#[test]
+fn merged_cells_are_named_and_refused() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("merged.xlsx");
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Sales").expect("a name");
+    sheet.write_string(0, 0, "period").expect("header");
+    sheet
+        .merge_range(0, 1, 0, 2, "revenue", &Format::new())
+        .expect("a merged header");
+    sheet.write_string(1, 0, "2025Q1").expect("a period");
+    sheet.write_number(1, 1, 100).expect("a number");
+    sheet.write_number(1, 2, 200).expect("a number");
+    workbook.save(&path).expect("written");
+    let deal = ten_percent_deal(dir.path());
+    let stderr = refused(&deal, &path);
+    assert!(
+        stderr.contains("merged.xlsx") && stderr.contains("Sales!B1") && stderr.contains("B1:C1"),
+        "{stderr}"
+    );
 }

@@ -5,6 +5,7 @@ pub mod by_party;
 pub mod csv;
 pub mod json;
 pub mod table;
+pub mod xlsx;
 
 /// The output formats of `deal eval`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,15 +3,20 @@
 use std::path::Path;
 
 use dealterms::agreement::Agreement;
+use dealterms::eval::statement::Statement;
 use dealterms::eval::{self, Options};
-use dealterms::report;
+use dealterms::report::{
+    self,
+    csv::Column,
+    xlsx::{self, StatementBook, WorkbookError},
+};
 use jiff::civil::Date;
 
 use super::{
     EvalRequest, Status, compiled, declared::declared_series, read_series, show_problems,
     table_width, write_output,
 };
-use crate::cli::OutputFormat;
+use crate::cli::StatementFormat;
 
 /// `deal eval FILE --series CSV`
 pub(super) fn eval(file: &Path, request: EvalRequest<'_>) -> Result<(), Status> {
@@ -54,14 +59,35 @@ pub(super) fn eval(file: &Path, request: EvalRequest<'_>) -> Result<(), Status> 
         report::table::Layout::ByClause
     };
     let rendered = match format {
-        OutputFormat::Table => {
-            report::table::render_laid_out(&statement, table_width(), explain, layout)
+        StatementFormat::Table => {
+            report::table::render_laid_out(&statement, table_width(), explain, layout).into_bytes()
         }
-        OutputFormat::Csv if by_party => report::csv::render_by_party(&statement),
-        OutputFormat::Csv => report::csv::render(&statement, &columns),
-        OutputFormat::Json => report::json::render(&statement, explain),
+        StatementFormat::Csv if by_party => report::csv::render_by_party(&statement).into_bytes(),
+        StatementFormat::Csv => report::csv::render(&statement, &columns).into_bytes(),
+        StatementFormat::Json => report::json::render(&statement, explain).into_bytes(),
+        StatementFormat::Xlsx => workbook(&statement, &columns, (&name, &text, &agreement))
+            .map_err(|error| {
+                tell!("deal: {error}");
+                Status::Failed
+            })?,
     };
     write_output(output, &rendered)
+}
+
+/// The statement as a workbook: its rows, totals and events, each payee's
+/// cumulative payments charted with the caps, and the agreement's text.
+fn workbook(
+    statement: &Statement,
+    columns: &[Column],
+    (name, text, agreement): (&str, &str, &Agreement),
+) -> Result<Vec<u8>, WorkbookError> {
+    let mut book = StatementBook::new(columns)?;
+    book.add(None, statement)?;
+    book.add_chart(statement, &xlsx::cap_lines(agreement))?;
+    book.add_terms(name, text)?;
+    let mut bytes = Vec::new();
+    book.save(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// The `--event` dates, each naming an event the agreement declares.

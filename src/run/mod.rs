@@ -14,7 +14,7 @@ use dealterms::series::Series;
 use dealterms::source::{self, Input};
 use jiff::civil::Date;
 
-use crate::cli::{By, Cli, Color, Command, DiagnosticFormat, OutputFormat};
+use crate::cli::{By, Cli, Color, Command, DiagnosticFormat, StatementFormat};
 
 /// `println!` that never panics: a closed standard output (`deal check
 /// *.deal | head -1`) ends nothing but the output.
@@ -103,14 +103,19 @@ pub fn run(cli: Cli) -> ExitCode {
                 },
                 _ => None,
             };
+            // `-o -` is standard output, as `--series -` is standard input.
+            let output = output.as_deref().filter(|path| *path != Path::new("-"));
+            let format = match statement_format(format, output) {
+                Ok(format) => format,
+                Err(status) => return status.into(),
+            };
             let request = EvalRequest {
                 series: series.as_deref(),
                 sheet: sheet.as_ref(),
                 format,
                 explain,
                 events: &events,
-                // `-o -` is standard output, as `--series -` is standard input.
-                output: output.as_deref().filter(|path| *path != Path::new("-")),
+                output,
                 columns: &columns,
                 by_party: by == Some(By::Party),
                 style,
@@ -218,13 +223,54 @@ fn diagnostic_style(cli: &Cli) -> Style {
     }
 }
 
+/// The format of a statement: `-f`, else the one the output file's
+/// extension names, else a table. A workbook is never written to a
+/// terminal, nor text to a file named `.xlsx`.
+fn statement_format(
+    format: Option<StatementFormat>,
+    output: Option<&Path>,
+) -> Result<StatementFormat, Status> {
+    let named = output.and_then(StatementFormat::of_file);
+    let format = match (format, named) {
+        (Some(format), Some(named))
+            if format != named
+                && (format == StatementFormat::Xlsx || named == StatementFormat::Xlsx) =>
+        {
+            let path = output.map(Path::display);
+            tell!(
+                "deal: `-f {}` and `-o {}` disagree: drop `-f`, or name the file for its format",
+                format_name(format),
+                path.map(|p| p.to_string()).unwrap_or_default()
+            );
+            return Err(Status::Failed);
+        }
+        (Some(format), _) => format,
+        (None, named) => named.unwrap_or(StatementFormat::Table),
+    };
+    if format == StatementFormat::Xlsx && output.is_none() && std::io::stdout().is_terminal() {
+        tell!("deal: a workbook is not for a terminal: write it to a file, `-o statement.xlsx`");
+        return Err(Status::Failed);
+    }
+    Ok(format)
+}
+
+/// The format as `-f` names it.
+fn format_name(format: StatementFormat) -> &'static str {
+    match format {
+        StatementFormat::Table => "table",
+        StatementFormat::Csv => "csv",
+        StatementFormat::Json => "json",
+        StatementFormat::Xlsx => "xlsx",
+    }
+}
+
 /// What `deal eval` was asked for, whatever the number of agreements.
 pub struct EvalRequest<'a> {
     pub series: Option<&'a Path>,
     /// The series' sheet, when it is a workbook: read once, for both the
     /// choice between one agreement and a portfolio and the evaluation.
     pub sheet: Option<&'a dealterms::workbook::Sheet>,
-    pub format: OutputFormat,
+    pub format: StatementFormat,
     pub explain: bool,
     pub events: &'a [(String, Date)],
     pub output: Option<&'a Path>,
@@ -240,17 +286,19 @@ impl EvalRequest<'_> {
     /// in a portfolio, `explain` only with `--explain`, and any choice of
     /// columns only with `-f csv`.
     fn csv_columns(&self, portfolio: bool) -> Result<Vec<Column>, Status> {
-        if self.by_party && (self.format == OutputFormat::Json || !self.columns.is_empty()) {
+        let by_party_refused = matches!(self.format, StatementFormat::Json | StatementFormat::Xlsx)
+            || !self.columns.is_empty();
+        if self.by_party && by_party_refused {
             tell!(
-                "deal: `--by party` lays out the table or the CSV (period,party,amount,cumulative,from): not with `-f json` or `--columns`"
+                "deal: `--by party` lays out the table or the CSV (period,party,amount,cumulative,from): not with `-f json`, `-f xlsx` or `--columns`"
             );
             return Err(Status::Failed);
         }
         if self.columns.is_empty() {
             return Ok(report::csv::default_columns(portfolio, self.explain));
         }
-        let refused = if self.format != OutputFormat::Csv {
-            Some("`--columns` chooses CSV columns: add `-f csv`".to_string())
+        let refused = if !matches!(self.format, StatementFormat::Csv | StatementFormat::Xlsx) {
+            Some("`--columns` chooses the columns of a CSV or a workbook: add `-f csv` or `-o statement.xlsx`".to_string())
         } else if !portfolio && self.columns.contains(&Column::Deal) {
             Some("the `deal` column is for a portfolio (several agreements, or a directory)".into())
         } else if !self.explain && self.columns.contains(&Column::Explain) {
@@ -379,11 +427,12 @@ pub(super) fn series_of_sheet(
 
 /// Writes `text` to standard output, or atomically to `path`: a temporary
 /// file beside it, renamed over it once complete.
-pub fn write_output(path: Option<&Path>, text: &str) -> Result<(), Status> {
+pub fn write_output(path: Option<&Path>, text: impl AsRef<[u8]>) -> Result<(), Status> {
+    let text = text.as_ref();
     let Some(path) = path else {
         let mut stdout = std::io::stdout().lock();
         return stdout
-            .write_all(text.as_bytes())
+            .write_all(text)
             .and_then(|()| stdout.flush())
             .or_else(ignore_closed_pipe)
             .map_err(|error| {
@@ -392,7 +441,7 @@ pub fn write_output(path: Option<&Path>, text: &str) -> Result<(), Status> {
             });
     };
     let written = OutputFile::create(path).and_then(|mut file| {
-        file.write_all(text.as_bytes())?;
+        file.write_all(text)?;
         file.finish(true)
     });
     written.map_err(|error| {

@@ -10,13 +10,17 @@ use std::path::{Path, PathBuf};
 use dealterms::diagnostics::{self, Quote, Style};
 use dealterms::eval::{self, Options};
 use dealterms::portfolio::{self, Block};
-use dealterms::report::{self, csv::Column};
+use dealterms::report::{
+    self,
+    csv::Column,
+    xlsx::{StatementBook, WorkbookError},
+};
 use dealterms::source::{self, Input};
 use rayon::prelude::*;
 
 use super::identity::{self, FileId};
 use super::{EvalRequest, OutputFile, Status, ignore_closed_pipe, table_width};
-use crate::cli::OutputFormat;
+use crate::cli::StatementFormat;
 
 /// Deals without an agreement given a guess at the agreement meant, and the
 /// most unused agreements to guess among.
@@ -34,6 +38,8 @@ const BLOCKS_PER_CORE: usize = 32;
 enum Outcome {
     /// Its statement, rendered.
     Rendered(String),
+    /// Its statement, for the workbook.
+    Evaluated(String, Box<eval::statement::Statement>),
     /// Its problems, rendered for standard error.
     Failed(String),
     /// Series rows for a deal with no agreement.
@@ -77,12 +83,17 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
     // Write to the output file's temporary twin; it replaces the file only if
     // everything went well.
     let mut sink = Sink::open(request.output)?;
-    sink.write(&header(request, &columns))?;
+    sink.write_text(&header(request, &columns))?;
+    let book = match request.format {
+        StatementFormat::Xlsx => Some(StatementBook::streaming(&columns).map_err(workbook_failed)?),
+        _ => None,
+    };
     let options = Options {
         event_dates: request.events.iter().cloned().collect(),
         explain: request.explain,
         // Notes are put in words only in their own column.
-        without_notes: request.format == OutputFormat::Csv && !columns.contains(&Column::Note),
+        without_notes: matches!(request.format, StatementFormat::Csv | StatementFormat::Xlsx)
+            && !columns.contains(&Column::Note),
         ..Options::default()
     };
     let chunk = rayon::current_num_threads().saturating_mul(BLOCKS_PER_CORE);
@@ -107,7 +118,7 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
             // Every deal with series rows, once all are read.
             blocks.into_seen()
         });
-        let writer = scope.spawn(move || write_outcomes(sink, to_write));
+        let writer = scope.spawn(move || write_outcomes(sink, book, to_write));
         for batch in batches {
             let outcomes: Vec<Outcome> = batch
                 .into_par_iter()
@@ -259,16 +270,23 @@ struct Written {
 }
 
 /// Writes each batch of outcomes in order as it comes: statements to the
-/// sink, problems to standard error.
+/// sink (or to the workbook, saved to the sink at the end), problems to
+/// standard error.
 fn write_outcomes(
     mut sink: Sink,
+    mut book: Option<StatementBook>,
     batches: std::sync::mpsc::Receiver<Vec<Outcome>>,
 ) -> Result<Written, Status> {
     let mut status = Status::Ok;
     let mut missing = Vec::new();
     for outcome in batches.into_iter().flatten() {
         match outcome {
-            Outcome::Rendered(text) => sink.write(&text)?,
+            Outcome::Rendered(text) => sink.write_text(&text)?,
+            Outcome::Evaluated(deal, statement) => {
+                if let Some(book) = book.as_mut() {
+                    book.add(Some(&deal), &statement).map_err(workbook_failed)?;
+                }
+            }
             Outcome::Failed(text) => {
                 tell_raw!("{text}");
                 status = Status::Invalid;
@@ -276,11 +294,19 @@ fn write_outcomes(
             Outcome::NoAgreement { deal, row } => missing.push((deal, row)),
         }
     }
+    if let Some(book) = book {
+        book.save(&mut sink).map_err(workbook_failed)?;
+    }
     Ok(Written {
         sink,
         status,
         missing,
     })
+}
+
+fn workbook_failed(error: WorkbookError) -> Status {
+    tell!("deal: {error}");
+    Status::Failed
 }
 
 /// Evaluates one block: its agreement over its rows.
@@ -333,13 +359,16 @@ fn outcome(
         }
     };
     let rendered = match request.format {
-        OutputFormat::Csv => {
+        StatementFormat::Xlsx => return Outcome::Evaluated(block.deal, Box::new(statement)),
+        StatementFormat::Csv => {
             let mut out = String::with_capacity(statement.rows.len().saturating_mul(128));
             report::csv::write_rows(&mut out, &statement, Some(&block.deal), columns);
             out
         }
-        OutputFormat::Json => report::json::render_line(&block.deal, &statement, request.explain),
-        OutputFormat::Table => format!(
+        StatementFormat::Json => {
+            report::json::render_line(&block.deal, &statement, request.explain)
+        }
+        StatementFormat::Table => format!(
             "deal {}\n{}\n",
             block.deal,
             report::table::render(&statement, table_width(), request.explain)
@@ -360,8 +389,8 @@ fn read_small(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
 /// What comes before the first deal.
 fn header(request: &EvalRequest<'_>, columns: &[Column]) -> String {
     match request.format {
-        OutputFormat::Csv => report::csv::header(columns),
-        OutputFormat::Json | OutputFormat::Table => String::new(),
+        StatementFormat::Csv => report::csv::header(columns),
+        StatementFormat::Json | StatementFormat::Table | StatementFormat::Xlsx => String::new(),
     }
 }
 
@@ -399,6 +428,23 @@ enum Sink {
     File(std::io::BufWriter<OutputFile>),
 }
 
+/// A workbook is saved straight into the sink.
+impl Write for Sink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::Stdout(out) => out.write(bytes),
+            Sink::File(out) => out.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::Stdout(out) => out.flush(),
+            Sink::File(out) => out.flush(),
+        }
+    }
+}
+
 impl Sink {
     fn open(output: Option<&Path>) -> Result<Sink, Status> {
         let Some(path) = output else {
@@ -414,7 +460,7 @@ impl Sink {
         Ok(Sink::File(std::io::BufWriter::with_capacity(1 << 20, file)))
     }
 
-    fn write(&mut self, text: &str) -> Result<(), Status> {
+    fn write_text(&mut self, text: &str) -> Result<(), Status> {
         let written = match self {
             Sink::Stdout(out) => out.write_all(text.as_bytes()),
             Sink::File(out) => out.write_all(text.as_bytes()),
