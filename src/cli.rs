@@ -162,6 +162,59 @@ pub enum Command {
         format: OutputFormat,
     },
 
+    /// Compare a counterparty's statement with what the agreement computes:
+    /// per period and payee, the figure reported, the one owed, the
+    /// difference, and the clause and event behind the figure owed.
+    ///
+    /// The reported statement is CSV or a workbook with a period, a party and
+    /// an amount column (other columns are ignored; a party's rows in one
+    /// period are summed). With several agreements or a directory, the series
+    /// and the reported statement are long form, each with a `deal` column.
+    ///
+    /// Exit status: 0 when every line agrees within the tolerance, 1 when
+    /// one does not (or an agreement, the series or the statement is
+    /// wrong), 2 on a usage or I/O error.
+    Reconcile {
+        /// The agreement (`*.deal`), or several, or directories of them.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+
+        /// The series (CSV or workbook); without it, the agreement's own.
+        #[arg(short, long, value_name = "CSV")]
+        series: Option<PathBuf>,
+
+        /// The counterparty's statement: CSV or a workbook
+        /// (`statement.xlsx#Sheet2` for a sheet other than the first).
+        #[arg(short, long, value_name = "STATEMENT")]
+        reported: PathBuf,
+
+        /// The reported statement's header names, where they are not
+        /// `deal`, `period`, `party` and `amount`:
+        /// `--reported-columns period=Quarter,party=Payee,amount=Royalty`.
+        #[arg(long, value_name = "COLUMN=HEADER,...", value_delimiter = ',')]
+        reported_columns: Vec<String>,
+
+        /// The largest difference per period and payee that still agrees,
+        /// in the agreement's currency: `--tolerance 1.00`. Default: none,
+        /// to the cent (the minor unit).
+        #[arg(long, value_name = "AMOUNT", value_parser = tolerance)]
+        tolerance: Option<rust_decimal::Decimal>,
+
+        /// Date an event, overriding any date in the file (repeatable).
+        #[arg(long = "event", value_name = "NAME=DATE", value_parser = event_date)]
+        events: Vec<(String, Date)>,
+
+        /// Output format; without it, the output file's extension decides,
+        /// else a table of the discrepancies and the totals (CSV, JSON and
+        /// workbooks have every line).
+        #[arg(short, long, value_enum)]
+        format: Option<StatementFormat>,
+
+        /// Write the reconciliation to this file instead of standard output.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
+
     /// Set up the current git repository so that `git diff` shows `*.deal`
     /// files through `deal fmt`, with hunk headers naming the clause, and
     /// `git difftool -t deal` shows the money diff. Prints what it does.
@@ -241,6 +294,17 @@ fn column(text: &str) -> Result<Column, String> {
         let names: Vec<&str> = COLUMNS.iter().map(|c| c.name()).collect();
         format!("no column `{text}`; the columns are {}", names.join(", "))
     })
+}
+
+/// An amount of at least zero, as in `--tolerance 0.50`.
+fn tolerance(text: &str) -> Result<rust_decimal::Decimal, String> {
+    match text.trim().parse::<rust_decimal::Decimal>() {
+        Ok(amount) if amount.is_sign_negative() && !amount.is_zero() => {
+            Err(format!("a tolerance is at least zero, found `{text}`"))
+        }
+        Ok(amount) => Ok(amount),
+        Err(_) => Err(format!("expected an amount such as `0.50`, found `{text}`")),
+    }
 }
 
 /// `NAME=DATE`, as in `--event agi=2029-01-01`.

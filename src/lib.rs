@@ -28,6 +28,7 @@ pub mod gitsetup;
 pub mod money;
 pub mod period;
 pub mod portfolio;
+pub mod reconcile;
 pub mod records;
 pub mod report;
 pub mod series;

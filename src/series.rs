@@ -590,7 +590,7 @@ fn long_amount(cell: &[u8], negative: bool, digits: &[u8]) -> Option<Decimal> {
 }
 
 /// One line of the file, to point at its cells.
-struct Line<'a> {
+pub(crate) struct Line<'a> {
     /// The file from the line's start on.
     rest: &'a str,
     start: usize,
@@ -614,7 +614,12 @@ impl Cells for Line<'_> {
 )]
 impl<'a> Line<'a> {
     /// The line starting `offset` bytes into the body (after any BOM).
-    fn new(text: &'a str, bom: usize, offset: usize, record: Option<&'a Record>) -> Self {
+    pub(crate) fn new(
+        text: &'a str,
+        bom: usize,
+        offset: usize,
+        record: Option<&'a Record>,
+    ) -> Self {
         let start = bom + offset;
         Line {
             rest: text.get(start..).unwrap_or_default(),
@@ -629,7 +634,7 @@ impl<'a> Line<'a> {
         self.rest.get(..len).unwrap_or_default()
     }
 
-    fn span(&self) -> Span {
+    pub(crate) fn span(&self) -> Span {
         Span::new(self.start, self.start + self.text().len())
     }
 
@@ -637,7 +642,7 @@ impl<'a> Line<'a> {
     /// cells has them elsewhere than the record does: they are found in the
     /// line's text, quotes and all, or the whole line is the span (a quoted
     /// cell that runs over a line break).
-    fn cell(&self, index: usize, value: &str) -> Span {
+    pub(crate) fn cell(&self, index: usize, value: &str) -> Span {
         match self.record {
             Some(record) if index < record.len() && !self.text().contains('"') => {
                 let (from, to) = record.shown_cell(index, value);

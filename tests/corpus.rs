@@ -34,6 +34,19 @@ fn every_diagnostic_file_is_diagnosed_and_snapshotted() {
 }
 
 /// The problems of a series file, with its text.
+/// A counterparty's statement for `deal reconcile`, with the default
+/// column names.
+fn reported_problems_of(path: &Path) -> (Vec<Problem>, String) {
+    let text = std::fs::read_to_string(path).expect("reported file is text");
+    let names = dealterms::reconcile::ReportedColumns::default();
+    (
+        dealterms::reconcile::reported::read(&text, &names, false)
+            .err()
+            .unwrap_or_default(),
+        text,
+    )
+}
+
 fn series_problems_of(path: &Path) -> (Vec<Problem>, String) {
     let text = std::fs::read_to_string(path).expect("series file is text");
     (
@@ -137,6 +150,17 @@ fn every_malformed_series_is_diagnosed_and_snapshotted() {
 }
 
 #[test]
+fn every_malformed_reported_statement_is_diagnosed_and_snapshotted() {
+    insta::glob!("corpus/reported/*.csv", |path| {
+        insta::assert_snapshot!(diagnosed_quoting(
+            path,
+            reported_problems_of,
+            Quote::Foreign
+        ));
+    });
+}
+
+#[test]
 fn every_failed_evaluation_is_diagnosed_and_snapshotted() {
     insta::glob!("corpus/eval/*.deal", |path| {
         insta::assert_snapshot!(diagnosed(path, eval_problems_of));
@@ -149,11 +173,12 @@ type Finder = fn(&Path) -> (Vec<Problem>, String);
 #[test]
 fn every_code_has_a_smallest_input() {
     let mut seen = BTreeSet::new();
-    let corpora: [(&str, Finder, &str); 4] = [
+    let corpora: [(&str, Finder, &str); 5] = [
         ("tests/corpus/diagnostics", problems_of, "deal"),
         ("tests/corpus/series", series_problems_of, "csv"),
         ("tests/corpus/eval", eval_problems_of, "deal"),
         ("tests/corpus/portfolio", portfolio_problems_of, "csv"),
+        ("tests/corpus/reported", reported_problems_of, "csv"),
     ];
     for (dir, problems, extension) in corpora {
         for entry in std::fs::read_dir(dir).expect("corpus directory") {

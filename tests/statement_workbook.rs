@@ -163,19 +163,11 @@ fn the_cap_is_drawn_and_the_payee_reaches_it() {
 #[test]
 fn a_portfolio_workbook_has_a_deal_column_and_every_row() {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    std::fs::create_dir(dir.path().join("deals")).expect("deals/");
-    let deal = "agreement \"d\" {\n  currency EUR\n  parties A, B\n  payer A\n  share 10% of revenue to B cap 25\n}\n";
-    for name in ["first", "second"] {
-        std::fs::write(dir.path().join(format!("deals/{name}.deal")), deal).expect("a deal");
-    }
-    let series = dir.path().join("long.csv");
-    std::fs::write(
-        &series,
+    let (deals, series) = common::two_deal_portfolio(
+        dir.path(),
+        "agreement \"d\" {\n  currency EUR\n  parties A, B\n  payer A\n  share 10% of revenue to B cap 25\n}\n",
         "deal,period,revenue\nfirst,2025Q1,100\nfirst,2025Q2,200\nsecond,2025Q1,300.5\n",
-    )
-    .expect("the series");
-    let deals = dir.path().join("deals").to_string_lossy().into_owned();
-    let series = series.to_string_lossy().into_owned();
+    );
     let xlsx = dir.path().join("portfolio.xlsx");
     let out = common::deal(&[
         "eval",

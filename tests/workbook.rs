@@ -190,21 +190,18 @@ fn a_cell_that_is_not_an_amount_is_named_by_its_sheet_and_reference() {
 #[test]
 fn a_portfolio_reads_its_series_from_a_workbook() {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    std::fs::create_dir(dir.path().join("deals")).expect("deals/");
-    let deal = "agreement \"d\" {\n  parties A, B\n  payer A\n  share 10% of revenue to B\n}\n";
-    for name in ["first", "second"] {
-        std::fs::write(dir.path().join(format!("deals/{name}.deal")), deal).expect("a deal");
-    }
     let text = "deal,period,revenue\nfirst,2025Q1,100\nfirst,2025Q2,200\nsecond,2025Q1,300\n";
-    let csv = dir.path().join("long.csv");
-    std::fs::write(&csv, text).expect("the csv");
+    let (deals, csv) = common::two_deal_portfolio(
+        dir.path(),
+        "agreement \"d\" {\n  parties A, B\n  payer A\n  share 10% of revenue to B\n}\n",
+        text,
+    );
     let xlsx = dir.path().join("long.xlsx");
     write_workbook(text, 2, &xlsx);
-    let deals = dir.path().join("deals");
     let run = |series: &Path| {
         let out = common::deal(&[
             "eval",
-            &deals.to_string_lossy(),
+            &deals,
             "--series",
             &series.to_string_lossy(),
             "-f",
@@ -213,7 +210,7 @@ fn a_portfolio_reads_its_series_from_a_workbook() {
         common::exits(&out, 0);
         common::text(&out.stdout)
     };
-    assert_eq!(run(&xlsx), run(&csv));
+    assert_eq!(run(&xlsx), run(Path::new(&csv)));
 }
 
 /// A merged header cell spans two columns with one name: refused, naming
@@ -239,4 +236,43 @@ fn merged_cells_are_named_and_refused() {
         stderr.contains("merged.xlsx") && stderr.contains("Sales!B1") && stderr.contains("B1:C1"),
         "{stderr}"
     );
+}
+
+/// `examples/character-licence.xlsx` is the example's series as a licensee
+/// sends it: each quarter as the date it starts (a date cell), net sales as
+/// numbers. This test wrote it (`DEAL_WRITE_EXAMPLES=1 cargo test --test
+/// workbook the_example_workbook`), and checks it still reads as the CSV.
+#[test]
+fn the_example_workbook_reads_as_its_csv() {
+    let deal = Path::new("examples/character-licence.deal");
+    let csv = Path::new("examples/character-licence.csv");
+    let xlsx = Path::new("examples/character-licence.xlsx");
+    if std::env::var_os("DEAL_WRITE_EXAMPLES").is_some() {
+        let text = std::fs::read_to_string(csv).expect("the series");
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.set_name("Net sales").expect("a name");
+        let date = Format::new().set_num_format("yyyy-mm-dd");
+        let yen = Format::new().set_num_format("#,##0");
+        sheet.write_string(0, 0, "period").expect("header");
+        sheet.write_string(0, 1, "net_sales").expect("header");
+        for (row, line) in text.lines().skip(1).enumerate() {
+            let (label, amount) = line.split_once(',').expect("two cells");
+            let (year, quarter) = label.split_once('Q').expect("a quarter");
+            let month = (quarter.parse::<u8>().expect("a quarter") - 1) * 3 + 1;
+            let start =
+                ExcelDateTime::from_ymd(year.parse().expect("a year"), month, 1).expect("a date");
+            let row = row as u32 + 1;
+            sheet
+                .write_datetime_with_format(row, 0, &start, &date)
+                .expect("a date cell");
+            sheet
+                .write_number_with_format(row, 1, amount.parse::<f64>().expect("a number"), &yen)
+                .expect("a number");
+        }
+        sheet.set_column_width(0, 12).expect("a width");
+        sheet.set_column_width(1, 14).expect("a width");
+        workbook.save(xlsx).expect("written");
+    }
+    assert_eq!(eval(deal, xlsx), eval(deal, csv));
 }

@@ -188,6 +188,16 @@ pub enum ProblemKind {
     SeriesHeader { found: String },
     /// `period,revenue,revenue`
     DuplicateColumn { name: String },
+    /// A reported statement (`deal reconcile --reported`) with no rows.
+    ReportedEmpty,
+    /// A reported statement's row that names no party.
+    ReportedNoParty { row: usize },
+    /// A reported statement without a column it needs.
+    ReportedHeader {
+        role: &'static str,
+        name: String,
+        header: String,
+    },
     /// `2025-7`, `FY2025`, `2025q3`
     BadPeriod { row: usize, text: String },
     /// `2025Q4` then `2026-01`
@@ -353,6 +363,9 @@ pub const CODES: &[&str] = &[
     "deal::check::lone_rest",
     "deal::series::empty",
     "deal::series::header",
+    "deal::reconcile::empty",
+    "deal::reconcile::header",
+    "deal::reconcile::no_party",
     "deal::series::duplicate_column",
     "deal::series::bad_period",
     "deal::series::mixed_granularity",
@@ -385,7 +398,8 @@ impl ProblemKind {
             | ProblemKind::Ragged { row, .. }
             | ProblemKind::DealRows { row, .. }
             | ProblemKind::TooManyProblems { row, .. }
-            | ProblemKind::Csv { row, .. } => Some(*row),
+            | ProblemKind::Csv { row, .. }
+            | ProblemKind::ReportedNoParty { row } => Some(*row),
             _ => None,
         }
     }
@@ -472,6 +486,9 @@ impl ProblemKind {
             ProblemKind::LoneRest { .. } => "deal::check::lone_rest",
             ProblemKind::SeriesEmpty => "deal::series::empty",
             ProblemKind::SeriesHeader { .. } => "deal::series::header",
+            ProblemKind::ReportedEmpty => "deal::reconcile::empty",
+            ProblemKind::ReportedHeader { .. } => "deal::reconcile::header",
+            ProblemKind::ReportedNoParty { .. } => "deal::reconcile::no_party",
             ProblemKind::DuplicateColumn { .. } => "deal::series::duplicate_column",
             ProblemKind::BadPeriod { .. } => "deal::series::bad_period",
             ProblemKind::MixedGranularity { .. } => "deal::series::mixed_granularity",
@@ -727,6 +744,13 @@ impl ProblemKind {
             ProblemKind::SeriesHeader { found } => {
                 format!("the first column must be `period`, found `{found}`")
             }
+            ProblemKind::ReportedEmpty => "the reported statement has no header".into(),
+            ProblemKind::ReportedNoParty { row } => format!("row {row}: no party"),
+            ProblemKind::ReportedHeader { role, name, header } => {
+                format!(
+                    "the reported statement has no {role} column `{name}`; its header is `{header}`"
+                )
+            }
             ProblemKind::DuplicateColumn { name } => format!("column `{name}` appears twice"),
             ProblemKind::BadPeriod { row, text } => {
                 format!("row {row}: `{text}` is not a period label")
@@ -868,6 +892,9 @@ impl ProblemKind {
             ProblemKind::SeriesPath { .. } => "not a file beside the agreement",
             ProblemKind::SeriesEmpty => "no rows",
             ProblemKind::SeriesHeader { .. } => "expected `period`",
+            ProblemKind::ReportedEmpty => "empty",
+            ProblemKind::ReportedHeader { .. } => "the header",
+            ProblemKind::ReportedNoParty { .. } => "paid to whom?",
             ProblemKind::DuplicateColumn { .. } => "again here",
             ProblemKind::BadPeriod { .. } => "not a period",
             ProblemKind::MixedGranularity { .. } => "another granularity",
@@ -1121,6 +1148,21 @@ impl ProblemKind {
             ProblemKind::SeriesHeader { .. } => {
                 Some("start the header with `period`, such as `period,revenue`".into())
             }
+            ProblemKind::ReportedEmpty => Some(
+                "a reported statement is a header with `period`, `party` and `amount` columns, and a row per payment".into(),
+            ),
+            ProblemKind::ReportedNoParty { .. } => Some(
+                "name the party paid on every row, as the agreement names it".into(),
+            ),
+            ProblemKind::ReportedHeader { role, .. } => Some(format!(
+                "name the {role} column: `--reported-columns {role}=HEADER`, such as `{role}={}`",
+                match *role {
+                    "deal" => "Contract",
+                    "period" => "Quarter",
+                    "party" => "Payee",
+                    _ => "Royalty",
+                }
+            )),
             ProblemKind::DuplicateColumn { .. } => Some("rename or remove one".into()),
             ProblemKind::BadPeriod { .. } => {
                 Some("periods are `2025` (year), `2025H1` (half-year), `2025Q3` (quarter) or `2025-07` (month)".into())

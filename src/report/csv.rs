@@ -160,7 +160,7 @@ fn end_record(out: &mut String, start: usize) {
 }
 
 /// Appends one record of text fields.
-fn record<'f>(out: &mut String, fields: impl IntoIterator<Item = &'f str>) {
+pub(crate) fn record<'f>(out: &mut String, fields: impl IntoIterator<Item = &'f str>) {
     let start = out.len();
     write_fields(out, fields);
     end_record(out, start);

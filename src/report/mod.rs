@@ -4,6 +4,7 @@
 pub mod by_party;
 pub mod csv;
 pub mod json;
+pub mod reconciliation;
 pub mod table;
 pub mod xlsx;
 

@@ -243,7 +243,7 @@ fn fit(table: &mut Table, figures: usize) {
     clippy::arithmetic_side_effects,
     reason = "a few columns of short cells"
 )]
-fn figures<const N: usize>(
+pub(crate) fn figures<const N: usize>(
     width: u16,
     minor: u32,
     header: &[&str],

@@ -24,6 +24,7 @@ use rust_xlsxwriter::{
 use crate::agreement::{Agreement, ClauseKind};
 use crate::eval::statement::Statement;
 use crate::money::{fixed, plain, readable};
+use crate::reconcile::Reconciliation;
 use crate::report::csv::Column;
 
 /// Rows of a sheet, its header included: Excel's own limit. A longer
@@ -176,13 +177,20 @@ fn digits(decimals: u32) -> String {
     }
 }
 
+/// A workbook being written a row at a time, each sheet with a bold,
+/// frozen, filtered header and columns fitted to their cells.
+struct Book {
+    workbook: Workbook,
+    formats: Formats,
+    /// Whether sheets stream through temporary files.
+    streaming: bool,
+}
+
 /// A statement workbook being written: rows go in as deals are evaluated,
 /// the workbook comes out at [`StatementBook::save`].
 pub struct StatementBook {
-    workbook: Workbook,
-    formats: Formats,
+    book: Book,
     columns: Vec<Column>,
-    streaming: bool,
     /// The `Statement` sheets, the last being written.
     statement: Vec<Sheet>,
     totals: Sheet,
@@ -210,42 +218,19 @@ impl StatementBook {
         let portfolio = columns.contains(&Column::Deal);
         let deal: &[&str] = if portfolio { &["deal"] } else { &[] };
         let mut book = StatementBook {
-            workbook: Workbook::new(),
-            formats: Formats::new(),
+            book: Book::new(streaming),
             columns: columns.to_vec(),
-            streaming,
             statement: Vec::new(),
             totals: Sheet::placeholder(),
             events: Sheet::placeholder(),
             portfolio,
         };
         let names: Vec<&str> = columns.iter().map(|column| column.name()).collect();
-        let statement = book.sheet("Statement", &names)?;
+        let statement = book.book.sheet("Statement", &names)?;
         book.statement.push(statement);
-        book.totals = book.sheet("Totals", &[deal, &TOTALS[..]].concat())?;
-        book.events = book.sheet("Events", &[deal, &EVENTS[..]].concat())?;
+        book.totals = book.book.sheet("Totals", &[deal, &TOTALS[..]].concat())?;
+        book.events = book.book.sheet("Events", &[deal, &EVENTS[..]].concat())?;
         Ok(book)
-    }
-
-    /// Adds a sheet named `name` with its header row.
-    fn sheet(&mut self, name: &str, header: &[&str]) -> Result<Sheet, WorkbookError> {
-        let worksheet = if self.streaming {
-            self.workbook.add_worksheet_with_constant_memory()?
-        } else {
-            self.workbook.add_worksheet()
-        };
-        worksheet.set_name(name)?;
-        let index = self.workbook.worksheets().len().saturating_sub(1);
-        let mut sheet = Sheet {
-            index,
-            name: name.to_string(),
-            columns: header.len(),
-            row: 0,
-            widths: vec![0; header.len()],
-        };
-        let cells: Vec<Cell<'_>> = header.iter().map(|name| Cell::Text(name)).collect();
-        self.write_row(&mut sheet, &cells, "")?;
-        Ok(sheet)
     }
 
     /// Adds one deal's statement: its rows, totals and events; `deal` names
@@ -288,11 +273,13 @@ impl StatementBook {
             {
                 let name = format!("Statement {}", self.statement.len().saturating_add(1));
                 let header: Vec<&str> = columns.iter().map(|column| column.name()).collect();
-                let sheet = self.sheet(&name, &header)?;
+                let sheet = self.book.sheet(&name, &header)?;
                 self.statement.push(sheet);
             }
             let mut sheet = self.statement.pop().unwrap_or_else(Sheet::placeholder);
-            let written = self.write_row_of(&mut sheet, &cells, currency, statement.minor_units);
+            let written =
+                self.book
+                    .write_row_of(&mut sheet, &cells, currency, statement.minor_units);
             self.statement.push(sheet);
             written?;
         }
@@ -309,7 +296,8 @@ impl StatementBook {
                 Cell::Money(total.paid),
                 Cell::Money(total.net),
             ]);
-            self.write_row_of(&mut totals, &cells, currency, statement.minor_units)?;
+            self.book
+                .write_row_of(&mut totals, &cells, currency, statement.minor_units)?;
         }
         self.totals = totals;
         let mut events = std::mem::replace(&mut self.events, Sheet::placeholder());
@@ -325,7 +313,8 @@ impl StatementBook {
                 Cell::Text(event.kind.name()),
                 Cell::Text(&event.text),
             ]);
-            self.write_row_of(&mut events, &cells, currency, statement.minor_units)?;
+            self.book
+                .write_row_of(&mut events, &cells, currency, statement.minor_units)?;
         }
         self.events = events;
         Ok(())
@@ -347,7 +336,7 @@ impl StatementBook {
         header.extend(payees.iter().map(|id| party(*id).to_string()));
         header.extend(caps.iter().map(|cap| cap.label.clone()));
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
-        let mut sheet = self.sheet("Cumulative", &header)?;
+        let mut sheet = self.book.sheet("Cumulative", &header)?;
         let currency = statement.currency.as_str();
         let mut running = vec![Decimal::ZERO; payees.len()];
         for period in &statement.periods {
@@ -361,7 +350,8 @@ impl StatementBook {
             let mut cells = vec![Cell::Text(&label)];
             cells.extend(running.iter().map(|amount| Cell::Money(*amount)));
             cells.extend(caps.iter().map(|cap| Cell::Money(cap.amount)));
-            self.write_row_of(&mut sheet, &cells, currency, statement.minor_units)?;
+            self.book
+                .write_row_of(&mut sheet, &cells, currency, statement.minor_units)?;
         }
         let last = sheet.row.saturating_sub(1);
         let mut chart = Chart::new(ChartType::Line);
@@ -385,21 +375,21 @@ impl StatementBook {
             }
         }
         chart.y_axis().set_num_format(digits(0));
-        let worksheet = self.workbook.worksheet_from_index(sheet.index)?;
+        let worksheet = self.book.workbook.worksheet_from_index(sheet.index)?;
         let beside = u16::try_from(header.len().saturating_add(1)).unwrap_or(u16::MAX);
         worksheet.insert_chart(1, beside, &chart)?;
-        self.finish_sheet(&sheet)?;
+        self.book.finish_sheet(&sheet)?;
         Ok(())
     }
 
     /// Adds the `Terms` sheet: the agreement's text, a line per row.
     pub fn add_terms(&mut self, name: &str, text: &str) -> Result<(), WorkbookError> {
-        let mut sheet = self.sheet("Terms", &[name])?;
+        let mut sheet = self.book.sheet("Terms", &[name])?;
         for line in text.lines() {
-            self.write_row(&mut sheet, &[Cell::Text(line)], "")?;
+            self.book.write_row(&mut sheet, &[Cell::Text(line)], "")?;
         }
-        self.finish_sheet(&sheet)?;
-        let worksheet = self.workbook.worksheet_from_index(sheet.index)?;
+        self.book.finish_sheet(&sheet)?;
+        let worksheet = self.book.workbook.worksheet_from_index(sheet.index)?;
         worksheet.set_column_format(0, &Format::new().set_font_name("Consolas"))?;
         Ok(())
     }
@@ -410,10 +400,97 @@ impl StatementBook {
         sheets.push(std::mem::replace(&mut self.totals, Sheet::placeholder()));
         sheets.push(std::mem::replace(&mut self.events, Sheet::placeholder()));
         for sheet in &sheets {
-            self.finish_sheet(sheet)?;
+            self.book.finish_sheet(sheet)?;
         }
-        self.workbook.save_to_writer(out)?;
+        self.book.workbook.save_to_writer(out)?;
         Ok(())
+    }
+}
+
+/// Reconciliations as a workbook: every line on `Reconciliation`, each
+/// party's totals on `Totals`; with a `deal` column when each names its
+/// deal (a portfolio).
+pub fn reconciliation_workbook(
+    reconciliations: &[(Option<&str>, &Reconciliation)],
+    out: impl Write + Send,
+) -> Result<(), WorkbookError> {
+    let portfolio = reconciliations.iter().any(|(deal, _)| deal.is_some());
+    let deal: &[&str] = if portfolio { &["deal"] } else { &[] };
+    let mut book = Book::new(false);
+    let columns = &super::reconciliation::COLUMNS[..];
+    let mut lines = book.sheet("Reconciliation", &[deal, columns].concat())?;
+    let mut totals = book.sheet(
+        "Totals",
+        &[deal, &["party", "reported", "owed", "difference"][..]].concat(),
+    )?;
+    for (name, reconciliation) in reconciliations {
+        let (currency, minor) = (reconciliation.currency.as_str(), reconciliation.minor_units);
+        let named = name.map(Cell::Text);
+        for line in &reconciliation.lines {
+            let period = line.period.to_string();
+            let event = line
+                .event
+                .as_ref()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            let mut cells: Vec<Cell<'_>> = named.into_iter().collect();
+            cells.extend([
+                Cell::Text(&period),
+                Cell::Text(&line.party),
+                line.reported.map_or(Cell::Empty, Cell::Money),
+                Cell::Money(line.owed),
+                Cell::Money(line.difference),
+                Cell::Text(line.status.word()),
+                Cell::Text(&event),
+                Cell::Text(&line.reason),
+            ]);
+            book.write_row_of(&mut lines, &cells, currency, minor)?;
+        }
+        for total in &reconciliation.totals {
+            let mut cells: Vec<Cell<'_>> = named.into_iter().collect();
+            cells.extend([
+                Cell::Text(&total.party),
+                Cell::Money(total.reported),
+                Cell::Money(total.owed),
+                Cell::Money(total.difference),
+            ]);
+            book.write_row_of(&mut totals, &cells, currency, minor)?;
+        }
+    }
+    book.finish_sheet(&lines)?;
+    book.finish_sheet(&totals)?;
+    book.workbook.save_to_writer(out)?;
+    Ok(())
+}
+
+impl Book {
+    fn new(streaming: bool) -> Book {
+        Book {
+            workbook: Workbook::new(),
+            formats: Formats::new(),
+            streaming,
+        }
+    }
+
+    /// Adds a sheet named `name` with its header row.
+    fn sheet(&mut self, name: &str, header: &[&str]) -> Result<Sheet, WorkbookError> {
+        let worksheet = if self.streaming {
+            self.workbook.add_worksheet_with_constant_memory()?
+        } else {
+            self.workbook.add_worksheet()
+        };
+        worksheet.set_name(name)?;
+        let index = self.workbook.worksheets().len().saturating_sub(1);
+        let mut sheet = Sheet {
+            index,
+            name: name.to_string(),
+            columns: header.len(),
+            row: 0,
+            widths: vec![0; header.len()],
+        };
+        let cells: Vec<Cell<'_>> = header.iter().map(|name| Cell::Text(name)).collect();
+        self.write_row(&mut sheet, &cells, "")?;
+        Ok(sheet)
     }
 
     /// Freezes a sheet's header, filters its columns and fits their widths.

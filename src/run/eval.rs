@@ -32,27 +32,21 @@ pub(super) fn eval(file: &Path, request: EvalRequest<'_>) -> Result<(), Status> 
         sheet,
         ..
     } = request;
-    let (name, text, agreement) = compiled(file, style)?;
-    let options = event_options(&agreement, &name, events, explain)?;
-    let series_path = match series_path {
-        Some(path) => path.to_path_buf(),
-        None => declared_series(file, (&name, &text, &agreement), style)?.ok_or_else(|| {
-            tell!(
-                "deal: no series for `{name}`: give `--series FILE`, or name one in the agreement (`series \"{}.csv\"`)",
-                file.file_stem().map_or("deal".into(), |s| s.to_string_lossy())
-            );
-            Status::Failed
-        })?,
-    };
-    super::identity::refuse_output_over(output, &[file, &series_path])?;
-    let series = match sheet {
-        Some(sheet) => super::series_of_sheet(&series_path, sheet, style)?,
-        None => read_series(&series_path, style)?,
-    };
-    let statement = eval::evaluate(&agreement, &series, &options).map_err(|problem| {
-        show_problems(&[problem], &name, &text, style);
-        Status::Invalid
-    })?;
+    let Evaluated {
+        name,
+        text,
+        agreement,
+        statement,
+    } = evaluated(
+        file,
+        SeriesSource {
+            path: series_path,
+            sheet,
+        },
+        (events, explain),
+        output,
+        style,
+    )?;
     let layout = if by_party {
         report::table::Layout::ByParty
     } else {
@@ -88,6 +82,61 @@ fn workbook(
     let mut bytes = Vec::new();
     book.save(&mut bytes)?;
     Ok(bytes)
+}
+
+/// Where the series comes from: `--series`, read once when a workbook,
+/// or else the agreement's own.
+#[derive(Clone, Copy)]
+pub(super) struct SeriesSource<'a> {
+    pub path: Option<&'a Path>,
+    pub sheet: Option<&'a dealterms::workbook::Sheet>,
+}
+
+/// An agreement, compiled, and its statement.
+pub(super) struct Evaluated {
+    pub name: String,
+    pub text: String,
+    pub agreement: Agreement,
+    pub statement: Statement,
+}
+
+/// Compiles the agreement in `file` and evaluates it on its series, with
+/// the `--event` dates (and `--explain`); `output`, where the result will
+/// go, may be neither.
+pub(super) fn evaluated(
+    file: &Path,
+    series: SeriesSource<'_>,
+    (events, explain): (&[(String, Date)], bool),
+    output: Option<&Path>,
+    style: dealterms::diagnostics::Style,
+) -> Result<Evaluated, Status> {
+    let (name, text, agreement) = compiled(file, style)?;
+    let options = event_options(&agreement, &name, events, explain)?;
+    let series_path = match series.path {
+        Some(path) => path.to_path_buf(),
+        None => declared_series(file, (&name, &text, &agreement), style)?.ok_or_else(|| {
+            tell!(
+                "deal: no series for `{name}`: give `--series FILE`, or name one in the agreement (`series \"{}.csv\"`)",
+                file.file_stem().map_or("deal".into(), |s| s.to_string_lossy())
+            );
+            Status::Failed
+        })?,
+    };
+    super::identity::refuse_output_over(output, &[file, &series_path])?;
+    let series = match series.sheet {
+        Some(sheet) => super::series_of_sheet(&series_path, sheet, style)?,
+        None => read_series(&series_path, style)?,
+    };
+    let statement = eval::evaluate(&agreement, &series, &options).map_err(|problem| {
+        show_problems(&[problem], &name, &text, style);
+        Status::Invalid
+    })?;
+    Ok(Evaluated {
+        name,
+        text,
+        agreement,
+        statement,
+    })
 }
 
 /// The `--event` dates, each naming an event the agreement declares.

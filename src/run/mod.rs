@@ -50,6 +50,7 @@ mod git;
 mod identity;
 mod interrupt;
 mod portfolio;
+mod reconcile;
 mod test;
 
 /// The outcome of a command, most serious last.
@@ -175,6 +176,39 @@ pub fn run(cli: Cli) -> ExitCode {
         })
         .into(),
         Command::GitSetup => git::git_setup().into(),
+        Command::Reconcile {
+            files,
+            series,
+            reported,
+            reported_columns,
+            tolerance,
+            events,
+            format,
+            output,
+        } => {
+            let output = output.as_deref().filter(|path| *path != Path::new("-"));
+            let inputs = files
+                .iter()
+                .map(PathBuf::as_path)
+                .chain(series.as_deref())
+                .chain([reported.as_path()]);
+            match stdin_once(inputs).and_then(|()| statement_format(format, output)) {
+                Ok(format) => reconcile::reconcile(
+                    &files,
+                    reconcile::Request {
+                        series: series.as_deref(),
+                        reported: &reported,
+                        reported_columns: &reported_columns,
+                        tolerance: tolerance.unwrap_or_default(),
+                        events: &events,
+                        format,
+                        output,
+                    },
+                    style,
+                ),
+                Err(status) => status,
+            }
+        }
         Command::Test { files, events } => {
             reading_stdin_once(&files, || test::test(&files, &events, style))
         }
@@ -414,15 +448,26 @@ pub(super) fn series_of_sheet(
     sheet: &dealterms::workbook::Sheet,
     style: Style,
 ) -> Result<Series, Status> {
-    let (file, _) = dealterms::workbook::split_sheet(path);
     dealterms::series::read(&sheet.text).map_err(|problems| {
-        for problem in &problems {
-            let cell = sheet.cell_at(problem.span.start).unwrap_or("A1");
-            let name = format!("{file} {}!{cell}", sheet.name);
-            show_series_problems(std::slice::from_ref(problem), &name, &sheet.text, style);
-        }
+        show_sheet_problems(path, sheet, &problems, style);
         Status::Invalid
     })
+}
+
+/// Shows the problems found in a sheet's text, each naming its cell
+/// (`sales.xlsx Sales!C14`).
+pub(super) fn show_sheet_problems(
+    path: &Path,
+    sheet: &dealterms::workbook::Sheet,
+    problems: &[Problem],
+    style: Style,
+) {
+    let (file, _) = dealterms::workbook::split_sheet(path);
+    for problem in problems {
+        let cell = sheet.cell_at(problem.span.start).unwrap_or("A1");
+        let name = format!("{file} {}!{cell}", sheet.name);
+        show_series_problems(std::slice::from_ref(problem), &name, &sheet.text, style);
+    }
 }
 
 /// Writes `text` to standard output, or atomically to `path`: a temporary
@@ -688,7 +733,7 @@ pub fn show_problems(problems: &[Problem], name: &str, text: &str, style: Style)
 
 /// Shows the problems of a series: each quotes the cell at fault and no
 /// more of the file, which may be anything.
-fn show_series_problems(problems: &[Problem], name: &str, text: &str, style: Style) {
+pub(super) fn show_series_problems(problems: &[Problem], name: &str, text: &str, style: Style) {
     show_problems_quoting(problems, name, text, style, Quote::Foreign);
 }
 

@@ -35,7 +35,7 @@ const MAX_LISTED: usize = 20;
 const BLOCKS_PER_CORE: usize = 32;
 
 /// What became of one deal.
-enum Outcome {
+pub(super) enum Outcome {
     /// Its statement, rendered.
     Rendered(String),
     /// Its statement, for the workbook.
@@ -202,7 +202,7 @@ fn first_few<S: AsRef<str>>(names: &[S]) -> String {
 /// `output` (whose identity is `output_id`, when it exists) may be none of
 /// them: each listed file is compared by the inode its directory entry
 /// gives, without asking for its metadata.
-fn agreements(
+pub(super) fn agreements(
     paths: &[PathBuf],
     output_id: Option<&FileId>,
     output: Option<&Path>,
@@ -318,21 +318,54 @@ fn outcome(
     columns: &[Column],
     series_name: &str,
 ) -> Outcome {
-    let style = request.style;
+    let deal = block.deal.clone();
+    let statement = match statement_of(block, deals, options, request.style, series_name) {
+        Ok(statement) => statement,
+        Err(outcome) => return outcome,
+    };
+    let rendered = match request.format {
+        StatementFormat::Xlsx => return Outcome::Evaluated(deal, Box::new(statement)),
+        StatementFormat::Csv => {
+            let mut out = String::with_capacity(statement.rows.len().saturating_mul(128));
+            report::csv::write_rows(&mut out, &statement, Some(&deal), columns);
+            out
+        }
+        StatementFormat::Json => report::json::render_line(&deal, &statement, request.explain),
+        StatementFormat::Table => format!(
+            "deal {deal}\n{}\n",
+            report::table::render(&statement, table_width(), request.explain)
+        ),
+    };
+    Outcome::Rendered(rendered)
+}
+
+/// The statement of one block: its agreement over its rows, or what became
+/// of it instead.
+pub(super) fn statement_of(
+    block: Block,
+    deals: &BTreeMap<String, PathBuf>,
+    options: &Options,
+    style: Style,
+    series_name: &str,
+) -> Result<eval::statement::Statement, Outcome> {
     let series = match block.series {
         Ok(series) => series,
-        Err(problems) => return Outcome::Failed(row_problems(series_name, &problems, style)),
+        Err(problems) => return Err(Outcome::Failed(row_problems(series_name, &problems, style))),
     };
     let Some(path) = deals.get(&block.deal) else {
-        return Outcome::NoAgreement {
+        return Err(Outcome::NoAgreement {
             deal: block.deal,
             row: block.first_row,
-        };
+        });
     };
     let name = path.display().to_string();
     let bytes = match read_small(path) {
         Ok(bytes) => bytes,
-        Err(error) => return Outcome::Failed(format!("deal: cannot read `{name}`: {error}\n")),
+        Err(error) => {
+            return Err(Outcome::Failed(format!(
+                "deal: cannot read `{name}`: {error}\n"
+            )));
+        }
     };
     let decoded = match bytes {
         Some(bytes) => source::decode(bytes),
@@ -341,13 +374,20 @@ fn outcome(
     let text = match decoded {
         Ok(text) => text,
         Err((problem, shown)) => {
-            return Outcome::Failed(diagnostics::render(&[problem], &name, &shown, style));
+            return Err(Outcome::Failed(diagnostics::render(
+                &[problem],
+                &name,
+                &shown,
+                style,
+            )));
         }
     };
     let agreement = match dealterms::compile(&text) {
         Ok((agreement, _)) => agreement,
         Err(problems) => {
-            return Outcome::Failed(diagnostics::render(&problems, &name, &text, style));
+            return Err(Outcome::Failed(diagnostics::render(
+                &problems, &name, &text, style,
+            )));
         }
     };
     // The engine reads only the events a deal declares: the dates of the
@@ -355,26 +395,15 @@ fn outcome(
     let statement = match eval::evaluate(&agreement, &series, options) {
         Ok(statement) => statement,
         Err(problem) => {
-            return Outcome::Failed(diagnostics::render(&[problem], &name, &text, style));
+            return Err(Outcome::Failed(diagnostics::render(
+                &[problem],
+                &name,
+                &text,
+                style,
+            )));
         }
     };
-    let rendered = match request.format {
-        StatementFormat::Xlsx => return Outcome::Evaluated(block.deal, Box::new(statement)),
-        StatementFormat::Csv => {
-            let mut out = String::with_capacity(statement.rows.len().saturating_mul(128));
-            report::csv::write_rows(&mut out, &statement, Some(&block.deal), columns);
-            out
-        }
-        StatementFormat::Json => {
-            report::json::render_line(&block.deal, &statement, request.explain)
-        }
-        StatementFormat::Table => format!(
-            "deal {}\n{}\n",
-            block.deal,
-            report::table::render(&statement, table_width(), request.explain)
-        ),
-    };
-    Outcome::Rendered(rendered)
+    Ok(statement)
 }
 
 /// A small file's bytes, up to an agreement's limit: read until the end
@@ -395,7 +424,11 @@ fn header(request: &EvalRequest<'_>, columns: &[Column]) -> String {
 }
 
 /// Problems of a long-form series, each shown on its own row.
-fn row_problems(series_name: &str, problems: &[portfolio::RowProblem], style: Style) -> String {
+pub(super) fn row_problems(
+    series_name: &str,
+    problems: &[portfolio::RowProblem],
+    style: Style,
+) -> String {
     problems
         .iter()
         .map(|p| {

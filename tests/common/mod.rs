@@ -50,3 +50,19 @@ pub fn exits(out: &Output, code: i32) -> String {
     assert_eq!(out.status.code(), Some(code), "{stderr}");
     stderr
 }
+
+/// A portfolio in `dir`: `deals/first.deal` and `deals/second.deal`, both
+/// `deal`, and the long-form `series` as `long.csv`; their paths as text.
+pub fn two_deal_portfolio(dir: &std::path::Path, deal: &str, series: &str) -> (String, String) {
+    let deals = dir.join("deals");
+    std::fs::create_dir(&deals).expect("deals/");
+    for name in ["first", "second"] {
+        std::fs::write(deals.join(format!("{name}.deal")), deal).expect("a deal");
+    }
+    let path = dir.join("long.csv");
+    std::fs::write(&path, series).expect("the series");
+    (
+        deals.to_string_lossy().into_owned(),
+        path.to_string_lossy().into_owned(),
+    )
+}
