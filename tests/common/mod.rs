@@ -66,3 +66,15 @@ pub fn two_deal_portfolio(dir: &std::path::Path, deal: &str, series: &str) -> (S
         path.to_string_lossy().into_owned(),
     )
 }
+
+/// Every agreement in `examples/` (at least sixteen), in name order.
+pub fn examples() -> Vec<std::path::PathBuf> {
+    let mut deals: Vec<_> = std::fs::read_dir("examples")
+        .expect("examples/")
+        .map(|entry| entry.expect("an example").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "deal"))
+        .collect();
+    deals.sort();
+    assert!(deals.len() >= 16, "examples/ lost its agreements");
+    deals
+}
