@@ -190,5 +190,77 @@ fn evaluation(c: &mut Criterion) {
     let _ = Decimal::from_str("0");
 }
 
-criterion_group!(benches, parsing, evaluation);
+/// A portfolio's long-form series of `DEALS` deals x `MONTHS` months
+/// (240,000 rows), as benches/portfolio/generate.py writes it.
+const DEALS: usize = 2_000;
+
+/// Reading the same long-form series as CSV and as a workbook, up to the
+/// parsed blocks every deal is evaluated on (issue 17: a workbook may cost
+/// at most 3x the CSV).
+fn workbooks(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut text = String::from("deal,period,revenue\n");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (column, name) in ["deal", "period", "revenue"].into_iter().enumerate() {
+        sheet
+            .write_string(0, column as u16, name)
+            .expect("a header");
+    }
+    let mut row = 0u32;
+    for deal in 0..DEALS {
+        for month in 0..MONTHS {
+            let (name, period) = (
+                format!("d{deal:06}"),
+                format!("{}-{:02}", 2015 + month / 12, month % 12 + 1),
+            );
+            let cents = 50_000_000 + (deal * 7_919 + month * 104_729) % 450_000_000;
+            let revenue = format!("{}.{:02}", cents / 100, cents % 100);
+            text.push_str(&format!("{name},{period},{revenue}\n"));
+            row += 1;
+            sheet.write_string(row, 0, &name).expect("a deal");
+            sheet.write_string(row, 1, &period).expect("a period");
+            let number: f64 = revenue.parse().expect("a number");
+            sheet.write_number(row, 2, number).expect("an amount");
+        }
+    }
+    let csv = dir.path().join("sales.csv");
+    std::fs::write(&csv, &text).expect("written");
+    let xlsx = dir.path().join("sales.xlsx");
+    workbook.save(&xlsx).expect("written");
+    let blocks = |reader: &mut dyn std::io::Read| {
+        dealterms::portfolio::open(reader)
+            .expect("a long-form series")
+            .filter(|block| block.series.is_ok())
+            .count()
+    };
+    let mut group = c.benchmark_group("series-240k-rows");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements((DEALS * MONTHS) as u64));
+    group.bench_function("csv", |b| {
+        b.iter(|| {
+            let mut file = std::fs::File::open(&csv).expect("the csv");
+            assert_eq!(blocks(&mut file), DEALS);
+        })
+    });
+    // calamine's own part: the sheet's cells, read into memory.
+    group.bench_function("xlsx-calamine-only", |b| {
+        b.iter(|| {
+            use calamine::Reader;
+            let mut book = calamine::open_workbook_auto(&xlsx).expect("the workbook");
+            let name = book.sheet_names()[0].clone();
+            let range = book.worksheet_range(&name).expect("a sheet");
+            assert_eq!(range.height(), DEALS * MONTHS + 1);
+        })
+    });
+    group.bench_function("xlsx", |b| {
+        b.iter(|| {
+            let sheet = dealterms::workbook::read(&xlsx).expect("the workbook");
+            assert_eq!(blocks(&mut sheet.text.as_bytes()), DEALS);
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, parsing, evaluation, workbooks);
 criterion_main!(benches);

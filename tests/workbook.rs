@@ -276,3 +276,39 @@ fn the_example_workbook_reads_as_its_csv() {
     }
     assert_eq!(eval(deal, xlsx), eval(deal, csv));
 }
+
+/// A hidden row holds figures nobody sees in the sheet: refused, naming
+/// the row.
+#[test]
+fn hidden_rows_are_named_and_refused() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("hidden.xlsx");
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Sales & returns").expect("a name");
+    for (row, (period, amount)) in [
+        ("period", 0.0),
+        ("2025Q1", 100.0),
+        ("2025Q2", 250.0),
+        ("2025Q3", 80.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let row = row as u32;
+        sheet.write_string(row, 0, period).expect("a period");
+        if row == 0 {
+            sheet.write_string(row, 1, "revenue").expect("header");
+        } else {
+            sheet.write_number(row, 1, amount).expect("a number");
+        }
+    }
+    sheet.set_row_hidden(2).expect("a hidden row");
+    workbook.save(&path).expect("written");
+    let deal = ten_percent_deal(dir.path());
+    let stderr = refused(&deal, &path);
+    assert!(
+        stderr.contains("row 3 of the sheet `Sales & returns` is hidden (Sales & returns!A3)"),
+        "{stderr}"
+    );
+}

@@ -464,7 +464,9 @@ pub(super) fn show_sheet_problems(
 ) {
     let (file, _) = dealterms::workbook::split_sheet(path);
     for problem in problems {
-        let cell = sheet.cell_at(problem.span.start).unwrap_or("A1");
+        let cell = sheet
+            .cell_at(problem.span.start)
+            .unwrap_or_else(|| "A1".into());
         let name = format!("{file} {}!{cell}", sheet.name);
         show_series_problems(std::slice::from_ref(problem), &name, &sheet.text, style);
     }

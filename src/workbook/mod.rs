@@ -15,6 +15,8 @@ use std::path::Path;
 
 use calamine::{Data, Reader, Sheets, open_workbook_auto};
 
+mod hidden;
+
 use crate::agreement::Calendar;
 use crate::period::Period;
 
@@ -46,19 +48,19 @@ pub struct Sheet {
     pub name: String,
     /// The sheet as CSV text: the header, then a line per row.
     pub text: String,
-    /// Each cell's byte range in `text`, with its reference (`C14`).
-    cells: Vec<(usize, usize, String)>,
+    /// Where each cell starts in `text`, with its row and column in the
+    /// sheet (from zero), in text order: the reference (`C14`) is made only
+    /// for a cell a problem names.
+    cells: Vec<(usize, u32, u32)>,
 }
 
 impl Sheet {
     /// The reference of the cell at byte `offset` of the text, or of the
     /// nearest cell before it (a problem at the end of a row).
-    pub fn cell_at(&self, offset: usize) -> Option<&str> {
-        self.cells
-            .iter()
-            .rev()
-            .find(|(start, _, _)| *start <= offset)
-            .map(|(_, _, reference)| reference.as_str())
+    pub fn cell_at(&self, offset: usize) -> Option<String> {
+        let after = self.cells.partition_point(|(start, ..)| *start <= offset);
+        let (_, row, column) = self.cells.get(after.checked_sub(1)?)?;
+        Some(reference(*row, *column))
     }
 }
 
@@ -89,7 +91,18 @@ pub fn read(path: &Path) -> Result<Sheet, String> {
             .cloned()
             .ok_or_else(|| "the workbook has no sheet".to_string())?,
     };
-    if let Some(merged) = merged_cells(&mut workbook, &name).first() {
+    let range = workbook
+        .worksheet_range(&name)
+        .map_err(|error| format!("cannot read the sheet `{name}`: {error}"))?;
+    // Merged cells leave all but their first cell empty: only a sheet with
+    // an empty cell is read a second time for its merged regions.
+    let (height, width) = range.get_size();
+    let merged = if range.used_cells().count() < height.saturating_mul(width) {
+        merged_cells(&mut workbook, &name)
+    } else {
+        Vec::new()
+    };
+    if let Some(merged) = merged.first() {
         let (start, end) = (merged.start, merged.end);
         return Err(format!(
             "cells {}:{} of the sheet `{name}` are merged ({name}!{}): a series needs a value in each cell, a header name over each column; unmerge them",
@@ -98,10 +111,40 @@ pub fn read(path: &Path) -> Result<Sheet, String> {
             reference(start.0, start.1),
         ));
     }
-    let range = workbook
-        .worksheet_range(&name)
-        .map_err(|error| format!("cannot read the sheet `{name}`: {error}"))?;
     let (top, left) = range.start().unwrap_or((0, 0));
+    let bottom = range.end().map_or(top, |(row, _)| row);
+    let xlsx = Path::new(file)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"));
+    if xlsx {
+        let hidden: Vec<u32> = hidden::hidden_rows(Path::new(file), &name)
+            .into_iter()
+            .filter(|row| (top..=bottom).contains(row))
+            .collect();
+        if let Some(first) = hidden.first() {
+            let rows: Vec<String> = hidden
+                .iter()
+                .take(10)
+                .map(|row| row.saturating_add(1).to_string())
+                .collect();
+            let more = hidden.len().saturating_sub(10);
+            return Err(format!(
+                "{} {} of the sheet `{name}` {} hidden ({name}!{}){}: a series reads every row, shown or not; unhide {} or delete {}",
+                if hidden.len() == 1 { "row" } else { "rows" },
+                rows.join(", "),
+                if hidden.len() == 1 { "is" } else { "are" },
+                reference(*first, left),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                },
+                if hidden.len() == 1 { "it" } else { "them" },
+                if hidden.len() == 1 { "it" } else { "them" },
+            ));
+        }
+    }
     let rows: Vec<&[Data]> = range.rows().collect();
     let granularity = date_granularity(&rows);
     let mut sheet = Sheet {
@@ -115,19 +158,19 @@ pub fn read(path: &Path) -> Result<Sheet, String> {
             .iter()
             .rposition(|cell| *cell != Data::Empty)
             .map_or(0, |last| last.saturating_add(1));
+        let row_number = u32::try_from(r).unwrap_or(u32::MAX).saturating_add(top);
         for (c, cell) in row.iter().take(width).enumerate() {
             if c > 0 {
                 sheet.text.push(',');
             }
             let period_column = c == 0 && r > 0;
-            let text = cell_text(cell, period_column.then_some(granularity).flatten());
-            let start = sheet.text.len();
-            push_csv(&mut sheet.text, &text);
-            let row_number = u32::try_from(r).unwrap_or(u32::MAX).saturating_add(top);
             let column = u32::try_from(c).unwrap_or(u32::MAX).saturating_add(left);
-            sheet
-                .cells
-                .push((start, sheet.text.len(), reference(row_number, column)));
+            sheet.cells.push((sheet.text.len(), row_number, column));
+            write_cell(
+                &mut sheet.text,
+                cell,
+                period_column.then_some(granularity).flatten(),
+            );
         }
         sheet.text.push('\n');
     }
@@ -146,6 +189,25 @@ fn merged_cells<R: std::io::Read + std::io::Seek>(
         Sheets::Xlsb(_) | Sheets::Ods(_) => None,
     };
     merged.unwrap_or_default()
+}
+
+/// Appends a cell to a CSV line as the text the series reader reads,
+/// quoted if it must be; numbers written straight into the line (a
+/// portfolio's workbook has a million cells).
+fn write_cell(out: &mut String, cell: &Data, period: Option<Calendar>) {
+    use std::fmt::Write as _;
+    match cell {
+        Data::Empty => {}
+        Data::String(text) => push_csv(out, text),
+        Data::Int(value) => {
+            let _ = write!(out, "{value}");
+        }
+        // The shortest text that reads back as the same double.
+        Data::Float(value) => {
+            let _ = write!(out, "{value}");
+        }
+        other => push_csv(out, &cell_text(other, period)),
+    }
 }
 
 /// A cell as the text the series reader reads.
@@ -232,7 +294,10 @@ fn date_granularity(rows: &[&[Data]]) -> Option<Calendar> {
 
 /// Appends a cell to a CSV line, quoted if it must be.
 fn push_csv(out: &mut String, text: &str) {
-    if text.contains([',', '"', '\n', '\r']) {
+    if text
+        .bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    {
         out.push('"');
         out.push_str(&text.replace('"', "\"\""));
         out.push('"');
