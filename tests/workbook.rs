@@ -312,3 +312,21 @@ fn hidden_rows_are_named_and_refused() {
         "{stderr}"
     );
 }
+
+/// A portfolio's workbook series names the cell at fault, as a single
+/// deal's does.
+#[test]
+fn a_portfolio_workbook_problem_names_its_cell() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let text = "deal,period,revenue\nfirst,2025Q1,100\nfirst,2025Q2,n/a\nsecond,2025Q1,300\n";
+    let (deals, _) = common::two_deal_portfolio(
+        dir.path(),
+        "agreement \"d\" {\n  parties A, B\n  payer A\n  share 10% of revenue to B\n}\n",
+        text,
+    );
+    let xlsx = dir.path().join("long.xlsx");
+    write_workbook(text, 2, &xlsx);
+    let out = common::deal(&["eval", &deals, "--series", &xlsx.to_string_lossy()]);
+    let stderr = common::exits(&out, 1);
+    assert!(stderr.contains("long.xlsx Sales!C3"), "{stderr}");
+}

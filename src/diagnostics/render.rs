@@ -25,6 +25,10 @@ pub enum Quote {
     /// A series, which may be any file at all: the line marked alone, cut
     /// to a narrow window around the cell at fault.
     Foreign,
+    /// A workbook's sheet, quoted as [`Quote::Foreign`], named by the cell
+    /// at fault (`sales.xlsx Sales!C14`): no line and column after the name,
+    /// which are those of the text the sheet was read as.
+    Cell,
 }
 
 impl Quote {
@@ -32,7 +36,7 @@ impl Quote {
     fn context(self) -> usize {
         match self {
             Quote::Agreement => 1,
-            Quote::Foreign => 0,
+            Quote::Foreign | Quote::Cell => 0,
         }
     }
 
@@ -41,7 +45,7 @@ impl Quote {
     fn width(self) -> usize {
         match self {
             Quote::Agreement => 160,
-            Quote::Foreign => 60,
+            Quote::Foreign | Quote::Cell => 60,
         }
     }
 
@@ -500,6 +504,11 @@ fn render_human(
     let handler = miette::GraphicalReportHandler::new_themed(theme)
         .with_width(width)
         .with_context_lines(quote.context());
+    let handler = if quote == Quote::Cell {
+        handler.without_primary_span_start()
+    } else {
+        handler
+    };
     let mut out = String::new();
     for problem in problems {
         let (excerpt, problem) = Excerpt::new(lines.source, &lines.starts, problem, quote);

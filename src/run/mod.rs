@@ -468,7 +468,8 @@ pub(super) fn show_sheet_problems(
             .cell_at(problem.span.start)
             .unwrap_or_else(|| "A1".into());
         let name = format!("{file} {}!{cell}", sheet.name);
-        show_series_problems(std::slice::from_ref(problem), &name, &sheet.text, style);
+        let one = std::slice::from_ref(problem);
+        show_problems_quoting(one, &name, &sheet.text, style, Quote::Cell);
     }
 }
 

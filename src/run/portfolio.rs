@@ -74,9 +74,12 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
             Status::Failed
         })?)
     };
-    let series_name = series_path.display().to_string();
+    let series_name = SeriesName {
+        path: series_path,
+        sheet: request.sheet,
+    };
     let blocks = portfolio::open(reader).map_err(|problem| {
-        show_row_problems(&series_name, &[*problem], request.style);
+        tell_raw!("{}", row_problems(series_name, &[*problem], request.style));
         Status::Invalid
     })?;
 
@@ -122,7 +125,7 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
         for batch in batches {
             let outcomes: Vec<Outcome> = batch
                 .into_par_iter()
-                .map(|block| outcome(block, &deals, &options, request, &columns, &series_name))
+                .map(|block| outcome(block, &deals, &options, request, &columns, series_name))
                 .collect();
             // The writer stops early only when writing failed.
             if evaluated.send(outcomes).is_err() {
@@ -316,7 +319,7 @@ fn outcome(
     options: &Options,
     request: &EvalRequest<'_>,
     columns: &[Column],
-    series_name: &str,
+    series_name: SeriesName<'_>,
 ) -> Outcome {
     let deal = block.deal.clone();
     let statement = match statement_of(block, deals, options, request.style, series_name) {
@@ -346,7 +349,7 @@ pub(super) fn statement_of(
     deals: &BTreeMap<String, PathBuf>,
     options: &Options,
     style: Style,
-    series_name: &str,
+    series_name: SeriesName<'_>,
 ) -> Result<eval::statement::Statement, Outcome> {
     let series = match block.series {
         Ok(series) => series,
@@ -423,9 +426,37 @@ fn header(request: &EvalRequest<'_>, columns: &[Column]) -> String {
     }
 }
 
+/// A long-form series, as its problems name it: the file, and the sheet
+/// when it is a workbook's.
+#[derive(Clone, Copy)]
+pub(super) struct SeriesName<'a> {
+    pub path: &'a Path,
+    pub sheet: Option<&'a dealterms::workbook::Sheet>,
+}
+
+impl SeriesName<'_> {
+    /// Where a problem is: `sales.csv row 13`, or in a workbook the cell
+    /// (`sales.xlsx Sales!C13`).
+    fn of(&self, problem: &portfolio::RowProblem) -> String {
+        let file = self.path.display();
+        let row = problem.problem.kind.row();
+        match (self.sheet, row) {
+            (Some(sheet), Some(row)) => {
+                let (file, _) = dealterms::workbook::split_sheet(self.path);
+                let cell = sheet
+                    .cell_of_line(row, problem.problem.span.start)
+                    .unwrap_or_else(|| format!("row {row}"));
+                format!("{file} {}!{cell}", sheet.name)
+            }
+            (_, Some(row)) => format!("{file} row {row}"),
+            (_, None) => file.to_string(),
+        }
+    }
+}
+
 /// Problems of a long-form series, each shown on its own row.
 pub(super) fn row_problems(
-    series_name: &str,
+    series: SeriesName<'_>,
     problems: &[portfolio::RowProblem],
     style: Style,
 ) -> String {
@@ -433,25 +464,19 @@ pub(super) fn row_problems(
         .iter()
         .map(|p| {
             // The row is shown alone: the label says where it is in the file.
-            let row = p
-                .problem
-                .kind
-                .row()
-                .map(|row| format!(" row {row}"))
-                .unwrap_or_default();
             diagnostics::render_quoting(
                 std::slice::from_ref(&p.problem),
-                &format!("{series_name}{row}"),
+                &series.of(p),
                 &p.text,
                 style,
-                Quote::Foreign,
+                if series.sheet.is_some() {
+                    Quote::Cell
+                } else {
+                    Quote::Foreign
+                },
             )
         })
         .collect()
-}
-
-fn show_row_problems(series_name: &str, problems: &[portfolio::RowProblem], style: Style) {
-    tell_raw!("{}", row_problems(series_name, problems, style));
 }
 
 /// Where the output goes: standard output, or an output file written whole

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use super::eval::{Evaluated, SeriesSource, evaluated};
-use super::portfolio::{Outcome, agreements, row_problems, statement_of};
+use super::portfolio::{Outcome, SeriesName, agreements, row_problems, statement_of};
 use super::{
     Loaded, Status, load, read_sheet, show_series_problems, show_sheet_problems, table_width,
     write_output,
@@ -111,9 +111,13 @@ fn portfolio(
         tell!("deal: a portfolio needs `--series FILE`, a long-form series with a `deal` column");
         return Err(Status::Failed);
     };
-    let text = match series_path {
-        path if dealterms::workbook::is_workbook(path) => read_sheet(path)?.text,
-        path => match load(path, Input::Series)? {
+    let sheet = match series_path {
+        path if dealterms::workbook::is_workbook(path) => Some(read_sheet(path)?),
+        _ => None,
+    };
+    let text = match (&sheet, series_path) {
+        (Some(sheet), _) => sheet.text.clone(),
+        (None, path) => match load(path, Input::Series)? {
             Loaded::Text(_, text) => text,
             Loaded::Problem(name, problem, shown) => {
                 show_series_problems(&[problem], &name, &shown, style);
@@ -121,10 +125,13 @@ fn portfolio(
             }
         },
     };
-    let series_name = series_path.display().to_string();
+    let series_name = SeriesName {
+        path: series_path,
+        sheet: sheet.as_ref(),
+    };
     let blocks: Vec<_> = dealterms::portfolio::open(std::io::Cursor::new(text.into_bytes()))
         .map_err(|problem| {
-            tell_raw!("{}", row_problems(&series_name, &[*problem], style));
+            tell_raw!("{}", row_problems(series_name, &[*problem], style));
             Status::Invalid
         })?
         .collect();
@@ -145,7 +152,7 @@ fn portfolio(
             let deal = block.deal.clone();
             (
                 deal,
-                statement_of(block, &deals, &options, style, &series_name),
+                statement_of(block, &deals, &options, style, series_name),
             )
         })
         .collect();

@@ -52,6 +52,8 @@ pub struct Sheet {
     /// sheet (from zero), in text order: the reference (`C14`) is made only
     /// for a cell a problem names.
     cells: Vec<(usize, u32, u32)>,
+    /// The sheet row of the text's first line (from zero).
+    top: u32,
 }
 
 impl Sheet {
@@ -61,6 +63,21 @@ impl Sheet {
         let after = self.cells.partition_point(|(start, ..)| *start <= offset);
         let (_, row, column) = self.cells.get(after.checked_sub(1)?)?;
         Some(reference(*row, *column))
+    }
+
+    /// The reference of the cell at byte `offset` of line `line` (from 1)
+    /// of the text: a problem of a portfolio's series knows its row and
+    /// where it is in it.
+    pub fn cell_of_line(&self, line: usize, offset: usize) -> Option<String> {
+        let row = self
+            .top
+            .checked_add(u32::try_from(line.checked_sub(1)?).ok()?)?;
+        let first = self.cells.partition_point(|(_, r, _)| *r < row);
+        let (start, r, _) = self.cells.get(first)?;
+        if *r != row {
+            return None;
+        }
+        self.cell_at(start.checked_add(offset)?)
     }
 }
 
@@ -151,6 +168,7 @@ pub fn read(path: &Path) -> Result<Sheet, String> {
         name,
         text: String::new(),
         cells: Vec::new(),
+        top,
     };
     for (r, row) in rows.iter().enumerate() {
         // Trailing empty cells of a row are no cells at all.
