@@ -62,7 +62,9 @@ pub enum Command {
         series: Option<PathBuf>,
 
         /// Output format; without it, the output file's extension decides
-        /// (`-o statement.xlsx`, `.csv`, `.json`), else a table.
+        /// (`-o statement.xlsx`, `.csv`, `.json`), else a table. A workbook
+        /// has the statement, totals, events, each payee's cumulative
+        /// payments charted with its caps, and the agreement's text.
         #[arg(short, long, value_enum)]
         format: Option<StatementFormat>,
 
@@ -260,18 +262,18 @@ pub enum OutputFormat {
     Json,
 }
 
-/// The output formats of a statement (`deal eval`).
+/// The output formats of `deal eval` and `deal reconcile`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StatementFormat {
-    /// Aligned tables for a terminal, with totals and events.
+    /// Aligned tables for a terminal.
     Table,
-    /// CSV, long form: one row per period, clause and payee.
+    /// CSV, long form: a row per payment (eval) or per period and payee
+    /// (reconcile).
     Csv,
     /// Everything, amounts as strings.
     Json,
-    /// An Excel workbook: the statement, totals, events, each payee's
-    /// cumulative payments with a chart, and the agreement's text. Needs
-    /// `-o FILE` (or standard output that is not a terminal).
+    /// An Excel workbook, a sheet per table. Needs `-o FILE` (or standard
+    /// output that is not a terminal).
     Xlsx,
 }
 

@@ -211,3 +211,36 @@ fn a_workbook_statement_with_a_wrong_cell_is_named_by_its_cell() {
     assert!(stderr.contains("reported.xlsx Royalties!C2"), "{stderr}");
     assert!(Path::new(&xlsx).exists());
 }
+
+/// A party misspelt in the reported statement is unexpected, named with
+/// the party meant; the payee it should have been is not reported.
+#[test]
+fn a_misspelt_party_is_named_with_the_one_meant() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let reported = dir.path().join("reported.csv");
+    let text = std::fs::read_to_string(REPORTED)
+        .expect("the example")
+        .replace("Hoshi Characters K.K.", "Hoshi Characters KK");
+    std::fs::write(&reported, text).expect("written");
+    let out = reconcile(&[
+        LICENCE,
+        "--reported",
+        &reported.to_string_lossy(),
+        "--reported-columns",
+        NAMES,
+        "-f",
+        "json",
+    ]);
+    common::exits(&out, 1);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let lines = json["lines"].as_array().expect("lines");
+    let unexpected = lines
+        .iter()
+        .find(|line| line["status"] == "unexpected")
+        .expect("an unexpected line");
+    assert_eq!(
+        unexpected["reason"],
+        "`Hoshi Characters KK` is not a party of the agreement; did you mean `Hoshi Characters K.K.`?"
+    );
+    assert!(lines.iter().any(|line| line["status"] == "not reported"));
+}

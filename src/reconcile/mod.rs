@@ -205,7 +205,14 @@ pub fn reconcile(
 fn reason(statement: &Statement, rows: &[usize], party: &str, period: Period) -> String {
     if rows.is_empty() {
         return if !statement.parties.iter().any(|p| p == party) {
-            format!("`{party}` is not a party of the agreement")
+            let guess =
+                crate::diagnostics::suggest(party, statement.parties.iter().map(String::as_str));
+            match guess {
+                Some(guess) => {
+                    format!("`{party}` is not a party of the agreement; did you mean `{guess}`?")
+                }
+                None => format!("`{party}` is not a party of the agreement"),
+            }
         } else if !statement.periods.contains(&period) {
             format!("{period} is outside the series")
         } else {
