@@ -217,6 +217,12 @@ pub enum Command {
         output: Option<PathBuf>,
     },
 
+    /// Serve the Language Server Protocol over standard input and output,
+    /// for editors: diagnostics as you type, formatting, hover, go to
+    /// definition, references, rename, symbols, completion, quick fixes and
+    /// each clause's total over its series (docs/editors.md).
+    Lsp,
+
     /// Set up the current git repository so that `git diff` shows `*.deal`
     /// files through `deal fmt`, with hunk headers naming the clause, and
     /// `git difftool -t deal` shows the money diff. Prints what it does.

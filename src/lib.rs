@@ -25,6 +25,7 @@ pub mod eval;
 pub mod exact;
 pub mod format;
 pub mod gitsetup;
+pub mod ide;
 pub mod money;
 pub mod period;
 pub mod portfolio;

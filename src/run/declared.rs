@@ -32,7 +32,7 @@ pub(super) fn declared_series(
 /// problem with it, located at the declaration. `Ok(None)` when it declares
 /// none. A file that does not exist comes back as its path, for the reader
 /// to report as it reports any missing file.
-fn resolve(file: &Path, agreement: &Agreement) -> Result<Option<PathBuf>, Problem> {
+pub(super) fn resolve(file: &Path, agreement: &Agreement) -> Result<Option<PathBuf>, Problem> {
     let Some(declared) = agreement.series.as_ref() else {
         return Ok(None);
     };

@@ -49,6 +49,7 @@ mod fmt;
 mod git;
 mod identity;
 mod interrupt;
+mod lsp;
 mod portfolio;
 mod reconcile;
 mod test;
@@ -176,6 +177,7 @@ pub fn run(cli: Cli) -> ExitCode {
         })
         .into(),
         Command::GitSetup => git::git_setup().into(),
+        Command::Lsp => lsp::lsp(),
         Command::Reconcile {
             files,
             series,

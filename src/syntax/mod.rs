@@ -7,6 +7,9 @@ pub mod lower;
 pub mod parser;
 pub mod scan;
 
+/// The language's keywords, which no name may be.
+pub use expected::RESERVED;
+
 use pest::Parser as _;
 
 use crate::diagnostics::Problem;
