@@ -58,7 +58,7 @@ pub fn occurrences(source: &str) -> Vec<Occurrence> {
     }
     // Kinds of the names used without a declaration in sight: whatever
     // declares that text, else a column (in an amount) or left out.
-    let declared: Vec<(SymbolKind, String)> = found
+    let declared: std::collections::HashSet<(SymbolKind, String)> = found
         .iter()
         .filter(|(occurrence, _)| occurrence.definition)
         .map(|(occurrence, _)| (occurrence.kind, occurrence.name.clone()))
@@ -66,6 +66,7 @@ pub fn occurrences(source: &str) -> Vec<Occurrence> {
     let mut out = Vec::with_capacity(found.len());
     for (mut occurrence, guess) in found {
         if !occurrence.definition {
+            let mut key = (SymbolKind::Column, std::mem::take(&mut occurrence.name));
             let kind = [guess]
                 .into_iter()
                 .flatten()
@@ -75,7 +76,11 @@ pub fn occurrences(source: &str) -> Vec<Occurrence> {
                     SymbolKind::Constant,
                     SymbolKind::Event,
                 ])
-                .find(|kind| declared.contains(&(*kind, occurrence.name.clone())));
+                .find(|kind| {
+                    key.0 = *kind;
+                    declared.contains(&key)
+                });
+            occurrence.name = key.1;
             occurrence.kind = match (kind, guess) {
                 (Some(kind), _) => kind,
                 (None, Some(kind)) => kind,

@@ -3,9 +3,9 @@
 //! (`dealterms::ide`, the checker, the formatter); here, the protocol:
 //! documents by URI, positions in UTF-16, requests answered in order.
 //!
-//! Each change re-checks the whole document (full sync) and, when the
-//! agreement is valid and names a `series` beside it, evaluates it there,
-//! for hovers and lenses.
+//! Each change re-checks the whole document (full sync) and sends its
+//! diagnostics; the evaluation over the `series` the agreement names waits
+//! for the first hover, lens or completion that reads it.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -46,23 +46,42 @@ type Documents = HashMap<String, Document>;
 struct Document {
     analysis: Analysis,
     lines: LineIndex,
+    /// Whether the agreement was evaluated over its series.
+    evaluated: bool,
 }
 
 impl Document {
-    fn new(uri: &Uri, text: &str) -> Document {
-        let analysed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let mut analysis = Analysis::new(text);
-            if let Some(series) = declared_series_text(uri, &analysis) {
-                analysis.evaluate(&series);
-            }
-            analysis
-        }));
+    /// The document checked: what its diagnostics need, and no more.
+    fn new(text: &str) -> Document {
+        let analysed = std::panic::catch_unwind(|| Analysis::new(text));
         // A bug in the analysis leaves a document with no findings rather
         // than no server.
         let analysis = analysed.unwrap_or_else(|_| Analysis::empty(text));
         Document {
             lines: LineIndex::new(text),
             analysis,
+            evaluated: false,
+        }
+    }
+
+    /// Evaluates the agreement over the series it names, for hovers and
+    /// lenses, once per version: only when one is asked for, so that
+    /// diagnostics never wait on it.
+    fn evaluate(&mut self, uri: &str) {
+        if std::mem::replace(&mut self.evaluated, true) {
+            return;
+        }
+        let Ok(uri) = uri.parse::<Uri>() else {
+            return;
+        };
+        let analysis = &mut self.analysis;
+        let evaluated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if let Some(series) = declared_series_text(&uri, analysis) {
+                analysis.evaluate(&series);
+            }
+        }));
+        if evaluated.is_err() {
+            analysis.statement = None;
         }
     }
 
@@ -141,6 +160,19 @@ fn serve(connection: &Connection) -> Result<(), String> {
                 {
                     return Ok(());
                 }
+                // What a hover, a lens or a completion of columns reads is
+                // evaluated when first asked for, not on every keystroke.
+                if [
+                    HoverRequest::METHOD,
+                    CodeLensRequest::METHOD,
+                    Completion::METHOD,
+                ]
+                .contains(&request.method.as_str())
+                    && let Some(uri) = document_of(&request)
+                    && let Some(document) = documents.get_mut(&uri)
+                {
+                    document.evaluate(&uri);
+                }
                 let response = respond(&documents, request);
                 send(connection, Message::Response(response))?;
             }
@@ -169,10 +201,7 @@ fn notify(documents: &mut Documents, notification: Notification) -> Option<Uri> 
             let params: lsp_types::DidOpenTextDocumentParams =
                 serde_json::from_value(notification.params).ok()?;
             let uri = params.text_document.uri;
-            documents.insert(
-                uri.to_string(),
-                Document::new(&uri, &params.text_document.text),
-            );
+            documents.insert(uri.to_string(), Document::new(&params.text_document.text));
             Some(uri)
         }
         DidChangeTextDocument::METHOD => {
@@ -181,7 +210,7 @@ fn notify(documents: &mut Documents, notification: Notification) -> Option<Uri> 
             // Full sync: the last change is the whole text.
             let text = params.content_changes.into_iter().last()?.text;
             let uri = params.text_document.uri;
-            documents.insert(uri.to_string(), Document::new(&uri, &text));
+            documents.insert(uri.to_string(), Document::new(&text));
             Some(uri)
         }
         DidSaveTextDocument::METHOD => {
@@ -190,7 +219,7 @@ fn notify(documents: &mut Documents, notification: Notification) -> Option<Uri> 
                 serde_json::from_value(notification.params).ok()?;
             let uri = params.text_document.uri;
             let text = documents.get(uri.as_str())?.text().to_string();
-            documents.insert(uri.to_string(), Document::new(&uri, &text));
+            documents.insert(uri.to_string(), Document::new(&text));
             Some(uri)
         }
         DidCloseTextDocument::METHOD => {
@@ -252,6 +281,13 @@ fn diagnostics(uri: &Uri, document: &Document) -> Vec<Diagnostic> {
             }
         })
         .collect()
+}
+
+/// The URI of the document a request is about.
+fn document_of(request: &Request) -> Option<String> {
+    request.params["textDocument"]["uri"]
+        .as_str()
+        .map(str::to_string)
 }
 
 /// The params of `request` if it is an `R`.
