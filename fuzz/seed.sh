@@ -2,11 +2,12 @@
 # Seeds the fuzz corpora from the project's own agreements and series.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p fuzz/corpus/check fuzz/corpus/eval fuzz/corpus/fmt fuzz/corpus/records fuzz/corpus/portfolio
+mkdir -p fuzz/corpus/check fuzz/corpus/eval fuzz/corpus/fmt fuzz/corpus/records fuzz/corpus/portfolio fuzz/corpus/ide
 for f in examples/*.deal tests/corpus/diagnostics/*.deal tests/corpus/fmt/*.deal tests/acceptance/*/agreement.deal; do
   name=$(echo "$f" | tr '/' '_')
   cp "$f" "fuzz/corpus/check/$name"
   cp "$f" "fuzz/corpus/fmt/$name"
+  cp "$f" "fuzz/corpus/ide/$name"
 done
 # Widened seeds: the check target puts 70,000 spaces at the second byte's
 # place, for lines past column 65,535.

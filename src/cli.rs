@@ -94,6 +94,14 @@ pub enum Command {
         /// cumulative, note, explain (with `--explain`).
         #[arg(long, value_name = "COLUMN,...", value_delimiter = ',', value_parser = column)]
         columns: Vec<Column>,
+        /// Also draw each payee's cumulative payments, with the caps and
+        /// the events that bind, to this file (`.svg` or `.png`).
+        #[arg(long, value_name = "FILE")]
+        chart: Option<PathBuf>,
+
+        /// The chart's size in pixels.
+        #[arg(long, value_name = "WxH", default_value = "1000x600", value_parser = chart_size)]
+        chart_size: (u32, u32),
     },
 
     /// Rewrite agreements in the canonical layout, keeping every comment.
@@ -162,6 +170,15 @@ pub enum Command {
         /// Output format.
         #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
         format: OutputFormat,
+
+        /// With a series: draw both versions' cumulative payments per payee
+        /// on one chart, to this file (`.svg` or `.png`).
+        #[arg(long, value_name = "FILE")]
+        chart: Option<PathBuf>,
+
+        /// The chart's size in pixels.
+        #[arg(long, value_name = "WxH", default_value = "1000x600", value_parser = chart_size)]
+        chart_size: (u32, u32),
     },
 
     /// Compare a counterparty's statement with what the agreement computes:
@@ -302,6 +319,19 @@ fn column(text: &str) -> Result<Column, String> {
         let names: Vec<&str> = COLUMNS.iter().map(|c| c.name()).collect();
         format!("no column `{text}`; the columns are {}", names.join(", "))
     })
+}
+
+/// `1200x700`: a chart's width and height, from 200 to 8,000 pixels.
+fn chart_size(text: &str) -> Result<(u32, u32), String> {
+    let parsed = text
+        .split_once(['x', 'X'])
+        .and_then(|(w, h)| Some((w.trim().parse::<u32>().ok()?, h.trim().parse::<u32>().ok()?)));
+    match parsed {
+        Some((w, h)) if (200..=8_000).contains(&w) && (200..=8_000).contains(&h) => Ok((w, h)),
+        _ => Err(format!(
+            "expected WIDTHxHEIGHT in pixels from 200 to 8000, such as `1200x700`, found `{text}`"
+        )),
+    }
 }
 
 /// An amount of at least zero, as in `--tolerance 0.50`.

@@ -2,6 +2,7 @@
 //! renders to a string; the binary decides where it goes.
 
 pub mod by_party;
+pub mod chart;
 pub mod csv;
 pub mod json;
 pub mod reconciliation;

@@ -20,6 +20,8 @@ pub(super) struct DiffOptions<'a> {
     pub(super) series: Option<&'a Path>,
     pub(super) relative_to: Option<&'a Path>,
     pub(super) events: &'a [(String, Date)],
+    /// `--chart FILE` and its size.
+    pub(super) chart: Option<(&'a Path, (u32, u32))>,
 }
 
 /// `deal diff OLD NEW`
@@ -34,6 +36,7 @@ pub(super) fn diff(
         series,
         relative_to,
         events,
+        chart,
     } = options;
     let old_version = compiled_version(old, style)?;
     let new_version = compiled_version(new, style)?;
@@ -47,6 +50,10 @@ pub(super) fn diff(
             declared_series(&anchor, (name, text, agreement), style)?
         }
     };
+    if chart.is_some() && series_path.is_none() {
+        tell!("deal: --chart draws the money: give `--series FILE`, or name a series in NEW");
+        return Err(Status::Failed);
+    }
     let money = match series_path {
         None => None,
         Some(path) => {
@@ -69,6 +76,14 @@ pub(super) fn diff(
                 })
             };
             let (before, after) = (evaluate(&old_version)?, evaluate(&new_version)?);
+            if let Some((path, size)) = chart {
+                let caps = (
+                    report::xlsx::cap_lines(old_agreement),
+                    report::xlsx::cap_lines(new_agreement),
+                );
+                let drawn = report::chart::Chart::of_diff(&before, &after, (&caps.0, &caps.1));
+                super::write_chart(path, &drawn, size)?;
+            }
             Some(dealterms::diff::money(&before, &after).map_err(|_| {
                 tell!("deal: the difference between `{old}` and `{new}` is beyond the exact decimal range");
                 Status::Invalid

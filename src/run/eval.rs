@@ -5,6 +5,7 @@ use std::path::Path;
 use dealterms::agreement::Agreement;
 use dealterms::eval::statement::Statement;
 use dealterms::eval::{self, Options};
+use dealterms::report::chart::Chart;
 use dealterms::report::{
     self,
     csv::Column,
@@ -30,6 +31,7 @@ pub(super) fn eval(file: &Path, request: EvalRequest<'_>) -> Result<(), Status> 
         style,
         by_party,
         sheet,
+        chart,
         ..
     } = request;
     let Evaluated {
@@ -65,6 +67,11 @@ pub(super) fn eval(file: &Path, request: EvalRequest<'_>) -> Result<(), Status> 
                 Status::Failed
             })?,
     };
+    if let Some((path, size)) = chart {
+        super::identity::refuse_output_over(Some(path), &[file])?;
+        let caps = xlsx::cap_lines(&agreement);
+        super::write_chart(path, &Chart::of_statement(&statement, &caps), size)?;
+    }
     write_output(output, &rendered)
 }
 

@@ -97,6 +97,8 @@ pub fn run(cli: Cli) -> ExitCode {
             output,
             columns,
             by,
+            chart,
+            chart_size,
         } => {
             let sheet = match series.as_deref() {
                 Some(path) if dealterms::workbook::is_workbook(path) => match read_sheet(path) {
@@ -120,6 +122,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 output,
                 columns: &columns,
                 by_party: by == Some(By::Party),
+                chart: chart.as_deref().map(|path| (path, chart_size)),
                 style,
             };
             let inputs = files.iter().map(PathBuf::as_path).chain(series.as_deref());
@@ -157,6 +160,8 @@ pub fn run(cli: Cli) -> ExitCode {
             relative_to,
             events,
             format,
+            chart,
+            chart_size,
         } => stdin_once(
             [Path::new(&old), Path::new(&new)]
                 .into_iter()
@@ -170,6 +175,7 @@ pub fn run(cli: Cli) -> ExitCode {
                     series: series.as_deref(),
                     relative_to: relative_to.as_deref(),
                     events: &events,
+                    chart: chart.as_deref().map(|path| (path, chart_size)),
                 },
                 format,
                 style,
@@ -314,6 +320,8 @@ pub struct EvalRequest<'a> {
     pub columns: &'a [Column],
     /// `--by party`: a row per payee and period.
     pub by_party: bool,
+    /// `--chart FILE` and its size.
+    pub chart: Option<(&'a Path, (u32, u32))>,
     pub style: Style,
 }
 
@@ -498,6 +506,35 @@ pub fn write_output(path: Option<&Path>, text: impl AsRef<[u8]>) -> Result<(), S
         tell!("deal: cannot write `{}`: {error}", path.display());
         Status::Failed
     })
+}
+
+/// Writes `chart` to `path` (whole or not at all), as SVG or PNG by its
+/// extension.
+pub(super) fn write_chart(
+    path: &Path,
+    chart: &dealterms::report::chart::Chart,
+    size: (u32, u32),
+) -> Result<(), Status> {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let drawn = match extension.as_deref() {
+        Some("svg") => chart.svg(size).map(String::into_bytes),
+        Some("png") => chart.png(size),
+        _ => {
+            tell!(
+                "deal: --chart {}: name an .svg or a .png file",
+                path.display()
+            );
+            return Err(Status::Failed);
+        }
+    };
+    let bytes = drawn.map_err(|error| {
+        tell!("deal: {error}");
+        Status::Failed
+    })?;
+    write_output(Some(path), bytes)
 }
 
 pub fn table_width() -> u16 {

@@ -54,6 +54,12 @@ pub fn eval(paths: &[PathBuf], request: EvalRequest<'_>) -> Status {
 
 fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
     let columns = request.csv_columns(true)?;
+    if request.chart.is_some() {
+        tell!(
+            "deal: --chart draws one agreement's payments: evaluate the deal alone (`deal eval deals/NAME.deal --series ...`) to chart it"
+        );
+        return Err(Status::Failed);
+    }
     let output = identity::output_id(request.output);
     let deals = agreements(paths, output.as_ref(), request.output)?;
     let Some(series_path) = request.series else {
