@@ -298,6 +298,10 @@ pub enum StatementFormat {
     /// An Excel workbook, a sheet per table. Needs `-o FILE` (or standard
     /// output that is not a terminal).
     Xlsx,
+    /// One self-contained web page: totals, the chart, events, each
+    /// payment with its derivation on demand, and the terms linked to
+    /// their payments (eval, one agreement).
+    Html,
 }
 
 impl StatementFormat {
@@ -308,6 +312,7 @@ impl StatementFormat {
             "xlsx" => StatementFormat::Xlsx,
             "csv" => StatementFormat::Csv,
             "json" | "jsonl" => StatementFormat::Json,
+            "html" | "htm" => StatementFormat::Html,
             _ => return None,
         })
     }

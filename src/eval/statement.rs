@@ -56,6 +56,15 @@ impl Statement {
         self.parties.get(row.payee).map_or("", String::as_str)
     }
 
+    /// The periods it covers: `2025 to 2032`.
+    pub fn period_span(&self) -> String {
+        match (self.periods.first(), self.periods.last()) {
+            (Some(first), Some(last)) if first != last => format!("{first} to {last}"),
+            (Some(first), _) => first.to_string(),
+            _ => "no periods".into(),
+        }
+    }
+
     /// A row's notes in words: `20% of 98.7B; cap 38B reached`.
     pub fn note(&self, row: &Row) -> String {
         let mut out = String::new();

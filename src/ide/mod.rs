@@ -276,7 +276,7 @@ impl Analysis {
             "pays {} ({}) over {}",
             grouped(total, statement.minor_units),
             readable(total),
-            span_of_periods(statement)
+            statement.period_span()
         );
         for event in statement.events.iter().filter(|e| e.clause == label) {
             let period = event.period.map(|p| p.to_string()).unwrap_or_default();
@@ -291,7 +291,7 @@ impl Analysis {
         let minor = statement.minor_units;
         Some(format!(
             "over {}: receives {}, pays {}, net {}",
-            span_of_periods(statement),
+            statement.period_span(),
             grouped(total.received, minor),
             grouped(total.paid, minor),
             grouped(total.net, minor)
@@ -390,15 +390,6 @@ impl Analysis {
             }
         }
         out
-    }
-}
-
-/// `2025 to 2032`
-fn span_of_periods(statement: &Statement) -> String {
-    match (statement.periods.first(), statement.periods.last()) {
-        (Some(first), Some(last)) if first != last => format!("{first} to {last}"),
-        (Some(first), _) => first.to_string(),
-        _ => "no periods".into(),
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod by_party;
 pub mod chart;
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod reconciliation;
 pub mod table;

@@ -33,11 +33,7 @@ pub fn render(statement: &Statement, width: u16, explain: bool) -> String {
 pub fn render_laid_out(statement: &Statement, width: u16, explain: bool, layout: Layout) -> String {
     let minor = statement.minor_units;
     let mut out = String::new();
-    let span = match (statement.periods.first(), statement.periods.last()) {
-        (Some(first), Some(last)) if first != last => format!("{first} to {last}"),
-        (Some(first), _) => first.to_string(),
-        _ => "no periods".into(),
-    };
+    let span = statement.period_span();
     out.push_str(&format!(
         "{} ({}, payments rounded {}), {span}\n",
         statement.agreement, statement.currency, statement.rounding
@@ -194,7 +190,7 @@ fn payments<'s>(
 }
 
 /// Rows grouped by clause, clauses in order of first appearance.
-fn by_clause(statement: &Statement) -> Vec<(&str, Vec<&Row>)> {
+pub(crate) fn by_clause(statement: &Statement) -> Vec<(&str, Vec<&Row>)> {
     let mut groups: Vec<(usize, Vec<&Row>)> = Vec::new();
     for row in &statement.rows {
         match groups.iter_mut().find(|(clause, _)| *clause == row.clause) {

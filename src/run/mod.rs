@@ -303,6 +303,7 @@ fn format_name(format: StatementFormat) -> &'static str {
         StatementFormat::Csv => "csv",
         StatementFormat::Json => "json",
         StatementFormat::Xlsx => "xlsx",
+        StatementFormat::Html => "html",
     }
 }
 
@@ -330,11 +331,13 @@ impl EvalRequest<'_> {
     /// in a portfolio, `explain` only with `--explain`, and any choice of
     /// columns only with `-f csv`.
     fn csv_columns(&self, portfolio: bool) -> Result<Vec<Column>, Status> {
-        let by_party_refused = matches!(self.format, StatementFormat::Json | StatementFormat::Xlsx)
-            || !self.columns.is_empty();
+        let by_party_refused = matches!(
+            self.format,
+            StatementFormat::Json | StatementFormat::Xlsx | StatementFormat::Html
+        ) || !self.columns.is_empty();
         if self.by_party && by_party_refused {
             tell!(
-                "deal: `--by party` lays out the table or the CSV (period,party,amount,cumulative,from): not with `-f json`, `-f xlsx` or `--columns`"
+                "deal: `--by party` lays out the table or the CSV (period,party,amount,cumulative,from): not with `-f json`, `-f xlsx`, `-f html` or `--columns`"
             );
             return Err(Status::Failed);
         }

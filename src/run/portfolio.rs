@@ -54,10 +54,15 @@ pub fn eval(paths: &[PathBuf], request: EvalRequest<'_>) -> Status {
 
 fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
     let columns = request.csv_columns(true)?;
-    if request.chart.is_some() {
-        tell!(
-            "deal: --chart draws one agreement's payments: evaluate the deal alone (`deal eval deals/NAME.deal --series ...`) to chart it"
-        );
+    let one_deal_only = if request.chart.is_some() {
+        Some("--chart draws one agreement's payments")
+    } else if request.format == StatementFormat::Html {
+        Some("a web page is one agreement's statement")
+    } else {
+        None
+    };
+    if let Some(what) = one_deal_only {
+        tell!("deal: {what}: evaluate the deal alone (`deal eval deals/NAME.deal --series ...`)");
         return Err(Status::Failed);
     }
     let output = identity::output_id(request.output);
@@ -344,6 +349,8 @@ fn outcome(
             "deal {deal}\n{}\n",
             report::table::render(&statement, table_width(), request.explain)
         ),
+        // Refused before any deal is read (`run`).
+        StatementFormat::Html => String::new(),
     };
     Outcome::Rendered(rendered)
 }
@@ -428,7 +435,10 @@ fn read_small(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
 fn header(request: &EvalRequest<'_>, columns: &[Column]) -> String {
     match request.format {
         StatementFormat::Csv => report::csv::header(columns),
-        StatementFormat::Json | StatementFormat::Table | StatementFormat::Xlsx => String::new(),
+        StatementFormat::Json
+        | StatementFormat::Table
+        | StatementFormat::Xlsx
+        | StatementFormat::Html => String::new(),
     }
 }
 

@@ -267,6 +267,10 @@ fn rendered(
             text.push('\n');
             text.into_bytes()
         }
+        StatementFormat::Html => {
+            tell!("deal: a reconciliation is a table, CSV, JSON or a workbook; not a web page");
+            return Err(Status::Failed);
+        }
         StatementFormat::Xlsx => {
             let mut bytes = Vec::new();
             xlsx::reconciliation_workbook(reconciliations, &mut bytes).map_err(|error| {
