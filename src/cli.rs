@@ -234,6 +234,26 @@ pub enum Command {
         output: Option<PathBuf>,
     },
 
+    /// Preview the HTML statement in a browser, live: served on the loopback
+    /// address, re-evaluated when the agreement or its series changes on
+    /// disk, the page reloading itself; an agreement that does not check
+    /// shows its diagnostics instead (docs/pictures.md).
+    Serve {
+        /// The agreement, or a directory of agreements (each with its own
+        /// `series`).
+        #[arg(value_name = "FILE_OR_DIR")]
+        path: PathBuf,
+
+        /// The series (CSV or workbook), for one agreement; without it,
+        /// the agreement's own.
+        #[arg(short, long, value_name = "CSV")]
+        series: Option<PathBuf>,
+
+        /// The port on 127.0.0.1; 0 (the default) takes a free one, printed.
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+    },
+
     /// Serve the Language Server Protocol over standard input and output,
     /// for editors: diagnostics as you type, formatting, hover, go to
     /// definition, references, rename, symbols, completion, quick fixes and

@@ -52,6 +52,7 @@ mod interrupt;
 mod lsp;
 mod portfolio;
 mod reconcile;
+mod serve;
 mod test;
 
 /// The outcome of a command, most serious last.
@@ -184,6 +185,7 @@ pub fn run(cli: Cli) -> ExitCode {
         .into(),
         Command::GitSetup => git::git_setup().into(),
         Command::Lsp => lsp::lsp(),
+        Command::Serve { path, series, port } => serve::serve(&path, series.as_deref(), port),
         Command::Reconcile {
             files,
             series,
