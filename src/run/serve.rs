@@ -77,6 +77,9 @@ pub fn serve(root: &Path, series: Option<&Path>, port: u16) -> Status {
             .route("/", get(index))
             .route("/deal/{name}", get(named))
             .route("/version", get(version))
+            // Browsers ask for it unbidden: nothing, rather than a 404 in
+            // the console.
+            .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
             .fallback(not_found)
             .with_state(served);
         match axum::serve(listener, app).await {
