@@ -95,9 +95,15 @@ pub enum Command {
         #[arg(long, value_name = "COLUMN,...", value_delimiter = ',', value_parser = column)]
         columns: Vec<Column>,
         /// Also draw each payee's cumulative payments, with the caps and
-        /// the events that bind, to this file (`.svg` or `.png`).
+        /// the events that bind, to this file (`.svg` or `.png`). For a
+        /// portfolio: every payee's total over all its deals.
         #[arg(long, value_name = "FILE")]
         chart: Option<PathBuf>,
+
+        /// For a portfolio: chart this deal (its file name without
+        /// `.deal`) rather than the totals.
+        #[arg(long, value_name = "NAME", requires = "chart")]
+        chart_deal: Option<String>,
 
         /// The chart's size in pixels.
         #[arg(long, value_name = "WxH", default_value = "1000x600", value_parser = chart_size)]

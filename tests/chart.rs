@@ -215,3 +215,59 @@ fn the_documented_pictures_are_current() {
         );
     }
 }
+
+/// A portfolio's chart: every payee's total over its deals, or one deal's.
+#[test]
+fn a_portfolio_charts_its_totals_or_a_named_deal() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let (deals, series) = common::two_deal_portfolio(
+        dir.path(),
+        "agreement \"d\" {\n  parties A, Partner\n  payer A\n  share 10% of revenue to Partner cap 25\n}\n",
+        "deal,period,revenue\nfirst,2025Q1,100\nfirst,2025Q2,200\nsecond,2025Q1,300\nsecond,2025Q2,100\n",
+    );
+    let svg = chart(
+        &["eval", &deals, "--series", &series, "-f", "csv"],
+        &dir.path().join("portfolio.svg"),
+    );
+    let totals = texts(&svg);
+    assert!(
+        totals.iter().any(|t| t.starts_with("Portfolio of 2 deals")),
+        "{totals:?}"
+    );
+    assert!(totals.iter().any(|t| t == "Partner"), "{totals:?}");
+    let svg = chart(
+        &[
+            "eval",
+            &deals,
+            "--series",
+            &series,
+            "-f",
+            "csv",
+            "--chart-deal",
+            "second",
+        ],
+        &dir.path().join("second.svg"),
+    );
+    let named = texts(&svg);
+    assert!(
+        named
+            .iter()
+            .any(|t| t == "Partner cap 25 (share to Partner)"),
+        "{named:?}"
+    );
+    assert!(named.iter().any(|t| t == "cap reached 2025Q1"), "{named:?}");
+    let out = common::deal(&[
+        "eval",
+        &deals,
+        "--series",
+        &series,
+        "-f",
+        "csv",
+        "--chart",
+        &dir.path().join("x.svg").to_string_lossy(),
+        "--chart-deal",
+        "third",
+    ]);
+    let stderr = common::exits(&out, 2);
+    assert!(stderr.contains("no deal `third`"), "{stderr}");
+}

@@ -359,6 +359,88 @@ impl Chart {
     }
 }
 
+/// A portfolio's payments per payee and period, added up deal by deal (in
+/// any order): the chart of the portfolio's total per payee.
+#[derive(Debug, Default)]
+pub struct PortfolioTotals {
+    /// Payee, by period.
+    paid: std::collections::BTreeMap<
+        crate::period::Period,
+        std::collections::BTreeMap<String, Decimal>,
+    >,
+    currencies: std::collections::BTreeSet<String>,
+    deals: usize,
+}
+
+impl PortfolioTotals {
+    /// Adds what each payee of `statement` is paid in each period.
+    pub fn add(&mut self, statement: &Statement) {
+        self.currencies.insert(statement.currency.clone());
+        self.deals = self.deals.saturating_add(1);
+        for row in &statement.rows {
+            let payee = statement.payee(row).to_string();
+            let cell = self
+                .paid
+                .entry(row.period)
+                .or_default()
+                .entry(payee)
+                .or_default();
+            *cell = cell.checked_add(row.amount).unwrap_or(*cell);
+        }
+    }
+
+    /// The chart of every payee's cumulative total, or why there is none
+    /// (deals in several currencies, or series of several granularities,
+    /// add up to nothing meaningful).
+    pub fn chart(&self) -> Result<Chart, String> {
+        if self.currencies.len() > 1 {
+            let all: Vec<&str> = self.currencies.iter().map(String::as_str).collect();
+            return Err(format!(
+                "the portfolio's deals are in {}: a total would add different currencies; chart one deal with --chart-deal NAME",
+                all.join(", ")
+            ));
+        }
+        let granularities: std::collections::BTreeSet<_> =
+            self.paid.keys().map(|p| p.granularity.keyword()).collect();
+        if granularities.len() > 1 {
+            return Err(
+                "the portfolio's series are of several granularities (months and quarters, say): chart one deal with --chart-deal NAME".into(),
+            );
+        }
+        let mut payees: Vec<&String> = self.paid.values().flat_map(|m| m.keys()).collect();
+        payees.sort();
+        payees.dedup();
+        let lines = payees
+            .iter()
+            .map(|payee| {
+                let mut running = Decimal::ZERO;
+                let values = self
+                    .paid
+                    .values()
+                    .map(|cells| {
+                        running = running
+                            .checked_add(cells.get(*payee).copied().unwrap_or_default())
+                            .unwrap_or(running);
+                        running
+                    })
+                    .collect();
+                ((*payee).clone(), values)
+            })
+            .collect();
+        let currency = self.currencies.iter().next().cloned().unwrap_or_default();
+        Ok(Chart {
+            title: format!(
+                "Portfolio of {} deals: cumulative payments per payee, {currency}",
+                self.deals
+            ),
+            periods: self.paid.keys().map(ToString::to_string).collect(),
+            lines,
+            caps: Vec::new(),
+            events: Vec::new(),
+        })
+    }
+}
+
 /// Dark and far apart in lightness, for print in colour and in grey.
 const PALETTE: [RGBColor; 5] = [
     RGBColor(0, 0, 0),

@@ -32,8 +32,15 @@ pub(super) fn eval(file: &Path, request: EvalRequest<'_>) -> Result<(), Status> 
         by_party,
         sheet,
         chart,
+        chart_deal,
         ..
     } = request;
+    if chart_deal.is_some() {
+        tell!(
+            "deal: --chart-deal names a deal of a portfolio; one agreement is charted by --chart alone"
+        );
+        return Err(Status::Failed);
+    }
     let Evaluated {
         name,
         text,

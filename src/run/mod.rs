@@ -100,6 +100,7 @@ pub fn run(cli: Cli) -> ExitCode {
             by,
             chart,
             chart_size,
+            chart_deal,
         } => {
             let sheet = match series.as_deref() {
                 Some(path) if dealterms::workbook::is_workbook(path) => match read_sheet(path) {
@@ -124,6 +125,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 columns: &columns,
                 by_party: by == Some(By::Party),
                 chart: chart.as_deref().map(|path| (path, chart_size)),
+                chart_deal: chart_deal.as_deref(),
                 style,
             };
             let inputs = files.iter().map(PathBuf::as_path).chain(series.as_deref());
@@ -325,6 +327,8 @@ pub struct EvalRequest<'a> {
     pub by_party: bool,
     /// `--chart FILE` and its size.
     pub chart: Option<(&'a Path, (u32, u32))>,
+    /// `--chart-deal NAME`: a portfolio's chart of one deal.
+    pub chart_deal: Option<&'a str>,
     pub style: Style,
 }
 

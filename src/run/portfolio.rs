@@ -12,6 +12,7 @@ use dealterms::eval::{self, Options};
 use dealterms::portfolio::{self, Block};
 use dealterms::report::{
     self,
+    chart::{Chart, PortfolioTotals},
     csv::Column,
     xlsx::{StatementBook, WorkbookError},
 };
@@ -54,17 +55,17 @@ pub fn eval(paths: &[PathBuf], request: EvalRequest<'_>) -> Status {
 
 fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
     let columns = request.csv_columns(true)?;
-    let one_deal_only = if request.chart.is_some() {
-        Some("--chart draws one agreement's payments")
-    } else if request.format == StatementFormat::Html {
-        Some("a web page is one agreement's statement")
-    } else {
-        None
-    };
-    if let Some(what) = one_deal_only {
-        tell!("deal: {what}: evaluate the deal alone (`deal eval deals/NAME.deal --series ...`)");
+    if request.format == StatementFormat::Html {
+        tell!(
+            "deal: a web page is one agreement's statement: evaluate the deal alone (`deal eval deals/NAME.deal --series ...`)"
+        );
         return Err(Status::Failed);
     }
+    let charting = request.chart.map(|_| Charting {
+        deal: request.chart_deal.map(str::to_string),
+        totals: std::sync::Mutex::new(PortfolioTotals::default()),
+        named: std::sync::Mutex::new(None),
+    });
     let output = identity::output_id(request.output);
     let deals = agreements(paths, output.as_ref(), request.output)?;
     let Some(series_path) = request.series else {
@@ -136,7 +137,10 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
         for batch in batches {
             let outcomes: Vec<Outcome> = batch
                 .into_par_iter()
-                .map(|block| outcome(block, &deals, &options, request, &columns, series_name))
+                .map(|block| {
+                    let context = (request, &columns[..], series_name, charting.as_ref());
+                    outcome(block, &deals, &options, context)
+                })
                 .collect();
             // The writer stops early only when writing failed.
             if evaluated.send(outcomes).is_err() {
@@ -196,8 +200,45 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
         );
         status = Status::Invalid;
     }
+    if let (Some((path, size)), Some(charting)) = (request.chart, &charting)
+        && status == Status::Ok
+    {
+        draw(path, size, charting)?;
+    }
     sink.finish(status == Status::Ok)?;
     Ok(status)
+}
+
+/// What `--chart` gathers while the deals are evaluated: the named deal's
+/// chart (`--chart-deal`), or every payee's total.
+struct Charting {
+    deal: Option<String>,
+    totals: std::sync::Mutex<PortfolioTotals>,
+    named: std::sync::Mutex<Option<Chart>>,
+}
+
+/// Draws the portfolio's chart, or says why there is none.
+fn draw(path: &Path, size: (u32, u32), charting: &Charting) -> Result<(), Status> {
+    let chart = match &charting.deal {
+        Some(deal) => charting
+            .named
+            .lock()
+            .ok()
+            .and_then(|mut named| named.take())
+            .ok_or_else(|| format!("--chart-deal {deal}: no deal `{deal}` in the portfolio")),
+        None => charting
+            .totals
+            .lock()
+            .map_err(|_| "the chart's totals were lost".to_string())
+            .and_then(|totals| totals.chart()),
+    };
+    match chart {
+        Ok(chart) => super::write_chart(path, &chart, size),
+        Err(reason) => {
+            tell!("deal: {reason}");
+            Err(Status::Failed)
+        }
+    }
 }
 
 /// The first [`MAX_LISTED`] of `names`, and how many more: a series for
@@ -328,15 +369,35 @@ fn outcome(
     block: Block,
     deals: &BTreeMap<String, PathBuf>,
     options: &Options,
-    request: &EvalRequest<'_>,
-    columns: &[Column],
-    series_name: SeriesName<'_>,
+    (request, columns, series_name, charting): (
+        &EvalRequest<'_>,
+        &[Column],
+        SeriesName<'_>,
+        Option<&Charting>,
+    ),
 ) -> Outcome {
     let deal = block.deal.clone();
-    let statement = match statement_of(block, deals, options, request.style, series_name) {
-        Ok(statement) => statement,
-        Err(outcome) => return outcome,
-    };
+    let (agreement, statement) =
+        match statement_of(block, deals, options, request.style, series_name) {
+            Ok(evaluated) => evaluated,
+            Err(outcome) => return outcome,
+        };
+    if let Some(charting) = charting {
+        match &charting.deal {
+            Some(named) if *named == deal => {
+                let chart = Chart::of_statement(&statement, &report::xlsx::cap_lines(&agreement));
+                if let Ok(mut slot) = charting.named.lock() {
+                    *slot = Some(chart);
+                }
+            }
+            Some(_) => {}
+            None => {
+                if let Ok(mut totals) = charting.totals.lock() {
+                    totals.add(&statement);
+                }
+            }
+        }
+    }
     let rendered = match request.format {
         StatementFormat::Xlsx => return Outcome::Evaluated(deal, Box::new(statement)),
         StatementFormat::Csv => {
@@ -363,7 +424,7 @@ pub(super) fn statement_of(
     options: &Options,
     style: Style,
     series_name: SeriesName<'_>,
-) -> Result<eval::statement::Statement, Outcome> {
+) -> Result<(dealterms::agreement::Agreement, eval::statement::Statement), Outcome> {
     let series = match block.series {
         Ok(series) => series,
         Err(problems) => return Err(Outcome::Failed(row_problems(series_name, &problems, style))),
@@ -419,7 +480,7 @@ pub(super) fn statement_of(
             )));
         }
     };
-    Ok(statement)
+    Ok((agreement, statement))
 }
 
 /// A small file's bytes, up to an agreement's limit: read until the end

@@ -160,7 +160,7 @@ fn portfolio(
     let mut out = Vec::with_capacity(outcomes.len());
     for (deal, outcome) in outcomes {
         match outcome {
-            Ok(statement) => {
+            Ok((_, statement)) => {
                 let rows = reported.remove(&deal).unwrap_or_default();
                 out.push((Some(deal), compared(&statement, &rows, request.tolerance)?));
             }
