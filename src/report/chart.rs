@@ -61,6 +61,7 @@ impl Chart {
                 event.kind,
                 EventKind::CapReached
                     | EventKind::ThresholdCrossed
+                    | EventKind::BandChanged
                     | EventKind::StepChanged
                     | EventKind::AdvanceRecouped
                     | EventKind::MilestonePaid
