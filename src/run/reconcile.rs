@@ -41,6 +41,10 @@ pub fn reconcile(files: &[PathBuf], request: Request<'_>, style: Style) -> Statu
 }
 
 fn run(files: &[PathBuf], request: &Request<'_>, style: Style) -> Result<Status, Status> {
+    if request.format == StatementFormat::Html {
+        tell!("deal: a reconciliation is a table, CSV, JSON or a workbook; not a web page");
+        return Err(Status::Failed);
+    }
     let mut names = ReportedColumns::default();
     for assignment in request.reported_columns {
         names.rename(assignment).map_err(|reason| {
@@ -267,10 +271,8 @@ fn rendered(
             text.push('\n');
             text.into_bytes()
         }
-        StatementFormat::Html => {
-            tell!("deal: a reconciliation is a table, CSV, JSON or a workbook; not a web page");
-            return Err(Status::Failed);
-        }
+        // Refused before anything is read (`run`).
+        StatementFormat::Html => Vec::new(),
         StatementFormat::Xlsx => {
             let mut bytes = Vec::new();
             xlsx::reconciliation_workbook(reconciliations, &mut bytes).map_err(|error| {
