@@ -34,7 +34,7 @@ fn write_workbook(text: &str, labels: u16, path: &Path) {
 /// [`write_workbook`] types them: the few parts a reader needs (the
 /// `mimetype` first and stored, the manifest, the content), as LibreOffice
 /// writes them.
-fn write_ods(text: &str, labels: usize, path: &Path) {
+fn write_ods(text: &str, labels: usize, hidden: &[usize], path: &Path) {
     use std::io::Write;
     let escape = |text: &str| {
         text.replace('&', "&amp;")
@@ -44,7 +44,11 @@ fn write_ods(text: &str, labels: usize, path: &Path) {
     };
     let mut rows = String::new();
     for (row, line) in text.lines().enumerate() {
-        rows.push_str("<table:table-row>");
+        if hidden.contains(&row) {
+            rows.push_str(r#"<table:table-row table:visibility="collapse">"#);
+        } else {
+            rows.push_str("<table:table-row>");
+        }
         for (column, cell) in line.split(',').enumerate() {
             let cell = escape(cell);
             match cell.parse::<f64>() {
@@ -129,7 +133,7 @@ fn every_acceptance_case_reads_the_same_from_a_workbook() {
         let text = std::fs::read_to_string(&csv).expect("the series");
         write_workbook(&text, 1, &xlsx);
         let ods = xlsx.with_extension("ods");
-        write_ods(&text, 1, &ods);
+        write_ods(&text, 1, &[], &ods);
         let deal = case.join("agreement.deal");
         let expected = eval(&deal, &csv);
         assert_eq!(eval(&deal, &xlsx), expected, "{}", case.display());
@@ -329,4 +333,24 @@ fn a_portfolio_workbook_problem_names_its_cell() {
     let out = common::deal(&["eval", &deals, "--series", &xlsx.to_string_lossy()]);
     let stderr = common::exits(&out, 1);
     assert!(stderr.contains("long.xlsx Sales!C3"), "{stderr}");
+}
+
+/// An OpenDocument sheet's collapsed row is refused as an Excel hidden row
+/// is.
+#[test]
+fn collapsed_rows_of_an_ods_sheet_are_named_and_refused() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("collapsed.ods");
+    write_ods(
+        "period,revenue\n2025Q1,100\n2025Q2,200\n2025Q3,300\n",
+        1,
+        &[2],
+        &path,
+    );
+    let deal = ten_percent_deal(dir.path());
+    let stderr = refused(&deal, &path);
+    assert!(
+        stderr.contains("row 3 of the sheet `Sales` is hidden (Sales!A3)"),
+        "{stderr}"
+    );
 }

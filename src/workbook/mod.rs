@@ -130,37 +130,31 @@ pub fn read(path: &Path) -> Result<Sheet, String> {
     }
     let (top, left) = range.start().unwrap_or((0, 0));
     let bottom = range.end().map_or(top, |(row, _)| row);
-    let xlsx = Path::new(file)
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"));
-    if xlsx {
-        let hidden: Vec<u32> = hidden::hidden_rows(Path::new(file), &name)
-            .into_iter()
-            .filter(|row| (top..=bottom).contains(row))
+    let hidden: Vec<u32> = hidden::hidden_rows(Path::new(file), &name)
+        .into_iter()
+        .filter(|row| (top..=bottom).contains(row))
+        .collect();
+    if let Some(first) = hidden.first() {
+        let rows: Vec<String> = hidden
+            .iter()
+            .take(10)
+            .map(|row| row.saturating_add(1).to_string())
             .collect();
-        if let Some(first) = hidden.first() {
-            let rows: Vec<String> = hidden
-                .iter()
-                .take(10)
-                .map(|row| row.saturating_add(1).to_string())
-                .collect();
-            let more = hidden.len().saturating_sub(10);
-            return Err(format!(
-                "{} {} of the sheet `{name}` {} hidden ({name}!{}){}: a series reads every row, shown or not; unhide {} or delete {}",
-                if hidden.len() == 1 { "row" } else { "rows" },
-                rows.join(", "),
-                if hidden.len() == 1 { "is" } else { "are" },
-                reference(*first, left),
-                if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
-                },
-                if hidden.len() == 1 { "it" } else { "them" },
-                if hidden.len() == 1 { "it" } else { "them" },
-            ));
-        }
+        let more = hidden.len().saturating_sub(10);
+        return Err(format!(
+            "{} {} of the sheet `{name}` {} hidden ({name}!{}){}: a series reads every row, shown or not; unhide {} or delete {}",
+            if hidden.len() == 1 { "row" } else { "rows" },
+            rows.join(", "),
+            if hidden.len() == 1 { "is" } else { "are" },
+            reference(*first, left),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            },
+            if hidden.len() == 1 { "it" } else { "them" },
+            if hidden.len() == 1 { "it" } else { "them" },
+        ));
     }
     let rows: Vec<&[Data]> = range.rows().collect();
     let granularity = date_granularity(&rows);
