@@ -273,11 +273,7 @@ impl Lower<'_> {
         let mut children = pair.children();
         let rate = self.expr(children.expect(Rule::expr)?)?;
         let basis = self.expr(children.expect(Rule::expr)?)?;
-        let payer = children
-            .next_if(Rule::payer)
-            .map(single_party)
-            .transpose()?;
-        let payee = single_party(children.expect(Rule::payee)?)?;
+        let (payer, payee) = from_and_to(&mut children)?;
         let mut schedule = None;
         let mut modifiers = Vec::new();
         for pair in children.rest() {
@@ -315,25 +311,22 @@ impl Lower<'_> {
         while let Some(basis) = children.next_if(Rule::expr) {
             bases.push(self.expr(basis)?);
         }
+        let (payer, payee) = from_and_to(&mut children)?;
         Ok(Rest {
             bases,
-            payer: children
-                .next_if(Rule::payer)
-                .map(single_party)
-                .transpose()?,
-            payee: single_party(children.expect(Rule::payee)?)?,
+            payer,
+            payee,
         })
     }
 
     fn advance(&mut self, pair: Node<'_>) -> Lowered<Advance> {
         let mut children = pair.children();
+        let amount = self.expr(children.expect(Rule::expr)?)?;
+        let (payer, payee) = from_and_to(&mut children)?;
         Ok(Advance {
-            amount: self.expr(children.expect(Rule::expr)?)?,
-            payer: children
-                .next_if(Rule::payer)
-                .map(single_party)
-                .transpose()?,
-            payee: single_party(children.expect(Rule::payee)?)?,
+            amount,
+            payer,
+            payee,
             on: children.next_if(Rule::date).map(|date| self.date(date)),
             recouped_from: match children.next_if(Rule::recouped) {
                 Some(recouped) => recouped.children().rest().map(name).collect(),
@@ -672,6 +665,17 @@ fn per(pair: Node<'_>) -> Lowered<Per> {
 /// The party of a `payer` or `payee` rule.
 fn single_party(pair: Node<'_>) -> Lowered<Name> {
     party_name(pair.children().expect(Rule::party_name)?)
+}
+
+/// `from A`, when written.
+fn written_payer(children: &mut Children<'_>) -> Lowered<Option<Name>> {
+    children.next_if(Rule::payer).map(single_party).transpose()
+}
+
+/// `from A to B`: the payer, when written, and the payee.
+fn from_and_to(children: &mut Children<'_>) -> Lowered<(Option<Name>, Name)> {
+    let payer = written_payer(children)?;
+    Ok((payer, single_party(children.expect(Rule::payee)?)?))
 }
 
 /// A party (`party_name`), or a party or clause label after `expect`

@@ -3,8 +3,8 @@
 //! payments").
 
 use super::{
-    Children, Lower, Lowered, Node, name, name_or_string, party_name, single_party, span_of,
-    unexpected_rule,
+    Children, Lower, Lowered, Node, from_and_to, name, name_or_string, party_name, single_party,
+    span_of, unexpected_rule, written_payer,
 };
 use crate::syntax::ast::*;
 use crate::syntax::parser::Rule;
@@ -14,10 +14,7 @@ impl Lower<'_> {
     pub(super) fn waterfall(&mut self, pair: Node<'_>) -> Lowered<Waterfall> {
         let mut children = pair.children();
         let basis = self.expr(children.expect(Rule::expr)?)?;
-        let payer = children
-            .next_if(Rule::payer)
-            .map(single_party)
-            .transpose()?;
+        let payer = written_payer(&mut children)?;
         let steps = children
             .rest()
             .map(|step| self.priority(step))
@@ -88,11 +85,7 @@ impl Lower<'_> {
             Some(Rule::per) => Some(PayPer::Period(super::per(children.next()?)?)),
             _ => None,
         };
-        let payer = children
-            .next_if(Rule::payer)
-            .map(single_party)
-            .transpose()?;
-        let payee = single_party(children.expect(Rule::payee)?)?;
+        let (payer, payee) = from_and_to(&mut children)?;
         let mut schedule = None;
         let mut modifiers = Vec::new();
         let mut trigger = None;
@@ -130,13 +123,12 @@ impl Lower<'_> {
     /// `withhold 30% of payments to Artist for TaxAuthority`
     pub(super) fn withhold(&mut self, pair: Node<'_>) -> Lowered<Withhold> {
         let mut children = pair.children();
+        let rate = self.expr(children.expect(Rule::expr)?)?;
+        let (payer, from_payments_to) = from_and_to(&mut children)?;
         Ok(Withhold {
-            rate: self.expr(children.expect(Rule::expr)?)?,
-            payer: children
-                .next_if(Rule::payer)
-                .map(single_party)
-                .transpose()?,
-            from_payments_to: single_party(children.expect(Rule::payee)?)?,
+            rate,
+            payer,
+            from_payments_to,
             for_party: party_name(children.expect(Rule::party_name)?)?,
         })
     }
