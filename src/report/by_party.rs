@@ -59,6 +59,43 @@ pub fn rows(statement: &Statement) -> Result<Vec<PartyRow>, Fault> {
     Ok(out)
 }
 
+/// Each payee's running total at every period of `statement` (the last
+/// total carried over a period it has no row in), payees by their number:
+/// what the charts draw. One pass over the rows.
+pub fn cumulative_by_payee(statement: &Statement) -> Vec<(usize, Vec<Decimal>)> {
+    let rows = rows(statement).unwrap_or_default();
+    let mut payees: Vec<usize> = rows.iter().map(|row| row.party).collect();
+    payees.sort_unstable();
+    payees.dedup();
+    let mut totals: Vec<Vec<Option<Decimal>>> =
+        vec![vec![None; statement.periods.len()]; payees.len()];
+    for row in &rows {
+        let payee = payees.binary_search(&row.party).ok();
+        let period = statement.periods.binary_search(&row.period).ok();
+        if let Some(cell) = payee
+            .and_then(|p| totals.get_mut(p))
+            .and_then(|line| line.get_mut(period?))
+        {
+            *cell = Some(row.cumulative);
+        }
+    }
+    payees
+        .into_iter()
+        .zip(totals)
+        .map(|(payee, line)| {
+            let mut last = Decimal::ZERO;
+            let line = line
+                .into_iter()
+                .map(|total| {
+                    last = total.unwrap_or(last);
+                    last
+                })
+                .collect();
+            (payee, line)
+        })
+        .collect()
+}
+
 impl PartyRow {
     /// The clauses that paid, by label: `royalty, advance`.
     pub fn from(&self, statement: &Statement) -> String {

@@ -454,29 +454,11 @@ const PALETTE: [RGBColor; 5] = [
 /// Each payee's running total per period of `statement`, named `B` and
 /// `suffix`.
 fn payee_lines(statement: &Statement, suffix: &str) -> Vec<(String, Vec<Decimal>)> {
-    let rows = super::by_party::rows(statement).unwrap_or_default();
-    let mut payees: Vec<usize> = rows.iter().map(|row| row.party).collect();
-    payees.sort_unstable();
-    payees.dedup();
-    payees
+    super::by_party::cumulative_by_payee(statement)
         .into_iter()
-        .map(|party| {
-            let name = statement.parties.get(party).cloned().unwrap_or_default();
-            let mut last = Decimal::ZERO;
-            let values = statement
-                .periods
-                .iter()
-                .map(|period| {
-                    if let Some(row) = rows
-                        .iter()
-                        .find(|r| r.party == party && r.period == *period)
-                    {
-                        last = row.cumulative;
-                    }
-                    last
-                })
-                .collect();
-            (format!("{name}{suffix}"), values)
+        .map(|(payee, line)| {
+            let name = statement.parties.get(payee).map_or("", String::as_str);
+            (format!("{name}{suffix}"), line)
         })
         .collect()
 }

@@ -31,6 +31,9 @@ use crate::report::csv::Column;
 /// statement goes on in `Statement 2`, `Statement 3`...
 const MAX_ROWS: u32 = 1_048_576;
 
+/// The money of a row that holds none (a header, a line of the terms).
+const NO_MONEY: (&str, u32) = ("", 0);
+
 /// Columns are fitted to their widest cell, up to this many characters.
 const MAX_WIDTH: usize = 60;
 
@@ -195,7 +198,8 @@ pub struct StatementBook {
     statement: Vec<Sheet>,
     totals: Sheet,
     events: Sheet,
-    /// Whether the sheets carry a `deal` column.
+    /// Whether it is a portfolio's: `Totals` and `Events` carry a `deal`
+    /// column, and the sheets stream.
     portfolio: bool,
 }
 
@@ -208,37 +212,44 @@ impl StatementBook {
         StatementBook::create(columns, false)
     }
 
-    /// A workbook for a portfolio, its sheets streamed through temporary
-    /// files: rows must come in order, and stay where they are written.
+    /// A workbook for a portfolio: a `deal` column in `Totals` and `Events`,
+    /// the sheets streamed through temporary files (rows must come in
+    /// order, and stay where they are written).
     pub fn streaming(columns: &[Column]) -> Result<StatementBook, WorkbookError> {
         StatementBook::create(columns, true)
     }
 
-    fn create(columns: &[Column], streaming: bool) -> Result<StatementBook, WorkbookError> {
-        let portfolio = columns.contains(&Column::Deal);
+    fn create(columns: &[Column], portfolio: bool) -> Result<StatementBook, WorkbookError> {
         let deal: &[&str] = if portfolio { &["deal"] } else { &[] };
-        let mut book = StatementBook {
-            book: Book::new(streaming),
-            columns: columns.to_vec(),
-            statement: Vec::new(),
-            totals: Sheet::placeholder(),
-            events: Sheet::placeholder(),
-            portfolio,
-        };
+        let mut book = Book::new(portfolio);
         let names: Vec<&str> = columns.iter().map(|column| column.name()).collect();
-        let statement = book.book.sheet("Statement", &names)?;
-        book.statement.push(statement);
-        book.totals = book.book.sheet("Totals", &[deal, &TOTALS[..]].concat())?;
-        book.events = book.book.sheet("Events", &[deal, &EVENTS[..]].concat())?;
-        Ok(book)
+        let statement = book.sheet("Statement", &names)?;
+        let totals = book.sheet("Totals", &[deal, &TOTALS[..]].concat())?;
+        let events = book.sheet("Events", &[deal, &EVENTS[..]].concat())?;
+        Ok(StatementBook {
+            book,
+            columns: columns.to_vec(),
+            statement: vec![statement],
+            totals,
+            events,
+            portfolio,
+        })
     }
 
     /// Adds one deal's statement: its rows, totals and events; `deal` names
     /// it in a portfolio.
     pub fn add(&mut self, deal: Option<&str>, statement: &Statement) -> Result<(), WorkbookError> {
-        let currency = statement.currency.as_str();
+        let StatementBook {
+            book,
+            columns,
+            statement: sheets,
+            totals,
+            events,
+            portfolio,
+        } = self;
+        let money = (statement.currency.as_str(), statement.minor_units);
+        let deal_cell = Cell::Text(deal.unwrap_or_default());
         let mut note = String::new();
-        let columns = std::mem::take(&mut self.columns);
         for row in &statement.rows {
             note.clear();
             if columns.contains(&Column::Note) {
@@ -253,7 +264,7 @@ impl StatementBook {
             let cells: Vec<Cell<'_>> = columns
                 .iter()
                 .map(|column| match column {
-                    Column::Deal => Cell::Text(deal.unwrap_or_default()),
+                    Column::Deal => deal_cell,
                     Column::Period => Cell::Text(&period),
                     Column::Clause => Cell::Text(statement.clause(row)),
                     Column::Payer => Cell::Text(statement.payer(row)),
@@ -266,57 +277,35 @@ impl StatementBook {
                     Column::Explain => Cell::Text(&explain),
                 })
                 .collect();
-            if self
-                .statement
-                .last()
-                .is_some_and(|sheet| sheet.row >= MAX_ROWS)
-            {
-                let name = format!("Statement {}", self.statement.len().saturating_add(1));
+            if sheets.last().is_none_or(|sheet| sheet.row >= MAX_ROWS) {
+                let name = format!("Statement {}", sheets.len().saturating_add(1));
                 let header: Vec<&str> = columns.iter().map(|column| column.name()).collect();
-                let sheet = self.book.sheet(&name, &header)?;
-                self.statement.push(sheet);
+                sheets.push(book.sheet(&name, &header)?);
             }
-            let mut sheet = self.statement.pop().unwrap_or_else(Sheet::placeholder);
-            let written =
-                self.book
-                    .write_row_of(&mut sheet, &cells, currency, statement.minor_units);
-            self.statement.push(sheet);
-            written?;
+            if let Some(sheet) = sheets.last_mut() {
+                book.write_row(sheet, &cells, money)?;
+            }
         }
-        self.columns = columns;
-        let mut totals = std::mem::replace(&mut self.totals, Sheet::placeholder());
+        let deal_cells: &[Cell<'_>] = if *portfolio { &[deal_cell] } else { &[] };
         for total in &statement.totals {
-            let mut cells = Vec::with_capacity(5);
-            if self.portfolio {
-                cells.push(Cell::Text(deal.unwrap_or_default()));
-            }
-            cells.extend([
+            let cells = [
                 Cell::Text(&total.party),
                 Cell::Money(total.received),
                 Cell::Money(total.paid),
                 Cell::Money(total.net),
-            ]);
-            self.book
-                .write_row_of(&mut totals, &cells, currency, statement.minor_units)?;
+            ];
+            book.write_row(totals, &[deal_cells, &cells].concat(), money)?;
         }
-        self.totals = totals;
-        let mut events = std::mem::replace(&mut self.events, Sheet::placeholder());
         for event in &statement.events {
             let period = event.period.map(|p| p.to_string()).unwrap_or_default();
-            let mut cells = Vec::with_capacity(5);
-            if self.portfolio {
-                cells.push(Cell::Text(deal.unwrap_or_default()));
-            }
-            cells.extend([
+            let cells = [
                 Cell::Text(&period),
                 Cell::Text(&event.clause),
                 Cell::Text(event.kind.name()),
                 Cell::Text(&event.text),
-            ]);
-            self.book
-                .write_row_of(&mut events, &cells, currency, statement.minor_units)?;
+            ];
+            book.write_row(events, &[deal_cells, &cells].concat(), money)?;
         }
-        self.events = events;
         Ok(())
     }
 
@@ -327,31 +316,25 @@ impl StatementBook {
         statement: &Statement,
         caps: &[CapLine],
     ) -> Result<(), WorkbookError> {
-        let by_party = super::by_party::rows(statement).unwrap_or_default();
-        let mut payees: Vec<usize> = by_party.iter().map(|row| row.party).collect();
-        payees.sort_unstable();
-        payees.dedup();
+        let lines = super::by_party::cumulative_by_payee(statement);
         let party = |id: usize| statement.parties.get(id).map_or("", String::as_str);
         let mut header: Vec<String> = vec!["period".into()];
-        header.extend(payees.iter().map(|id| party(*id).to_string()));
+        header.extend(lines.iter().map(|(id, _)| party(*id).to_string()));
         header.extend(caps.iter().map(|cap| cap.label.clone()));
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         let mut sheet = self.book.sheet("Cumulative", &header)?;
         let currency = statement.currency.as_str();
-        let mut running = vec![Decimal::ZERO; payees.len()];
-        for period in &statement.periods {
-            for row in by_party.iter().filter(|row| row.period == *period) {
-                let slot = payees.iter().position(|id| *id == row.party);
-                if let Some(total) = slot.and_then(|slot| running.get_mut(slot)) {
-                    *total = row.cumulative;
-                }
-            }
+        for (index, period) in statement.periods.iter().enumerate() {
             let label = period.to_string();
             let mut cells = vec![Cell::Text(&label)];
-            cells.extend(running.iter().map(|amount| Cell::Money(*amount)));
+            cells.extend(
+                lines
+                    .iter()
+                    .map(|(_, line)| Cell::Money(line.get(index).copied().unwrap_or_default())),
+            );
             cells.extend(caps.iter().map(|cap| Cell::Money(cap.amount)));
             self.book
-                .write_row_of(&mut sheet, &cells, currency, statement.minor_units)?;
+                .write_row(&mut sheet, &cells, (currency, statement.minor_units))?;
         }
         let last = sheet.row.saturating_sub(1);
         let mut chart = Chart::new(ChartType::Line);
@@ -367,7 +350,7 @@ impl StatementBook {
                 .set_name((name.as_str(), 0, column))
                 .set_categories((name.as_str(), 1, 0, last, 0))
                 .set_values((name.as_str(), 1, column, last, column));
-            if usize::from(column) > payees.len() {
+            if usize::from(column) > lines.len() {
                 series.set_format(
                     ChartFormat::new()
                         .set_line(ChartLine::new().set_dash_type(ChartLineDashType::Dash)),
@@ -386,7 +369,8 @@ impl StatementBook {
     pub fn add_terms(&mut self, name: &str, text: &str) -> Result<(), WorkbookError> {
         let mut sheet = self.book.sheet("Terms", &[name])?;
         for line in text.lines() {
-            self.book.write_row(&mut sheet, &[Cell::Text(line)], "")?;
+            self.book
+                .write_row(&mut sheet, &[Cell::Text(line)], NO_MONEY)?;
         }
         self.book.finish_sheet(&sheet)?;
         let worksheet = self.book.workbook.worksheet_from_index(sheet.index)?;
@@ -395,14 +379,18 @@ impl StatementBook {
     }
 
     /// Writes the workbook to `out`.
-    pub fn save(mut self, out: impl Write + Send) -> Result<(), WorkbookError> {
-        let mut sheets: Vec<Sheet> = std::mem::take(&mut self.statement);
-        sheets.push(std::mem::replace(&mut self.totals, Sheet::placeholder()));
-        sheets.push(std::mem::replace(&mut self.events, Sheet::placeholder()));
-        for sheet in &sheets {
-            self.book.finish_sheet(sheet)?;
+    pub fn save(self, out: impl Write + Send) -> Result<(), WorkbookError> {
+        let StatementBook {
+            mut book,
+            statement,
+            totals,
+            events,
+            ..
+        } = self;
+        for sheet in statement.iter().chain([&totals, &events]) {
+            book.finish_sheet(sheet)?;
         }
-        self.book.workbook.save_to_writer(out)?;
+        book.workbook.save_to_writer(out)?;
         Ok(())
     }
 }
@@ -444,7 +432,7 @@ pub fn reconciliation_workbook(
                 Cell::Text(&event),
                 Cell::Text(&line.reason),
             ]);
-            book.write_row_of(&mut lines, &cells, currency, minor)?;
+            book.write_row(&mut lines, &cells, (currency, minor))?;
         }
         for total in &reconciliation.totals {
             let mut cells: Vec<Cell<'_>> = named.into_iter().collect();
@@ -454,7 +442,7 @@ pub fn reconciliation_workbook(
                 Cell::Money(total.owed),
                 Cell::Money(total.difference),
             ]);
-            book.write_row_of(&mut totals, &cells, currency, minor)?;
+            book.write_row(&mut totals, &cells, (currency, minor))?;
         }
     }
     book.finish_sheet(&lines)?;
@@ -489,7 +477,7 @@ impl Book {
             widths: vec![0; header.len()],
         };
         let cells: Vec<Cell<'_>> = header.iter().map(|name| Cell::Text(name)).collect();
-        self.write_row(&mut sheet, &cells, "")?;
+        self.write_row(&mut sheet, &cells, NO_MONEY)?;
         Ok(sheet)
     }
 
@@ -507,22 +495,13 @@ impl Book {
         Ok(())
     }
 
+    /// Writes one row of `sheet`, amounts in `currency` at its minor units
+    /// (text-only rows: `NO_MONEY`).
     fn write_row(
         &mut self,
         sheet: &mut Sheet,
         cells: &[Cell<'_>],
-        currency: &str,
-    ) -> Result<(), WorkbookError> {
-        self.write_row_of(sheet, cells, currency, 0)
-    }
-
-    /// Writes one row of `sheet`, amounts in `currency`.
-    fn write_row_of(
-        &mut self,
-        sheet: &mut Sheet,
-        cells: &[Cell<'_>],
-        currency: &str,
-        minor_units: u32,
+        (currency, minor_units): (&str, u32),
     ) -> Result<(), WorkbookError> {
         let row = sheet.row;
         let header = row == 0;
@@ -543,18 +522,6 @@ impl Book {
         }
         sheet.row = row.saturating_add(1);
         Ok(())
-    }
-}
-
-impl Sheet {
-    fn placeholder() -> Sheet {
-        Sheet {
-            index: 0,
-            name: String::new(),
-            columns: 0,
-            row: 0,
-            widths: Vec::new(),
-        }
     }
 }
 
