@@ -65,7 +65,20 @@ pub fn format_source(source: &str) -> Result<String, Vec<Problem>> {
 
 /// Parses and checks one agreement: the checked agreement with its warnings,
 /// or every problem found (errors and warnings).
-pub fn compile(source: &str) -> Result<(agreement::Agreement, Vec<Problem>), Vec<Problem>> {
-    let file = syntax::parse(source)?;
-    check::check(&file, check::bidi_controls(source))
+pub fn compile(source: &str) -> Compiled {
+    compile_reading(source, |_| ()).0
+}
+
+/// The checked agreement, or its problems.
+pub type Compiled = Result<(agreement::Agreement, Vec<Problem>), Vec<Problem>>;
+
+/// [`compile`], handing the grammar's pairs to `read` on the way
+/// ([`syntax::parse_reading`]); `None` when the text does not parse.
+pub fn compile_reading<T>(
+    source: &str,
+    read: impl FnOnce(pest::iterators::Pairs<'_, syntax::parser::Rule>) -> T,
+) -> (Compiled, Option<T>) {
+    let (file, read) = syntax::parse_reading(source, read);
+    let compiled = file.and_then(|file| check::check(&file, check::bidi_controls(source)));
+    (compiled, read)
 }

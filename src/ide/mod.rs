@@ -70,7 +70,9 @@ pub struct ClauseSymbol {
 impl Analysis {
     /// Checks `text`: its problems, its agreement, its names.
     pub fn new(text: &str) -> Analysis {
-        let (problems, agreement) = match crate::compile(text) {
+        // One parse for the checker and the names.
+        let (compiled, symbols) = crate::compile_reading(text, symbols::occurrences);
+        let (problems, agreement) = match compiled {
             Ok((agreement, warnings)) => (warnings, Some(agreement)),
             Err(problems) => (problems, None),
         };
@@ -78,7 +80,7 @@ impl Analysis {
             text: text.to_string(),
             problems,
             agreement,
-            symbols: symbols::occurrences(text),
+            symbols: symbols.unwrap_or_default(),
             statement: None,
             columns: Vec::new(),
         }

@@ -6,11 +6,10 @@
 //! refers to it. A name used in an amount that nothing declares is a
 //! series column.
 
-use pest::Parser as _;
-use pest::iterators::Pair;
+use pest::iterators::{Pair, Pairs};
 
 use crate::syntax::ast::Span;
-use crate::syntax::parser::{DealParser, Rule};
+use crate::syntax::parser::Rule;
 
 /// What a name names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -46,12 +45,9 @@ pub struct Occurrence {
     pub definition: bool,
 }
 
-/// Every name of `source` and where it is written, in source order; empty
-/// when the file does not parse.
-pub fn occurrences(source: &str) -> Vec<Occurrence> {
-    let Ok(pairs) = DealParser::parse(Rule::file, source) else {
-        return Vec::new();
-    };
+/// Every name of a parse ([`crate::compile_reading`] hands it over) and
+/// where it is written, in source order.
+pub fn occurrences(pairs: Pairs<'_, Rule>) -> Vec<Occurrence> {
     let mut found = Vec::new();
     for pair in pairs {
         walk(pair, [None, None], &mut found);
