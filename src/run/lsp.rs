@@ -17,7 +17,7 @@ use dealterms::ide::symbols::SymbolKind as NameKind;
 use dealterms::ide::{Analysis, CompletionKind};
 use dealterms::source::{self, Input};
 use dealterms::syntax::ast::Span;
-use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
+use lsp_server::{Connection, Message, Notification, Request, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
     Notification as _, PublishDiagnostics,
@@ -253,34 +253,37 @@ fn diagnostics(uri: &Uri, document: &Document) -> Vec<Diagnostic> {
         .analysis
         .problems
         .iter()
-        .map(|problem| {
-            let mut message = problem.kind.message();
-            if let Some(help) = problem.kind.help() {
-                message.push_str("\nhelp: ");
-                message.push_str(&help);
-            }
-            let related = problem
-                .related
-                .iter()
-                .map(|(span, text)| lsp_types::DiagnosticRelatedInformation {
-                    location: Location::new(uri.clone(), document.range(*span)),
-                    message: text.clone(),
-                })
-                .collect::<Vec<_>>();
-            Diagnostic {
-                range: document.range(problem.span),
-                severity: Some(match problem.severity() {
-                    Severity::Error => DiagnosticSeverity::ERROR,
-                    Severity::Warning => DiagnosticSeverity::WARNING,
-                }),
-                code: Some(NumberOrString::String(problem.kind.code().into())),
-                source: Some("deal".into()),
-                message,
-                related_information: (!related.is_empty()).then_some(related),
-                ..Diagnostic::default()
-            }
-        })
+        .map(|problem| diagnostic(uri, document, problem))
         .collect()
+}
+
+/// One problem as the protocol has it.
+fn diagnostic(uri: &Uri, document: &Document, problem: &dealterms::Problem) -> Diagnostic {
+    let mut message = problem.kind.message();
+    if let Some(help) = problem.kind.help() {
+        message.push_str("\nhelp: ");
+        message.push_str(&help);
+    }
+    let related = problem
+        .related
+        .iter()
+        .map(|(span, text)| lsp_types::DiagnosticRelatedInformation {
+            location: Location::new(uri.clone(), document.range(*span)),
+            message: text.clone(),
+        })
+        .collect::<Vec<_>>();
+    Diagnostic {
+        range: document.range(problem.span),
+        severity: Some(match problem.severity() {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+        }),
+        code: Some(NumberOrString::String(problem.kind.code().into())),
+        source: Some("deal".into()),
+        message,
+        related_information: (!related.is_empty()).then_some(related),
+        ..Diagnostic::default()
+    }
 }
 
 /// The URI of the document a request is about.
@@ -354,7 +357,6 @@ macro_rules! json {
 }
 
 fn answer(documents: &Documents, request: &Request) -> Answer {
-    let _: &RequestId = &request.id;
     if let Some(p) = params::<HoverRequest>(request) {
         let at = &p.text_document_position_params;
         let document = documents.get(at.text_document.uri.as_str())?;
@@ -444,13 +446,11 @@ fn answer(documents: &Documents, request: &Request) -> Answer {
             .filter_map(|problem| {
                 let fix = fix(problem, document.text())?;
                 let edit = workspace_edit(uri, document, vec![(fix.span, fix.text)]);
-                let diagnostic = diagnostics(uri, document)
-                    .into_iter()
-                    .find(|d| d.range == document.range(problem.span));
+                let diagnostic = diagnostic(uri, document, problem);
                 Some(CodeActionOrCommand::CodeAction(CodeAction {
                     title: fix.title,
                     kind: Some(CodeActionKind::QUICKFIX),
-                    diagnostics: diagnostic.map(|d| vec![d]),
+                    diagnostics: Some(vec![diagnostic]),
                     edit: Some(edit),
                     is_preferred: Some(true),
                     ..CodeAction::default()

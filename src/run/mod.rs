@@ -300,15 +300,11 @@ fn statement_format(
     Ok(format)
 }
 
-/// The format as `-f` names it.
-fn format_name(format: StatementFormat) -> &'static str {
-    match format {
-        StatementFormat::Table => "table",
-        StatementFormat::Csv => "csv",
-        StatementFormat::Json => "json",
-        StatementFormat::Xlsx => "xlsx",
-        StatementFormat::Html => "html",
-    }
+/// The format as `-f` names it: clap's own name for the value.
+fn format_name(format: StatementFormat) -> String {
+    clap::ValueEnum::to_possible_value(&format)
+        .map(|value| value.get_name().to_string())
+        .unwrap_or_default()
 }
 
 /// What `deal eval` was asked for, whatever the number of agreements.
