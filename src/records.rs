@@ -427,6 +427,16 @@ fn field_len(text: &str) -> usize {
 
 const BOM: &[u8] = "\u{feff}".as_bytes();
 
+/// The length of the UTF-8 byte-order mark `text` starts with, if any: a
+/// spreadsheet's export often has one, and cells are read after it.
+pub(crate) fn bom_len(text: &str) -> usize {
+    if text.as_bytes().starts_with(BOM) {
+        BOM.len()
+    } else {
+        0
+    }
+}
+
 fn breaks(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| b == b'\n').count()
 }

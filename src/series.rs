@@ -7,7 +7,7 @@ use crate::agreement::Calendar;
 use crate::diagnostics::{Problem, ProblemKind};
 use crate::money::ten_to;
 use crate::period::{Period, granularity_word};
-use crate::records::{Record, Records, cell_end, trim};
+use crate::records::{Record, Records, bom_len, cell_end, trim};
 use crate::syntax::ast::Span;
 
 /// Problems reported for one series before reading stops: a file wrong on
@@ -42,11 +42,7 @@ impl Series {
     reason = "offsets into an in-memory text stay below isize::MAX"
 )]
 pub fn read(text: &str) -> Result<Series, Vec<Problem>> {
-    let bom = if text.starts_with('\u{feff}') {
-        '\u{feff}'.len_utf8()
-    } else {
-        0
-    };
+    let bom = bom_len(text);
     let body = text.get(bom..).unwrap_or_default();
     // Cells are trimmed where they are read: trimming every record up front
     // costs a copy per row.

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::diagnostics::{Problem, ProblemKind};
 use crate::period::Period;
-use crate::records::{Record, Records, trim};
+use crate::records::{Record, Records, bom_len, trim};
 use crate::series::{Line, MAX_PROBLEMS, parse_amount};
 use crate::syntax::ast::Span;
 
@@ -72,11 +72,7 @@ pub fn read(
     names: &ReportedColumns,
     portfolio: bool,
 ) -> Result<Vec<ReportedRow>, Vec<Problem>> {
-    let bom = if text.starts_with('\u{feff}') {
-        '\u{feff}'.len_utf8()
-    } else {
-        0
-    };
+    let bom = bom_len(text);
     let body = text.get(bom..).unwrap_or_default();
     let mut records = Records::new(body.as_bytes());
     let whole = Span::new(0, text.len());

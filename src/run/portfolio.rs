@@ -75,11 +75,11 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
     if output.is_some() {
         identity::refuse_output_over(request.output, &[series_path])?;
     }
-    let reader: Box<dyn Read + Send> = if series_path == Path::new("-") {
+    let reader: Box<dyn Read + Send + '_> = if series_path == Path::new("-") {
         Box::new(std::io::stdin())
     } else if let Some(sheet) = request.sheet {
         // A workbook's sheet, as the series text it reads as.
-        Box::new(std::io::Cursor::new(sheet.text.clone().into_bytes()))
+        Box::new(sheet.text.as_bytes())
     } else {
         Box::new(std::fs::File::open(series_path).map_err(|error| {
             tell!("deal: cannot read `{}`: {error}", series_path.display());

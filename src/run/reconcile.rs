@@ -119,21 +119,27 @@ fn portfolio(
         path if dealterms::workbook::is_workbook(path) => Some(read_sheet(path)?),
         _ => None,
     };
-    let text = match (&sheet, series_path) {
-        (Some(sheet), _) => sheet.text.clone(),
-        (None, path) => match load(path, Input::Series)? {
-            Loaded::Text(_, text) => text,
+    let loaded = match &sheet {
+        Some(_) => None,
+        None => match load(series_path, Input::Series)? {
+            Loaded::Text(_, text) => Some(text),
             Loaded::Problem(name, problem, shown) => {
                 show_series_problems(&[problem], &name, &shown, style);
                 return Err(Status::Invalid);
             }
         },
     };
+    // The workbook's sheet as the series text it reads as, or the file's.
+    let text = sheet
+        .as_ref()
+        .map(|sheet| sheet.text.as_str())
+        .or(loaded.as_deref())
+        .unwrap_or_default();
     let series_name = SeriesName {
         path: series_path,
         sheet: sheet.as_ref(),
     };
-    let blocks: Vec<_> = dealterms::portfolio::open(std::io::Cursor::new(text.into_bytes()))
+    let blocks: Vec<_> = dealterms::portfolio::open(text.as_bytes())
         .map_err(|problem| {
             tell_raw!("{}", row_problems(series_name, &[*problem], style));
             Status::Invalid
