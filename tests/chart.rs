@@ -16,6 +16,14 @@ fn chart(args: &[&str], file: &Path) -> String {
     std::fs::read_to_string(file).expect("an SVG")
 }
 
+/// `deal eval` of the seed example with `--chart file` and `more`.
+fn seed_chart(file: &Path, more: &[&str]) -> std::process::Output {
+    let file = file.to_string_lossy();
+    let mut args = vec!["eval", "examples/openai-microsoft.deal", "--chart", &file];
+    args.extend_from_slice(more);
+    common::deal(&args)
+}
+
 /// The texts of an SVG's `<text>` elements.
 fn texts(svg: &str) -> Vec<String> {
     svg.split("<text")
@@ -85,14 +93,7 @@ fn every_payee_has_its_line() {
 fn a_png_decodes_at_the_size_asked_for() {
     let dir = tempfile::tempdir().expect("a directory");
     let file = dir.path().join("seed.png");
-    let out = common::deal(&[
-        "eval",
-        "examples/openai-microsoft.deal",
-        "--chart",
-        &file.to_string_lossy(),
-        "--chart-size",
-        "640x400",
-    ]);
+    let out = seed_chart(&file, &["--chart-size", "640x400"]);
     common::exits(&out, 0);
     let decoder = png::Decoder::new(std::io::BufReader::new(
         std::fs::File::open(&file).expect("the PNG"),
@@ -150,12 +151,7 @@ fn a_diff_draws_both_versions() {
 fn a_chart_is_an_svg_or_a_png() {
     let dir = tempfile::tempdir().expect("a directory");
     let file = dir.path().join("seed.gif");
-    let out = common::deal(&[
-        "eval",
-        "examples/openai-microsoft.deal",
-        "--chart",
-        &file.to_string_lossy(),
-    ]);
+    let out = seed_chart(&file, &[]);
     let stderr = common::exits(&out, 2);
     assert!(stderr.contains(".svg or a .png"), "{stderr}");
     assert!(!file.exists());

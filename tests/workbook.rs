@@ -190,18 +190,26 @@ fn a_cell_that_is_not_an_amount_is_named_by_its_sheet_and_reference() {
     );
 }
 
+/// Two deals of `share 10% of revenue to B` in `dir`, and their long-form
+/// series `text` as CSV and as a workbook: the deals' directory and both
+/// series' paths.
+fn portfolio_workbook(dir: &Path, text: &str) -> (String, String, std::path::PathBuf) {
+    let (deals, csv) = common::two_deal_portfolio(
+        dir,
+        "agreement \"d\" {\n  parties A, B\n  payer A\n  share 10% of revenue to B\n}\n",
+        text,
+    );
+    let xlsx = dir.join("long.xlsx");
+    write_workbook(text, 2, &xlsx);
+    (deals, csv, xlsx)
+}
+
 /// A portfolio's long-form series may be a workbook too.
 #[test]
 fn a_portfolio_reads_its_series_from_a_workbook() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let text = "deal,period,revenue\nfirst,2025Q1,100\nfirst,2025Q2,200\nsecond,2025Q1,300\n";
-    let (deals, csv) = common::two_deal_portfolio(
-        dir.path(),
-        "agreement \"d\" {\n  parties A, B\n  payer A\n  share 10% of revenue to B\n}\n",
-        text,
-    );
-    let xlsx = dir.path().join("long.xlsx");
-    write_workbook(text, 2, &xlsx);
+    let (deals, csv, xlsx) = portfolio_workbook(dir.path(), text);
     let run = |series: &Path| {
         let out = common::deal(&[
             "eval",
@@ -323,13 +331,7 @@ fn hidden_rows_are_named_and_refused() {
 fn a_portfolio_workbook_problem_names_its_cell() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let text = "deal,period,revenue\nfirst,2025Q1,100\nfirst,2025Q2,n/a\nsecond,2025Q1,300\n";
-    let (deals, _) = common::two_deal_portfolio(
-        dir.path(),
-        "agreement \"d\" {\n  parties A, B\n  payer A\n  share 10% of revenue to B\n}\n",
-        text,
-    );
-    let xlsx = dir.path().join("long.xlsx");
-    write_workbook(text, 2, &xlsx);
+    let (deals, _, xlsx) = portfolio_workbook(dir.path(), text);
     let out = common::deal(&["eval", &deals, "--series", &xlsx.to_string_lossy()]);
     let stderr = common::exits(&out, 1);
     assert!(stderr.contains("long.xlsx Sales!C3"), "{stderr}");

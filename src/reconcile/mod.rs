@@ -169,26 +169,23 @@ pub fn reconcile(
             reported_lines: theirs.map(|(_, lines)| lines.clone()).unwrap_or_default(),
         });
     }
-    let mut totals: Vec<PartyTotal> = Vec::new();
+    let mut sums: BTreeMap<&str, (Decimal, Decimal)> = BTreeMap::new();
     for line in &lines {
-        let index = match totals.iter().position(|t| t.party == line.party) {
-            Some(index) => index,
-            None => {
-                totals.push(PartyTotal {
-                    party: line.party.clone(),
-                    reported: Decimal::ZERO,
-                    owed: Decimal::ZERO,
-                    difference: Decimal::ZERO,
-                });
-                totals.len().saturating_sub(1)
-            }
-        };
-        if let Some(total) = totals.get_mut(index) {
-            total.reported = arith::add(total.reported, line.reported.unwrap_or_default())?;
-            total.owed = arith::add(total.owed, line.owed)?;
-            total.difference = arith::sub(total.reported, total.owed)?;
-        }
+        let (reported, owed) = sums.entry(line.party.as_str()).or_default();
+        *reported = arith::add(*reported, line.reported.unwrap_or_default())?;
+        *owed = arith::add(*owed, line.owed)?;
     }
+    let mut totals = sums
+        .into_iter()
+        .map(|(party, (reported, owed))| {
+            Ok(PartyTotal {
+                party: party.to_string(),
+                reported,
+                owed,
+                difference: arith::sub(reported, owed)?,
+            })
+        })
+        .collect::<Result<Vec<_>, Fault>>()?;
     totals.sort_by_key(|total| order(&total.party));
     Ok(Reconciliation {
         agreement: statement.agreement.clone(),
