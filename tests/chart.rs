@@ -16,6 +16,14 @@ fn chart(args: &[&str], file: &Path) -> String {
     std::fs::read_to_string(file).expect("an SVG")
 }
 
+/// The SVG `args` draw with `--chart`, and its texts.
+fn drawn(args: &[&str]) -> (String, Vec<String>) {
+    let dir = tempfile::tempdir().expect("a directory");
+    let svg = chart(args, &dir.path().join("chart.svg"));
+    let shown = texts(&svg);
+    (svg, shown)
+}
+
 /// `deal eval` of the seed example with `--chart file` and `more`.
 fn seed_chart(file: &Path, more: &[&str]) -> std::process::Output {
     let file = file.to_string_lossy();
@@ -37,12 +45,7 @@ fn texts(svg: &str) -> Vec<String> {
 
 #[test]
 fn the_seed_chart_has_microsoft_its_cap_and_where_it_binds() {
-    let dir = tempfile::tempdir().expect("a directory");
-    let svg = chart(
-        &["eval", "examples/openai-microsoft.deal"],
-        &dir.path().join("seed.svg"),
-    );
-    let texts = texts(&svg);
+    let (svg, texts) = drawn(&["eval", "examples/openai-microsoft.deal"]);
     assert!(
         texts.iter().any(|t| t == "Microsoft"),
         "a legend entry: {texts:?}"
@@ -72,12 +75,7 @@ fn the_seed_chart_has_microsoft_its_cap_and_where_it_binds() {
 
 #[test]
 fn every_payee_has_its_line() {
-    let dir = tempfile::tempdir().expect("a directory");
-    let svg = chart(
-        &["eval", "examples/film-collection-account.deal"],
-        &dir.path().join("film.svg"),
-    );
-    let texts = texts(&svg);
+    let (_, texts) = drawn(&["eval", "examples/film-collection-account.deal"]);
     for payee in [
         "Collection Agent",
         "Sales Agent",
