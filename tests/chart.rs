@@ -24,6 +24,15 @@ fn drawn(args: &[&str]) -> (String, Vec<String>) {
     (svg, shown)
 }
 
+/// The seed example with its cap raised to 50B, as `cap-50b.deal` in `dir`
+/// (what docs/pictures/make.sh diffs).
+fn seed_with_cap_50b(dir: &Path) -> std::path::PathBuf {
+    let file = dir.join("cap-50b.deal");
+    let text = std::fs::read_to_string("examples/openai-microsoft.deal").expect("the seed");
+    std::fs::write(&file, text.replace("cap 38B", "cap 50B")).expect("written");
+    file
+}
+
 /// `deal eval` of the seed example with `--chart file` and `more`.
 fn seed_chart(file: &Path, more: &[&str]) -> std::process::Output {
     let file = file.to_string_lossy();
@@ -107,17 +116,7 @@ fn a_png_decodes_at_the_size_asked_for() {
 #[test]
 fn a_diff_draws_both_versions() {
     let dir = tempfile::tempdir().expect("a directory");
-    let new = dir.path().join("new.deal");
-    std::fs::write(
-        &new,
-        std::fs::read_to_string("examples/openai-microsoft.deal")
-            .expect("the seed")
-            .replace("cap 38B", "cap 50B")
-            .replace("series \"openai-microsoft.csv\"\n", "")
-            .replace("  expect Microsoft total = 38B\n", "")
-            .replace("  expect revenue-share cap reached in 2030\n", ""),
-    )
-    .expect("written");
+    let new = seed_with_cap_50b(dir.path());
     let svg = chart(
         &[
             "diff",
@@ -166,14 +165,7 @@ fn a_chart_is_an_svg_or_a_png() {
 #[test]
 fn the_documented_pictures_are_current() {
     let dir = tempfile::tempdir().expect("a directory");
-    let cap_50b = dir.path().join("cap-50b.deal");
-    std::fs::write(
-        &cap_50b,
-        std::fs::read_to_string("examples/openai-microsoft.deal")
-            .expect("the seed")
-            .replace("cap 38B", "cap 50B"),
-    )
-    .expect("written");
+    let cap_50b = seed_with_cap_50b(dir.path());
     let cap_50b = cap_50b.to_string_lossy().into_owned();
     let pictures: [(&str, Vec<&str>); 4] = [
         (
