@@ -15,7 +15,7 @@ use dealterms::ide::fixes::fix;
 use dealterms::ide::lines::LineIndex;
 use dealterms::ide::symbols::SymbolKind as NameKind;
 use dealterms::ide::{Analysis, CompletionKind};
-use dealterms::source::{self, Input};
+use dealterms::source::Input;
 use dealterms::syntax::ast::Span;
 use lsp_server::{Connection, Message, Notification, Request, Response};
 use lsp_types::notification::{
@@ -524,13 +524,10 @@ fn declared_series_text(uri: &Uri, analysis: &Analysis) -> Option<String> {
     let agreement = analysis.agreement.as_ref()?;
     let file = file_path(uri)?;
     let path = super::declared::resolve(&file, agreement).ok()??;
-    if dealterms::workbook::is_workbook(&path) {
-        return dealterms::workbook::read(&path)
-            .ok()
-            .map(|sheet| sheet.text);
-    }
-    let bytes = source::read_bounded(std::fs::File::open(&path).ok()?, Input::Series).ok()??;
-    source::decode_as(bytes, Input::Series).ok()
+    // A series that cannot be read leaves the hovers without figures;
+    // `deal test` says why.
+    let quiet = dealterms::diagnostics::Style::Json;
+    super::text_of(&path, Input::Series, quiet).ok()
 }
 
 /// The path of a `file:` URI, its percent-escapes decoded.

@@ -755,6 +755,35 @@ pub(super) fn load(path: &Path, input: Input) -> Result<Loaded, Status> {
     })
 }
 
+/// The text of the agreement or series at `path` (for a series, a
+/// workbook's sheet as the text it reads as), or why there is none, as
+/// `deal check` would show it in `style`: for `deal serve` and `deal lsp`,
+/// which report elsewhere than on standard error.
+pub(super) fn text_of(path: &Path, input: Input, style: Style) -> Result<String, String> {
+    let name = display_name(path);
+    if input == Input::Series && dealterms::workbook::is_workbook(path) {
+        return dealterms::workbook::read(path)
+            .map(|sheet| sheet.text)
+            .map_err(|reason| format!("`{name}`: {reason}"));
+    }
+    let bytes = std::fs::File::open(path)
+        .and_then(|file| source::read_bounded(file, input))
+        .map_err(|error| format!("cannot read `{name}`: {error}"))?;
+    let loaded = match bytes {
+        Some(bytes) => Loaded::new(name, bytes, input),
+        None => {
+            let (problem, shown) = input.too_large();
+            Loaded::Problem(name, problem, shown)
+        }
+    };
+    match loaded {
+        Loaded::Text(_, text) => Ok(text),
+        Loaded::Problem(name, problem, shown) => {
+            Err(diagnostics::render(&[problem], &name, &shown, style))
+        }
+    }
+}
+
 impl Loaded {
     /// The bytes of a file named `name`, as text or as the problem that
     /// stops them being text.

@@ -20,7 +20,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use dealterms::diagnostics::{self, Style};
 use dealterms::report::{self, chart::Chart, xlsx};
-use dealterms::source::{self, Input};
+use dealterms::source::Input;
 
 use super::Status;
 
@@ -233,12 +233,7 @@ fn statement_page(served: &Served, file: &Path) -> Result<String, String> {
         color: false,
         width: 100,
     };
-    let bytes = std::fs::File::open(file)
-        .and_then(|f| source::read_bounded(f, Input::Agreement))
-        .map_err(|error| format!("cannot read `{name}`: {error}"))?
-        .ok_or_else(|| format!("`{name}` is larger than an agreement may be"))?;
-    let text = source::decode_as(bytes, Input::Agreement)
-        .map_err(|(problem, shown)| diagnostics::render(&[problem], &name, &shown, style))?;
+    let text = super::text_of(file, Input::Agreement, style)?;
     let (agreement, _) = dealterms::compile(&text)
         .map_err(|problems| diagnostics::render(&problems, &name, &text, style))?;
     let series_path = match (&served.series, served.directory) {
@@ -250,19 +245,7 @@ fn statement_page(served: &Served, file: &Path) -> Result<String, String> {
             })?,
     };
     let series_name = series_path.display().to_string();
-    let series_text = if dealterms::workbook::is_workbook(&series_path) {
-        dealterms::workbook::read(&series_path)
-            .map_err(|reason| format!("`{series_name}`: {reason}"))?
-            .text
-    } else {
-        let bytes = std::fs::File::open(&series_path)
-            .and_then(|f| source::read_bounded(f, Input::Series))
-            .map_err(|error| format!("cannot read `{series_name}`: {error}"))?
-            .ok_or_else(|| format!("`{series_name}` is larger than a series may be"))?;
-        source::decode_as(bytes, Input::Series).map_err(|(problem, shown)| {
-            diagnostics::render(&[problem], &series_name, &shown, style)
-        })?
-    };
+    let series_text = super::text_of(&series_path, Input::Series, style)?;
     let series = dealterms::series::read(&series_text)
         .map_err(|problems| diagnostics::render(&problems, &series_name, &series_text, style))?;
     let options = dealterms::eval::Options {
