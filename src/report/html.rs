@@ -25,14 +25,16 @@ pre.terms{background:#f7f7f7;padding:1rem;overflow-x:auto;line-height:1.4}\
 pre.terms a{color:inherit;text-decoration:none;border-bottom:1px dotted #777}\
 pre.terms a:target,section:target h3{background:#ffeb99}";
 
-/// Renders the page. `statement` should carry its explanations (evaluated
-/// with `explain`) for the figures to be explained; `chart` is inline SVG.
+/// Renders the page, its chart drawn ([`super::chart`]). `statement` should
+/// carry its explanations (evaluated with `explain`) for the figures to be
+/// explained.
 pub fn render(
     statement: &Statement,
     agreement: &Agreement,
     (name, text): (&str, &str),
-    chart: Option<&str>,
-) -> String {
+) -> Result<String, super::chart::ChartError> {
+    let caps = super::xlsx::cap_lines(agreement);
+    let chart = super::chart::Chart::of_statement(statement, &caps).svg(super::chart::SIZE)?;
     let minor = statement.minor_units;
     let mut out = String::with_capacity(64 * 1024);
     let title = escape(&statement.agreement);
@@ -72,12 +74,10 @@ pub fn render(
     }
     out.push_str("</tbody>\n</table>\n");
 
-    if let Some(svg) = chart {
-        out.push_str("<h2>Cumulative payments</h2>\n<div class=\"chart\">\n");
-        // The SVG's own XML, inline: no file to fetch.
-        out.push_str(svg.trim_start_matches(|c| c != '<'));
-        out.push_str("\n</div>\n");
-    }
+    out.push_str("<h2>Cumulative payments</h2>\n<div class=\"chart\">\n");
+    // The SVG's own XML, inline: no file to fetch.
+    out.push_str(chart.trim_start_matches(|c| c != '<'));
+    out.push_str("\n</div>\n");
 
     out.push_str("<h2>Events</h2>\n");
     if statement.events.is_empty() {
@@ -107,7 +107,7 @@ pub fn render(
     out.push_str("<h2>Terms</h2>\n<pre class=\"terms\">");
     terms(&mut out, statement, agreement, text);
     out.push_str("</pre>\n</body>\n</html>\n");
-    out
+    Ok(out)
 }
 
 /// One clause's table: a row per period, its note, and its derivation on

@@ -69,15 +69,12 @@ pub(super) fn eval(file: &Path, request: EvalRequest<'_>) -> Result<(), Status> 
         StatementFormat::Csv if by_party => report::csv::render_by_party(&statement).into_bytes(),
         StatementFormat::Csv => report::csv::render(&statement, &columns).into_bytes(),
         StatementFormat::Json => report::json::render(&statement, explain).into_bytes(),
-        StatementFormat::Html => {
-            let caps = xlsx::cap_lines(&agreement);
-            let svg = Chart::of_statement(&statement, &caps).svg(dealterms::report::chart::SIZE);
-            let svg = svg.map_err(|error| {
+        StatementFormat::Html => report::html::render(&statement, &agreement, (&name, &text))
+            .map_err(|error| {
                 tell!("deal: {error}");
                 Status::Failed
-            })?;
-            report::html::render(&statement, &agreement, (&name, &text), Some(&svg)).into_bytes()
-        }
+            })?
+            .into_bytes(),
         StatementFormat::Xlsx => workbook(&statement, &columns, (&name, &text, &agreement))
             .map_err(|error| {
                 tell!("deal: {error}");

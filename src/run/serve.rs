@@ -19,7 +19,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use dealterms::diagnostics::{self, Style};
-use dealterms::report::{self, chart::Chart, xlsx};
+use dealterms::report;
 use dealterms::source::Input;
 
 use super::Status;
@@ -254,16 +254,7 @@ fn statement_page(served: &Served, file: &Path) -> Result<String, String> {
     };
     let statement = dealterms::eval::evaluate(&agreement, &series, &options)
         .map_err(|problem| diagnostics::render(&[problem], &name, &text, style))?;
-    let caps = xlsx::cap_lines(&agreement);
-    let svg = Chart::of_statement(&statement, &caps)
-        .svg(report::chart::SIZE)
-        .map_err(|error| error.to_string())?;
-    Ok(report::html::render(
-        &statement,
-        &agreement,
-        (&name, &text),
-        Some(&svg),
-    ))
+    report::html::render(&statement, &agreement, (&name, &text)).map_err(|error| error.to_string())
 }
 
 /// A plain page around `body`.
