@@ -371,6 +371,18 @@ fn month_suffix(index: u8) -> &'static str {
     .unwrap_or_default()
 }
 
+/// The periods a column of dates stands for, by the months from its first
+/// date to its second: years 12 apart, half-years 6, quarters 3, else
+/// months (as a single date is read).
+pub fn spaced(months: i32) -> Calendar {
+    match months {
+        12 => Calendar::Year,
+        6 => Calendar::HalfYear,
+        3 => Calendar::Quarter,
+        _ => Calendar::Month,
+    }
+}
+
 /// `yearly`, `quarterly`, `monthly`: a series' granularity in words.
 pub fn granularity_word(granularity: Calendar) -> &'static str {
     match granularity {

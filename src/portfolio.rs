@@ -8,7 +8,7 @@ use std::io::Read;
 
 use rust_decimal::Decimal;
 
-use crate::diagnostics::{Problem, ProblemKind};
+use crate::diagnostics::{Problem, ProblemKind, Quote, Style, render_quoting};
 use crate::period::Period;
 use crate::records::{Record, Records, trim};
 use crate::series::{Builder, Cells, Series, amount_at, with_cells};
@@ -275,6 +275,105 @@ impl<R: Read> Iterator for Blocks<R> {
             first_row,
             series,
         })
+    }
+}
+
+/// Problems of a long-form series read from `path` (a workbook's `sheet`,
+/// when it is one), each shown on its own row, named by where it is:
+/// `sales.csv row 13`, or in a workbook the cell (`sales.xlsx Sales!C13`).
+pub fn render_row_problems(
+    path: &std::path::Path,
+    sheet: Option<&crate::workbook::Sheet>,
+    problems: &[RowProblem],
+    style: Style,
+) -> String {
+    let name = |problem: &RowProblem| {
+        let file = path.display();
+        match (sheet, problem.problem.kind.row()) {
+            (Some(sheet), Some(row)) => {
+                let (file, _) = crate::workbook::split_sheet(path);
+                let cell = sheet
+                    .cell_of_line(row, problem.problem.span.start)
+                    .unwrap_or_else(|| format!("row {row}"));
+                format!("{file} {}!{cell}", sheet.name)
+            }
+            (_, Some(row)) => format!("{file} row {row}"),
+            (_, None) => file.to_string(),
+        }
+    };
+    problems
+        .iter()
+        .map(|problem| {
+            // The row is shown alone: the label says where it is in the file.
+            render_quoting(
+                std::slice::from_ref(&problem.problem),
+                &name(problem),
+                &problem.text,
+                style,
+                if sheet.is_some() {
+                    Quote::Cell
+                } else {
+                    Quote::Foreign
+                },
+            )
+        })
+        .collect()
+}
+
+/// Deals without an agreement given a guess at the agreement meant, and the
+/// most unused agreements to guess among.
+const MAX_GUESSES: usize = 10;
+const MAX_GUESSED_AMONG: usize = 10_000;
+
+/// Deals named in a list of those without rows or without an agreement.
+const MAX_LISTED: usize = 20;
+
+/// What to say of the deals with series rows but no agreement (`missing`:
+/// each deal and its first row), when there are any. A misspelt deal leaves
+/// rows without an agreement and an agreement without rows (`unused`):
+/// the likely one is named, for the first few (each guess compares the
+/// name with every unused agreement).
+pub fn rows_without_agreement(missing: &[(String, usize)], unused: &[&str]) -> Option<String> {
+    if missing.is_empty() {
+        return None;
+    }
+    let guesses = if unused.len() <= MAX_GUESSED_AMONG {
+        MAX_GUESSES
+    } else {
+        0
+    };
+    let listed: Vec<String> = missing
+        .iter()
+        .enumerate()
+        .map(|(index, (deal, row))| {
+            let guess = (index < guesses)
+                .then(|| crate::diagnostics::suggest(deal, unused.iter().copied()))
+                .flatten();
+            match guess {
+                Some(guess) => format!("`{deal}` (row {row}; did you mean `{guess}`?)"),
+                None => format!("`{deal}` (row {row})"),
+            }
+        })
+        .collect();
+    Some(format!(
+        "series rows without an agreement: {}",
+        first_few(&listed)
+    ))
+}
+
+/// What to say of the agreements given no series rows, when there are any.
+pub fn agreements_without_rows(unused: &[&str]) -> Option<String> {
+    (!unused.is_empty()).then(|| format!("agreements without series rows: {}", first_few(unused)))
+}
+
+/// The first [`MAX_LISTED`] of `names`, and how many more: a series for
+/// the wrong portfolio would otherwise name every agreement, a screenful
+/// for each hundred.
+fn first_few<S: AsRef<str>>(names: &[S]) -> String {
+    let shown: Vec<&str> = names.iter().take(MAX_LISTED).map(AsRef::as_ref).collect();
+    match names.len().saturating_sub(MAX_LISTED) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
     }
 }
 

@@ -198,21 +198,9 @@ impl Builder {
             self.previous = None;
             return true;
         };
-        let granularity = *self.granularity.get_or_insert(period.granularity);
-        let in_order = follows(
-            period,
-            self.previous,
-            granularity,
-            row,
-            span,
-            &mut self.problems,
-        );
-        self.previous = Some(period);
-        if !in_order {
+        if !self.add_period(period, row, span) {
             return true;
         }
-        self.series.granularity = granularity;
-        self.series.periods.push(period);
         for (index, ((cell, column), name)) in values
             .iter()
             .zip(self.series.values.iter_mut())
@@ -234,6 +222,94 @@ impl Builder {
                     column.push(Decimal::ZERO);
                 }
             }
+        }
+        true
+    }
+
+    /// Adds `period` if it may follow the row before (same granularity,
+    /// the next period), else reports the problem at `span`; whether it
+    /// was added, for the caller to add the row's amounts.
+    fn add_period(&mut self, period: Period, row: usize, span: impl FnOnce() -> Span) -> bool {
+        let granularity = *self.granularity.get_or_insert(period.granularity);
+        let in_order = follows(
+            period,
+            self.previous,
+            granularity,
+            row,
+            span,
+            &mut self.problems,
+        );
+        self.previous = Some(period);
+        if in_order {
+            self.series.granularity = granularity;
+            self.series.periods.push(period);
+        }
+        in_order
+    }
+
+    /// Adds row `row` read from a typed table (a DataFrame, an Arrow table)
+    /// rather than text: its period (or the text of a cell that names none),
+    /// and each column's amount (or the text of a cell that holds none, empty
+    /// for a null, which is reported as an empty cell is). Checked as
+    /// [`Builder::row`] checks a row of text; problems have no place in a
+    /// text to point at. `false` once there are too many problems to go on.
+    pub fn typed_row(
+        &mut self,
+        row: usize,
+        period: Result<Period, String>,
+        amounts: &[Result<Decimal, String>],
+    ) -> bool {
+        if self.problems.len() >= MAX_PROBLEMS {
+            self.problems.push(Problem::new(
+                ProblemKind::TooManyProblems {
+                    limit: MAX_PROBLEMS,
+                    row,
+                },
+                Span::default(),
+            ));
+            return false;
+        }
+        if amounts.len() != self.series.columns.len() {
+            self.problems.push(Problem::new(
+                ProblemKind::Ragged {
+                    row,
+                    expected: self.series.columns.len().saturating_add(1),
+                    found: amounts.len().saturating_add(1),
+                },
+                Span::default(),
+            ));
+            return true;
+        }
+        let period = match period {
+            Ok(period) => period,
+            Err(text) => {
+                self.problems.push(Problem::new(
+                    ProblemKind::BadPeriod { row, text },
+                    Span::default(),
+                ));
+                self.previous = None;
+                return true;
+            }
+        };
+        if !self.add_period(period, row, Span::default) {
+            return true;
+        }
+        for ((amount, column), name) in amounts
+            .iter()
+            .zip(self.series.values.iter_mut())
+            .zip(&self.series.columns)
+        {
+            column.push(amount.clone().unwrap_or_else(|text| {
+                self.problems.push(Problem::new(
+                    ProblemKind::NotANumber {
+                        row,
+                        column: name.clone(),
+                        text,
+                    },
+                    Span::default(),
+                ));
+                Decimal::ZERO
+            }));
         }
         true
     }
@@ -369,6 +445,12 @@ fn follows(
     };
     problems.push(Problem::new(kind, span()));
     false
+}
+
+/// The amount a cell's text holds, white space around it allowed, as a
+/// series read from text reads it: for tables whose amounts are text.
+pub fn amount_of_text(cell: &str) -> Option<Decimal> {
+    parse_amount(trim(cell).as_bytes())
 }
 
 /// An exact decimal: digits with an optional sign and decimal point, nothing
@@ -686,6 +768,39 @@ fn quoted_cell(line: &str, index: usize) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// A table's rows are checked as a file's: the same series, or the
+        /// same problems (kinds and rows), whatever the periods and cells.
+        #[test]
+        fn typed_rows_are_checked_as_text_rows_are(
+            rows in proptest::collection::vec(
+                ("(2025|2026|2027|2028|2025Q[1-4]|2026-0[1-3]|FY26)", "(-?[0-9]{1,4}(\\.[0-9]{1,2})?|n/a|)"),
+                1..8,
+            ),
+        ) {
+            let text: String = std::iter::once("period,revenue\n".to_string())
+                .chain(rows.iter().map(|(period, amount)| format!("{period},{amount}\n")))
+                .collect();
+            let from_text = read(&text);
+            let mut builder = Builder::new(vec!["revenue".into()]);
+            for (index, (period, amount)) in rows.iter().enumerate() {
+                let amount = amount_of_text(amount).ok_or_else(|| amount.clone());
+                let period = Period::parse(period).ok_or_else(|| period.clone());
+                // The file's row 2 is the table's row 1.
+                builder.typed_row(index + 2, period, &[amount]);
+            }
+            let from_table = builder.finish(Span::default());
+            match (from_text, from_table) {
+                (Ok(a), Ok(b)) => proptest::prop_assert_eq!(a, b),
+                (Err(a), Err(b)) => {
+                    let kinds = |problems: Vec<Problem>| problems.into_iter().map(|p| p.kind).collect::<Vec<_>>();
+                    proptest::prop_assert_eq!(kinds(a), kinds(b));
+                }
+                (a, b) => proptest::prop_assert!(false, "{a:?} vs {b:?}"),
+            }
+        }
+    }
 
     proptest::proptest! {
         /// The quick trim is `str::trim`, ASCII and Unicode spaces alike.

@@ -188,6 +188,15 @@ pub enum ProblemKind {
     SeriesHeader { found: String },
     /// `period,revenue,revenue`
     DuplicateColumn { name: String },
+    /// A column of a table (a DataFrame, an Arrow table) whose type holds no
+    /// exact amount or period: floating-point numbers, booleans...
+    ColumnType {
+        column: String,
+        found: String,
+        wanted: &'static str,
+    },
+    /// A table without a column it needs (`period`, or a portfolio's `deal`).
+    NoColumn { name: &'static str, columns: String },
     /// A reported statement (`deal reconcile --reported`) with no rows.
     ReportedEmpty,
     /// A reported statement's row that names no party.
@@ -367,6 +376,7 @@ pub const CODES: &[&str] = &[
     "deal::reconcile::header",
     "deal::reconcile::no_party",
     "deal::series::duplicate_column",
+    "deal::series::column_type",
     "deal::series::bad_period",
     "deal::series::mixed_granularity",
     "deal::series::period_order",
@@ -490,6 +500,8 @@ impl ProblemKind {
             ProblemKind::ReportedHeader { .. } => "deal::reconcile::header",
             ProblemKind::ReportedNoParty { .. } => "deal::reconcile::no_party",
             ProblemKind::DuplicateColumn { .. } => "deal::series::duplicate_column",
+            ProblemKind::ColumnType { .. } => "deal::series::column_type",
+            ProblemKind::NoColumn { .. } => "deal::series::header",
             ProblemKind::BadPeriod { .. } => "deal::series::bad_period",
             ProblemKind::MixedGranularity { .. } => "deal::series::mixed_granularity",
             ProblemKind::PeriodOrder { .. } => "deal::series::period_order",
@@ -752,6 +764,17 @@ impl ProblemKind {
                 )
             }
             ProblemKind::DuplicateColumn { name } => format!("column `{name}` appears twice"),
+            ProblemKind::ColumnType {
+                column,
+                found,
+                wanted,
+            } => format!("column `{column}` holds {found}, not {wanted}"),
+            ProblemKind::NoColumn { name, columns } if columns.is_empty() => {
+                format!("the table has no `{name}` column, and no columns at all")
+            }
+            ProblemKind::NoColumn { name, columns } => {
+                format!("the table has no `{name}` column; its columns are {columns}")
+            }
             ProblemKind::BadPeriod { row, text } => {
                 format!("row {row}: `{text}` is not a period label")
             }
@@ -896,6 +919,8 @@ impl ProblemKind {
             ProblemKind::ReportedHeader { .. } => "the header",
             ProblemKind::ReportedNoParty { .. } => "paid to whom?",
             ProblemKind::DuplicateColumn { .. } => "again here",
+            ProblemKind::ColumnType { .. } => "not exact",
+            ProblemKind::NoColumn { .. } => "missing column",
             ProblemKind::BadPeriod { .. } => "not a period",
             ProblemKind::MixedGranularity { .. } => "another granularity",
             ProblemKind::PeriodOrder { .. } => "out of order",
@@ -1164,6 +1189,18 @@ impl ProblemKind {
                 }
             )),
             ProblemKind::DuplicateColumn { .. } => Some("rename or remove one".into()),
+            ProblemKind::NoColumn { name, .. } if *name == "deal" => Some(
+                "a portfolio's table names each row's agreement in a `deal` column".into(),
+            ),
+            ProblemKind::NoColumn { .. } => Some(
+                "name the column of period labels (`2025Q3`, `2025-07`) or dates `period`".into(),
+            ),
+            ProblemKind::ColumnType { wanted, .. } if *wanted == "amounts" => Some(
+                "floating-point numbers cannot hold every cent exactly: give decimals (`decimal.Decimal`, pyarrow `decimal128`), integers, or text such as \"1250.50\"".into(),
+            ),
+            ProblemKind::ColumnType { .. } => Some(
+                "give period labels as text (`2025`, `2025H1`, `2025Q3`, `2025-07`) or dates".into(),
+            ),
             ProblemKind::BadPeriod { .. } => {
                 Some("periods are `2025` (year), `2025H1` (half-year), `2025Q3` (quarter) or `2025-07` (month)".into())
             }

@@ -52,6 +52,25 @@ pub struct Options {
     pub decimals_only: bool,
 }
 
+/// Why `event` cannot be given a date for `agreement` (named `name`): it
+/// declares no event of that name. `None` when it does.
+pub fn unknown_event(agreement: &Agreement, name: &str, event: &str) -> Option<String> {
+    if agreement.events.iter().any(|e| e.name == event) {
+        return None;
+    }
+    let declared: Vec<String> = agreement
+        .events
+        .iter()
+        .map(|e| format!("`{}`", e.name))
+        .collect();
+    let declared = if declared.is_empty() {
+        "it declares no events".to_string()
+    } else {
+        format!("it declares {}", declared.join(", "))
+    };
+    Some(format!("no event `{event}` in `{name}`; {declared}"))
+}
+
 /// The period an advance is paid in: the one containing its date, the first
 /// if the date comes before the series (it was paid before, and is recouped
 /// from the start), or none if the date comes after the series.

@@ -172,18 +172,8 @@ pub(super) fn event_options(
         ..Options::default()
     };
     for (event, date) in events {
-        if !agreement.events.iter().any(|e| &e.name == event) {
-            let declared: Vec<String> = agreement
-                .events
-                .iter()
-                .map(|e| format!("`{}`", e.name))
-                .collect();
-            let declared = if declared.is_empty() {
-                "it declares no events".to_string()
-            } else {
-                format!("it declares {}", declared.join(", "))
-            };
-            tell!("deal: --event {event}: no event `{event}` in `{name}`; {declared}");
+        if let Some(reason) = eval::unknown_event(agreement, name, event) {
+            tell!("deal: --event {event}: {reason}");
             return Err(Status::Failed);
         }
         options.event_dates.insert(event.clone(), *date);

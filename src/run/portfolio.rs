@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use dealterms::diagnostics::{self, Quote, Style};
+use dealterms::diagnostics::{self, Style};
 use dealterms::eval::{self, Options};
 use dealterms::portfolio::{self, Block};
 use dealterms::report::{
@@ -22,14 +22,6 @@ use rayon::prelude::*;
 use super::identity::{self, FileId};
 use super::{EvalRequest, OutputFile, Status, ignore_closed_pipe, table_width};
 use crate::cli::StatementFormat;
-
-/// Deals without an agreement given a guess at the agreement meant, and the
-/// most unused agreements to guess among.
-const MAX_GUESSES: usize = 10;
-const MAX_GUESSED_AMONG: usize = 10_000;
-
-/// Deals named in a list of those without rows or without an agreement.
-const MAX_LISTED: usize = 20;
 
 /// Blocks evaluated together, per core: enough to keep every core busy,
 /// few enough to keep memory flat.
@@ -165,39 +157,12 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
         .filter(|deal| !seen.contains(*deal))
         .map(String::as_str)
         .collect();
-    if !missing.is_empty() {
-        // A misspelt deal leaves rows without an agreement and an agreement
-        // without rows: name the likely one, for the first few (each guess
-        // compares the name with every unused agreement).
-        let guesses = if unused.len() <= MAX_GUESSED_AMONG {
-            MAX_GUESSES
-        } else {
-            0
-        };
-        let listed: Vec<String> = missing
-            .iter()
-            .enumerate()
-            .map(|(index, (deal, row))| {
-                let guess = (index < guesses)
-                    .then(|| diagnostics::suggest(deal, unused.iter().copied()))
-                    .flatten();
-                match guess {
-                    Some(guess) => format!("`{deal}` (row {row}; did you mean `{guess}`?)"),
-                    None => format!("`{deal}` (row {row})"),
-                }
-            })
-            .collect();
-        tell!(
-            "deal: series rows without an agreement: {}",
-            first_few(&listed)
-        );
+    if let Some(message) = portfolio::rows_without_agreement(&missing, &unused) {
+        tell!("deal: {message}");
         status = Status::Invalid;
     }
-    if !unused.is_empty() {
-        tell!(
-            "deal: agreements without series rows: {}",
-            first_few(&unused)
-        );
+    if let Some(message) = portfolio::agreements_without_rows(&unused) {
+        tell!("deal: {message}");
         status = Status::Invalid;
     }
     if let (Some((path, size)), Some(charting)) = (request.chart, &charting)
@@ -238,17 +203,6 @@ fn draw(path: &Path, size: (u32, u32), charting: &Charting) -> Result<(), Status
             tell!("deal: {reason}");
             Err(Status::Failed)
         }
-    }
-}
-
-/// The first [`MAX_LISTED`] of `names`, and how many more: a series for
-/// the wrong portfolio would otherwise name every agreement, a screenful
-/// for each hundred.
-fn first_few<S: AsRef<str>>(names: &[S]) -> String {
-    let shown: Vec<&str> = names.iter().take(MAX_LISTED).map(AsRef::as_ref).collect();
-    match names.len().saturating_sub(MAX_LISTED) {
-        0 => shown.join(", "),
-        more => format!("{} and {more} more", shown.join(", ")),
     }
 }
 
@@ -511,49 +465,13 @@ pub(super) struct SeriesName<'a> {
     pub sheet: Option<&'a dealterms::workbook::Sheet>,
 }
 
-impl SeriesName<'_> {
-    /// Where a problem is: `sales.csv row 13`, or in a workbook the cell
-    /// (`sales.xlsx Sales!C13`).
-    fn of(&self, problem: &portfolio::RowProblem) -> String {
-        let file = self.path.display();
-        let row = problem.problem.kind.row();
-        match (self.sheet, row) {
-            (Some(sheet), Some(row)) => {
-                let (file, _) = dealterms::workbook::split_sheet(self.path);
-                let cell = sheet
-                    .cell_of_line(row, problem.problem.span.start)
-                    .unwrap_or_else(|| format!("row {row}"));
-                format!("{file} {}!{cell}", sheet.name)
-            }
-            (_, Some(row)) => format!("{file} row {row}"),
-            (_, None) => file.to_string(),
-        }
-    }
-}
-
 /// Problems of a long-form series, each shown on its own row.
 pub(super) fn row_problems(
     series: SeriesName<'_>,
     problems: &[portfolio::RowProblem],
     style: Style,
 ) -> String {
-    problems
-        .iter()
-        .map(|p| {
-            // The row is shown alone: the label says where it is in the file.
-            diagnostics::render_quoting(
-                std::slice::from_ref(&p.problem),
-                &series.of(p),
-                &p.text,
-                style,
-                if series.sheet.is_some() {
-                    Quote::Cell
-                } else {
-                    Quote::Foreign
-                },
-            )
-        })
-        .collect()
+    portfolio::render_row_problems(series.path, series.sheet, problems, style)
 }
 
 /// Where the output goes: standard output, or an output file written whole

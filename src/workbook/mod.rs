@@ -295,12 +295,7 @@ fn date_granularity(rows: &[&[Data]]) -> Option<Calendar> {
     match months.as_slice() {
         [] => None,
         [_] => Some(Calendar::Month),
-        [first, second, ..] => Some(match second.saturating_sub(*first) {
-            12 => Calendar::Year,
-            6 => Calendar::HalfYear,
-            3 => Calendar::Quarter,
-            _ => Calendar::Month,
-        }),
+        [first, second, ..] => Some(crate::period::spaced(second.saturating_sub(*first))),
     }
 }
 
