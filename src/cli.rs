@@ -6,10 +6,15 @@ use clap::{Parser, Subcommand, ValueEnum};
 use dealterms::report::csv::{COLUMNS, Column};
 use jiff::civil::Date;
 
+use crate::run::completions;
+
+/// The version and the commit built: `0.1.0 (3f2a9c1d0b7e)`.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("DEAL_COMMIT"), ")");
+
 /// Deal terms as code: check, evaluate and compare agreements written in the
 /// deal language.
 #[derive(Debug, Parser)]
-#[command(name = "deal", version, about, max_term_width = 100)]
+#[command(name = "deal", version = VERSION, about, max_term_width = 100)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -31,7 +36,7 @@ pub enum Command {
     /// file has errors, 2 when a file cannot be read.
     Check {
         /// Agreement files (`*.deal`); `-` reads standard input.
-        #[arg(required = true, value_name = "FILE")]
+        #[arg(required = true, value_name = "FILE", add = completions::agreements())]
         files: Vec<PathBuf>,
 
         /// Print nothing for valid files.
@@ -51,14 +56,14 @@ pub enum Command {
     /// wrong, 2 on a usage or I/O error.
     Eval {
         /// The agreement (`*.deal`), or several, or directories of them.
-        #[arg(required = true, value_name = "FILE")]
+        #[arg(required = true, value_name = "FILE", add = completions::agreements())]
         files: Vec<PathBuf>,
 
         /// The series: CSV with a header `period,<column>...`, or a workbook
         /// (.xlsx, .xlsm, .xls, .ods; `sales.xlsx#Sheet2` for a sheet other
         /// than the first); `-` reads standard input. Without it, the
         /// agreement's own `series`.
-        #[arg(short, long, value_name = "CSV")]
+        #[arg(short, long, value_name = "CSV", add = completions::series())]
         series: Option<PathBuf>,
 
         /// Output format; without it, the output file's extension decides
@@ -74,12 +79,12 @@ pub enum Command {
 
         /// Date an event, overriding any date in the file (repeatable):
         /// `--event agi=2029-01-01`.
-        #[arg(long = "event", value_name = "NAME=DATE", value_parser = event_date)]
+        #[arg(long = "event", value_name = "NAME=DATE", value_parser = event_date, add = completions::events())]
         events: Vec<(String, Date)>,
 
         /// Write the statement to this file (whole or not at all) instead of
         /// standard output (`-`).
-        #[arg(short, long, value_name = "OUT")]
+        #[arg(short, long, value_name = "OUT", add = completions::files())]
         output: Option<PathBuf>,
 
         /// `--by party`: one row per payee and period, what every clause
@@ -97,7 +102,7 @@ pub enum Command {
         /// Also draw each payee's cumulative payments, with the caps and
         /// the events that bind, to this file (`.svg` or `.png`). For a
         /// portfolio: every payee's total over all its deals.
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", add = completions::charts())]
         chart: Option<PathBuf>,
 
         /// For a portfolio: chart this deal (its file name without
@@ -108,6 +113,10 @@ pub enum Command {
         /// The chart's size in pixels.
         #[arg(long, value_name = "WxH", default_value = "1000x600", value_parser = chart_size)]
         chart_size: (u32, u32),
+
+        /// Show no progress on standard error, even on a long portfolio run.
+        #[arg(short, long)]
+        quiet: bool,
     },
 
     /// Rewrite agreements in the canonical layout, keeping every comment.
@@ -120,7 +129,7 @@ pub enum Command {
     /// `--check` finds one to reformat, 2 on a usage or I/O error.
     Fmt {
         /// Agreement files; `-` for standard input.
-        #[arg(required = true, value_name = "FILE")]
+        #[arg(required = true, value_name = "FILE", add = completions::agreements())]
         files: Vec<PathBuf>,
 
         /// Change nothing; show the diff of each file that is not formatted
@@ -154,23 +163,25 @@ pub enum Command {
     /// or I/O error.
     Diff {
         /// The earlier version.
+        #[arg(add = completions::agreements())]
         old: String,
 
         /// The later version.
+        #[arg(add = completions::agreements())]
         new: String,
 
         /// The series to evaluate both versions on.
-        #[arg(short, long, value_name = "CSV")]
+        #[arg(short, long, value_name = "CSV", add = completions::series())]
         series: Option<PathBuf>,
 
         /// Resolve the `series` the agreement names relative to this file
         /// instead of NEW (what `git difftool` needs: `$MERGED`).
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", add = completions::agreements())]
         relative_to: Option<PathBuf>,
 
         /// Date an event in both versions, overriding the files (repeatable):
         /// `--event acquisition=2026-07-01`.
-        #[arg(long = "event", value_name = "NAME=DATE", value_parser = event_date)]
+        #[arg(long = "event", value_name = "NAME=DATE", value_parser = event_date, add = completions::events())]
         events: Vec<(String, Date)>,
 
         /// Output format.
@@ -179,12 +190,16 @@ pub enum Command {
 
         /// With a series: draw both versions' cumulative payments per payee
         /// on one chart, to this file (`.svg` or `.png`).
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", add = completions::charts())]
         chart: Option<PathBuf>,
 
         /// The chart's size in pixels.
         #[arg(long, value_name = "WxH", default_value = "1000x600", value_parser = chart_size)]
         chart_size: (u32, u32),
+
+        /// Show no progress on standard error, even on a long comparison.
+        #[arg(short, long)]
+        quiet: bool,
     },
 
     /// Compare a counterparty's statement with what the agreement computes:
@@ -201,16 +216,16 @@ pub enum Command {
     /// wrong), 2 on a usage or I/O error.
     Reconcile {
         /// The agreement (`*.deal`), or several, or directories of them.
-        #[arg(required = true, value_name = "FILE")]
+        #[arg(required = true, value_name = "FILE", add = completions::agreements())]
         files: Vec<PathBuf>,
 
         /// The series (CSV or workbook); without it, the agreement's own.
-        #[arg(short, long, value_name = "CSV")]
+        #[arg(short, long, value_name = "CSV", add = completions::series())]
         series: Option<PathBuf>,
 
         /// The counterparty's statement: CSV or a workbook
         /// (`statement.xlsx#Sheet2` for a sheet other than the first).
-        #[arg(short, long, value_name = "STATEMENT")]
+        #[arg(short, long, value_name = "STATEMENT", add = completions::series())]
         reported: PathBuf,
 
         /// The reported statement's header names, where they are not
@@ -226,7 +241,7 @@ pub enum Command {
         tolerance: Option<rust_decimal::Decimal>,
 
         /// Date an event, overriding any date in the file (repeatable).
-        #[arg(long = "event", value_name = "NAME=DATE", value_parser = event_date)]
+        #[arg(long = "event", value_name = "NAME=DATE", value_parser = event_date, add = completions::events())]
         events: Vec<(String, Date)>,
 
         /// Output format; without it, the output file's extension decides,
@@ -236,7 +251,7 @@ pub enum Command {
         format: Option<StatementFormat>,
 
         /// Write the reconciliation to this file instead of standard output.
-        #[arg(short, long, value_name = "OUT")]
+        #[arg(short, long, value_name = "OUT", add = completions::files())]
         output: Option<PathBuf>,
     },
 
@@ -247,12 +262,12 @@ pub enum Command {
     Serve {
         /// The agreement, or a directory of agreements (each with its own
         /// `series`).
-        #[arg(value_name = "FILE_OR_DIR")]
+        #[arg(value_name = "FILE_OR_DIR", add = completions::agreements())]
         path: PathBuf,
 
         /// The series (CSV or workbook), for one agreement; without it,
         /// the agreement's own.
-        #[arg(short, long, value_name = "CSV")]
+        #[arg(short, long, value_name = "CSV", add = completions::series())]
         series: Option<PathBuf>,
 
         /// The port on 127.0.0.1; 0 (the default) takes a free one, printed.
@@ -278,15 +293,79 @@ pub enum Command {
     /// agreement or series is wrong, 2 on a usage or I/O error.
     Test {
         /// Agreement files.
-        #[arg(required = true, value_name = "FILE")]
+        #[arg(required = true, value_name = "FILE", add = completions::agreements())]
         files: Vec<PathBuf>,
 
         /// Date an event for this run, overriding the file (repeatable): test
         /// the "event on this date" scenario, `--event agi=2029-01-01`, as
         /// well as the file's own. Each agreement tested must declare it.
-        #[arg(long = "event", value_name = "NAME=DATE", value_parser = event_date)]
+        #[arg(long = "event", value_name = "NAME=DATE", value_parser = event_date, add = completions::events())]
         events: Vec<(String, Date)>,
+
+        /// Show no progress on standard error, even over many files.
+        #[arg(short, long)]
+        quiet: bool,
     },
+
+    /// Start a new agreement: NAME.deal, with a small series NAME.csv
+    /// beside it and one `expect` line, that `deal check` and `deal test`
+    /// pass at once; or a copy of a bundled example (`--from`). Nothing is
+    /// written over an existing file.
+    New {
+        /// The agreement's file name, `.deal` optional: `acme-licence`,
+        /// `deals/acme-licence`.
+        #[arg(value_name = "NAME")]
+        name: PathBuf,
+
+        /// Start from this bundled example instead of the template:
+        /// `--from openai-microsoft`.
+        #[arg(long, value_name = "EXAMPLE", add = completions::examples())]
+        from: Option<String>,
+    },
+
+    /// Print the shell code that completes `deal`: subcommands, flags,
+    /// `.deal` files, series files, and the event names of the agreement
+    /// on the command line. Load it from your shell's start-up file:
+    /// bash `source <(deal completions bash)`, zsh `source <(deal
+    /// completions zsh)`, fish `deal completions fish | source`,
+    /// PowerShell `deal completions powershell | Out-String |
+    /// Invoke-Expression`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+
+    /// Write the manual pages, one per subcommand (`deal.1`,
+    /// `deal-eval.1`...), to DIR: `deal manpages ~/.local/share/man/man1`.
+    Manpages {
+        /// The directory to write them in (created if missing).
+        #[arg(value_name = "DIR", add = completions::files())]
+        dir: PathBuf,
+    },
+}
+
+/// The shells `deal completions` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+}
+
+impl Shell {
+    /// The shell's name, as clap_complete knows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Shell::Bash => "bash",
+            Shell::Zsh => "zsh",
+            Shell::Fish => "fish",
+            Shell::Powershell => "powershell",
+            Shell::Elvish => "elvish",
+        }
+    }
 }
 
 /// How `deal eval` lays out the payments.

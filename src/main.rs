@@ -14,6 +14,8 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // A shell asking how to complete a command line: answered, and exit.
+    run::completions::answer_if_asked();
     let cli = cli::Cli::parse();
     run::run(cli)
 }

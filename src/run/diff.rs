@@ -9,6 +9,7 @@ use dealterms::report;
 use dealterms::source::{self, Input};
 use jiff::civil::Date;
 
+use super::progress::Progress;
 use super::{
     Loaded, Status, compile_loaded, compiled, declared::declared_series, read_series,
     show_problems, table_width, write_output,
@@ -22,7 +23,17 @@ pub(super) struct DiffOptions<'a> {
     pub(super) events: &'a [(String, Date)],
     /// `--chart FILE` and its size.
     pub(super) chart: Option<(&'a Path, (u32, u32))>,
+    /// Whether a long comparison may show its progress.
+    pub(super) progress: bool,
 }
+
+/// The steps of a comparison with a series, as its progress names them.
+const STEPS: [&str; 4] = [
+    "reading the series",
+    "evaluating the old version",
+    "evaluating the new version",
+    "comparing",
+];
 
 /// `deal diff OLD NEW`
 pub(super) fn diff(
@@ -37,7 +48,12 @@ pub(super) fn diff(
         relative_to,
         events,
         chart,
+        progress,
     } = options;
+    // Reading, evaluating each version on the series, comparing: a long
+    // series makes each step long.
+    let mut progress = Progress::new(STEPS.len(), "steps", progress);
+    progress.step(STEPS[0]);
     let old_version = compiled_version(old, style)?;
     let new_version = compiled_version(new, style)?;
     let (old_agreement, new_agreement) = (&old_version.2, &new_version.2);
@@ -58,6 +74,8 @@ pub(super) fn diff(
         None => None,
         Some(path) => {
             let series = read_series(&path, style)?;
+            progress.advance(1, 0);
+            progress.step(STEPS[1]);
             for (event, _) in events {
                 let declared = |a: &Agreement| a.events.iter().any(|e| &e.name == event);
                 if !declared(old_agreement) && !declared(new_agreement) {
@@ -69,13 +87,20 @@ pub(super) fn diff(
                 event_dates: events.iter().cloned().collect(),
                 ..Options::default()
             };
-            let evaluate = |(name, text, agreement): &(String, String, Agreement)| {
+            // A problem is shown with the bar out of the way.
+            let evaluate = |(name, text, agreement): &(String, String, Agreement),
+                            progress: &Progress| {
                 eval::evaluate(agreement, &series, &options).map_err(|problem| {
-                    show_problems(&[problem], name, text, style);
+                    progress.suspend(|| show_problems(&[problem], name, text, style));
                     Status::Invalid
                 })
             };
-            let (before, after) = (evaluate(&old_version)?, evaluate(&new_version)?);
+            let before = evaluate(&old_version, &progress)?;
+            progress.advance(1, series.periods.len());
+            progress.step(STEPS[2]);
+            let after = evaluate(&new_version, &progress)?;
+            progress.advance(1, series.periods.len());
+            progress.step(STEPS[3]);
             if let Some((path, size)) = chart {
                 let caps = (
                     report::xlsx::cap_lines(old_agreement),
@@ -90,6 +115,7 @@ pub(super) fn diff(
             })?)
         }
     };
+    drop(progress);
     let rendered = match format {
         OutputFormat::Table => report::table::render_diff(&changes, money.as_ref(), table_width()),
         OutputFormat::Csv => report::csv::render_diff(&changes, money.as_ref()),

@@ -14,7 +14,7 @@ use dealterms::series::Series;
 use dealterms::source::{self, Input};
 use jiff::civil::Date;
 
-use crate::cli::{By, Cli, Color, Command, DiagnosticFormat, StatementFormat};
+use crate::cli::{By, Cli, Color, Command, DiagnosticFormat, OutputFormat, StatementFormat};
 
 /// `println!` that never panics: a closed standard output (`deal check
 /// *.deal | head -1`) ends nothing but the output.
@@ -42,6 +42,7 @@ macro_rules! tell_raw {
 }
 
 mod check;
+pub mod completions;
 pub(super) mod declared;
 mod diff;
 mod eval;
@@ -50,7 +51,10 @@ mod git;
 mod identity;
 mod interrupt;
 mod lsp;
+mod manpages;
+mod new;
 mod portfolio;
+mod progress;
 mod reconcile;
 mod serve;
 mod test;
@@ -101,6 +105,7 @@ pub fn run(cli: Cli) -> ExitCode {
             chart,
             chart_size,
             chart_deal,
+            quiet,
         } => {
             let sheet = match series.as_deref() {
                 Some(path) if dealterms::workbook::is_workbook(path) => match read_sheet(path) {
@@ -127,6 +132,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 chart: chart.as_deref().map(|path| (path, chart_size)),
                 chart_deal: chart_deal.as_deref(),
                 style,
+                progress: !quiet && style != Style::Json && format != StatementFormat::Json,
             };
             let inputs = files.iter().map(PathBuf::as_path).chain(series.as_deref());
             if let Err(status) = stdin_once(inputs) {
@@ -165,6 +171,7 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
             chart,
             chart_size,
+            quiet,
         } => stdin_once(
             [Path::new(&old), Path::new(&new)]
                 .into_iter()
@@ -179,6 +186,7 @@ pub fn run(cli: Cli) -> ExitCode {
                     relative_to: relative_to.as_deref(),
                     events: &events,
                     chart: chart.as_deref().map(|path| (path, chart_size)),
+                    progress: !quiet && style != Style::Json && format != OutputFormat::Json,
                 },
                 format,
                 style,
@@ -221,9 +229,16 @@ pub fn run(cli: Cli) -> ExitCode {
                 Err(status) => status,
             }
         }
-        Command::Test { files, events } => {
-            reading_stdin_once(&files, || test::test(&files, &events, style))
-        }
+        Command::Test {
+            files,
+            events,
+            quiet,
+        } => reading_stdin_once(&files, || {
+            test::test(&files, &events, style, !quiet && style != Style::Json)
+        }),
+        Command::New { name, from } => new::new(&name, from.as_deref()),
+        Command::Completions { shell } => completions::completions(shell),
+        Command::Manpages { dir } => manpages::manpages(&dir),
     };
     status.into()
 }
@@ -326,6 +341,8 @@ pub struct EvalRequest<'a> {
     /// `--chart-deal NAME`: a portfolio's chart of one deal.
     pub chart_deal: Option<&'a str>,
     pub style: Style,
+    /// Whether a long run may show its progress (not `--quiet`, not JSON).
+    pub progress: bool,
 }
 
 impl EvalRequest<'_> {

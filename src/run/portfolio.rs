@@ -20,6 +20,7 @@ use dealterms::source::{self, Input};
 use rayon::prelude::*;
 
 use super::identity::{self, FileId};
+use super::progress::Progress;
 use super::{EvalRequest, OutputFile, Status, ignore_closed_pipe, table_width};
 use crate::cli::StatementFormat;
 
@@ -109,7 +110,8 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
     // batches ahead at most each way, so memory stays flat, and no core
     // waits on the output while there is a batch to evaluate.
     let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<Block>>(2);
-    let (evaluated, to_write) = std::sync::mpsc::sync_channel::<Vec<Outcome>>(2);
+    let (evaluated, to_write) = std::sync::mpsc::sync_channel::<(Vec<Outcome>, usize)>(2);
+    let progress = Progress::new(deals.len(), "deals", request.progress);
     let (seen, written) = std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
             let mut blocks = blocks;
@@ -125,8 +127,17 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
             // Every deal with series rows, once all are read.
             blocks.into_seen()
         });
-        let writer = scope.spawn(move || write_outcomes(sink, book, to_write));
+        let writer = scope.spawn(move || write_outcomes(sink, book, to_write, progress));
         for batch in batches {
+            let rows = batch
+                .iter()
+                .map(|block| {
+                    block
+                        .series
+                        .as_ref()
+                        .map_or(0, |series| series.periods.len())
+                })
+                .sum();
             let outcomes: Vec<Outcome> = batch
                 .into_par_iter()
                 .map(|block| {
@@ -135,7 +146,7 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
                 })
                 .collect();
             // The writer stops early only when writing failed.
-            if evaluated.send(outcomes).is_err() {
+            if evaluated.send((outcomes, rows)).is_err() {
                 break;
             }
         }
@@ -280,29 +291,28 @@ struct Written {
 
 /// Writes each batch of outcomes in order as it comes: statements to the
 /// sink (or to the workbook, saved to the sink at the end), problems to
-/// standard error.
+/// standard error (above the progress, once it shows), with the batch's
+/// series rows.
 fn write_outcomes(
     mut sink: Sink,
     mut book: Option<StatementBook>,
-    batches: std::sync::mpsc::Receiver<Vec<Outcome>>,
+    batches: std::sync::mpsc::Receiver<(Vec<Outcome>, usize)>,
+    mut progress: Progress,
 ) -> Result<Written, Status> {
     let mut status = Status::Ok;
     let mut missing = Vec::new();
-    for outcome in batches.into_iter().flatten() {
-        match outcome {
-            Outcome::Rendered(text) => sink.write_text(&text)?,
-            Outcome::Evaluated(deal, statement) => {
-                if let Some(book) = book.as_mut() {
-                    book.add(Some(&deal), &statement).map_err(workbook_failed)?;
-                }
-            }
-            Outcome::Failed(text) => {
-                tell_raw!("{text}");
-                status = Status::Invalid;
-            }
-            Outcome::NoAgreement { deal, row } => missing.push((deal, row)),
+    for (outcomes, rows) in batches {
+        progress.advance(outcomes.len(), rows);
+        for outcome in outcomes {
+            write_outcome(
+                outcome,
+                (&mut sink, book.as_mut()),
+                &progress,
+                (&mut status, &mut missing),
+            )?;
         }
     }
+    drop(progress);
     if let Some(book) = book {
         book.save(&mut sink).map_err(workbook_failed)?;
     }
@@ -311,6 +321,30 @@ fn write_outcomes(
         status,
         missing,
     })
+}
+
+/// Writes one outcome: its statement to the sink or workbook, its problems
+/// to standard error; a deal without an agreement is kept for the end.
+fn write_outcome(
+    outcome: Outcome,
+    (sink, book): (&mut Sink, Option<&mut StatementBook>),
+    progress: &Progress,
+    (status, missing): (&mut Status, &mut Vec<(String, usize)>),
+) -> Result<(), Status> {
+    match outcome {
+        Outcome::Rendered(text) => sink.write_text(&text)?,
+        Outcome::Evaluated(deal, statement) => {
+            if let Some(book) = book {
+                book.add(Some(&deal), &statement).map_err(workbook_failed)?;
+            }
+        }
+        Outcome::Failed(text) => {
+            progress.suspend(|| tell_raw!("{text}"));
+            *status = Status::Invalid;
+        }
+        Outcome::NoAgreement { deal, row } => missing.push((deal, row)),
+    }
+    Ok(())
 }
 
 fn workbook_failed(error: WorkbookError) -> Status {

@@ -7,13 +7,23 @@ use jiff::civil::Date;
 
 use super::declared::declared_series;
 use super::eval::event_options;
+use super::progress::Progress;
 use super::{Status, compiled, plural, read_series, show_problems};
 
 /// `deal test FILE...`
-pub(super) fn test(files: &[PathBuf], events: &[(String, Date)], style: Style) -> Status {
+pub(super) fn test(
+    files: &[PathBuf],
+    events: &[(String, Date)],
+    style: Style,
+    progress: bool,
+) -> Status {
+    let mut progress = Progress::new(files.len(), "files", progress);
     let mut worst = Status::Ok;
     for file in files {
-        let status = test_one(file, events, style).unwrap_or_else(|status| status);
+        // What a file prints goes above the bar.
+        let status =
+            progress.suspend(|| test_one(file, events, style).unwrap_or_else(|status| status));
+        progress.advance(1, 0);
         worst = worst.max(status);
     }
     worst
