@@ -376,3 +376,30 @@ fn progress_shows_on_a_terminal_unless_quiet() {
     assert_eq!(on_terminal("--quiet"), "");
     assert_eq!(on_terminal("--diagnostic-format json"), "");
 }
+
+/// `deal test` over files and `deal diff` with a series show their
+/// progress on a terminal too: files done, the step under way.
+#[test]
+fn test_and_diff_show_progress_on_a_terminal() {
+    if !have("script") {
+        return;
+    }
+    let on_terminal = |args: &str| -> String {
+        let command = format!("{} {args}", env!("CARGO_BIN_EXE_deal"));
+        let out = Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env("DEAL_PROGRESS_AFTER_MS", "0")
+            .output()
+            .expect("script runs");
+        assert!(out.status.success(), "{}", text(&out.stdout));
+        text(&out.stdout)
+    };
+    let tested = on_terminal("test examples/openai-microsoft.deal examples/google-play.deal");
+    assert!(tested.contains("/2 files"), "{tested:?}");
+    assert!(tested.contains("2 expectations passed"), "{tested:?}");
+    let diffed = on_terminal(
+        "diff examples/openai-microsoft.deal examples/openai-microsoft.deal --series examples/openai-microsoft.csv",
+    );
+    assert!(diffed.contains("evaluating the new version"), "{diffed:?}");
+    assert!(diffed.contains("/4 steps"), "{diffed:?}");
+}
