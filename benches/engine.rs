@@ -262,5 +262,28 @@ fn workbooks(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, parsing, evaluation, workbooks);
+/// `deal scenarios` over the seed: an 11 x 5 grid (revenue scaled from 0.5
+/// to 1.5, its growth shifted from -20% to +20%), every scenario evaluated.
+fn scenarios(c: &mut Criterion) {
+    let mut group = c.benchmark_group("scenarios");
+    let text = std::fs::read_to_string("examples/openai-microsoft.deal").expect("the seed");
+    let (agreement, _) = dealterms::compile(&text).expect("the seed compiles");
+    let series = dealterms::series::read(
+        &std::fs::read_to_string("examples/openai-microsoft.csv").expect("its series"),
+    )
+    .expect("the series reads");
+    let variations = [
+        dealterms::scenario::spec::scale("revenue=0.5..1.5/0.1").expect("a scale"),
+        dealterms::scenario::spec::growth("revenue=-20%..20%/10%").expect("a growth"),
+    ];
+    let options = dealterms::eval::Options::default();
+    group.bench_function("seed-11x5", |b| {
+        b.iter(|| {
+            dealterms::scenario::run(&agreement, &series, &options, &variations).expect("the grid")
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, parsing, evaluation, workbooks, scenarios);
 criterion_main!(benches);

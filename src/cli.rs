@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use dealterms::report::csv::{COLUMNS, Column};
+use dealterms::scenario::Variation;
 use jiff::civil::Date;
 
 use crate::run::completions;
@@ -307,6 +308,117 @@ pub enum Command {
         quiet: bool,
     },
 
+    /// Evaluate an agreement over a grid of scenarios: a column scaled
+    /// (`--scale revenue=0.7..1.3/0.1`), a column's growth shifted
+    /// (`--growth revenue=-10%`), an event moved (`--event
+    /// agi=2027-01-01..2031-01-01/1y`). Several variations form their cross
+    /// product. Each scenario reports each party's total and the period of
+    /// each binding event (cap reached, threshold crossed, step changed,
+    /// advance recouped, milestone paid...), `never` where it does not
+    /// happen (docs/scenarios.md).
+    ///
+    /// With several agreements or a directory: the same grid over every
+    /// deal of a portfolio (a long-form `--series`), each payee's totals
+    /// summed per scenario.
+    ///
+    /// Exit status: 0 on success, 1 when an agreement or the series is
+    /// wrong, 2 on a usage or I/O error (a column or event varied that is
+    /// not there, a grid of more than 10,000 scenarios).
+    Scenarios {
+        /// The agreement (`*.deal`), or several, or directories of them.
+        #[arg(required = true, value_name = "FILE", add = completions::agreements())]
+        files: Vec<PathBuf>,
+
+        /// The series (CSV or workbook); without it, the agreement's own.
+        #[arg(short, long, value_name = "CSV", add = completions::series())]
+        series: Option<PathBuf>,
+
+        /// Scale a column by each factor (repeatable): `revenue=0.7..1.3/0.1`
+        /// (from, to, step), `revenue=0.8,1,1.2`, `revenue=0.9`.
+        #[arg(long, value_name = "COLUMN=FACTORS", value_parser = scale)]
+        scale: Vec<Variation>,
+
+        /// Shift a column's period-on-period growth, from its second period
+        /// (repeatable): `revenue=-10%`, `revenue=-20%..0%/5%`.
+        #[arg(long, value_name = "COLUMN=SHIFTS", value_parser = growth)]
+        growth: Vec<Variation>,
+
+        /// Date an event, or move it over dates (repeatable):
+        /// `agi=2028-01-01`, `agi=2027-01-01..2031-01-01/1y` (steps in y, q,
+        /// m, w or d).
+        #[arg(long = "event", value_name = "NAME=DATES", value_parser = event_dates, add = completions::events())]
+        events: Vec<Variation>,
+
+        /// Output format; without it, the output file's extension decides
+        /// (`.csv`, `.json`), else a table.
+        #[arg(short, long, value_enum)]
+        format: Option<OutputFormat>,
+
+        /// Write the grid to this file instead of standard output.
+        #[arg(short, long, value_name = "OUT", add = completions::files())]
+        output: Option<PathBuf>,
+
+        /// Also draw each party's total against the first variation's
+        /// values, with the caps, to this file (`.svg` or `.png`).
+        #[arg(long, value_name = "FILE", add = completions::charts())]
+        chart: Option<PathBuf>,
+
+        /// The chart's size in pixels.
+        #[arg(long, value_name = "WxH", default_value = "1000x600", value_parser = chart_size)]
+        chart_size: (u32, u32),
+    },
+
+    /// Goal seek: the smallest factor of a column for which an event
+    /// happens by (or in) a period, found by bisection over exact decimals,
+    /// with the statement at that factor: `deal solve
+    /// openai-microsoft.deal --vary revenue --until "Microsoft cap reached
+    /// by 2029"`.
+    ///
+    /// Exit status: 0 when a factor is found, 1 when none in the range
+    /// meets the goal (or an agreement or the series is wrong), 2 on a
+    /// usage or I/O error.
+    Solve {
+        /// The agreement (`*.deal`).
+        #[arg(value_name = "FILE", add = completions::agreements())]
+        file: PathBuf,
+
+        /// The series (CSV or workbook); without it, the agreement's own.
+        #[arg(short, long, value_name = "CSV", add = completions::series())]
+        series: Option<PathBuf>,
+
+        /// The column to scale.
+        #[arg(long, value_name = "COLUMN")]
+        vary: String,
+
+        /// The goal: `SUBJECT EVENT in|by PERIOD`, the subject a clause's
+        /// label or the party one clause pays: `"Microsoft cap reached by
+        /// 2029"`, `"royalty threshold crossed in 2027Q3"`.
+        #[arg(long, value_name = "GOAL")]
+        until: String,
+
+        /// The factors searched.
+        #[arg(long, value_name = "LOW..HIGH", default_value = "0..10", value_parser = factor_range)]
+        range: (rust_decimal::Decimal, rust_decimal::Decimal),
+
+        /// The grid of factors tried: the answer is a multiple of it.
+        #[arg(long, value_name = "STEP", default_value = "0.0001", value_parser = positive)]
+        precision: rust_decimal::Decimal,
+
+        /// The largest factor meeting the goal, for an event that happens
+        /// with less of the column (a minimum trued up), rather than the
+        /// smallest.
+        #[arg(long)]
+        largest: bool,
+
+        /// Date an event, overriding any date in the file (repeatable).
+        #[arg(long = "event", value_name = "NAME=DATE", value_parser = event_date, add = completions::events())]
+        events: Vec<(String, Date)>,
+
+        /// Output format of the statement at the factor.
+        #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
+    },
+
     /// Start a new agreement: NAME.deal, with a small series NAME.csv
     /// beside it and one `expect` line, that `deal check` and `deal test`
     /// pass at once; or a copy of a bundled example (`--from`). Nothing is
@@ -453,6 +565,53 @@ fn tolerance(text: &str) -> Result<rust_decimal::Decimal, String> {
         Ok(amount) => Ok(amount),
         Err(_) => Err(format!("expected an amount such as `0.50`, found `{text}`")),
     }
+}
+
+/// A factor: an exact decimal of zero or more.
+fn at_least_zero(text: &str) -> Result<rust_decimal::Decimal, String> {
+    match dealterms::series::amount_of_text(text) {
+        Some(value) if !value.is_sign_negative() || value.is_zero() => Ok(value),
+        _ => Err(format!(
+            "expected a number of zero or more, such as `0.5`, found `{text}`"
+        )),
+    }
+}
+
+/// A precision: an exact decimal above zero.
+fn positive(text: &str) -> Result<rust_decimal::Decimal, String> {
+    match at_least_zero(text) {
+        Ok(value) if !value.is_zero() => Ok(value),
+        _ => Err(format!(
+            "expected a number above zero, such as `0.0001`, found `{text}`"
+        )),
+    }
+}
+
+/// `--scale revenue=0.7..1.3/0.1`
+fn scale(text: &str) -> Result<Variation, String> {
+    dealterms::scenario::spec::scale(text)
+}
+
+/// `--growth revenue=-10%`
+fn growth(text: &str) -> Result<Variation, String> {
+    dealterms::scenario::spec::growth(text)
+}
+
+/// `--event agi=2027-01-01..2031-01-01/1y`
+fn event_dates(text: &str) -> Result<Variation, String> {
+    dealterms::scenario::spec::event(text)
+}
+
+/// `0.5..2`: the factors a goal seek searches.
+fn factor_range(text: &str) -> Result<(rust_decimal::Decimal, rust_decimal::Decimal), String> {
+    let (low, high) = text
+        .split_once("..")
+        .ok_or_else(|| format!("expected LOW..HIGH, such as `0.5..2`, found `{text}`"))?;
+    let (low, high) = (at_least_zero(low)?, at_least_zero(high)?);
+    if high < low {
+        return Err(format!("`{text}`: the range ends before it starts"));
+    }
+    Ok((low, high))
 }
 
 /// `NAME=DATE`, as in `--event agi=2029-01-01`.

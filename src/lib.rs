@@ -32,6 +32,7 @@ pub mod portfolio;
 pub mod reconcile;
 pub mod records;
 pub mod report;
+pub mod scenario;
 pub mod series;
 pub mod source;
 pub mod syntax;

@@ -7,6 +7,7 @@ pub mod csv;
 pub mod html;
 pub mod json;
 pub mod reconciliation;
+pub mod scenarios;
 pub mod table;
 pub mod xlsx;
 

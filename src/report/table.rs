@@ -210,11 +210,11 @@ pub(crate) fn by_clause(statement: &Statement) -> Vec<(&str, Vec<&Row>)> {
 }
 
 /// An amount, right-aligned, thousands grouped, exactly the minor digits.
-fn amount(value: rust_decimal::Decimal, minor: u32) -> Cell {
+pub(crate) fn amount(value: rust_decimal::Decimal, minor: u32) -> Cell {
     Cell::new(grouped(value, minor)).set_alignment(CellAlignment::Right)
 }
 
-fn table(width: u16) -> Table {
+pub(crate) fn table(width: u16) -> Table {
     let mut table = Table::new();
     table
         .load_preset(STYLE)
@@ -235,10 +235,6 @@ fn fit(table: &mut Table, figures: usize) {
 /// its content's width; if that is wider than `width`, the columns move
 /// closer together (two spaces between them, not three) before any figure
 /// would wrap.
-#[allow(
-    clippy::arithmetic_side_effects,
-    reason = "a few columns of short cells"
-)]
 pub(crate) fn figures<const N: usize>(
     width: u16,
     minor: u32,
@@ -255,10 +251,20 @@ pub(crate) fn figures<const N: usize>(
                 .collect::<Vec<_>>(),
         );
     }
+    content_widths(&mut table, width);
+    table.trim_fmt()
+}
+
+/// Keeps every column at its content's width (figures never wrap), the
+/// padding narrowed when that is wider than `width`.
+pub(crate) fn content_widths(table: &mut Table, width: u16) {
     let widths = table.column_max_content_widths();
     // A space of border each side, and each column padded by one each side
     // with a space between: 2 + sum(content + 2) + (columns - 1).
-    let natural = 1 + widths.iter().map(|w| usize::from(*w) + 3).sum::<usize>();
+    let natural = widths
+        .iter()
+        .map(|w| usize::from(*w).saturating_add(3))
+        .fold(1usize, usize::saturating_add);
     let tight = natural > usize::from(width);
     for column in table.column_iter_mut() {
         column.set_constraint(ColumnConstraint::ContentWidth);
@@ -266,7 +272,6 @@ pub(crate) fn figures<const N: usize>(
             column.set_padding((1, 0));
         }
     }
-    table.trim_fmt()
 }
 
 /// A comparison of two versions: the changed terms, then (with a series)

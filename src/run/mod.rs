@@ -56,7 +56,9 @@ mod new;
 mod portfolio;
 mod progress;
 mod reconcile;
+mod scenarios;
 mod serve;
+mod solve;
 mod test;
 
 /// The outcome of a command, most serious last.
@@ -237,6 +239,52 @@ pub fn run(cli: Cli) -> ExitCode {
             test::test(&files, &events, style, !quiet && style != Style::Json)
         }),
         Command::New { name, from } => new::new(&name, from.as_deref()),
+        Command::Scenarios {
+            files,
+            series,
+            scale,
+            growth,
+            events,
+            format,
+            output,
+            chart,
+            chart_size,
+        } => scenarios::scenarios(
+            &files,
+            scenarios::Request {
+                series: series.as_deref(),
+                // The grid's order: scales, then growths, then events.
+                variations: scale.into_iter().chain(growth).chain(events).collect(),
+                format,
+                output: output.as_deref().filter(|path| *path != Path::new("-")),
+                chart: chart.as_deref().map(|path| (path, chart_size)),
+                style,
+            },
+        ),
+        Command::Solve {
+            file,
+            series,
+            vary,
+            until,
+            range,
+            precision,
+            largest,
+            events,
+            format,
+        } => solve::solve(
+            &file,
+            solve::Request {
+                series: series.as_deref(),
+                vary: &vary,
+                until: &until,
+                range,
+                precision,
+                largest,
+                events: &events,
+                format,
+                style,
+            },
+        ),
         Command::Completions { shell } => completions::completions(shell),
         Command::Manpages { dir } => manpages::manpages(&dir),
     };

@@ -1,0 +1,328 @@
+//! Goal seek: the smallest (or largest) factor of a column for which an
+//! event happens by a period (`--until "Microsoft cap reached by 2029"`),
+//! found by bisection over exact decimals on the grid of the precision
+//! (multiples of 0.0001 by default). The event's period is assumed to move
+//! one way with the factor (more revenue, an earlier cap), as it does for
+//! caps, thresholds and steps on a positive basis; the answer is checked
+//! against its neighbour on the grid, which does not satisfy the goal.
+
+use rust_decimal::Decimal;
+
+use super::{EventKey, GridError, Outcome, Variation, apply, check};
+use crate::agreement::Agreement;
+use crate::diagnostics::{Problem, suggest};
+use crate::eval::statement::{EventKind, Statement};
+use crate::eval::{self, Options};
+use crate::period::Period;
+use crate::series::Series;
+
+/// The goal: an event of a clause, in or by a period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Until {
+    pub event: EventKey,
+    pub period: Period,
+    /// `in 2029` (exactly then) rather than `by 2029` (then or before).
+    pub exactly: bool,
+}
+
+impl Until {
+    /// `revenue-share cap reached by 2029`
+    pub fn text(&self) -> String {
+        let word = if self.exactly { "in" } else { "by" };
+        format!("{} {word} {}", self.event.name(), self.period)
+    }
+
+    /// Whether an event in `period` (or none) is on the side of the
+    /// boundary the search keeps: by the period when seeking the smallest
+    /// factor (or the largest for `by`: an event that comes with less of
+    /// the column); for the largest factor `in` a period, not before it
+    /// (then, later or never), which holds for small factors of an event
+    /// that more of the column brings sooner.
+    fn meets(&self, period: Option<Period>, largest: bool) -> bool {
+        if largest && self.exactly {
+            period.is_none_or(|p| p.start() >= self.period.start())
+        } else {
+            period.is_some_and(|p| p.end() <= self.period.end())
+        }
+    }
+}
+
+/// Every event kind a goal may name, by its phrase.
+const KINDS: [EventKind; 10] = [
+    EventKind::CapReached,
+    EventKind::ThresholdCrossed,
+    EventKind::BandChanged,
+    EventKind::StepChanged,
+    EventKind::MinimumTrueUp,
+    EventKind::AdvanceRecouped,
+    EventKind::WindowOpened,
+    EventKind::WindowClosed,
+    EventKind::PaidInFull,
+    EventKind::MilestonePaid,
+];
+
+/// Reads a goal: `SUBJECT EVENT in|by PERIOD`, the subject a clause's
+/// label or a party paid by exactly one clause (`Microsoft cap reached in
+/// 2029`), quoted when it has spaces.
+pub fn until(agreement: &Agreement, text: &str) -> Result<Until, String> {
+    let shape = "expected `SUBJECT EVENT in|by PERIOD`, such as `Microsoft cap reached by 2029`";
+    let words = text.trim();
+    let (rest, period) = words
+        .rsplit_once(char::is_whitespace)
+        .ok_or_else(|| shape.to_string())?;
+    let period = Period::parse(period.trim()).ok_or_else(|| {
+        format!("`{period}` is not a period such as `2029`, `2029Q3` or `2029-07`")
+    })?;
+    let (rest, word) = rest
+        .trim_end()
+        .rsplit_once(char::is_whitespace)
+        .ok_or_else(|| shape.to_string())?;
+    let exactly = match word {
+        "in" => true,
+        "by" => false,
+        _ => return Err(format!("{shape}; found `{word}` before the period")),
+    };
+    let rest = rest.trim_end();
+    let Some(kind) = KINDS
+        .iter()
+        .copied()
+        .find(|kind| kind.phrase().is_some_and(|phrase| rest.ends_with(phrase)))
+    else {
+        let phrases: Vec<&str> = KINDS.iter().filter_map(|k| k.phrase()).collect();
+        return Err(format!("{shape}; the events are {}", phrases.join(", ")));
+    };
+    let subject = rest
+        .strip_suffix(kind.phrase().unwrap_or_default())
+        .unwrap_or_default()
+        .trim();
+    let subject = subject
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(subject);
+    let clause = subject_clause(agreement, subject)?;
+    Ok(Until {
+        event: EventKey { clause, kind },
+        period,
+        exactly,
+    })
+}
+
+/// The clause a subject names: its label, or the one clause paying a party.
+fn subject_clause(agreement: &Agreement, subject: &str) -> Result<String, String> {
+    if agreement.clauses.iter().any(|c| c.label == subject) {
+        return Ok(subject.to_string());
+    }
+    if let Some(party) = agreement.parties.iter().position(|p| p.name == subject) {
+        let paying: Vec<&str> = agreement
+            .clauses
+            .iter()
+            .filter(|c| c.payee == party)
+            .map(|c| c.label.as_str())
+            .collect();
+        return match paying.as_slice() {
+            [one] => Ok((*one).to_string()),
+            [] => Err(format!("no clause pays `{subject}`")),
+            several => Err(format!(
+                "several clauses pay `{subject}`: name one of {}",
+                several
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        };
+    }
+    let names = agreement
+        .clauses
+        .iter()
+        .map(|c| c.label.as_str())
+        .chain(agreement.parties.iter().map(|p| p.name.as_str()));
+    let guess = suggest(subject, names)
+        .map(|g| format!("; did you mean `{g}`?"))
+        .unwrap_or_default();
+    Err(format!(
+        "no clause or party `{subject}` in the agreement{guess}"
+    ))
+}
+
+/// Where and how finely to search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Search {
+    /// The column scaled.
+    pub column: String,
+    pub low: Decimal,
+    pub high: Decimal,
+    /// The grid of factors tried: their multiples.
+    pub precision: Decimal,
+    /// The largest factor meeting the goal, rather than the smallest.
+    pub largest: bool,
+}
+
+/// A factor found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Solution {
+    pub factor: Decimal,
+    /// The event's period at the factor.
+    pub period: Period,
+    /// The factor next to it on the grid (one precision below for the
+    /// smallest, above for the largest), which misses the goal, and the
+    /// event's period there (none: it does not happen).
+    pub neighbour: Option<(Decimal, Option<Period>)>,
+    /// The statement at the factor.
+    pub statement: Statement,
+    /// How many evaluations the search took.
+    pub evaluations: usize,
+}
+
+/// Why no factor was found.
+#[derive(Debug)]
+pub enum SolveError {
+    Grid(GridError),
+    Problem(Problem),
+    /// No factor in the range meets the goal: the event's period at each
+    /// end of it.
+    Never {
+        low: (Decimal, Option<Period>),
+        high: (Decimal, Option<Period>),
+    },
+    /// The goal is `in` a period the event jumps over: at the factor found
+    /// it happens in another period (or never), and at its neighbour on
+    /// the grid (none: the factor is an end of the range) in another.
+    Skipped {
+        at: (Decimal, Option<Period>),
+        neighbour: Option<(Decimal, Option<Period>)>,
+    },
+    /// A range or precision that cannot be searched.
+    Range(String),
+}
+
+/// Seeks the factor: see the module.
+pub fn solve(
+    agreement: &Agreement,
+    series: &Series,
+    options: &Options,
+    until: &Until,
+    search: &Search,
+) -> Result<Solution, SolveError> {
+    let probe = Variation::Scale {
+        column: search.column.clone(),
+        factors: vec![Decimal::ONE],
+    };
+    check(agreement, series, std::slice::from_ref(&probe)).map_err(SolveError::Grid)?;
+    let p = search.precision;
+    if p.is_sign_negative() || p.is_zero() {
+        return Err(SolveError::Range(
+            "the precision must be more than zero".into(),
+        ));
+    }
+    let steps = |value: Decimal, up: bool| {
+        value
+            .checked_div(p)
+            .map(|k| if up { k.ceil() } else { k.floor() })
+    };
+    let (Some(mut lo), Some(mut hi)) = (steps(search.low, true), steps(search.high, false)) else {
+        return Err(SolveError::Range(
+            "the range is beyond the exact decimal range".into(),
+        ));
+    };
+    if hi < lo || search.low.is_sign_negative() {
+        return Err(SolveError::Range(format!(
+            "the range {}..{} holds no factor of zero or more on a grid of {p}",
+            search.low, search.high
+        )));
+    }
+    let mut evaluations = 0usize;
+    let mut at = |k: Decimal| -> Result<(Decimal, Option<Period>, Statement), SolveError> {
+        evaluations = evaluations.saturating_add(1);
+        let factor = k.checked_mul(p).unwrap_or(Decimal::ZERO).normalize();
+        let scale = Variation::Scale {
+            column: search.column.clone(),
+            factors: vec![factor],
+        };
+        let (varied, options) =
+            apply(series, options, std::slice::from_ref(&scale), &[0]).map_err(SolveError::Grid)?;
+        let statement =
+            eval::evaluate(agreement, &varied, &options).map_err(SolveError::Problem)?;
+        let period = Outcome::of(&statement).events.get(&until.event).copied();
+        Ok((factor, period, statement))
+    };
+    let (low_factor, low_period, low_statement) = at(lo)?;
+    let (high_factor, high_period, high_statement) = at(hi)?;
+    let meets = |period: Option<Period>| until.meets(period, search.largest);
+    let (meets_low, meets_high) = (meets(low_period), meets(high_period));
+    let never = || SolveError::Never {
+        low: (low_factor, low_period),
+        high: (high_factor, high_period),
+    };
+    // The answer, its period and statement, and its neighbour.
+    let found = if search.largest {
+        if meets_high {
+            (high_factor, high_period, high_statement, None)
+        } else if !meets_low {
+            return Err(never());
+        } else {
+            // lo meets the goal, hi does not.
+            let mut missed = (high_factor, high_period);
+            let mut kept = (low_factor, low_period, low_statement);
+            while hi.checked_sub(lo).is_some_and(|gap| gap > Decimal::ONE) {
+                let mid = midpoint(lo, hi);
+                let (factor, period, statement) = at(mid)?;
+                if meets(period) {
+                    lo = mid;
+                    kept = (factor, period, statement);
+                } else {
+                    hi = mid;
+                    missed = (factor, period);
+                }
+            }
+            (kept.0, kept.1, kept.2, Some(missed))
+        }
+    } else if meets_low {
+        (low_factor, low_period, low_statement, None)
+    } else if !meets_high {
+        return Err(never());
+    } else {
+        // lo misses the goal, hi meets it.
+        let mut missed = (low_factor, low_period);
+        let mut kept = (high_factor, high_period, high_statement);
+        while hi.checked_sub(lo).is_some_and(|gap| gap > Decimal::ONE) {
+            let mid = midpoint(lo, hi);
+            let (factor, period, statement) = at(mid)?;
+            if meets(period) {
+                hi = mid;
+                kept = (factor, period, statement);
+            } else {
+                lo = mid;
+                missed = (factor, period);
+            }
+        }
+        (kept.0, kept.1, kept.2, Some(missed))
+    };
+    let (factor, period, statement, neighbour) = found;
+    let period = match period {
+        Some(period) if !until.exactly || period == until.period => period,
+        None if !until.exactly => return Err(never()),
+        _ => {
+            return Err(SolveError::Skipped {
+                at: (factor, period),
+                neighbour,
+            });
+        }
+    };
+    Ok(Solution {
+        factor,
+        period,
+        neighbour,
+        statement,
+        evaluations,
+    })
+}
+
+/// The whole number halfway between two (rounded down).
+fn midpoint(lo: Decimal, hi: Decimal) -> Decimal {
+    hi.checked_sub(lo)
+        .and_then(|gap| gap.checked_div(Decimal::TWO))
+        .map(|half| half.floor())
+        .and_then(|half| lo.checked_add(half))
+        .unwrap_or(lo)
+}
