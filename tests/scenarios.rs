@@ -76,6 +76,18 @@ fn eval_json(
     serde_json::from_slice(&out.stdout).expect("JSON")
 }
 
+/// The first period of an event of this kind (or `never`).
+fn first(statement: &serde_json::Value, kind: &str) -> String {
+    statement["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .find(|e| e["kind"] == kind)
+        .and_then(|e| e["period"].as_str())
+        .unwrap_or("never")
+        .to_string()
+}
+
 /// Microsoft's total and the period the cap is reached (or `never`).
 fn total_and_cap(statement: &serde_json::Value) -> (Decimal, String) {
     let total = statement["totals"]
@@ -143,8 +155,10 @@ fn every_scenario_of_a_grid_is_what_deal_eval_gives_on_its_series() {
                 let revenues: Vec<(String, Decimal)> =
                     base.iter().map(|(p, _)| p.clone()).zip(varied).collect();
                 let event = format!("agi={agi}");
-                let (total, cap) = total_and_cap(&eval_json(AGI, &revenues, &[&event]));
+                let statement = eval_json(AGI, &revenues, &[&event]);
+                let (total, cap) = total_and_cap(&statement);
                 assert_eq!(d(row[3]), total, "{factor} {shift} {agi}");
+                assert_eq!(row[4], first(&statement, "window_closed"), "{factor} {shift} {agi}");
                 assert_eq!(row[5], cap, "{factor} {shift} {agi}");
                 checked += 1;
             }
