@@ -158,7 +158,11 @@ fn every_scenario_of_a_grid_is_what_deal_eval_gives_on_its_series() {
                 let statement = eval_json(AGI, &revenues, &[&event]);
                 let (total, cap) = total_and_cap(&statement);
                 assert_eq!(d(row[3]), total, "{factor} {shift} {agi}");
-                assert_eq!(row[4], first(&statement, "window_closed"), "{factor} {shift} {agi}");
+                assert_eq!(
+                    row[4],
+                    first(&statement, "window_closed"),
+                    "{factor} {shift} {agi}"
+                );
                 assert_eq!(row[5], cap, "{factor} {shift} {agi}");
                 checked += 1;
             }
@@ -370,7 +374,20 @@ fn bad_grids_are_refused_with_their_reason() {
     let out = deal(&["scenarios", SEED, "--scale", "sales=0.9"]);
     assert!(exits(&out, 2).contains("the series has no column `sales`; it has `revenue`"));
     let out = deal(&["scenarios", SEED, "--event", "agi=2028-01-01"]);
-    assert!(exits(&out, 2).contains("no event `agi` in the agreement; it declares no events"));
+    assert!(exits(&out, 2).contains("no event `agi` to vary: the agreement declares no events"));
+    let out = deal(&[
+        "scenarios",
+        SEED,
+        "--scale",
+        "revenue=1",
+        "--scale",
+        "revenue=2",
+    ]);
+    assert!(exits(&out, 2).contains("revenue scale is varied twice"));
+    let out = deal(&["scenarios", SEED, "--growth", "revenue=-10"]);
+    assert!(exits(&out, 2).contains("would shift the growth by -1000%"));
+    let out = deal(&["scenarios", SEED, "--growth", "revenue=-150%"]);
+    assert!(exits(&out, 2).contains("would turn negative in 2029"));
     let out = deal(&["scenarios", SEED, "--scale", "revenue=0.9..0.8/0.1"]);
     assert!(exits(&out, 2).contains("the range ends before it starts"));
 }
@@ -481,4 +498,77 @@ fn the_largest_factor_keeps_the_event_in_its_period() {
         stdout.contains("at 0.7034: revenue-share cap reached in 2030"),
         "{stdout}"
     );
+}
+
+/// Columns of events never repeat or move: kinds of one order (a window
+/// opened and closed) each once, in the same order on every run.
+#[test]
+fn event_columns_are_each_once_in_a_stable_order() {
+    let args = [
+        "scenarios",
+        "examples/character-licence.deal",
+        "--scale",
+        "net_sales=0.5,1,2",
+        "--growth",
+        "net_sales=-10%,0%,10%",
+        "-f",
+        "csv",
+    ];
+    let first = text(&deal(&args).stdout);
+    let header: Vec<String> = first
+        .lines()
+        .next()
+        .expect("a header")
+        .split(',')
+        .map(String::from)
+        .collect();
+    let mut unique = header.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), header.len(), "{header:?}");
+    for _ in 0..5 {
+        assert_eq!(text(&deal(&args).stdout), first);
+    }
+}
+
+/// A goal `in` a year is met by an event in one of its quarters; an event
+/// range running into the calendar's end stops there.
+#[test]
+fn goals_and_dates_across_granularities_and_the_calendar_end() {
+    let out = deal(&[
+        "solve",
+        "examples/patent-licence.deal",
+        "--vary",
+        "net_sales",
+        "--until",
+        "royalty cap reached in 2025",
+    ]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("royalty cap reached in 2025Q"), "{stdout}");
+    let out = deal(&[
+        "scenarios",
+        AGI,
+        "--event",
+        "agi=9999-06-01..9999-12-31/1y",
+        "-f",
+        "csv",
+    ]);
+    assert_eq!(
+        text(&out.stdout).lines().count(),
+        2,
+        "{}",
+        text(&out.stderr)
+    );
+    let out = deal(&[
+        "solve",
+        SEED,
+        "--vary",
+        "revenue",
+        "--until",
+        "Microsoft cap reached by 2030",
+        "--range",
+        "1.2..2",
+    ]);
+    assert!(text(&out.stdout).contains("the goal is met at the low end of the range already"));
 }

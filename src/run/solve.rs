@@ -65,8 +65,22 @@ fn run(file: &Path, request: &Request<'_>) -> Result<(), Status> {
                 tell!("deal: --range: {reason}");
                 Status::Failed
             }
-            SolveError::Problem(problem) => {
-                show_problems(&[problem], &name, &text, request.style);
+            SolveError::Problem(factor, problem) => {
+                tell!(
+                    "deal: {} scaled by {factor} cannot be evaluated (narrow `--range` to leave it out):",
+                    request.vary
+                );
+                show_problems(&[*problem], &name, &text, request.style);
+                Status::Invalid
+            }
+            SolveError::Never { low, high } if low.1.is_none() && high.1.is_none() => {
+                tell!(
+                    "deal: {} happens at no factor of {} from {} to {}: check that the clause has one, or widen `--range`",
+                    until.event.name(),
+                    request.vary,
+                    low.0,
+                    high.0,
+                );
                 Status::Invalid
             }
             SolveError::Never { low, high } => {
@@ -117,9 +131,17 @@ fn run(file: &Path, request: &Request<'_>) -> Result<(), Status> {
         until.event.name(),
         solution.period
     ));
-    if let Some((factor, period)) = solution.neighbour {
-        let when = period.map_or_else(|| "never".to_string(), |p| format!("in {p}"));
-        out.push_str(&format!("  at {factor}: {} {when}\n", until.event.name()));
+    match solution.neighbour {
+        Some((factor, period)) => {
+            let when = period.map_or_else(|| "does not happen".to_string(), |p| format!("in {p}"));
+            out.push_str(&format!("  at {factor}: {} {when}\n", until.event.name()));
+        }
+        // The goal is met at the end of the range already.
+        None => out.push_str(&format!(
+            "  the goal is met at the {} end of the range already: {} `--range` to find where it starts to be\n",
+            if request.largest { "high" } else { "low" },
+            if request.largest { "raise" } else { "lower" },
+        )),
     }
     let statement = &solution.statement;
     let rendered = match request.format {

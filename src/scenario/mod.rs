@@ -52,6 +52,14 @@ pub enum Variation {
 }
 
 impl Variation {
+    /// The column or event it varies.
+    pub fn subject(&self) -> &str {
+        match self {
+            Variation::Scale { column, .. } | Variation::Growth { column, .. } => column,
+            Variation::Event { name, .. } => name,
+        }
+    }
+
     /// How many values it takes.
     pub fn len(&self) -> usize {
         match self {
@@ -98,6 +106,22 @@ impl Variation {
     }
 }
 
+/// A shift in percent, signed, to two decimals at most: `+5%`, `-10%`, `0%`.
+pub(crate) fn percent(shift: Decimal) -> String {
+    let percent = shift
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .unwrap_or(shift)
+        .round_dp(2)
+        .normalize();
+    if percent.is_zero() {
+        "0%".into()
+    } else if percent.is_sign_positive() {
+        format!("+{percent}%")
+    } else {
+        format!("{percent}%")
+    }
+}
+
 /// Why a grid cannot be evaluated.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum GridError {
@@ -111,10 +135,21 @@ pub enum GridError {
     },
     #[error("the series has no column `{column}`; it has {available}")]
     NoColumn { column: String, available: String },
-    #[error("no event `{name}` in the agreement; {declared}")]
+    #[error("no event `{name}` to vary: {declared}")]
     NoEvent { name: String, declared: String },
     #[error("{0}")]
     Overflow(String),
+    #[error(
+        "{column} with its growth shifted by {shift} would turn negative in {period} (its growth there is {growth}): a shift is in percent, such as `-10%`"
+    )]
+    NegativeGrowth {
+        column: String,
+        shift: String,
+        period: String,
+        growth: String,
+    },
+    #[error("{0} is varied twice: give all its values in one variation, such as `{1}`")]
+    Twice(String, &'static str),
 }
 
 /// The scenarios of a grid: one index into each variation's values per
@@ -166,7 +201,11 @@ pub fn check(
         if let Variation::Event { name, .. } = variation
             && let Some(reason) = eval::unknown_event(agreement, "", name)
         {
-            let declared = reason.split_once("; ").map_or("", |(_, d)| d).to_string();
+            let declared = reason.split_once("; ").map_or("", |(_, d)| d).replacen(
+                "it declares",
+                "the agreement declares",
+                1,
+            );
             return Err(GridError::NoEvent {
                 name: name.clone(),
                 declared,
@@ -176,8 +215,27 @@ pub fn check(
     Ok(())
 }
 
-/// Checks that every column varied is in the series.
+/// Checks that every column varied is in the series, and that nothing
+/// is varied twice the same way (the values of two scales of one column
+/// would multiply; of two dates of one event, the last would win).
 fn check_columns(series: &Series, variations: &[Variation]) -> Result<(), GridError> {
+    for (index, variation) in variations.iter().enumerate() {
+        let twice = variations
+            .iter()
+            .skip(index.saturating_add(1))
+            .find(|other| {
+                std::mem::discriminant(*other) == std::mem::discriminant(variation)
+                    && other.subject() == variation.subject()
+            });
+        if twice.is_some() {
+            let example = match variation {
+                Variation::Scale { .. } => "--scale revenue=0.8,0.9,1.1",
+                Variation::Growth { .. } => "--growth revenue=-10%,-5%",
+                Variation::Event { .. } => "--event agi=2028-01-01,2029-01-01",
+            };
+            return Err(GridError::Twice(variation.header(), example));
+        }
+    }
     for variation in variations {
         match variation {
             Variation::Scale { column, .. } | Variation::Growth { column, .. } => {
@@ -221,12 +279,25 @@ pub fn apply(
             }
             Variation::Growth { column, shifts } => {
                 let shift = shifts.get(*index).copied().unwrap_or(Decimal::ZERO);
+                let periods = varied.periods.clone();
                 let values = column_mut(&mut varied, column)?;
-                *values = shifted(values, shift).ok_or_else(|| {
-                    GridError::Overflow(format!(
-                        "{column} with its growth shifted by {shift} is beyond the exact decimal range"
-                    ))
-                })?;
+                *values = match shifted(values, shift) {
+                    Ok(values) => values,
+                    Err(Shifted::Overflow) => {
+                        return Err(GridError::Overflow(format!(
+                            "{column} with its growth shifted by {} is beyond the exact decimal range",
+                            percent(shift)
+                        )));
+                    }
+                    Err(Shifted::Negative { at, growth }) => {
+                        return Err(GridError::NegativeGrowth {
+                            column: column.clone(),
+                            shift: percent(shift),
+                            period: periods.get(at).map(ToString::to_string).unwrap_or_default(),
+                            growth: percent(growth),
+                        });
+                    }
+                };
             }
             Variation::Event { name, dates } => {
                 if let Some(date) = dates.get(*index) {
@@ -254,9 +325,21 @@ fn column_mut<'s>(series: &'s mut Series, column: &str) -> Result<&'s mut Vec<De
         })
 }
 
+/// Why a column's growth could not be shifted.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shifted {
+    Overflow,
+    /// The shift makes period `at`'s growth factor negative: the column
+    /// would change sign. `growth` is the period's own growth.
+    Negative {
+        at: usize,
+        growth: Decimal,
+    },
+}
+
 /// `values` with each period's growth shifted by `shift` (the module's
-/// formula), rounded to the decimals the column has; `None` on overflow.
-pub fn shifted(values: &[Decimal], shift: Decimal) -> Option<Vec<Decimal>> {
+/// formula), rounded to the decimals the column has.
+pub fn shifted(values: &[Decimal], shift: Decimal) -> Result<Vec<Decimal>, Shifted> {
     let decimals = values
         .iter()
         .map(|v| v.normalize().scale())
@@ -264,22 +347,30 @@ pub fn shifted(values: &[Decimal], shift: Decimal) -> Option<Vec<Decimal>> {
         .unwrap_or(0);
     let mut out: Vec<Decimal> = Vec::with_capacity(values.len());
     let mut previous: Option<(Decimal, Decimal)> = None;
-    for value in values {
+    for (at, value) in values.iter().enumerate() {
         let next = match previous {
             None => *value,
             Some((original, _)) if original.is_zero() => *value,
             Some((original, scenario)) => {
-                let growth = value.checked_div(original)?.checked_add(shift)?;
-                scenario.checked_mul(growth)?.round_dp_with_strategy(
-                    decimals,
-                    rust_decimal::RoundingStrategy::MidpointNearestEven,
-                )
+                let ratio = value.checked_div(original).ok_or(Shifted::Overflow)?;
+                let growth = ratio.checked_add(shift).ok_or(Shifted::Overflow)?;
+                if growth.is_sign_negative() && !growth.is_zero() {
+                    let own = ratio.checked_sub(Decimal::ONE).unwrap_or(ratio);
+                    return Err(Shifted::Negative { at, growth: own });
+                }
+                scenario
+                    .checked_mul(growth)
+                    .ok_or(Shifted::Overflow)?
+                    .round_dp_with_strategy(
+                        decimals,
+                        rust_decimal::RoundingStrategy::MidpointNearestEven,
+                    )
             }
         };
         out.push(next);
         previous = Some((*value, next));
     }
-    Some(out)
+    Ok(out)
 }
 
 /// A binding event's name in a table: the clause and what happened.
@@ -406,9 +497,15 @@ fn run_checked(
             .iter()
             .position(|c| c.label == key.clause)
             .unwrap_or(usize::MAX);
-        (clause, key.kind.order())
+        (clause, key.kind.order(), key.kind.name())
     };
-    events.sort_by_key(order);
+    // A total order: kinds of one order (a window opened and closed) by name,
+    // so that equal keys sit together for `dedup` and columns never move.
+    events.sort_by(|a, b| {
+        order(a)
+            .cmp(&order(b))
+            .then_with(|| a.clause.cmp(&b.clause))
+    });
     events.dedup();
     Ok(Grid {
         agreement: agreement.name.clone(),
@@ -455,6 +552,21 @@ pub fn run_portfolio(
                 currencies.join(", ")
             ))),
         ));
+    }
+    for variation in variations {
+        if let Variation::Event { name, .. } = variation
+            && !deals
+                .iter()
+                .any(|(_, agreement, _)| agreement.events.iter().any(|e| e.name == *name))
+        {
+            return Err((
+                String::new(),
+                GridFailure::Grid(GridError::NoEvent {
+                    name: name.clone(),
+                    declared: "no deal of the portfolio declares it".into(),
+                }),
+            ));
+        }
     }
     let grids: Vec<Result<Grid, (String, GridFailure)>> = deals
         .par_iter()

@@ -38,6 +38,12 @@ impl Until {
     /// the column); for the largest factor `in` a period, not before it
     /// (then, later or never), which holds for small factors of an event
     /// that more of the column brings sooner.
+    /// Whether an event in `period` happens in the goal's period (within
+    /// it: a quarter is in its year).
+    fn within(&self, period: Period) -> bool {
+        period.start() >= self.period.start() && period.end() <= self.period.end()
+    }
+
     fn meets(&self, period: Option<Period>, largest: bool) -> bool {
         if largest && self.exactly {
             period.is_none_or(|p| p.start() >= self.period.start())
@@ -91,10 +97,16 @@ pub fn until(agreement: &Agreement, text: &str) -> Result<Until, String> {
         let phrases: Vec<&str> = KINDS.iter().filter_map(|k| k.phrase()).collect();
         return Err(format!("{shape}; the events are {}", phrases.join(", ")));
     };
-    let subject = rest
+    let before = rest
         .strip_suffix(kind.phrase().unwrap_or_default())
-        .unwrap_or_default()
-        .trim();
+        .unwrap_or_default();
+    if !before.ends_with(char::is_whitespace) {
+        return Err(format!(
+            "{shape}; name the clause or party before `{}`",
+            kind.phrase().unwrap_or_default()
+        ));
+    }
+    let subject = before.trim();
     let subject = subject
         .strip_prefix('"')
         .and_then(|s| s.strip_suffix('"'))
@@ -178,7 +190,8 @@ pub struct Solution {
 #[derive(Debug)]
 pub enum SolveError {
     Grid(GridError),
-    Problem(Problem),
+    /// The agreement could not be evaluated at this factor.
+    Problem(Decimal, Box<Problem>),
     /// No factor in the range meets the goal: the event's period at each
     /// end of it.
     Never {
@@ -225,9 +238,15 @@ pub fn solve(
             "the range is beyond the exact decimal range".into(),
         ));
     };
+    if hi <= lo && search.high > search.low {
+        return Err(SolveError::Range(format!(
+            "the range {}..{} holds at most one multiple of the precision {p}: take a finer `--precision`",
+            search.low, search.high
+        )));
+    }
     if hi < lo || search.low.is_sign_negative() {
         return Err(SolveError::Range(format!(
-            "the range {}..{} holds no factor of zero or more on a grid of {p}",
+            "the range {}..{} holds no multiple of the precision {p}: take a finer `--precision`",
             search.low, search.high
         )));
     }
@@ -241,8 +260,8 @@ pub fn solve(
         };
         let (varied, options) =
             apply(series, options, std::slice::from_ref(&scale), &[0]).map_err(SolveError::Grid)?;
-        let statement =
-            eval::evaluate(agreement, &varied, &options).map_err(SolveError::Problem)?;
+        let statement = eval::evaluate(agreement, &varied, &options)
+            .map_err(|problem| SolveError::Problem(factor, Box::new(problem)))?;
         let period = Outcome::of(&statement).events.get(&until.event).copied();
         Ok((factor, period, statement))
     };
@@ -300,7 +319,7 @@ pub fn solve(
     };
     let (factor, period, statement, neighbour) = found;
     let period = match period {
-        Some(period) if !until.exactly || period == until.period => period,
+        Some(period) if !until.exactly || until.within(period) => period,
         None if !until.exactly => return Err(never()),
         _ => {
             return Err(SolveError::Skipped {

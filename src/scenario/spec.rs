@@ -29,10 +29,17 @@ pub fn scale(text: &str) -> Result<Variation, String> {
 /// `--growth COLUMN=SHIFTS`
 pub fn growth(text: &str) -> Result<Variation, String> {
     let (column, values) = named(text, "COLUMN=SHIFT, such as `revenue=-10%`")?;
-    Ok(Variation::Growth {
-        column,
-        shifts: decimals(values, true)?,
-    })
+    let shifts = decimals(values, true)?;
+    // `-10` for `-10%` would be a shift of -1000%.
+    if !values.contains('%')
+        && let Some(large) = shifts.iter().find(|s| s.abs() >= Decimal::ONE)
+    {
+        return Err(format!(
+            "`{large}` would shift the growth by {}: write a shift in percent, such as `{large}%`, or as a fraction below 1",
+            super::percent(*large)
+        ));
+    }
+    Ok(Variation::Growth { column, shifts })
 }
 
 /// `--event NAME=DATES`
@@ -58,7 +65,8 @@ pub fn event(text: &str) -> Result<Variation, String> {
             }
             let mut dates = Vec::new();
             for count in 0i64.. {
-                let next = step(from, count)?;
+                // A step past the calendar's end ends the range.
+                let Ok(next) = step(from, count) else { break };
                 if next > to {
                     break;
                 }
