@@ -572,3 +572,49 @@ fn goals_and_dates_across_granularities_and_the_calendar_end() {
     ]);
     assert!(text(&out.stdout).contains("the goal is met at the low end of the range already"));
 }
+
+/// A goal names the clause that can have the event: a party paid by an
+/// advance and a royalty means the advance for `advance recouped`; a
+/// clause that cannot have it is refused, naming the one that can.
+#[test]
+fn a_goal_finds_the_clause_that_can_have_its_event() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let agreement = dir.path().join("band.deal");
+    std::fs::write(
+        &agreement,
+        "agreement \"Band\" {\n  currency USD\n  parties Label, Band\n  payer Label\n\n  signing: advance 50K to Band recouped from royalty\n  royalty: share 18% of net_receipts to Band\n}\n",
+    )
+    .expect("the agreement");
+    let series = dir.path().join("band.csv");
+    std::fs::write(
+        &series,
+        "period,net_receipts\n2026Q1,80000\n2026Q2,120000\n2026Q3,150000\n2026Q4,210000\n",
+    )
+    .expect("the series");
+    let (agreement, series) = (
+        agreement.display().to_string(),
+        series.display().to_string(),
+    );
+    let solve = |goal: &str| {
+        deal(&[
+            "solve",
+            &agreement,
+            "--series",
+            &series,
+            "--vary",
+            "net_receipts",
+            "--until",
+            goal,
+        ])
+    };
+    let out = solve("Band advance recouped by 2026Q3");
+    exits(&out, 0);
+    // 50K / 18% = 277,777.78 of receipts through 2026Q3 (350K at 1).
+    assert!(text(&out.stdout).starts_with(
+        "smallest factor of net_receipts: 0.7937 (to 0.0001), signing advance recouped by 2026Q3"
+    ));
+    let out = solve("royalty advance recouped by 2026Q3");
+    assert!(exits(&out, 2).contains("`royalty` has no `advance recouped`; `signing` has"));
+    let out = solve("Band cap reached by 2026Q3");
+    assert!(exits(&out, 2).contains("no clause paying `Band` has `cap reached`"));
+}

@@ -111,7 +111,7 @@ pub fn until(agreement: &Agreement, text: &str) -> Result<Until, String> {
         .strip_prefix('"')
         .and_then(|s| s.strip_suffix('"'))
         .unwrap_or(subject);
-    let clause = subject_clause(agreement, subject)?;
+    let clause = subject_clause(agreement, subject, kind)?;
     Ok(Until {
         event: EventKey { clause, kind },
         period,
@@ -119,22 +119,52 @@ pub fn until(agreement: &Agreement, text: &str) -> Result<Until, String> {
     })
 }
 
-/// The clause a subject names: its label, or the one clause paying a party.
-fn subject_clause(agreement: &Agreement, subject: &str) -> Result<String, String> {
-    if agreement.clauses.iter().any(|c| c.label == subject) {
-        return Ok(subject.to_string());
+/// The clause a subject names: its label, or the one clause paying a party
+/// that can have the event (an advance for `advance recouped`, a capped
+/// share for `cap reached`...). A clause that cannot have it is refused,
+/// naming the one that can.
+fn subject_clause(agreement: &Agreement, subject: &str, kind: EventKind) -> Result<String, String> {
+    let able = |clause: &crate::agreement::Clause| may_have(clause, kind);
+    let phrase = kind.phrase().unwrap_or_default();
+    if let Some(clause) = agreement.clauses.iter().find(|c| c.label == subject) {
+        if able(clause) {
+            return Ok(subject.to_string());
+        }
+        let others: Vec<&str> = agreement
+            .clauses
+            .iter()
+            .filter(|c| able(c))
+            .map(|c| c.label.as_str())
+            .collect();
+        return Err(match others.as_slice() {
+            [] => format!("`{subject}` has no `{phrase}`, nor does any clause"),
+            [one] => format!("`{subject}` has no `{phrase}`; `{one}` has: `{one} {phrase}`"),
+            several => format!(
+                "`{subject}` has no `{phrase}`; these do: {}",
+                several
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
     }
     if let Some(party) = agreement.parties.iter().position(|p| p.name == subject) {
-        let paying: Vec<&str> = agreement
+        let paying: Vec<&crate::agreement::Clause> = agreement
             .clauses
             .iter()
             .filter(|c| c.payee == party)
+            .collect();
+        let able_ones: Vec<&str> = paying
+            .iter()
+            .filter(|c| able(c))
             .map(|c| c.label.as_str())
             .collect();
-        return match paying.as_slice() {
-            [one] => Ok((*one).to_string()),
-            [] => Err(format!("no clause pays `{subject}`")),
-            several => Err(format!(
+        return match (paying.as_slice(), able_ones.as_slice()) {
+            ([], _) => Err(format!("no clause pays `{subject}`")),
+            (_, [one]) => Ok((*one).to_string()),
+            (_, []) => Err(format!("no clause paying `{subject}` has `{phrase}`")),
+            (_, several) => Err(format!(
                 "several clauses pay `{subject}`: name one of {}",
                 several
                     .iter()
@@ -155,6 +185,30 @@ fn subject_clause(agreement: &Agreement, subject: &str) -> Result<String, String
     Err(format!(
         "no clause or party `{subject}` in the agreement{guess}"
     ))
+}
+
+/// Whether `clause` can have an event of `kind`, as far as its terms tell:
+/// an advance is recouped, a capped share reaches its cap, a share with a
+/// threshold crosses it, bands and steps change, a minimum is trued up, a
+/// window opens and closes, a milestone is paid, a waterfall's step is
+/// paid in full. Unsure is yes.
+fn may_have(clause: &crate::agreement::Clause, kind: EventKind) -> bool {
+    use crate::agreement::{ClauseKind, Rate};
+    match (&clause.kind, kind) {
+        (ClauseKind::Advance(_), EventKind::AdvanceRecouped) => true,
+        (_, EventKind::AdvanceRecouped) => false,
+        (ClauseKind::Milestone(_), EventKind::MilestonePaid) => true,
+        (_, EventKind::MilestonePaid) => false,
+        (ClauseKind::Share(share), EventKind::CapReached) => !share.caps.is_empty(),
+        (ClauseKind::Share(share), EventKind::ThresholdCrossed) => share.threshold.is_some(),
+        (ClauseKind::Share(share), EventKind::MinimumTrueUp) => share.minimum.is_some(),
+        (ClauseKind::Share(share), EventKind::BandChanged) => {
+            matches!(share.rate, Rate::Bands { .. })
+        }
+        (ClauseKind::Share(share), EventKind::StepChanged) => matches!(share.rate, Rate::Steps(_)),
+        (ClauseKind::Advance(_), _) => false,
+        _ => true,
+    }
 }
 
 /// Where and how finely to search.
