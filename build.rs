@@ -2,7 +2,7 @@
 //! names, and the bundled examples `deal new --from` starts from.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn main() {
@@ -10,30 +10,52 @@ fn main() {
     examples();
 }
 
-/// `DEAL_COMMIT`: the short hash of the commit built, `unknown` outside a
-/// git checkout (a source tarball). Rebuilt when HEAD moves.
+/// `DEAL_COMMIT`: the short hash of the commit built, `unknown` outside
+/// a git checkout of this very crate (a source tarball, or a copy inside
+/// another repository). Rebuilt when HEAD moves: the files watched are
+/// git's own (a worktree's too), and only those that exist (a missing one
+/// would make every build a rebuild).
 fn commit() {
-    let git = Path::new(".git");
-    if git.join("HEAD").is_file() {
-        println!("cargo:rerun-if-changed=.git/HEAD");
-        // HEAD names a branch whose ref moves with each commit.
-        if let Ok(head) = std::fs::read_to_string(git.join("HEAD"))
-            && let Some(branch) = head.strip_prefix("ref: ")
-        {
-            println!("cargo:rerun-if-changed=.git/{}", branch.trim());
-            println!("cargo:rerun-if-changed=.git/packed-refs");
-        }
-    }
-    let commit = Command::new("git")
-        .args(["rev-parse", "--short=12", "HEAD"])
-        .output()
-        .ok()
-        .filter(|output| output.status.success())
-        .and_then(|output| String::from_utf8(output.stdout).ok())
-        .map(|text| text.trim().to_string())
-        .filter(|text| !text.is_empty())
-        .unwrap_or_else(|| "unknown".into());
+    let commit = checkout().unwrap_or_else(|| "unknown".into());
     println!("cargo:rustc-env=DEAL_COMMIT={commit}");
+}
+
+/// The short hash of HEAD, with the files to watch printed, when the crate
+/// is the top of its git checkout.
+fn checkout() -> Option<String> {
+    let git = |args: &[&str]| -> Option<String> {
+        let output = Command::new("git").args(args).output().ok()?;
+        output
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
+            .filter(|text| !text.is_empty())
+    };
+    let here = std::env::var("CARGO_MANIFEST_DIR").ok()?;
+    let top = git(&["rev-parse", "--show-toplevel"])?;
+    let same = |a: &str, b: &str| {
+        std::fs::canonicalize(a)
+            .ok()
+            .is_some_and(|a| std::fs::canonicalize(b).ok() == Some(a))
+    };
+    if !same(&top, &here) {
+        return None;
+    }
+    let watch = |path: &Path| {
+        if path.exists() {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
+    };
+    let head = PathBuf::from(git(&["rev-parse", "--git-path", "HEAD"])?);
+    watch(&head);
+    if let Ok(text) = std::fs::read_to_string(&head)
+        && let Some(branch) = text.strip_prefix("ref: ")
+    {
+        let common = PathBuf::from(git(&["rev-parse", "--git-common-dir"])?);
+        watch(&common.join(branch.trim()));
+        watch(&common.join("packed-refs"));
+    }
+    git(&["rev-parse", "--short=12", "HEAD"])
 }
 
 /// `$OUT_DIR/examples.rs`: every `examples/NAME.deal` with its

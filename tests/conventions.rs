@@ -401,3 +401,57 @@ fn test_and_diff_show_progress_on_a_terminal() {
     assert!(diffed.contains("evaluating the new version"), "{diffed:?}");
     assert!(diffed.contains("/4 steps"), "{diffed:?}");
 }
+
+/// A name that would break the agreement's quoted strings, or that names
+/// a directory, is refused before anything is written.
+#[test]
+fn a_new_agreement_needs_a_name_that_fits_between_quotes() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for (name, says) in [
+        ("acme \"x\"", "cannot hold a quote"),
+        ("acme\nx", "cannot hold the character U+000A"),
+        ("acme\u{2028}x", "cannot hold the character U+2028"),
+    ] {
+        let path = dir.path().join(name);
+        let out = deal(&["new", &path.to_string_lossy()]);
+        assert!(exits(&out, 2).contains(says), "{name:?}");
+    }
+    let folder = format!("{}/", dir.path().display());
+    assert!(exits(&deal(&["new", &folder]), 2).contains("names a directory"));
+    assert_eq!(
+        std::fs::read_dir(dir.path())
+            .expect("the directory")
+            .count(),
+        0
+    );
+}
+
+/// On a terminal, the bar never shows over a statement streaming to that
+/// same terminal, and a message clears the bar rather than joining its line.
+#[test]
+fn progress_keeps_out_of_the_way_of_output_and_messages() {
+    if !have("script") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (deals, series) = portfolio(dir.path(), 50);
+    let on_terminal = |args: &str| -> String {
+        let command = format!("{} {args}", env!("CARGO_BIN_EXE_deal"));
+        let out = Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env("DEAL_PROGRESS_AFTER_MS", "0")
+            .output()
+            .expect("script runs");
+        text(&out.stdout)
+    };
+    let streamed = on_terminal(&format!("eval {deals} --series {series} -f csv"));
+    assert!(
+        streamed.contains("deal,period,clause") && !streamed.contains("/50 deals"),
+        "{streamed:?}"
+    );
+    let refused = on_terminal(
+        "diff examples/openai-microsoft.deal examples/openai-microsoft.deal --series examples/openai-microsoft.csv --event nosuch=2027-01-01",
+    );
+    assert!(refused.contains("deal: --event nosuch"), "{refused:?}");
+    assert!(!refused.contains("leftdeal:"), "{refused:?}");
+}

@@ -35,11 +35,7 @@ pub fn completions(shell: Shell) -> Status {
         tell!("deal: no completion for {}", shell.name());
         return Status::Failed;
     };
-    // The script calls this very binary back, wherever it is installed.
-    let program = std::env::current_exe()
-        .ok()
-        .and_then(|path| path.to_str().map(str::to_string))
-        .unwrap_or_else(|| "deal".into());
+    let program = program();
     let mut script = Vec::new();
     if let Err(error) =
         completer.write_registration(VARIABLE, "deal", "deal", &program, &mut script)
@@ -59,6 +55,26 @@ pub fn completions(shell: Shell) -> Status {
             Status::Failed
         }
     }
+}
+
+/// The program the script calls back: `deal` when it was run from `PATH`
+/// (found again there after an upgrade), else the path it was run by, made
+/// absolute but with its links kept (a versioned install's link stays
+/// valid). A path with white space, which the scripts cannot quote, falls
+/// back to `deal`.
+fn program() -> String {
+    let Some(invoked) = std::env::args_os().next() else {
+        return "deal".into();
+    };
+    let invoked = PathBuf::from(invoked);
+    if invoked.components().count() <= 1 {
+        return invoked.to_string_lossy().into_owned();
+    }
+    std::path::absolute(&invoked)
+        .ok()
+        .and_then(|path| path.to_str().map(str::to_string))
+        .filter(|path| !path.contains(char::is_whitespace))
+        .unwrap_or_else(|| "deal".into())
 }
 
 /// Where an agreement goes: `.deal` files, and directories to reach them.
@@ -89,7 +105,13 @@ pub fn files() -> ArgValueCompleter {
 pub fn events() -> ArgValueCompleter {
     ArgValueCompleter::new(|current: &OsStr| -> Vec<CompletionCandidate> {
         let typed = current.to_string_lossy();
-        event_names(std::env::args_os().map(PathBuf::from))
+        // The words after `--` are the command line being completed: the
+        // program and the subcommand are no agreements.
+        let words = std::env::args_os()
+            .skip_while(|word| word != "--")
+            .skip(3)
+            .map(|word| PathBuf::from(unescaped(&word.to_string_lossy())));
+        event_names(words)
             .into_iter()
             .map(|name| format!("{name}="))
             .filter(|candidate| candidate.starts_with(typed.as_ref()))
@@ -119,21 +141,27 @@ const MAX_READ: usize = 64;
 /// being completed: `.deal` files, and the `.deal` files of directories),
 /// each name once, in order. An agreement that does not parse gives none.
 fn event_names(words: impl Iterator<Item = PathBuf>) -> Vec<String> {
+    // Files named first, then those of directories: a portfolio's
+    // directory must not crowd out an agreement named beside it.
     let mut files: Vec<PathBuf> = Vec::new();
+    let mut directories: Vec<PathBuf> = Vec::new();
     for word in words {
         if has_extension(&word, &["deal"]) && word.is_file() {
             files.push(word);
-        } else if word.is_dir() && word != Path::new(".") {
-            let mut inside: Vec<PathBuf> = std::fs::read_dir(&word)
-                .into_iter()
-                .flatten()
-                .filter_map(Result::ok)
-                .map(|entry| entry.path())
-                .filter(|path| has_extension(path, &["deal"]))
-                .collect();
-            inside.sort();
-            files.extend(inside);
+        } else if word.is_dir() {
+            directories.push(word);
         }
+    }
+    for word in directories {
+        let mut inside: Vec<PathBuf> = std::fs::read_dir(&word)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.is_file() && has_extension(path, &["deal"]))
+            .collect();
+        inside.sort();
+        files.extend(inside);
     }
     let mut names: Vec<String> = Vec::new();
     for file in files.iter().take(MAX_READ) {
@@ -154,6 +182,24 @@ fn event_names(words: impl Iterator<Item = PathBuf>) -> Vec<String> {
     names
 }
 
+/// A word as the shell wrote it, its escapes and quotes taken off:
+/// `my\ deal.deal`, `"my deal.deal"`, `'my deal.deal'`.
+fn unescaped(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut quote: Option<char> = None;
+    let mut chars = word.chars();
+    while let Some(c) = chars.next() {
+        match (c, quote) {
+            ('\\', Some('\'')) => out.push(c),
+            ('\\', _) => out.extend(chars.next()),
+            ('\'' | '"', None) => quote = Some(c),
+            (c, Some(q)) if c == q => quote = None,
+            (c, _) => out.push(c),
+        }
+    }
+    out
+}
+
 /// Whether `path` is a directory (to go into) or has one of `extensions`.
 fn has_extension(path: &Path, extensions: &[&str]) -> bool {
     path.is_dir()
@@ -170,6 +216,14 @@ fn has_extension(path: &Path, extensions: &[&str]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_lose_their_escapes_and_quotes() {
+        assert_eq!(unescaped(r"my\ deal.deal"), "my deal.deal");
+        assert_eq!(unescaped("\"my deal.deal\""), "my deal.deal");
+        assert_eq!(unescaped("'a\\b'"), "a\\b");
+        assert_eq!(unescaped("plain.deal"), "plain.deal");
+    }
 
     #[test]
     fn events_come_from_the_agreements_on_the_line() {

@@ -87,18 +87,16 @@ pub(super) fn diff(
                 event_dates: events.iter().cloned().collect(),
                 ..Options::default()
             };
-            // A problem is shown with the bar out of the way.
-            let evaluate = |(name, text, agreement): &(String, String, Agreement),
-                            progress: &Progress| {
+            let evaluate = |(name, text, agreement): &(String, String, Agreement)| {
                 eval::evaluate(agreement, &series, &options).map_err(|problem| {
-                    progress.suspend(|| show_problems(&[problem], name, text, style));
+                    show_problems(&[problem], name, text, style);
                     Status::Invalid
                 })
             };
-            let before = evaluate(&old_version, &progress)?;
+            let before = evaluate(&old_version)?;
             progress.advance(1, series.periods.len());
             progress.step(STEPS[2]);
-            let after = evaluate(&new_version, &progress)?;
+            let after = evaluate(&new_version)?;
             progress.advance(1, series.periods.len());
             progress.step(STEPS[3]);
             if let Some((path, size)) = chart {

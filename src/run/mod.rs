@@ -17,11 +17,14 @@ use jiff::civil::Date;
 use crate::cli::{By, Cli, Color, Command, DiagnosticFormat, OutputFormat, StatementFormat};
 
 /// `println!` that never panics: a closed standard output (`deal check
-/// *.deal | head -1`) ends nothing but the output.
+/// *.deal | head -1`) ends nothing but the output. (Each of these three
+/// clears a progress bar on screen out of its way.)
 macro_rules! say {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+        crate::run::progress::quietly(|| {
+            let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+        });
     }};
 }
 
@@ -29,7 +32,9 @@ macro_rules! say {
 macro_rules! tell {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+        crate::run::progress::quietly(|| {
+            let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+        });
     }};
 }
 
@@ -37,7 +42,9 @@ macro_rules! tell {
 macro_rules! tell_raw {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = write!(std::io::stderr().lock(), $($arg)*);
+        crate::run::progress::quietly(|| {
+            let _ = write!(std::io::stderr().lock(), $($arg)*);
+        });
     }};
 }
 
@@ -883,7 +890,9 @@ fn show_problems_quoting(problems: &[Problem], name: &str, text: &str, style: St
         return;
     }
     let rendered = diagnostics::render_quoting(problems, name, text, style, quote);
-    let mut stderr = std::io::stderr().lock();
-    // A closed stderr leaves nothing better to do than carry on.
-    let _ = stderr.write_all(rendered.as_bytes());
+    progress::quietly(|| {
+        let mut stderr = std::io::stderr().lock();
+        // A closed stderr leaves nothing better to do than carry on.
+        let _ = stderr.write_all(rendered.as_bytes());
+    });
 }

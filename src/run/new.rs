@@ -38,6 +38,29 @@ agreement "{title}" {{
 
 /// `deal new NAME [--from EXAMPLE]`
 pub(super) fn new(name: &Path, from: Option<&str>) -> Status {
+    // A directory is no name (`deal new deals/`); a quote or a line break
+    // would end the `agreement "..."` and `series "..."` strings.
+    let written = name.to_string_lossy();
+    if written.ends_with(std::path::MAIN_SEPARATOR) || written.ends_with('/') {
+        tell!(
+            "deal: `{written}` names a directory: give the agreement's name in it, such as `{written}acme-licence`"
+        );
+        return Status::Failed;
+    }
+    if let Some(odd) = written
+        .chars()
+        .find(|c| *c == '"' || c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+    {
+        tell!(
+            "deal: a name cannot hold {}: it goes between quotes in the agreement; choose another, such as `acme-licence`",
+            if odd == '"' {
+                "a quote".to_string()
+            } else {
+                format!("the character U+{:04X}", u32::from(odd))
+            }
+        );
+        return Status::Failed;
+    }
     let Some(stem) = name
         .file_name()
         .and_then(|stem| stem.to_str())

@@ -4,7 +4,7 @@
 //! large the portfolio, and the output order is the series' own.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use dealterms::diagnostics::{self, Style};
@@ -111,7 +111,9 @@ fn run(paths: &[PathBuf], request: &EvalRequest<'_>) -> Result<Status, Status> {
     // waits on the output while there is a batch to evaluate.
     let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<Block>>(2);
     let (evaluated, to_write) = std::sync::mpsc::sync_channel::<(Vec<Outcome>, usize)>(2);
-    let progress = Progress::new(deals.len(), "deals", request.progress);
+    // Not over a statement streaming to the terminal it would be drawn on.
+    let to_terminal = request.output.is_none() && std::io::stdout().is_terminal();
+    let progress = Progress::new(deals.len(), "deals", request.progress && !to_terminal);
     let (seen, written) = std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
             let mut blocks = blocks;
@@ -307,7 +309,6 @@ fn write_outcomes(
             write_outcome(
                 outcome,
                 (&mut sink, book.as_mut()),
-                &progress,
                 (&mut status, &mut missing),
             )?;
         }
@@ -328,7 +329,6 @@ fn write_outcomes(
 fn write_outcome(
     outcome: Outcome,
     (sink, book): (&mut Sink, Option<&mut StatementBook>),
-    progress: &Progress,
     (status, missing): (&mut Status, &mut Vec<(String, usize)>),
 ) -> Result<(), Status> {
     match outcome {
@@ -339,7 +339,7 @@ fn write_outcome(
             }
         }
         Outcome::Failed(text) => {
-            progress.suspend(|| tell_raw!("{text}"));
+            tell_raw!("{text}");
             *status = Status::Invalid;
         }
         Outcome::NoAgreement { deal, row } => missing.push((deal, row)),

@@ -6,6 +6,7 @@
 //! comparison.
 
 use std::io::IsTerminal;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -16,6 +17,22 @@ const AFTER: Duration = Duration::from_secs(1);
 /// `DEAL_PROGRESS_AFTER_MS` sets [`AFTER`] for the tests, which cannot
 /// wait a second for every run they make.
 const AFTER_VARIABLE: &str = "DEAL_PROGRESS_AFTER_MS";
+
+/// The bar on screen, if any: every message on standard error or output
+/// goes through [`quietly`], which takes the bar out of its way.
+static SHOWN: Mutex<Option<ProgressBar>> = Mutex::new(None);
+
+/// Runs `print` (a message to standard error or output) with the bar on
+/// screen, if there is one, cleared first and drawn again after: without
+/// it, the message would be glued to the bar's line. Every `say!`,
+/// `tell!` and diagnostic goes through here.
+pub fn quietly<R>(print: impl FnOnce() -> R) -> R {
+    let shown = SHOWN.lock().ok().and_then(|bar| bar.clone());
+    match shown {
+        Some(bar) => bar.suspend(print),
+        None => print(),
+    }
+}
 
 /// A long run's progress.
 pub struct Progress {
@@ -66,7 +83,11 @@ impl Progress {
         }
         let elapsed = self.start.elapsed();
         if self.bar.is_none() && elapsed >= self.after {
-            self.bar = Some(self.bar());
+            let bar = self.bar();
+            if let Ok(mut shown) = SHOWN.lock() {
+                *shown = Some(bar.clone());
+            }
+            self.bar = Some(bar);
         }
         if let Some(bar) = &self.bar {
             // Deals with rows but no agreement count too: the total grows.
@@ -93,14 +114,6 @@ impl Progress {
         }
     }
 
-    /// Runs `print` (a message on standard error) with the bar out of its way.
-    pub fn suspend<R>(&self, print: impl FnOnce() -> R) -> R {
-        match &self.bar {
-            Some(bar) => bar.suspend(print),
-            None => print(),
-        }
-    }
-
     fn bar(&self) -> ProgressBar {
         let template = format!(
             "{{elapsed:>4}} [{{wide_bar}}] {{human_pos}}/{{human_len}} {}{{msg}}, {{eta}} left",
@@ -122,6 +135,9 @@ impl Progress {
 impl Drop for Progress {
     fn drop(&mut self) {
         if let Some(bar) = self.bar.take() {
+            if let Ok(mut shown) = SHOWN.lock() {
+                *shown = None;
+            }
             bar.finish_and_clear();
         }
     }

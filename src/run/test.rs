@@ -20,9 +20,8 @@ pub(super) fn test(
     let mut progress = Progress::new(files.len(), "files", progress);
     let mut worst = Status::Ok;
     for file in files {
-        // What a file prints goes above the bar.
-        let status =
-            progress.suspend(|| test_one(file, events, style).unwrap_or_else(|status| status));
+        // What a file prints goes above the bar (`say!`, `tell!`).
+        let status = test_one(file, events, style).unwrap_or_else(|status| status);
         progress.advance(1, 0);
         worst = worst.max(status);
     }
