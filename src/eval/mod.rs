@@ -58,17 +58,24 @@ pub fn unknown_event(agreement: &Agreement, name: &str, event: &str) -> Option<S
     if agreement.events.iter().any(|e| e.name == event) {
         return None;
     }
-    let declared: Vec<String> = agreement
+    Some(format!(
+        "no event `{event}` in `{name}`; {}",
+        declared_events(agreement, "it")
+    ))
+}
+
+/// The events `agreement` declares, said of `subject`: "it declares `agi`,
+/// `exit`", "the agreement declares no events".
+pub fn declared_events(agreement: &Agreement, subject: &str) -> String {
+    if agreement.events.is_empty() {
+        return format!("{subject} declares no events");
+    }
+    let names: Vec<String> = agreement
         .events
         .iter()
         .map(|e| format!("`{}`", e.name))
         .collect();
-    let declared = if declared.is_empty() {
-        "it declares no events".to_string()
-    } else {
-        format!("it declares {}", declared.join(", "))
-    };
-    Some(format!("no event `{event}` in `{name}`; {declared}"))
+    format!("{subject} declares {}", names.join(", "))
 }
 
 /// The period an advance is paid in: the one containing its date, the first

@@ -545,6 +545,21 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// The events an `expect` (or a goal of `deal solve`) can name, in the
+    /// order of [`crate::syntax::expected::EVENTS`], their phrases.
+    pub const NAMEABLE: [EventKind; 10] = [
+        EventKind::CapReached,
+        EventKind::ThresholdCrossed,
+        EventKind::BandChanged,
+        EventKind::StepChanged,
+        EventKind::MinimumTrueUp,
+        EventKind::AdvanceRecouped,
+        EventKind::WindowOpened,
+        EventKind::WindowClosed,
+        EventKind::PaidInFull,
+        EventKind::MilestonePaid,
+    ];
+
     /// How `expect` names the event, for those an expectation can name.
     pub fn phrase(self) -> Option<&'static str> {
         Some(match self {
@@ -620,6 +635,17 @@ impl EventKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The kinds an expectation names are those the grammar's hints list,
+    /// by the same phrases, in the same order.
+    #[test]
+    fn nameable_events_are_the_grammars() {
+        let phrases: Vec<&str> = EventKind::NAMEABLE
+            .iter()
+            .filter_map(|k| k.phrase())
+            .collect();
+        assert_eq!(phrases, crate::syntax::expected::EVENTS);
+    }
     use std::str::FromStr;
 
     #[test]

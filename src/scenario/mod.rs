@@ -199,16 +199,11 @@ pub fn check(
     check_columns(series, variations)?;
     for variation in variations {
         if let Variation::Event { name, .. } = variation
-            && let Some(reason) = eval::unknown_event(agreement, "", name)
+            && !agreement.events.iter().any(|e| e.name == *name)
         {
-            let declared = reason.split_once("; ").map_or("", |(_, d)| d).replacen(
-                "it declares",
-                "the agreement declares",
-                1,
-            );
             return Err(GridError::NoEvent {
                 name: name.clone(),
-                declared,
+                declared: eval::declared_events(agreement, "the agreement"),
             });
         }
     }
@@ -467,7 +462,7 @@ fn run_checked(
     variations: &[Variation],
 ) -> Result<Grid, GridFailure> {
     let choices = grid(variations).map_err(GridFailure::Grid)?;
-    let outcomes: Vec<Result<Evaluated, GridFailure>> = choices
+    let outcomes: Vec<Result<(Vec<usize>, Outcome), GridFailure>> = choices
         .into_par_iter()
         .map(|choice| {
             let (series, options) =
@@ -475,17 +470,12 @@ fn run_checked(
             let statement = eval::evaluate(agreement, &series, &options).map_err(|problem| {
                 GridFailure::Scenario(describe(variations, &choice), Box::new(problem))
             })?;
-            let parties = statement.totals.iter().map(|t| t.party.clone()).collect();
-            Ok((choice, Outcome::of(&statement), parties))
+            Ok((choice, Outcome::of(&statement)))
         })
         .collect();
-    let mut scenarios = Vec::with_capacity(outcomes.len());
-    let mut parties = Vec::new();
-    for outcome in outcomes {
-        let (choice, outcome, names) = outcome?;
-        parties = names;
-        scenarios.push((choice, outcome));
-    }
+    let scenarios = outcomes.into_iter().collect::<Result<Vec<_>, _>>()?;
+    // A statement's totals are the agreement's parties, in its order.
+    let parties = agreement.parties.iter().map(|p| p.name.clone()).collect();
     let mut events: Vec<EventKey> = scenarios
         .iter()
         .flat_map(|(_, outcome)| outcome.events.keys().cloned())
@@ -517,10 +507,6 @@ fn run_checked(
         scenarios,
     })
 }
-
-/// A scenario evaluated: its choice of values, what it comes to, and the
-/// parties its totals name.
-type Evaluated = (Vec<usize>, Outcome, Vec<String>);
 
 /// One deal of a portfolio: its name, agreement and series.
 pub type Deal = (String, Agreement, Series);

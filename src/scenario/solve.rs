@@ -53,20 +53,6 @@ impl Until {
     }
 }
 
-/// Every event kind a goal may name, by its phrase.
-const KINDS: [EventKind; 10] = [
-    EventKind::CapReached,
-    EventKind::ThresholdCrossed,
-    EventKind::BandChanged,
-    EventKind::StepChanged,
-    EventKind::MinimumTrueUp,
-    EventKind::AdvanceRecouped,
-    EventKind::WindowOpened,
-    EventKind::WindowClosed,
-    EventKind::PaidInFull,
-    EventKind::MilestonePaid,
-];
-
 /// Reads a goal: `SUBJECT EVENT in|by PERIOD`, the subject a clause's
 /// label or a party paid by exactly one clause (`Microsoft cap reached in
 /// 2029`), quoted when it has spaces.
@@ -89,12 +75,15 @@ pub fn until(agreement: &Agreement, text: &str) -> Result<Until, String> {
         _ => return Err(format!("{shape}; found `{word}` before the period")),
     };
     let rest = rest.trim_end();
-    let Some(kind) = KINDS
+    let Some(kind) = EventKind::NAMEABLE
         .iter()
         .copied()
         .find(|kind| kind.phrase().is_some_and(|phrase| rest.ends_with(phrase)))
     else {
-        let phrases: Vec<&str> = KINDS.iter().filter_map(|k| k.phrase()).collect();
+        let phrases: Vec<&str> = EventKind::NAMEABLE
+            .iter()
+            .filter_map(|k| k.phrase())
+            .collect();
         return Err(format!("{shape}; the events are {}", phrases.join(", ")));
     };
     let before = rest
@@ -287,7 +276,7 @@ pub fn solve(
             .checked_div(p)
             .map(|k| if up { k.ceil() } else { k.floor() })
     };
-    let (Some(mut lo), Some(mut hi)) = (steps(search.low, true), steps(search.high, false)) else {
+    let (Some(lo), Some(hi)) = (steps(search.low, true), steps(search.high, false)) else {
         return Err(SolveError::Range(
             "the range is beyond the exact decimal range".into(),
         ));
@@ -305,7 +294,7 @@ pub fn solve(
         )));
     }
     let mut evaluations = 0usize;
-    let mut at = |k: Decimal| -> Result<(Decimal, Option<Period>, Statement), SolveError> {
+    let mut at = |k: Decimal| -> Result<Probe, SolveError> {
         evaluations = evaluations.saturating_add(1);
         let factor = k.checked_mul(p).unwrap_or(Decimal::ZERO).normalize();
         let scale = Variation::Scale {
@@ -317,64 +306,56 @@ pub fn solve(
         let statement = eval::evaluate(agreement, &varied, &options)
             .map_err(|problem| SolveError::Problem(factor, Box::new(problem)))?;
         let period = Outcome::of(&statement).events.get(&until.event).copied();
-        Ok((factor, period, statement))
+        Ok(Probe {
+            k,
+            factor,
+            period,
+            statement,
+        })
     };
-    let (low_factor, low_period, low_statement) = at(lo)?;
-    let (high_factor, high_period, high_statement) = at(hi)?;
+    let (low, high) = (at(lo)?, at(hi)?);
+    let never = SolveError::Never {
+        low: (low.factor, low.period),
+        high: (high.factor, high.period),
+    };
     let meets = |period: Option<Period>| until.meets(period, search.largest);
-    let (meets_low, meets_high) = (meets(low_period), meets(high_period));
-    let never = || SolveError::Never {
-        low: (low_factor, low_period),
-        high: (high_factor, high_period),
-    };
-    // The answer, its period and statement, and its neighbour.
-    let found = if search.largest {
-        if meets_high {
-            (high_factor, high_period, high_statement, None)
-        } else if !meets_low {
-            return Err(never());
-        } else {
-            // lo meets the goal, hi does not.
-            let mut missed = (high_factor, high_period);
-            let mut kept = (low_factor, low_period, low_statement);
-            while hi.checked_sub(lo).is_some_and(|gap| gap > Decimal::ONE) {
-                let mid = midpoint(lo, hi);
-                let (factor, period, statement) = at(mid)?;
-                if meets(period) {
-                    lo = mid;
-                    kept = (factor, period, statement);
-                } else {
-                    hi = mid;
-                    missed = (factor, period);
-                }
-            }
-            (kept.0, kept.1, kept.2, Some(missed))
-        }
-    } else if meets_low {
-        (low_factor, low_period, low_statement, None)
-    } else if !meets_high {
-        return Err(never());
+    // The goal holds toward one end of the range and not toward the other:
+    // the smallest factor is sought from the high end down, the largest
+    // from the low end up. `kept` meets the goal, `missed` does not.
+    let (mut kept, mut missed) = if search.largest {
+        (low, high)
     } else {
-        // lo misses the goal, hi meets it.
-        let mut missed = (low_factor, low_period);
-        let mut kept = (high_factor, high_period, high_statement);
-        while hi.checked_sub(lo).is_some_and(|gap| gap > Decimal::ONE) {
-            let mid = midpoint(lo, hi);
-            let (factor, period, statement) = at(mid)?;
-            if meets(period) {
-                hi = mid;
-                kept = (factor, period, statement);
+        (high, low)
+    };
+    let (answer, neighbour) = if meets(missed.period) {
+        // Met at the far end already: that end is the answer.
+        (missed, None)
+    } else if !meets(kept.period) {
+        return Err(never);
+    } else {
+        while kept
+            .k
+            .checked_sub(missed.k)
+            .is_some_and(|gap| gap.abs() > Decimal::ONE)
+        {
+            let probe = at(midpoint(kept.k.min(missed.k), kept.k.max(missed.k)))?;
+            if meets(probe.period) {
+                kept = probe;
             } else {
-                lo = mid;
-                missed = (factor, period);
+                missed = probe;
             }
         }
-        (kept.0, kept.1, kept.2, Some(missed))
+        (kept, Some((missed.factor, missed.period)))
     };
-    let (factor, period, statement, neighbour) = found;
+    let Probe {
+        factor,
+        period,
+        statement,
+        ..
+    } = answer;
     let period = match period {
         Some(period) if !until.exactly || until.within(period) => period,
-        None if !until.exactly => return Err(never()),
+        None if !until.exactly => return Err(never),
         _ => {
             return Err(SolveError::Skipped {
                 at: (factor, period),
@@ -389,6 +370,15 @@ pub fn solve(
         statement,
         evaluations,
     })
+}
+
+/// One factor tried: its step on the grid, the factor, the event's period
+/// there and the statement.
+struct Probe {
+    k: Decimal,
+    factor: Decimal,
+    period: Option<Period>,
+    statement: Statement,
 }
 
 /// The whole number halfway between two (rounded down).

@@ -2,7 +2,7 @@
 //! grammar, then lowering to typed nodes with spans.
 
 pub mod ast;
-mod expected;
+pub(crate) mod expected;
 pub mod lower;
 pub mod parser;
 pub mod scan;
