@@ -6,8 +6,12 @@ use dealterms::Problem;
 use dealterms::diagnostics::{Quote, Style, render_quoting};
 use pyo3::prelude::*;
 
-/// The width reports are wrapped at, as on a wide terminal.
-const WIDTH: usize = 100;
+/// How reports are rendered for a person: without colour, wrapped at 100
+/// columns, as `deal` does on a pipe.
+pub const HUMAN: Style = Style::Human {
+    color: false,
+    width: 100,
+};
 
 /// Problems of one file or table, rendered both ways.
 #[derive(Clone)]
@@ -26,12 +30,8 @@ pub struct Rendered {
 impl Rendered {
     /// Problems in `text`, the file `name`, quoted as `quote` allows.
     pub fn of_text(problems: &[Problem], name: &str, text: &str, quote: Quote) -> Rendered {
-        let human = Style::Human {
-            color: false,
-            width: WIDTH,
-        };
         Rendered {
-            human: render_quoting(problems, name, text, human, quote),
+            human: render_quoting(problems, name, text, HUMAN, quote),
             json: render_quoting(problems, name, text, Style::Json, quote),
             located: true,
             deal: None,

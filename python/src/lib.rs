@@ -13,7 +13,7 @@ mod table_out;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use dealterms::diagnostics::Quote;
+use dealterms::diagnostics::{Quote, Style};
 use dealterms::eval::statement::Statement;
 use dealterms::eval::{self, Options};
 use dealterms::series::Series;
@@ -184,23 +184,14 @@ fn series_file(path: &Path) -> Result<Series, Rendered> {
     if dealterms::workbook::is_workbook(path) {
         let sheet = dealterms::workbook::read(path).map_err(Rendered::message)?;
         return dealterms::series::read(&sheet.text).map_err(|problems| {
-            let (file, _) = dealterms::workbook::split_sheet(path);
-            let parts: Vec<Rendered> = problems
-                .iter()
-                .map(|problem| {
-                    let cell = sheet
-                        .cell_at(problem.span.start)
-                        .unwrap_or_else(|| "A1".into());
-                    let name = format!("{file} {}!{cell}", sheet.name);
-                    Rendered::of_text(
-                        std::slice::from_ref(problem),
-                        &name,
-                        &sheet.text,
-                        Quote::Cell,
-                    )
-                })
-                .collect();
-            join(parts)
+            let render =
+                |style| dealterms::workbook::render_problems(path, &sheet, &problems, style);
+            Rendered {
+                human: render(errors::HUMAN),
+                json: render(Style::Json),
+                located: true,
+                deal: None,
+            }
         });
     }
     let file = std::fs::File::open(path)
@@ -215,22 +206,6 @@ fn series_file(path: &Path) -> Result<Series, Rendered> {
         .map_err(|(problem, shown)| Rendered::of_text(&[problem], &name, &shown, Quote::Foreign))?;
     dealterms::series::read(&text)
         .map_err(|problems| Rendered::of_text(&problems, &name, &text, Quote::Foreign))
-}
-
-/// Several renderings as one.
-fn join(parts: Vec<Rendered>) -> Rendered {
-    let located = parts.iter().all(|part| part.located);
-    let (human, json) = parts
-        .into_iter()
-        .fold((String::new(), String::new()), |(h, j), part| {
-            (h + &part.human, j + &part.json)
-        });
-    Rendered {
-        human,
-        json,
-        located,
-        deal: None,
-    }
 }
 
 /// The options of an evaluation: `events` dated, each declared by the

@@ -194,12 +194,8 @@ fn read_file(path: &std::path::Path) -> Result<Blocks, Rendered> {
     let name = path.display().to_string();
     let file = std::fs::File::open(path)
         .map_err(|error| Rendered::message(format!("cannot read `{name}`: {error}")))?;
-    let style = Style::Human {
-        color: false,
-        width: 100,
-    };
     let render = |problems: &[portfolio::RowProblem]| Rendered {
-        human: portfolio::render_row_problems(path, None, problems, style),
+        human: portfolio::render_row_problems(path, None, problems, crate::errors::HUMAN),
         json: portfolio::render_row_problems(path, None, problems, Style::Json),
         located: true,
         deal: None,

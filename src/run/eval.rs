@@ -133,16 +133,7 @@ pub(super) fn evaluated(
 ) -> Result<Evaluated, Status> {
     let (name, text, agreement) = compiled(file, style)?;
     let options = event_options(&agreement, &name, events, explain)?;
-    let series_path = match series.path {
-        Some(path) => path.to_path_buf(),
-        None => declared_series(file, (&name, &text, &agreement), style)?.ok_or_else(|| {
-            tell!(
-                "deal: no series for `{name}`: give `--series FILE`, or name one in the agreement (`series \"{}.csv\"`)",
-                file.file_stem().map_or("deal".into(), |s| s.to_string_lossy())
-            );
-            Status::Failed
-        })?,
-    };
+    let series_path = series_path(file, series.path, (&name, &text, &agreement), style)?;
     super::identity::refuse_output_over(output, &[file, &series_path])?;
     let series = match series.sheet {
         Some(sheet) => super::series_of_sheet(&series_path, sheet, style)?,
@@ -157,6 +148,27 @@ pub(super) fn evaluated(
         text,
         agreement,
         statement,
+    })
+}
+
+/// The series to evaluate the agreement in `file` on: `--series`, or the
+/// one the agreement names; none is a usage error, said with the line to
+/// add.
+pub(super) fn series_path(
+    file: &Path,
+    given: Option<&Path>,
+    (name, text, agreement): (&str, &str, &Agreement),
+    style: dealterms::diagnostics::Style,
+) -> Result<std::path::PathBuf, Status> {
+    if let Some(path) = given {
+        return Ok(path.to_path_buf());
+    }
+    declared_series(file, (name, text, agreement), style)?.ok_or_else(|| {
+        tell!(
+            "deal: no series for `{name}`: give `--series FILE`, or name one in the agreement (`series \"{}.csv\"`)",
+            file.file_stem().map_or("deal".into(), |s| s.to_string_lossy())
+        );
+        Status::Failed
     })
 }
 

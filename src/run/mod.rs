@@ -549,15 +549,10 @@ pub(super) fn show_sheet_problems(
     problems: &[Problem],
     style: Style,
 ) {
-    let (file, _) = dealterms::workbook::split_sheet(path);
-    for problem in problems {
-        let cell = sheet
-            .cell_at(problem.span.start)
-            .unwrap_or_else(|| "A1".into());
-        let name = format!("{file} {}!{cell}", sheet.name);
-        let one = std::slice::from_ref(problem);
-        show_problems_quoting(one, &name, &sheet.text, style, Quote::Cell);
-    }
+    let rendered = dealterms::workbook::render_problems(path, sheet, problems, style);
+    progress::quietly(|| {
+        let _ = std::io::stderr().lock().write_all(rendered.as_bytes());
+    });
 }
 
 /// Writes `text` to standard output, or atomically to `path`: a temporary

@@ -10,7 +10,6 @@ use dealterms::report::{self, scenarios as render};
 use dealterms::scenario::{self, Grid, GridFailure, Variation};
 use dealterms::series::Series;
 
-use super::declared::declared_series;
 use super::{Status, compiled, read_series, show_problems, table_width, write_output};
 use crate::cli::{OutputFormat, StatementFormat};
 
@@ -100,15 +99,7 @@ pub(super) fn agreement_and_series(
     style: Style,
 ) -> Result<(String, String, Agreement, Series), Status> {
     let (name, text, agreement) = compiled(file, style)?;
-    let path = match series {
-        Some(path) => path.to_path_buf(),
-        None => declared_series(file, (&name, &text, &agreement), style)?.ok_or_else(|| {
-            tell!(
-                "deal: no series for `{name}`: give `--series FILE`, or name one in the agreement"
-            );
-            Status::Failed
-        })?,
-    };
+    let path = super::eval::series_path(file, series, (&name, &text, &agreement), style)?;
     let series = read_series(&path, style)?;
     Ok((name, text, agreement, series))
 }

@@ -41,6 +41,33 @@ pub fn split_sheet(path: &Path) -> (&str, Option<&str>) {
     }
 }
 
+/// The problems of a sheet's text rendered, each named by its cell
+/// (`sales.xlsx Sales!C14`) and quoting that cell alone.
+pub fn render_problems(
+    path: &Path,
+    sheet: &Sheet,
+    problems: &[crate::Problem],
+    style: crate::diagnostics::Style,
+) -> String {
+    let (file, _) = split_sheet(path);
+    problems
+        .iter()
+        .map(|problem| {
+            let cell = sheet
+                .cell_at(problem.span.start)
+                .unwrap_or_else(|| "A1".into());
+            let name = format!("{file} {}!{cell}", sheet.name);
+            crate::diagnostics::render_quoting(
+                std::slice::from_ref(problem),
+                &name,
+                &sheet.text,
+                style,
+                crate::diagnostics::Quote::Cell,
+            )
+        })
+        .collect()
+}
+
 /// A sheet as series text, with where each cell is in it.
 #[derive(Debug)]
 pub struct Sheet {
