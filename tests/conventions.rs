@@ -292,6 +292,18 @@ fn the_version_names_the_commit() {
     );
 }
 
+/// `deal ARGS` on a pseudo-terminal (`script`), its progress shown from
+/// the first item: whether it succeeded, and what the terminal showed.
+fn on_terminal(args: &str) -> (bool, String) {
+    let command = format!("{} {args}", env!("CARGO_BIN_EXE_deal"));
+    let out = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("DEAL_PROGRESS_AFTER_MS", "0")
+        .output()
+        .expect("script runs");
+    (out.status.success(), text(&out.stdout))
+}
+
 /// A portfolio of `deals` agreements over 24 months, in `dir`.
 fn portfolio(dir: &Path, deals: usize) -> (String, String) {
     let folder = dir.join("deals");
@@ -355,18 +367,12 @@ fn progress_shows_on_a_terminal_unless_quiet() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let (deals, series) = portfolio(dir.path(), 50);
     let out_file = dir.path().join("out.csv").display().to_string();
-    let on_terminal = |extra: &str| -> String {
-        let command = format!(
-            "{} eval {deals} --series {series} -f csv -o {out_file} {extra}",
-            env!("CARGO_BIN_EXE_deal")
-        );
-        let out = Command::new("script")
-            .args(["-qec", &command, "/dev/null"])
-            .env("DEAL_PROGRESS_AFTER_MS", "0")
-            .output()
-            .expect("script runs");
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        text(&out.stdout)
+    let on_terminal = |extra: &str| {
+        let (succeeded, shown) = on_terminal(&format!(
+            "eval {deals} --series {series} -f csv -o {out_file} {extra}"
+        ));
+        assert!(succeeded, "{shown}");
+        shown
     };
     let shown = on_terminal("");
     assert!(shown.contains("/50 deals"), "{shown:?}");
@@ -382,15 +388,10 @@ fn test_and_diff_show_progress_on_a_terminal() {
     if !have("script") {
         return;
     }
-    let on_terminal = |args: &str| -> String {
-        let command = format!("{} {args}", env!("CARGO_BIN_EXE_deal"));
-        let out = Command::new("script")
-            .args(["-qec", &command, "/dev/null"])
-            .env("DEAL_PROGRESS_AFTER_MS", "0")
-            .output()
-            .expect("script runs");
-        assert!(out.status.success(), "{}", text(&out.stdout));
-        text(&out.stdout)
+    let on_terminal = |args: &str| {
+        let (succeeded, shown) = on_terminal(args);
+        assert!(succeeded, "{shown}");
+        shown
     };
     let tested = on_terminal("test examples/openai-microsoft.deal examples/google-play.deal");
     assert!(tested.contains("/2 files"), "{tested:?}");
@@ -435,15 +436,7 @@ fn progress_keeps_out_of_the_way_of_output_and_messages() {
     }
     let dir = tempfile::tempdir().expect("a temporary directory");
     let (deals, series) = portfolio(dir.path(), 50);
-    let on_terminal = |args: &str| -> String {
-        let command = format!("{} {args}", env!("CARGO_BIN_EXE_deal"));
-        let out = Command::new("script")
-            .args(["-qec", &command, "/dev/null"])
-            .env("DEAL_PROGRESS_AFTER_MS", "0")
-            .output()
-            .expect("script runs");
-        text(&out.stdout)
-    };
+    let on_terminal = |args: &str| on_terminal(args).1;
     let streamed = on_terminal(&format!("eval {deals} --series {series} -f csv"));
     assert!(
         streamed.contains("deal,period,clause") && !streamed.contains("/50 deals"),

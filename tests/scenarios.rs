@@ -76,6 +76,12 @@ fn eval_json(
     serde_json::from_slice(&out.stdout).expect("JSON")
 }
 
+/// `deal solve` of the seed, revenue varied, toward `goal`.
+fn solve_seed(goal: &str, more: &[&str]) -> std::process::Output {
+    let args = ["solve", SEED, "--vary", "revenue", "--until", goal];
+    deal(&[&args[..], more].concat())
+}
+
 /// The first period of an event of this kind (or `never`).
 fn first(statement: &serde_json::Value, kind: &str) -> String {
     statement["events"]
@@ -254,16 +260,7 @@ proptest::proptest! {
 
 #[test]
 fn solve_finds_the_factor_at_which_the_cap_binds_a_year_earlier() {
-    let out = deal(&[
-        "solve",
-        SEED,
-        "--vary",
-        "revenue",
-        "--until",
-        "Microsoft cap reached in 2029",
-        "-f",
-        "json",
-    ]);
+    let out = solve_seed("Microsoft cap reached in 2029", &["-f", "json"]);
     exits(&out, 0);
     let answer: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let factor = d(answer["factor"].as_str().expect("a factor"));
@@ -281,17 +278,7 @@ fn solve_finds_the_factor_at_which_the_cap_binds_a_year_earlier() {
     // 38B / (20% of the revenue through 2029) = 1.10819..., up to the grid.
     assert_eq!(factor, d("1.1082"));
     // The table says it in words, with the statement.
-    let table = text(
-        &deal(&[
-            "solve",
-            SEED,
-            "--vary",
-            "revenue",
-            "--until",
-            "revenue-share cap reached by 2029",
-        ])
-        .stdout,
-    );
+    let table = text(&solve_seed("revenue-share cap reached by 2029", &[]).stdout);
     assert!(
         table.starts_with(
             "smallest factor of revenue: 1.1082 (to 0.0001), revenue-share cap reached by 2029"
@@ -306,16 +293,7 @@ fn solve_finds_the_factor_at_which_the_cap_binds_a_year_earlier() {
 
 #[test]
 fn solve_says_when_no_factor_in_the_range_does_it() {
-    let out = deal(&[
-        "solve",
-        SEED,
-        "--vary",
-        "revenue",
-        "--until",
-        "Microsoft cap reached by 2026",
-        "--range",
-        "0..2",
-    ]);
+    let out = solve_seed("Microsoft cap reached by 2026", &["--range", "0..2"]);
     let stderr = exits(&out, 1);
     assert!(
         stderr.contains("no factor of revenue from 0 to 2 makes revenue-share cap reached by 2026"),
@@ -334,23 +312,9 @@ fn solve_says_when_no_factor_in_the_range_does_it() {
         "Microsoft cap reached by 2029",
     ]);
     assert!(exits(&out, 2).contains("no column `revenu`"));
-    let out = deal(&[
-        "solve",
-        SEED,
-        "--vary",
-        "revenue",
-        "--until",
-        "Microsft cap reached by 2029",
-    ]);
+    let out = solve_seed("Microsft cap reached by 2029", &[]);
     assert!(exits(&out, 2).contains("did you mean `Microsoft`?"));
-    let out = deal(&[
-        "solve",
-        SEED,
-        "--vary",
-        "revenue",
-        "--until",
-        "Microsoft cap reached around 2029",
-    ]);
+    let out = solve_seed("Microsoft cap reached around 2029", &[]);
     assert!(exits(&out, 2).contains("expected `SUBJECT EVENT in|by PERIOD`"));
 }
 
@@ -477,15 +441,7 @@ fn a_grid_is_the_same_on_any_number_of_cores() {
 
 #[test]
 fn the_largest_factor_keeps_the_event_in_its_period() {
-    let out = deal(&[
-        "solve",
-        SEED,
-        "--vary",
-        "revenue",
-        "--until",
-        "Microsoft cap reached in 2031",
-        "--largest",
-    ]);
+    let out = solve_seed("Microsoft cap reached in 2031", &["--largest"]);
     exits(&out, 0);
     let stdout = text(&out.stdout);
     // 38B / (20% of the revenue through 2030) = 0.70331...: at 0.7034 the
@@ -560,16 +516,7 @@ fn goals_and_dates_across_granularities_and_the_calendar_end() {
         "{}",
         text(&out.stderr)
     );
-    let out = deal(&[
-        "solve",
-        SEED,
-        "--vary",
-        "revenue",
-        "--until",
-        "Microsoft cap reached by 2030",
-        "--range",
-        "1.2..2",
-    ]);
+    let out = solve_seed("Microsoft cap reached by 2030", &["--range", "1.2..2"]);
     assert!(text(&out.stdout).contains("the goal is met at the low end of the range already"));
 }
 
