@@ -286,13 +286,7 @@ fn wide_rows(
         })
     };
     let count = every().count();
-    let mut columns: Vec<(&str, ArrayRef)> = Vec::new();
-    if portfolio {
-        columns.push((
-            "deal",
-            texts(count, every().map(|(deal, _, _)| deal.unwrap_or_default())),
-        ));
-    }
+    let mut columns = deal_column(portfolio, count, every().map(|(deal, _, _)| *deal));
     let periods: Vec<String> = every().map(|(_, _, row)| row.period.to_string()).collect();
     columns.push(("period", texts(count, periods.iter().map(String::as_str))));
     columns.push((
@@ -355,13 +349,7 @@ pub fn totals(parts: &[Part<'_>], portfolio: bool) -> Result<RecordBatch, ArrowE
     let count = every().count();
     let figures = every().flat_map(|(_, total)| [total.received, total.paid, total.net]);
     let money = scale_of(figures, minor_units(parts));
-    let mut columns: Vec<(&str, ArrayRef)> = Vec::new();
-    if portfolio {
-        columns.push((
-            "deal",
-            texts(count, every().map(|(deal, _)| deal.unwrap_or_default())),
-        ));
-    }
+    let mut columns = deal_column(portfolio, count, every().map(|(deal, _)| *deal));
     columns.push((
         "party",
         texts(count, every().map(|(_, total)| total.party.as_str())),
@@ -389,13 +377,7 @@ pub fn events(parts: &[Part<'_>], portfolio: bool) -> Result<RecordBatch, ArrowE
             .flat_map(|(deal, statement)| statement.events.iter().map(move |event| (deal, event)))
     };
     let count = every().count();
-    let mut columns: Vec<(&str, ArrayRef)> = Vec::new();
-    if portfolio {
-        columns.push((
-            "deal",
-            texts(count, every().map(|(deal, _)| deal.unwrap_or_default())),
-        ));
-    }
+    let mut columns = deal_column(portfolio, count, every().map(|(deal, _)| *deal));
     columns.push((
         "period",
         Arc::new(
@@ -438,6 +420,19 @@ fn scale_of(values: impl Iterator<Item = Decimal>, least: u32) -> u32 {
             scale.max(value.normalize().scale())
         }
     })
+}
+
+/// The columns a table starts with: a portfolio's `deal`, or none.
+fn deal_column<'d>(
+    portfolio: bool,
+    count: usize,
+    deals: impl Iterator<Item = Option<&'d str>>,
+) -> Vec<(&'static str, ArrayRef)> {
+    if portfolio {
+        vec![("deal", texts(count, deals.map(Option::unwrap_or_default)))]
+    } else {
+        Vec::new()
+    }
 }
 
 /// A column of text.
